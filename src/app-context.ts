@@ -1,0 +1,43 @@
+import { Agent } from 'undici';
+import type { LoadedConfig } from './config/load-config.js';
+import type { Logger } from './core/logger.js';
+import { createFeedStore, type FeedStore } from './store/feed-store.js';
+import { createItemStore, type ItemStore } from './store/item-store.js';
+import { openDatabase, type Database } from './store/open-database.js';
+import type { IngestContext } from './pipeline/ingest-feed.js';
+
+/** Everything a command or job needs, built once and passed down as one plain object. */
+export interface AppContext extends IngestContext {
+  config: LoadedConfig;
+  logger: Logger;
+  db: Database;
+  feeds: FeedStore;
+  items: ItemStore;
+  close(): Promise<void>;
+}
+
+export function createAppContext(config: LoadedConfig, logger: Logger, now = Date.now()): AppContext {
+  const db = openDatabase(config.database);
+  const feeds = createFeedStore(db);
+  const items = createItemStore(db);
+  const sync = feeds.syncConfigured(
+    config.feeds.map((feed) => ({ url: feed.url, name: feed.name, language: feed.language, intervalMinutes: feed.interval })),
+    now,
+  );
+  if (sync.added > 0 || sync.removed > 0) logger.info({ module: 'app-context', ...sync }, 'app-context: feed list synced with the config file');
+  // One connection pool for every feed: keep-alive pays off when many feeds share a host.
+  const dispatcher = new Agent({ connections: config.polling.perHostConcurrency, keepAliveTimeout: 10_000 });
+  return {
+    config,
+    logger,
+    db,
+    feeds,
+    items,
+    polling: config.polling,
+    dispatcher,
+    async close() {
+      await dispatcher.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError, UsageError } from '../core/errors.js';
+import { processIO, writeLine, type CliIO } from './cli-io.js';
+import { registerFeedsCommand } from './feeds-command.js';
+import { registerFetchCommand } from './fetch-command.js';
+import { registerStartCommand } from './start-command.js';
+import { VERSION } from './version.js';
+
+/**
+ * The whole command line as a function: returns the exit code instead of exiting, so tests run it
+ * in-process. Expected problems (bad config, bad flags) print one clear message, never a stack trace.
+ */
+export async function runCli(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const program = new Command('sancocho')
+    .description('Sancocho: Latin American regional-integration news, classified and digested for Discord')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  registerStartCommand(program, io);
+  registerFetchCommand(program, io);
+  registerFeedsCommand(program, io);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof ConfigError) {
+      writeLine(io.stderr, `sancocho: configuration error\n${error.message}`);
+      return 2;
+    }
+    if (error instanceof UsageError) {
+      writeLine(io.stderr, `sancocho: ${error.message}`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    writeLine(io.stderr, `sancocho: unexpected error: ${message}`);
+    if (io.env.DEBUG) writeLine(io.stderr, error instanceof Error ? (error.stack ?? '') : '');
+    return 1;
+  }
+}

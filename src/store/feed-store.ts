@@ -1,0 +1,156 @@
+import type { Database } from 'better-sqlite3';
+import type { FeedSpec, FeedStatus, Language } from '../core/types.js';
+
+export interface FeedRow {
+  id: number;
+  url: string;
+  name: string;
+  language: Language | null;
+  intervalMinutes: number | null;
+  origin: 'config' | 'user';
+  status: FeedStatus;
+  etag: string | null;
+  lastModified: string | null;
+  nextDueAt: number;
+  lastPolledAt: number | null;
+  lastSuccessAt: number | null;
+  lastHttpStatus: number | null;
+  consecutiveErrors: number;
+  lastErrorKind: string | null;
+  lastErrorMessage: string | null;
+  lastErrorAt: number | null;
+  createdAt: number;
+}
+
+/** What a poll decided about a feed, written in the same transaction as its items. */
+export type FeedPollUpdate =
+  | { kind: 'success'; at: number; http: number; etag: string | null; lastModified: string | null; nextDueAt: number }
+  | { kind: 'not-modified'; at: number; etag: string | null; lastModified: string | null; nextDueAt: number }
+  | {
+      kind: 'error';
+      at: number;
+      http: number | null;
+      errorKind: string;
+      message: string;
+      nextDueAt: number;
+      status: FeedStatus;
+    };
+
+/** The error kind that marks a config feed disabled because it left the config file. */
+const REMOVED = 'removed-from-config';
+
+const COLUMNS = `id, url, name, language, interval_minutes AS intervalMinutes, origin, status, etag,
+  last_modified AS lastModified, next_due_at AS nextDueAt, last_polled_at AS lastPolledAt,
+  last_success_at AS lastSuccessAt, last_http_status AS lastHttpStatus,
+  consecutive_errors AS consecutiveErrors, last_error_kind AS lastErrorKind,
+  last_error_message AS lastErrorMessage, last_error_at AS lastErrorAt, created_at AS createdAt`;
+
+export function createFeedStore(db: Database) {
+  const byUrl = db.prepare(`SELECT ${COLUMNS} FROM feeds WHERE url = ?`);
+  const byId = db.prepare(`SELECT ${COLUMNS} FROM feeds WHERE id = ?`);
+  const all = db.prepare(`SELECT ${COLUMNS} FROM feeds ORDER BY name COLLATE NOCASE, id`);
+  const due = db.prepare(
+    `SELECT ${COLUMNS} FROM feeds WHERE status != 'disabled' AND next_due_at <= ? ORDER BY next_due_at, id`,
+  );
+  const enabled = db.prepare(`SELECT ${COLUMNS} FROM feeds WHERE status != 'disabled' ORDER BY id`);
+  const insert = db.prepare(
+    `INSERT INTO feeds (url, name, language, interval_minutes, origin, created_at)
+     VALUES (@url, @name, @language, @intervalMinutes, @origin, @now)`,
+  );
+  const updateSpec = db.prepare(
+    `UPDATE feeds SET name = @name, language = @language, interval_minutes = @intervalMinutes WHERE id = @id`,
+  );
+  const success = db.prepare(
+    `UPDATE feeds SET status = 'active', etag = @etag, last_modified = @lastModified, next_due_at = @nextDueAt,
+       last_polled_at = @at, last_success_at = @at, last_http_status = @http, consecutive_errors = 0
+     WHERE id = @id`,
+  );
+  const notModified = db.prepare(
+    `UPDATE feeds SET status = 'active', etag = COALESCE(@etag, etag), last_modified = COALESCE(@lastModified, last_modified),
+       next_due_at = @nextDueAt, last_polled_at = @at, last_success_at = @at, last_http_status = 304, consecutive_errors = 0
+     WHERE id = @id`,
+  );
+  const failure = db.prepare(
+    `UPDATE feeds SET status = @status, next_due_at = @nextDueAt, last_polled_at = @at, last_http_status = @http,
+       consecutive_errors = consecutive_errors + 1, last_error_kind = @errorKind, last_error_message = @message,
+       last_error_at = @at
+     WHERE id = @id`,
+  );
+
+  const setStatus = db.prepare(
+    `UPDATE feeds SET status = @status, last_error_kind = @kind, last_error_message = @message WHERE id = @id`,
+  );
+
+  return {
+    get: (id: number) => byId.get(id) as FeedRow | undefined,
+    getByUrl: (url: string) => byUrl.get(url) as FeedRow | undefined,
+    list: () => all.all() as FeedRow[],
+    /** Feeds whose next poll is due, failing ones included (they are due rarely, never dropped). */
+    due: (now: number) => due.all(now) as FeedRow[],
+    enabled: () => enabled.all() as FeedRow[],
+
+    /**
+     * Makes the stored feed list match the config file: new feeds are added (due at once), known ones
+     * keep their state and take the configured name, language and interval, and feeds dropped from
+     * the file stop being polled (their items stay). A feed put back in the file resumes.
+     */
+    syncConfigured(specs: FeedSpec[], now: number): { added: number; removed: number } {
+      let added = 0;
+      db.transaction(() => {
+        for (const spec of specs) {
+          const row = byUrl.get(spec.url) as FeedRow | undefined;
+          const fields = { name: spec.name, language: spec.language ?? null, intervalMinutes: spec.intervalMinutes ?? null };
+          if (row) updateSpec.run({ id: row.id, ...fields });
+          else {
+            insert.run({ url: spec.url, origin: 'config', now, ...fields });
+            added++;
+          }
+        }
+      })();
+      const listed = new Set(specs.map((spec) => spec.url));
+      let removed = 0;
+      db.transaction(() => {
+        for (const row of all.all() as FeedRow[]) {
+          if (row.origin !== 'config') continue;
+          const unlisted = !listed.has(row.url);
+          if (unlisted && row.lastErrorKind !== REMOVED) {
+            setStatus.run({ id: row.id, status: 'disabled', kind: REMOVED, message: 'no longer listed in the config file' });
+            removed++;
+          } else if (!unlisted && row.lastErrorKind === REMOVED) {
+            setStatus.run({ id: row.id, status: 'active', kind: null, message: null });
+          }
+        }
+      })();
+      return { added, removed };
+    },
+
+    add(spec: FeedSpec, origin: 'config' | 'user', now: number): FeedRow {
+      insert.run({
+        url: spec.url,
+        name: spec.name,
+        language: spec.language ?? null,
+        intervalMinutes: spec.intervalMinutes ?? null,
+        origin,
+        now,
+      });
+      return byUrl.get(spec.url) as FeedRow;
+    },
+
+    /** Records the outcome of one poll. Call inside the transaction that stored the feed's items. */
+    recordPoll(feedId: number, update: FeedPollUpdate): void {
+      switch (update.kind) {
+        case 'success':
+          success.run({ id: feedId, ...update });
+          return;
+        case 'not-modified':
+          notModified.run({ id: feedId, ...update });
+          return;
+        case 'error':
+          failure.run({ id: feedId, ...update });
+          return;
+      }
+    },
+  };
+}
+
+export type FeedStore = ReturnType<typeof createFeedStore>;
