@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import {
+  parseContentEncoding,
+  parseContentLength,
+  parseContentType,
+  parseHttpDate,
+  parseMaxAge,
+  parseRetryAfter,
+  statusMeaning,
+} from '../../src/feeds/http-response.js';
+
+const NOW = Date.UTC(2025, 9, 22, 12, 0, 0); // Wed, 22 Oct 2025 12:00:00 GMT
+
+describe('statusMeaning', () => {
+  it.each([
+    [200, false, 'ok'],
+    [203, false, 'ok'],
+    [304, false, 'not-modified'],
+    [301, false, 'redirect'],
+    [302, false, 'redirect'],
+    [303, false, 'redirect'],
+    [307, false, 'redirect'],
+    [308, false, 'redirect'],
+    [300, false, 'http'],
+    [429, false, 'rate-limited'],
+    [429, true, 'rate-limited'],
+    [503, true, 'rate-limited'],
+    [503, false, 'http'],
+    [410, false, 'gone'],
+    [404, false, 'not-found'],
+    [500, true, 'http'],
+    [403, false, 'http'],
+  ] as const)('reads HTTP %i (Retry-After present: %s) as %s', (status, hasRetryAfter, meaning) => {
+    expect(statusMeaning(status, hasRetryAfter)).toBe(meaning);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it.each([
+    ['120', 120_000],
+    [' 0 ', 0],
+    ['Wed, 22 Oct 2025 12:02:00 GMT', 120_000],
+    ['Wednesday, 22-Oct-25 12:00:30 GMT', 30_000],
+    ['Wed Oct 22 12:01:00 2025', 60_000],
+    ['Wed, 22 Oct 2025 11:00:00 GMT', 0],
+  ])('reads "%s" as %i ms from now', (value, ms) => {
+    expect(parseRetryAfter(value, NOW)).toBe(ms);
+  });
+
+  it.each([[null], [undefined], [''], ['-5'], ['1.5'], ['soon'], ['2025-10-22T12:02:00Z']])(
+    'gives null for %j',
+    (value) => {
+      expect(parseRetryAfter(value, NOW)).toBeNull();
+    },
+  );
+});
+
+describe('parseHttpDate', () => {
+  it.each([
+    ['Sun, 06 Nov 1994 08:49:37 GMT', Date.UTC(1994, 10, 6, 8, 49, 37)],
+    ['Sunday, 06-Nov-94 08:49:37 GMT', Date.UTC(1994, 10, 6, 8, 49, 37)],
+    ['Sun Nov  6 08:49:37 1994', Date.UTC(1994, 10, 6, 8, 49, 37)],
+    ['Thu, 01 Jan 2026 00:00:00 GMT', Date.UTC(2026, 0, 1)],
+  ])('reads the three HTTP-date forms: %s', (value, ms) => {
+    expect(parseHttpDate(value)).toBe(ms);
+  });
+
+  it.each([
+    ['Sun, 06 Nov 1994 08:49:37 +0000'],
+    ['Mon, 31 Feb 2025 00:00:00 GMT'],
+    ['Sun, 06 Foo 1994 08:49:37 GMT'],
+    ['1994-11-06'],
+  ])('refuses what is not an HTTP-date: %s', (value) => {
+    expect(parseHttpDate(value)).toBeNull();
+  });
+});
+
+describe('parseMaxAge', () => {
+  it.each([
+    ['max-age=300', 300],
+    ['public, max-age=600, must-revalidate', 600],
+    ['MAX-AGE = 60', 60],
+    ['max-age="90"', 90],
+    ['s-maxage=100, max-age=5', 5],
+    ['s-maxage=100', null],
+    ['no-cache', null],
+    ['max-age=abc', null],
+    [null, null],
+  ])('reads %j as %j', (value, seconds) => {
+    expect(parseMaxAge(value)).toBe(seconds);
+  });
+});
+
+describe('parseContentEncoding', () => {
+  it.each([
+    ['gzip', ['gzip']],
+    [' GZip ', ['gzip']],
+    ['identity', []],
+    ['deflate, br', ['br', 'deflate']],
+    ['', []],
+    [null, []],
+  ])('lists %j as %j, last applied first', (value, codings) => {
+    expect(parseContentEncoding(value)).toEqual(codings);
+  });
+});
+
+describe('parseContentType', () => {
+  it.each([
+    ['application/rss+xml; charset=UTF-8', { mediaType: 'application/rss+xml', charset: 'utf-8' }],
+    ['text/xml;charset="ISO-8859-1"', { mediaType: 'text/xml', charset: 'iso-8859-1' }],
+    ['Application/Atom+XML', { mediaType: 'application/atom+xml', charset: null }],
+    ['text/html; boundary=x; charset=windows-1252', { mediaType: 'text/html', charset: 'windows-1252' }],
+    ['', null],
+    [null, null],
+  ])('splits %j into %j', (value, parts) => {
+    expect(parseContentType(value)).toEqual(parts);
+  });
+});
+
+describe('parseContentLength', () => {
+  it.each([
+    ['1024', 1024],
+    ['0', 0],
+    [' 12 ', 12],
+    ['-1', null],
+    ['1e3', null],
+    ['', null],
+    [null, null],
+  ])('reads %j as %j', (value, length) => {
+    expect(parseContentLength(value)).toBe(length);
+  });
+});
