@@ -1,10 +1,10 @@
-import { Agent } from 'undici';
 import type { LoadedConfig } from './config/load-config.js';
 import type { Logger } from './core/logger.js';
 import { createFeedStore, type FeedStore } from './store/feed-store.js';
 import { createItemStore, type ItemStore } from './store/item-store.js';
 import { openDatabase, type Database } from './store/open-database.js';
 import type { IngestContext } from './pipeline/ingest-feed.js';
+import { createFeedDispatcher } from './feeds/fetch-feed.js';
 
 /** Everything a command or job needs, built once and passed down as one plain object. */
 export interface AppContext extends IngestContext {
@@ -26,7 +26,7 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
   );
   if (sync.added > 0 || sync.removed > 0) logger.info({ module: 'app-context', ...sync }, 'app-context: feed list synced with the config file');
   // One connection pool for every feed: keep-alive pays off when many feeds share a host.
-  const dispatcher = new Agent({ connections: config.polling.perHostConcurrency, keepAliveTimeout: 10_000 });
+  const dispatcher = createFeedDispatcher({ connectTimeoutMs: config.polling.connectTimeoutSeconds * 1000 });
   return {
     config,
     logger,

@@ -4,7 +4,7 @@ import type { NormalizedItem } from '../core/types.js';
 import { decodeBody } from '../feeds/decode-body.js';
 import { fetchFeed, type FetchOutcome } from '../feeds/fetch-feed.js';
 import { normalizeItem } from '../feeds/normalize-item.js';
-import { parseFeed } from '../feeds/parse-feed.js';
+import { parseFeed, type ParseOutcome } from '../feeds/parse-feed.js';
 import type { PollingConfig } from '../config/config-schema.js';
 import type { Database } from '../store/open-database.js';
 import type { FeedRow, FeedStore } from '../store/feed-store.js';
@@ -17,9 +17,8 @@ export interface IngestContext {
   items: ItemStore;
   logger: Logger;
   polling: PollingConfig;
+  /** Shared connection pool; it also carries the connect timeout (see createFeedDispatcher). */
   dispatcher?: Dispatcher | undefined;
-  /** Refuses addresses a feed may not reach (the SSRF guard); absent means any address. */
-  checkAddress?: ((ip: string, family: 4 | 6) => string | null) | undefined;
 }
 
 /** One line of the fetch report: what polling one feed did. */
@@ -53,7 +52,6 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
     maxBytes: ctx.polling.maxBodyBytes,
     maxRedirects: ctx.polling.maxRedirects,
     dispatcher: ctx.dispatcher,
-    checkAddress: ctx.checkAddress,
   });
   const report = { feedId: feed.id, name: feed.name, url: feed.url, new: 0, updated: 0, duplicate: 0 };
   const interval = feed.intervalMinutes ?? ctx.polling.defaultInterval;
@@ -112,7 +110,10 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
   return { ...report, ...counts, status: 'ok', http: fetched.http, bytes: fetched.bytes, ms: elapsed() };
 }
 
-type Failure = Pick<Extract<FetchOutcome, { status: 'error' }>, 'kind' | 'http' | 'message' | 'retryAfterMs' | 'bytes'>;
+type ParseErrorKind = Extract<ParseOutcome, { status: 'error' }>['kind'];
+type FetchFailure = Extract<FetchOutcome, { status: 'error' }>;
+/** A fetch failure, or a parse failure ('not-a-feed', 'malformed') shaped like one. */
+type Failure = Pick<FetchFailure, 'http' | 'message' | 'retryAfterMs' | 'bytes'> & { kind: FetchFailure['kind'] | ParseErrorKind };
 
 function fail(
   ctx: IngestContext,

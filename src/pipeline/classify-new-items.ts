@@ -1,0 +1,65 @@
+import type { ItemClassifier } from '../classify/item-classifier.js';
+import type { Logger } from '../core/logger.js';
+import { createClassificationStore } from '../store/classification-store.js';
+import type { Database } from '../store/open-database.js';
+
+export interface ClassifyContext {
+  db: Database;
+  classifier: ItemClassifier;
+  logger: Logger;
+}
+
+export interface ClassifyOptions {
+  /** Items handed to the classifier at once and stored together (the LLM batches within a page). */
+  pageSize?: number;
+  /** Most items classified in one run; the rest wait for the next poll cycle. */
+  limit?: number;
+  now?: () => number;
+}
+
+export interface ClassifyReport {
+  classified: number;
+  bySource: { offline: number; llm: number };
+  /** Items left pending because classifying or storing their page threw (a bug or a database fault). */
+  failed: number;
+}
+
+/**
+ * Classifies the items that have no classification for their current wording, page by page,
+ * storing each page as soon as it is labelled. A page that throws is logged and left pending for
+ * the next cycle; this never throws, so the poll cycle goes on.
+ */
+export async function classifyNewItems(ctx: ClassifyContext, options: ClassifyOptions = {}): Promise<ClassifyReport> {
+  const log = ctx.logger.child({ module: 'classify-new-items' });
+  const store = createClassificationStore(ctx.db);
+  const pageSize = options.pageSize ?? 100;
+  const limit = options.limit ?? 1000;
+  const now = options.now ?? Date.now;
+  const report: ClassifyReport = { classified: 0, bySource: { offline: 0, llm: 0 }, failed: 0 };
+  let afterId = 0;
+  while (report.classified + report.failed < limit) {
+    const page = store.pending({ afterId, limit: Math.min(pageSize, limit - report.classified - report.failed) });
+    if (page.length === 0) break;
+    afterId = (page.at(-1) as (typeof page)[number]).id;
+    try {
+      const labels = await ctx.classifier.classifyItems(page);
+      const classifiedAt = now();
+      store.save(
+        labels.map(({ classification, ...label }) => ({
+          ...label,
+          themes: classification.themes,
+          scores: classification.scores,
+          evidence: classification.evidence,
+          classifiedAt,
+        })),
+      );
+      for (const label of labels) report.bySource[label.source]++;
+      report.classified += labels.length;
+    } catch (error) {
+      log.error({ err: error, items: page.length, firstId: page[0]?.id }, 'classify-new-items: page failed, left pending');
+      report.failed += page.length;
+    }
+  }
+  if (report.classified + report.failed > 0) log.info(report, 'classify-new-items: done');
+  return report;
+}

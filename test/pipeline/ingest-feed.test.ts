@@ -1,0 +1,199 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PollingConfig } from '../../src/config/config-schema.js';
+import { pollingSchema } from '../../src/config/config-schema.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { createFeedDispatcher } from '../../src/feeds/fetch-feed.js';
+import { ingestFeed, type IngestContext } from '../../src/pipeline/ingest-feed.js';
+import { pollFeeds } from '../../src/pipeline/poll-feeds.js';
+import { createFeedStore } from '../../src/store/feed-store.js';
+import { createItemStore } from '../../src/store/item-store.js';
+import { openDatabase } from '../../src/store/open-database.js';
+import { startFeedServer, type FeedServer } from '../peers/feed-server.js';
+import { rss } from '../support/rss.js';
+
+const NOW = Date.UTC(2026, 10, 29, 12);
+const MIN = 60_000;
+
+describe('ingesting a feed (fetch → decode → parse → normalize → store)', () => {
+  let server: FeedServer;
+  let ctx: IngestContext;
+
+  function context(polling: Partial<PollingConfig> = {}): IngestContext {
+    const db = openDatabase(':memory:');
+    return {
+      db,
+      feeds: createFeedStore(db),
+      items: createItemStore(db),
+      logger: silentLogger(),
+      polling: { ...pollingSchema.parse({}), timeoutSeconds: 2, connectTimeoutSeconds: 1, ...polling },
+      dispatcher: createFeedDispatcher({ connectTimeoutMs: 1000 }),
+    };
+  }
+  const addFeed = (path: string, name = path) => ctx.feeds.add({ url: server.url(path), name }, 'config', NOW);
+
+  beforeEach(async () => {
+    server = await startFeedServer();
+    ctx = context();
+  });
+  afterEach(async () => {
+    await ctx.dispatcher?.close();
+    ctx.db.close();
+    await server.close();
+  });
+
+  it('stores a new feed’s first items as backlog, and later items as fresh news', async () => {
+    server.route('/a.xml', { body: rss([{ title: 'Cumbre del Mercosur en Montevideo', link: 'https://news.example/1', guid: '1' }]) });
+    const feed = addFeed('/a.xml');
+    const first = await ingestFeed(ctx, feed, NOW);
+    expect(first).toMatchObject({ status: 'ok', http: 200, new: 1, updated: 0, duplicate: 0 });
+
+    server.route('/a.xml', {
+      body: rss([
+        { title: 'Cumbre del Mercosur en Montevideo', link: 'https://news.example/1', guid: '1' },
+        { title: 'La CELAC se reúne en Bogotá', link: 'https://news.example/2', guid: '2' },
+      ]),
+    });
+    const second = await ingestFeed(ctx, ctx.feeds.get(feed.id)!, NOW + 31 * MIN);
+    expect(second).toMatchObject({ status: 'ok', new: 1, duplicate: 1 });
+    const rows = ctx.db.prepare('SELECT title, backlog FROM items ORDER BY id').all();
+    expect(rows).toEqual([
+      { title: 'Cumbre del Mercosur en Montevideo', backlog: 1 },
+      { title: 'La CELAC se reúne en Bogotá', backlog: 0 },
+    ]);
+  });
+
+  it('sends the stored ETag and Last-Modified back, and a 304 costs no parse and no writes', async () => {
+    const lastModified = 'Fri, 27 Nov 2026 10:00:00 GMT';
+    server.route('/a.xml', { body: rss([{ title: 'Venezuela: presos políticos', guid: 'v1', link: 'https://n.example/v1' }]), etag: '"v1"', lastModified });
+    const feed = addFeed('/a.xml');
+    await ingestFeed(ctx, feed, NOW);
+    expect(ctx.feeds.get(feed.id)).toMatchObject({ etag: '"v1"', lastModified });
+
+    const changes = ctx.db.prepare('SELECT total_changes() AS n');
+    const before = (changes.get() as { n: number }).n;
+    const again = await ingestFeed(ctx, ctx.feeds.get(feed.id)!, NOW + 31 * MIN);
+    expect(again).toMatchObject({ status: 'not-modified', http: 304, new: 0, bytes: 0 });
+    expect(server.requests('/a.xml')[1]?.headers['if-none-match']).toBe('"v1"');
+    expect(server.requests('/a.xml')[1]?.headers['if-modified-since']).toBe(lastModified);
+    // Only the feed row's poll times change; no item is written.
+    expect((changes.get() as { n: number }).n - before).toBe(1);
+    expect(ctx.items.count()).toBe(1);
+  });
+
+  it('records a failing poll in the feed’s health and backs off; a success clears it', async () => {
+    server.route('/a.xml', { status: 500 });
+    const feed = addFeed('/a.xml');
+    const report = await ingestFeed(ctx, feed, NOW);
+    expect(report).toMatchObject({ status: 'error', http: 500, errorKind: 'http' });
+    expect(ctx.feeds.get(feed.id)).toMatchObject({
+      status: 'active',
+      consecutiveErrors: 1,
+      lastErrorKind: 'http',
+      lastSuccessAt: null,
+      nextDueAt: NOW + 30 * MIN,
+    });
+    await ingestFeed(ctx, ctx.feeds.get(feed.id)!, NOW + 30 * MIN);
+    expect(ctx.feeds.get(feed.id)).toMatchObject({ consecutiveErrors: 2, nextDueAt: NOW + 90 * MIN });
+
+    server.route('/a.xml', { body: rss([{ title: 'Mercosul e União Europeia', guid: 'x', link: 'https://n.example/x' }]) });
+    await ingestFeed(ctx, ctx.feeds.get(feed.id)!, NOW + 90 * MIN);
+    expect(ctx.feeds.get(feed.id)).toMatchObject({ status: 'active', consecutiveErrors: 0, lastSuccessAt: NOW + 90 * MIN });
+  });
+
+  it('honours Retry-After on 429 for the next poll', async () => {
+    server.route('/a.xml', { status: 429, headers: { 'retry-after': '7200' } });
+    const feed = addFeed('/a.xml');
+    const report = await ingestFeed(ctx, feed, NOW);
+    expect(report).toMatchObject({ status: 'error', http: 429, errorKind: 'rate-limited' });
+    expect(ctx.feeds.get(feed.id)?.nextDueAt).toBe(NOW + 120 * MIN);
+  });
+
+  it('disables a feed that answers 410 Gone, and no longer polls it', async () => {
+    server.route('/gone.xml', { status: 410 });
+    const feed = addFeed('/gone.xml');
+    await ingestFeed(ctx, feed, NOW);
+    expect(ctx.feeds.get(feed.id)).toMatchObject({ status: 'disabled', lastErrorKind: 'gone' });
+    expect(await pollFeeds(ctx, { all: true, now: NOW + 1e9 })).toEqual([]);
+  });
+
+  it('marks a feed failing after `failingAfter` consecutive failures, and still polls it daily', async () => {
+    ctx = context({ failingAfter: 3 });
+    server.route('/a.xml', { status: 404 });
+    const feed = addFeed('/a.xml');
+    let at = NOW;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await ingestFeed(ctx, ctx.feeds.get(feed.id)!, at);
+      at = ctx.feeds.get(feed.id)!.nextDueAt;
+    }
+    const row = ctx.feeds.get(feed.id)!;
+    expect(row).toMatchObject({ status: 'failing', consecutiveErrors: 3, lastErrorKind: 'not-found' });
+    expect(row.nextDueAt - (row.lastPolledAt ?? 0)).toBe(24 * 60 * MIN);
+    expect(ctx.feeds.due(row.nextDueAt).map((due) => due.id)).toEqual([feed.id]);
+  });
+
+  it.each([
+    ['an HTML page', '<!DOCTYPE html><html><head><title>Página</title></head><body><p>Hola</p></body></html>', 'text/html'],
+    ['a truncated document', rss([{ title: 'Uno', guid: '1' }]).slice(0, 150), 'application/rss+xml'],
+    ['garbage', '\u0000\u0001binary junk ]]> <<<', 'application/octet-stream'],
+  ])('records %s as a parse error for that feed, without crashing', async (_case, body, contentType) => {
+    server.route('/bad', { body, contentType });
+    const feed = addFeed('/bad');
+    const report = await ingestFeed(ctx, feed, NOW);
+    expect(report.status).toBe('error');
+    expect(['not-a-feed', 'malformed']).toContain(report.errorKind);
+    expect(ctx.feeds.get(feed.id)).toMatchObject({ consecutiveErrors: 1, etag: null });
+    expect(ctx.items.count()).toBe(0);
+  });
+
+  it('stores the same story from two feeds, with different utm tags, once', async () => {
+    server.route('/a.xml', {
+      body: rss([{ title: 'Lula y Milei en la cumbre', guid: 'a-1', link: 'https://news.example/story?id=7&utm_source=rss&utm_medium=feed' }]),
+    });
+    server.route('/b.xml', {
+      body: rss([{ title: 'Lula y Milei, en la cumbre del Mercosur', guid: 'b-1', link: 'https://NEWS.example/story?utm_campaign=x&id=7#top' }]),
+    });
+    addFeed('/a.xml');
+    addFeed('/b.xml');
+    const polled = await pollFeeds(ctx, { now: NOW });
+    expect(polled.map((r) => [r.new, r.duplicate])).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+    expect(ctx.items.count()).toBe(1);
+    const row = ctx.db.prepare('SELECT canonical_url AS url FROM items').get() as { url: string };
+    expect(row.url).toBe('https://news.example/story?id=7');
+  });
+
+  it('updates an item whose title changed under the same guid', async () => {
+    server.route('/a.xml', { body: rss([{ title: 'Maduro anuncia', guid: 'g', link: 'https://n.example/g' }]) });
+    const feed = addFeed('/a.xml');
+    await ingestFeed(ctx, feed, NOW);
+    server.route('/a.xml', { body: rss([{ title: 'Maduro anuncia elecciones regionales', guid: 'g', link: 'https://n.example/g' }]) });
+    const report = await ingestFeed(ctx, ctx.feeds.get(feed.id)!, NOW + 31 * MIN);
+    expect(report).toMatchObject({ new: 0, updated: 1, duplicate: 0 });
+  });
+
+  it('polls only due feeds, and all of them with `all`', async () => {
+    server.route('/a.xml', { body: rss([{ title: 'A', guid: 'a' }]) });
+    server.route('/b.xml', { body: rss([{ title: 'B', guid: 'b' }]) });
+    addFeed('/a.xml');
+    addFeed('/b.xml');
+    expect(await pollFeeds(ctx, { now: NOW })).toHaveLength(2);
+    expect(await pollFeeds(ctx, { now: NOW + MIN })).toHaveLength(0);
+    expect(await pollFeeds(ctx, { now: NOW + MIN, all: true })).toHaveLength(2);
+  });
+
+  it('never has more than perHostConcurrency requests in flight against one host', async () => {
+    ctx = context({ concurrency: 8, perHostConcurrency: 2 });
+    for (let index = 0; index < 6; index++) {
+      server.route(`/slow-${index}.xml`, { body: rss([{ title: `Nota ${index}`, guid: String(index) }]), delayMs: 150 });
+      addFeed(`/slow-${index}.xml`);
+    }
+    const started = performance.now();
+    const reports = await pollFeeds(ctx, { now: NOW });
+    const elapsed = performance.now() - started;
+    expect(reports.every((report) => report.status === 'ok')).toBe(true);
+    // Six 150 ms responses, two at a time: three rounds.
+    expect(elapsed).toBeGreaterThanOrEqual(3 * 150 - 20);
+  });
+});
