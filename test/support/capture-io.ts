@@ -1,0 +1,17 @@
+import { Writable } from 'node:stream';
+import type { CliIO } from '../../src/cli/cli-io.js';
+
+class Collector extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += chunk.toString();
+    callback();
+  }
+}
+
+/** A CliIO whose stdout and stderr are strings the test can read. */
+export function captureIO(env: NodeJS.ProcessEnv): CliIO & { out: () => string; err: () => string } {
+  const stdout = new Collector();
+  const stderr = new Collector();
+  return { stdout, stderr, env: { LOG_LEVEL: 'silent', ...env }, out: () => stdout.text, err: () => stderr.text };
+}
