@@ -19,7 +19,7 @@ export interface RawItem {
   title?: string | undefined;
   /** HTML or text as published (description, content, summary). */
   summary?: string | undefined;
-  /** Raw date strings in order of preference (pubDate, updated, dc:date, published). */
+  /** Raw date strings in order of preference (pubDate, published, dc:date, updated): publication before revision. */
   dates: string[];
   /** The outlet named by an aggregator (`<source>` in Google News items). */
   source?: string | undefined;

@@ -1,0 +1,58 @@
+import { decodeHTML, decodeHTMLStrict } from 'entities';
+
+/**
+ * HTML (or text that may hold tags and entities) → one line of plain text.
+ *
+ * Scripts, styles and comments are dropped; block elements become spaces so words on either
+ * side do not run together; inline tags vanish (`<b>Mer</b>cosur` → `Mercosur`). Entities are
+ * decoded with the HTML rules (named, numeric, hex, legacy forms without `;`, C1 numeric
+ * references read as windows-1252). Markup that was escaped twice (`&amp;aacute;`,
+ * `&lt;p&gt;`) gets one more pass.
+ */
+
+const BLOCK_ELEMENTS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'br', 'caption', 'dd', 'details', 'div', 'dl', 'dt',
+  'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr',
+  'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'td', 'th', 'tr', 'ul',
+]);
+
+const DROPPED = /<(script|style|noscript|template)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)/gi;
+const COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
+const CDATA = /<!\[CDATA\[([\s\S]*?)\]\]>/g;
+const TAG = /<\/?([a-z][a-z0-9-]*)\b(?:[^>"']|"[^"]*"|'[^']*')*>|<[!?][^>]*>/gi;
+const ESCAPED_MARKUP = /&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);|<[a-z/!]/i;
+
+/** Characters that take no room: soft hyphen, zero-width space/non-joiner, word joiner, BOM, bidi marks, controls. */
+const INVISIBLE = /[\u00AD\u200B\u200C\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF\u0000-\u0008\u000E-\u001F\u007F-\u009F]|\u200D(?!\p{Extended_Pictographic})/gu;
+
+export function htmlToText(html: string): string {
+  const once = decodeHTML(stripTags(html));
+  const text = ESCAPED_MARKUP.test(once) ? decodeHTMLStrict(stripTags(once)) : once;
+  return cleanText(text);
+}
+
+/** Drops invisible characters and collapses every run of whitespace (incl. NBSP) to one space. */
+export function cleanText(text: string): string {
+  return text.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Caps text at `max` characters, ellipsis included, cutting at the last word boundary when one
+ * is in the second half of the allowance (else mid-word, rather than lose most of the text).
+ */
+export function truncateAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const room = text.slice(0, max - 1);
+  const boundary = text[max - 1] === ' ' ? room.length : room.lastIndexOf(' ');
+  const head = boundary > max / 2 ? room.slice(0, boundary) : room;
+  // Never end on half a surrogate pair, a space or a dangling separator.
+  return `${head.replace(/[\uD800-\uDBFF]$/, '').replace(/[\s,;:\-–—]+$/u, '')}…`;
+}
+
+function stripTags(html: string): string {
+  return html
+    .replace(DROPPED, ' ')
+    .replace(COMMENT, '')
+    .replace(CDATA, '$1')
+    .replace(TAG, (_tag, name: string | undefined) => (name !== undefined && BLOCK_ELEMENTS.has(name.toLowerCase()) ? ' ' : ''));
+}

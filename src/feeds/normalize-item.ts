@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import type { Language, NormalizedItem, RawItem } from '../core/types.js';
+import { canonicalizeUrl } from './canonical-url.js';
+import { detectLanguage } from './detect-language.js';
+import { htmlToText, truncateAtWord } from './html-to-text.js';
+import { parseFeedDate } from './parse-date.js';
+import { repairMojibake } from './repair-mojibake.js';
+
+export interface NormalizeContext {
+  /** The language configured for the feed; detection is used only without it. */
+  feedLanguage?: Language | undefined;
+  fetchedAt: number;
+  /** The feed's URL, against which relative links resolve. */
+  baseUrl: string;
+}
+
+export const MAX_TITLE_LENGTH = 300;
+export const MAX_SUMMARY_LENGTH = 1000;
+/** Clocks drift and zones get mislabelled; beyond this a "future" date is not believed. */
+export const MAX_FUTURE_SKEW_MS = 10 * 60_000;
+/** When neither the feed nor the text says otherwise: most of the region writes Spanish. */
+export const DEFAULT_LANGUAGE: Language = 'es';
+
+/**
+ * A raw entry → an item ready to store, or null when it has neither a title nor a usable link.
+ * An entry with a link but no title borrows the start of its summary, else its URL, as title.
+ */
+export function normalizeItem(raw: RawItem, ctx: NormalizeContext): NormalizedItem | null {
+  const url = absoluteHttpUrl(raw.link, ctx.baseUrl);
+  const rawTitle = plainText(raw.title);
+  if (rawTitle === '' && url === null) return null;
+
+  const summary = truncateAtWord(plainText(raw.summary), MAX_SUMMARY_LENGTH);
+  const title = truncateAtWord(rawTitle || summary || url!, MAX_TITLE_LENGTH);
+  const { publishedAt, dated } = publicationTime(raw.dates, ctx.fetchedAt);
+  const source = plainText(raw.source);
+  const guid = raw.guid?.trim() ?? '';
+
+  return {
+    guid: guid === '' ? null : guid,
+    url,
+    canonicalUrl: url === null ? null : canonicalizeUrl(url),
+    title,
+    titleKey: titleKey(title),
+    summary,
+    language: ctx.feedLanguage ?? detectLanguage(`${title} ${summary}`) ?? DEFAULT_LANGUAGE,
+    publishedAt,
+    dated,
+    source: source === '' ? null : source,
+    contentHash: createHash('sha256').update(`${title}\n${summary}`).digest('hex'),
+  };
+}
+
+/** Lower-case, accents and punctuation removed, whitespace collapsed: `¿Qué pasó?` → `que paso`. */
+export function titleKey(title: string): string {
+  return title
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Mojibake is repaired before whitespace is touched: `Ã­` hides a soft hyphen, `Ã ` an NBSP. */
+function plainText(value: string | undefined): string {
+  return value === undefined ? '' : htmlToText(repairMojibake(value));
+}
+
+function absoluteHttpUrl(link: string | undefined, baseUrl: string): string | null {
+  if (link === undefined || link.trim() === '') return null;
+  try {
+    const url = new URL(link.trim(), baseUrl);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The first date that parses; fetch time when none does or the feed claims a future date. */
+function publicationTime(dates: readonly string[], fetchedAt: number): { publishedAt: number; dated: boolean } {
+  for (const raw of dates) {
+    const parsed = parseFeedDate(raw);
+    if (parsed === null) continue;
+    return parsed > fetchedAt + MAX_FUTURE_SKEW_MS ? { publishedAt: fetchedAt, dated: false } : { publishedAt: parsed, dated: true };
+  }
+  return { publishedAt: fetchedAt, dated: false };
+}

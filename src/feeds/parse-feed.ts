@@ -1,0 +1,197 @@
+import Parser from 'rss-parser';
+import { decodeHTMLStrict } from 'entities';
+import type { ParsedFeed, RawItem } from '../core/types.js';
+
+/**
+ * A decoded feed document → its entries as raw strings (RSS 0.9x, RSS 1.0/RDF, RSS 2.0, Atom).
+ *
+ * rss-parser does the XML work; a light pass around it keeps one flaw from losing a feed:
+ * - Atom `published`/`updated` are renamed before rss-parser sees them, because it calls
+ *   `new Date(x).toISOString()` on them and one unparseable date throws away the whole feed.
+ *   Dates are kept as raw strings for `parseFeedDate` instead.
+ * - `<rss>` without a `version` is read as RSS 2.0 (`defaultRSS`), not rejected.
+ * - Atom `type="xhtml"` text is turned into escaped `type="html"` text, because xml2js keeps
+ *   an element's text apart from its children and would scramble the word order.
+ * - A bare `&` (`AT&T`) or an entity XML does not define (`&eacute;` without a DTD, a typo) is
+ *   a fatal XML error; they are escaped or replaced by numeric references first.
+ * What is not a feed (empty, HTML, another XML root, binary) and what is a broken feed
+ * (truncated, unreadable XML) come back as errors, never as exceptions.
+ */
+
+export type ParseOutcome =
+  | { status: 'ok'; feed: ParsedFeed }
+  | { status: 'error'; kind: 'not-a-feed' | 'malformed'; message: string };
+
+type Format = ParsedFeed['format'];
+type Fields = Record<string, unknown>;
+
+const ROOTS: Readonly<Record<string, Format>> = { rss: 'rss', feed: 'atom', 'rdf:RDF': 'rdf' };
+
+/** Renamed so rss-parser's Atom mapping never sees them (see above). */
+const DATE_TAGS: Readonly<Record<string, string>> = { published: 'raw-published', updated: 'raw-updated' };
+
+const PROLOG_PART = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE\s(?:[^[>]|\[[\s\S]*?\])*>)/i;
+const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+const XHTML_TEXT = /<(title|subtitle|summary|content|rights)(\s[^>]*?\btype\s*=\s*["']xhtml["'][^>]*?)(?<!\/)>([\s\S]*?)<\/\1\s*>/g;
+const AMPERSANDS = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&(?:#(\d{1,7});|#[xX]([0-9a-fA-F]{1,6});|([A-Za-z][A-Za-z0-9]{0,31});)?/g;
+
+export async function parseFeed(xml: string): Promise<ParseOutcome> {
+  const document = xml.replace(/^\uFEFF/, '').trim();
+  if (document === '') return notAFeed('the document is empty');
+  const root = findRoot(document);
+  if (root.kind === 'html') return notAFeed('the document is an HTML page, not a feed');
+  if (root.kind === 'none') return notAFeed('the document is not XML (no root element found)');
+  const format = ROOTS[root.name];
+  if (format === undefined) return notAFeed(`the root element <${root.name}> is not <rss>, <feed> or <rdf:RDF>`);
+
+  let output: Fields & { items: Fields[] };
+  try {
+    const prepared = escapeAmpersands(format === 'atom' ? xhtmlAsHtml(document) : document);
+    output = await newParser().parseString(prepared);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.replace(/\s*\n\s*/g, '; ').replace(/; Char: $/, '') : String(error);
+    // rss-parser's only unguarded step is reading `<channel>` in RSS and RDF documents.
+    const what = error instanceof TypeError ? `the <${root.name}> element has no <channel>` : 'the XML is malformed';
+    return { status: 'error', kind: 'malformed', message: `${what} (${reason})` };
+  }
+  return { status: 'ok', feed: toParsedFeed(output, format, root.language) };
+}
+
+function notAFeed(message: string): ParseOutcome {
+  return { status: 'error', kind: 'not-a-feed', message };
+}
+
+type Root = { kind: 'element'; name: string; language: string | undefined } | { kind: 'html' } | { kind: 'none' };
+
+/** The document element after the prolog (declaration, comments, doctype). */
+function findRoot(document: string): Root {
+  let rest = document;
+  for (let part = PROLOG_PART.exec(rest); part; part = PROLOG_PART.exec(rest)) {
+    if (/^<!DOCTYPE\s+html\b/i.test(part[0])) return { kind: 'html' };
+    rest = rest.slice(part[0].length);
+  }
+  const tag = /^<([A-Za-z_][\w.:-]*)([^>]*)>/.exec(rest);
+  if (!tag) return { kind: 'none' };
+  const name = tag[1]!;
+  if (name.toLowerCase() === 'html') return { kind: 'html' };
+  // Atom puts the feed's language on the root element, where rss-parser does not look.
+  const language = /\sxml:lang\s*=\s*["']([^"']+)["']/.exec(tag[2]!)?.[1];
+  return { kind: 'element', name, language };
+}
+
+function xhtmlAsHtml(document: string): string {
+  return document.replace(XHTML_TEXT, (_match, name: string, attributes: string, markup: string) => {
+    const escaped = markup.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    return `<${name}${attributes.replace(/\btype\s*=\s*["']xhtml["']/, 'type="html"')}>${escaped}</${name}>`;
+  });
+}
+
+/** Escapes bare `&` and turns entities XML lacks into numeric references; CDATA and comments stay. */
+function escapeAmpersands(document: string): string {
+  return document.replace(AMPERSANDS, (match, decimal?: string, hex?: string, name?: string) => {
+    if (!match.startsWith('&')) return match;
+    if (decimal !== undefined || hex !== undefined) {
+      return Number.parseInt(decimal ?? hex!, decimal !== undefined ? 10 : 16) <= 0x10ffff ? match : `&amp;${match.slice(1)}`;
+    }
+    if (name === undefined) return '&amp;';
+    if (XML_ENTITIES.has(name)) return match;
+    const decoded = decodeHTMLStrict(match);
+    if (decoded === match) return `&amp;${match.slice(1)}`;
+    return [...decoded].map((char) => `&#x${char.codePointAt(0)!.toString(16)};`).join('');
+  });
+}
+
+function newParser(): Parser<Fields, Fields> {
+  // A parser per call: xml2js keeps state between parses.
+  return new Parser<Fields, Fields>({
+    defaultRSS: 2,
+    xml2js: { tagNameProcessors: [(name: string) => DATE_TAGS[name] ?? name] },
+    customFields: {
+      feed: ['dc:language'],
+      item: [
+        'raw-published',
+        'raw-updated',
+        'dc:date',
+        'source',
+        ['guid', 'rawGuid', { keepArray: true }],
+        ['link', 'rawLinks', { keepArray: true }],
+      ],
+    },
+  });
+}
+
+function toParsedFeed(output: Fields & { items: Fields[] }, format: Format, rootLanguage: string | undefined): ParsedFeed {
+  const ttl = Number.parseInt(text(output.ttl) ?? '', 10);
+  return {
+    format,
+    title: text(output.title)?.trim(),
+    link: text(output.link)?.trim(),
+    language: (text(output.language) ?? text(output['dc:language']) ?? rootLanguage)?.trim(),
+    ttlMinutes: Number.isFinite(ttl) && ttl > 0 ? ttl : undefined,
+    items: output.items.map((item) => toRawItem(item, format)),
+  };
+}
+
+function toRawItem(item: Fields, format: Format): RawItem {
+  const atom = format === 'atom';
+  const guid = atom ? text(item.id) : text(item.guid);
+  return {
+    guid,
+    link: atom ? atomLink(item.rawLinks) : text(item.link) ?? permalinkGuid(item.rawGuid, guid),
+    title: text(item.title),
+    summary: atom
+      ? text(item.summary) ?? text(item.content)
+      : text(item.content) ?? text(item.summary) ?? text(item['content:encoded']),
+    dates: [item.pubDate, item['raw-published'], item['dc:date'], item['raw-updated']]
+      .map(text)
+      .filter((date): date is string => date !== undefined),
+    source: sourceName(item.source),
+  };
+}
+
+/** Atom: the `alternate` link (a link without `rel` is one), else the first. */
+function atomLink(links: unknown): string | undefined {
+  if (!Array.isArray(links)) return undefined;
+  const hrefs = links.map((link) => ({ rel: attribute(link, 'rel') ?? 'alternate', href: attribute(link, 'href') }));
+  return (hrefs.find((link) => link.rel === 'alternate') ?? hrefs[0])?.href;
+}
+
+/** RSS items without `<link>` often carry the URL as a guid that is a permalink. */
+function permalinkGuid(rawGuid: unknown, guid: string | undefined): string | undefined {
+  const element: unknown = Array.isArray(rawGuid) ? rawGuid[0] : undefined;
+  if (guid === undefined || attribute(element, 'isPermaLink') === 'false') return undefined;
+  return /^https?:\/\//i.test(guid) ? guid : undefined;
+}
+
+/** RSS `<source url="…">Outlet</source>` or Atom `<source><title>Outlet</title></source>`. */
+function sourceName(source: unknown): string | undefined {
+  if (isObject(source) && Array.isArray(source.title)) return text(source.title[0]);
+  return text(source);
+}
+
+/** The text of an xml2js value: a string, an element's `_`, or the text of its children. */
+function text(value: unknown): string | undefined {
+  const raw = collectText(value);
+  return raw !== undefined && raw.trim() !== '' ? raw : undefined;
+}
+
+function collectText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(collectText).join(' ');
+  if (!isObject(value)) return undefined;
+  if (typeof value._ === 'string') return value._;
+  return Object.entries(value)
+    .filter(([key]) => key !== '$')
+    .map(([, child]) => collectText(child) ?? '')
+    .join(' ');
+}
+
+function attribute(element: unknown, name: string): string | undefined {
+  if (!isObject(element) || !isObject(element.$)) return undefined;
+  const value = element.$[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
