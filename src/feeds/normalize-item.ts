@@ -27,13 +27,13 @@ export const DEFAULT_LANGUAGE: Language = 'es';
  */
 export function normalizeItem(raw: RawItem, ctx: NormalizeContext): NormalizedItem | null {
   const url = absoluteHttpUrl(raw.link, ctx.baseUrl);
-  const rawTitle = plainText(raw.title);
+  const source = plainText(raw.source);
+  const rawTitle = withoutOutletSuffix(plainText(raw.title), source);
   if (rawTitle === '' && url === null) return null;
 
   const summary = truncateAtWord(plainText(raw.summary), MAX_SUMMARY_LENGTH);
   const title = truncateAtWord(rawTitle || summary || url!, MAX_TITLE_LENGTH);
   const { publishedAt, dated } = publicationTime(raw.dates, ctx.fetchedAt);
-  const source = plainText(raw.source);
   const guid = raw.guid?.trim() ?? '';
 
   return {
@@ -49,6 +49,19 @@ export function normalizeItem(raw: RawItem, ctx: NormalizeContext): NormalizedIt
     source: source === '' ? null : source,
     contentHash: createHash('sha256').update(`${title}\n${summary}`).digest('hex'),
   };
+}
+
+/**
+ * Aggregators append the outlet to every headline ("Cumbre en Montevideo - El País"); the outlet is
+ * kept in `source`, and the bare headline dedupes against the outlet's own feed.
+ */
+function withoutOutletSuffix(title: string, source: string): string {
+  if (source === '') return title;
+  for (const separator of [' - ', ' – ', ' — ', ' | ']) {
+    const suffix = `${separator}${source}`;
+    if (title.length > suffix.length && title.endsWith(suffix)) return title.slice(0, -suffix.length).trimEnd();
+  }
+  return title;
 }
 
 /** Lower-case, accents and punctuation removed, whitespace collapsed: `¿Qué pasó?` → `que paso`. */

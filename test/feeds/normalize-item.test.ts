@@ -188,10 +188,10 @@ describe('fixtures end to end', () => {
     ]);
   });
 
-  it('google-news-es.xml: the outlet in source', async () => {
+  it('google-news-es.xml: the outlet moves from the headline to source', async () => {
     const [first] = await normalizedFixture('google-news-es.xml');
     expect(first).toMatchObject({
-      title: 'Milei y Lula, frente a frente en la cumbre del Mercosur - El País',
+      title: 'Milei y Lula, frente a frente en la cumbre del Mercosur',
       summary: 'Milei y Lula, frente a frente en la cumbre del Mercosur El País',
       source: 'El País',
       url: 'https://news.google.com/rss/articles/CBMiWkFVX3lxTE1hbXBsZQ?oc=5',
@@ -227,5 +227,19 @@ describe('fixtures end to end', () => {
       title: '“Integración” y compañía – São Paulo recibe la cumbre',
       summary: 'Inversión de 5 € millones en la região; açúcar y café.',
     });
+  });
+});
+
+describe('aggregator headlines', () => {
+  const ctx = { fetchedAt: Date.UTC(2026, 10, 29), baseUrl: 'https://news.google.com/rss' };
+  it.each([
+    ['Cumbre del Mercosur en Montevideo - El País', 'El País', 'Cumbre del Mercosur en Montevideo'],
+    ['Lula recebe Milei – Folha de S.Paulo', 'Folha de S.Paulo', 'Lula recebe Milei'],
+    ['Venezuela - El País', 'Reuters', 'Venezuela - El País'],
+    ['El País', 'El País', 'El País'],
+  ])('drops the outlet suffix that an aggregator appends: %s', (title, source, expected) => {
+    const item = normalizeItem({ title, source, link: 'https://news.google.com/articles/x', dates: [] }, ctx);
+    expect(item?.title).toBe(expected);
+    expect(item?.source).toBe(source);
   });
 });
