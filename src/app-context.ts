@@ -5,6 +5,7 @@ import { createItemStore, type ItemStore } from './store/item-store.js';
 import { openDatabase, type Database } from './store/open-database.js';
 import type { IngestContext } from './pipeline/ingest-feed.js';
 import { createFeedDispatcher } from './feeds/fetch-feed.js';
+import { createAddressGuard } from './feeds/address-guard.js';
 
 /** Everything a command or job needs, built once and passed down as one plain object. */
 export interface AppContext extends IngestContext {
@@ -26,7 +27,12 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
   );
   if (sync.added > 0 || sync.removed > 0) logger.info({ module: 'app-context', ...sync }, 'app-context: feed list synced with the config file');
   // One connection pool for every feed: keep-alive pays off when many feeds share a host.
-  const dispatcher = createFeedDispatcher({ connectTimeoutMs: config.polling.connectTimeoutSeconds * 1000 });
+  const connectTimeoutMs = config.polling.connectTimeoutSeconds * 1000;
+  const dispatcher = createFeedDispatcher({ connectTimeoutMs });
+  const userFeedDispatcher = createFeedDispatcher({
+    connectTimeoutMs,
+    checkAddress: createAddressGuard(config.polling.allowPrivateAddresses),
+  });
   return {
     config,
     logger,
@@ -35,8 +41,9 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
     items,
     polling: config.polling,
     dispatcher,
+    userFeedDispatcher,
     async close() {
-      await dispatcher.close();
+      await Promise.all([dispatcher.close(), userFeedDispatcher.close()]);
       db.close();
     },
   };

@@ -1,6 +1,9 @@
+import { isIP } from 'node:net';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { LANGUAGES } from '../core/types.js';
+import { THEME_IDS } from '../core/themes.js';
+import { parseDuration } from '../digest/parse-window.js';
 
 const language = z.enum(LANGUAGES);
 
@@ -28,6 +31,13 @@ export const feedSchema = z.strictObject({
   interval: z.number().int().min(1).max(7 * 24 * 60).optional().describe('minutes between polls'),
 });
 
+const cidr = z.string().refine((value) => {
+  const [range = '', prefix, ...rest] = value.split('/');
+  const family = isIP(range);
+  const bits = prefix === undefined ? (family === 6 ? 128 : 32) : Number(prefix);
+  return family !== 0 && rest.length === 0 && Number.isInteger(bits) && bits >= 0 && bits <= (family === 6 ? 128 : 32);
+}, 'must be an IP address or CIDR range such as 10.0.0.0/8');
+
 export const pollingSchema = z.strictObject({
   /** node-cron expression for the poll cycle; each feed is polled only when it is due. */
   schedule: cronExpression.default('*/5 * * * *'),
@@ -44,6 +54,11 @@ export const pollingSchema = z.strictObject({
   failingInterval: z.number().int().min(1).default(24 * 60),
   /** Ceiling for the exponential backoff after errors, in minutes. */
   maxBackoff: z.number().int().min(1).default(12 * 60),
+  /**
+   * Feeds added from Discord may not reach loopback, private, link-local or metadata addresses.
+   * `true` lifts that (only for tests against a loopback server); a list of CIDRs lifts it for those.
+   */
+  allowPrivateAddresses: z.union([z.boolean(), z.array(cidr)]).default(false),
 });
 
 /** Present only when an OpenAI-compatible server should classify; the key comes from OPENAI_API_KEY. */
@@ -62,14 +77,97 @@ export const llmSchema = z.strictObject({
   maxItemChars: z.number().int().min(100).default(1500),
 });
 
+/** An IANA time zone name, checked against the runtime's own zone database. */
+export const timeZone = z.string().trim().superRefine((value, ctx) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `unknown IANA time zone "${value}" (e.g. America/Caracas, America/Sao_Paulo, UTC)` });
+  }
+});
+
+/** `24h`, `7d`, `90m`…, parsed to milliseconds. */
+export const duration = z.string().transform((value, ctx) => {
+  const parsed = parseDuration(value);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.message });
+    return z.NEVER;
+  }
+  return parsed.ms;
+});
+
+const channelId = z
+  .string({
+    error: (issue) =>
+      typeof issue.input === 'number'
+        ? 'write the channel id in quotes: YAML reads numbers this long inexactly'
+        : 'must be a Discord channel id (17 to 20 digits, in quotes)',
+  })
+  .trim()
+  .regex(/^\d{17,20}$/, 'must be a Discord channel id (17 to 20 digits, in quotes)');
+
+/** `https://discord.com/api/webhooks/<id>/<token>` (any host: a proxy or a test server may stand in). */
+export const WEBHOOK_URL_PATTERN = /^(https?:\/\/[^/?#]+(?:\/[^?#]*?)?)\/webhooks\/(\d{1,20})\/([\w-]+)\/?(?:\?.*)?$/;
+
+const webhookUrl = z
+  .string()
+  .trim()
+  .regex(WEBHOOK_URL_PATTERN, 'must be a Discord webhook URL: https://discord.com/api/webhooks/<id>/<token>');
+
+/** Where a digest goes: a channel (bot mode) or a webhook; absent, it is only previewed (terminal and files). */
+export const destinationSchema = z
+  .strictObject({ channelId: channelId.optional(), webhookUrl: webhookUrl.optional() })
+  .refine((value) => !(value.channelId && value.webhookUrl), 'give either channelId or webhookUrl, not both')
+  .refine((value) => value.channelId || value.webhookUrl, 'give channelId (bot mode) or webhookUrl');
+
+export const digestScheduleSchema = z.strictObject({
+  /** Names the schedule in logs, the outbox, `--schedule` and preview file names. */
+  name: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'use letters, digits, - and _ (at most 64)'),
+  /** node-cron expression, read in `timezone`. */
+  cron: cronExpression,
+  timezone: timeZone.default('UTC'),
+  /** How far back the digest looks from its scheduled time: 24h, 7d… */
+  window: z.string().default('24h').pipe(duration),
+  destination: destinationSchema.optional(),
+  /** Theme ids to cover, in this order; all themes when absent. */
+  themes: z
+    .array(
+      z.enum(THEME_IDS, {
+        error: (issue) => `unknown theme id ${JSON.stringify(issue.input)}; the ids are ${THEME_IDS.join(', ')}`,
+      }),
+    )
+    .min(1, 'list at least one theme, or leave `themes` out for all of them')
+    .default([...THEME_IDS]),
+  maxPerTheme: z.number().int().min(1).max(25).default(5),
+  /** Language of headings, labels and the LLM overview. */
+  language: language.default('es'),
+});
+
 export const configSchema = z.strictObject({
   database: z.string().min(1).default('data/sancocho.db'),
   polling: pollingSchema.default(() => pollingSchema.parse({})),
   feeds: z.array(feedSchema).default([]),
   llm: llmSchema.optional(),
+  digests: z
+    .array(digestScheduleSchema)
+    .default([])
+    .superRefine((schedules, ctx) => {
+      const seen = new Set<string>();
+      schedules.forEach((schedule, index) => {
+        if (seen.has(schedule.name)) {
+          ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `digest schedule "${schedule.name}" is listed twice` });
+        }
+        seen.add(schedule.name);
+      });
+    }),
 });
 
 export type SancochoConfig = z.infer<typeof configSchema>;
 export type PollingConfig = z.infer<typeof pollingSchema>;
 export type LlmConfig = z.infer<typeof llmSchema>;
 export type FeedConfig = z.infer<typeof feedSchema>;
+export type DigestScheduleConfig = z.infer<typeof digestScheduleSchema>;
+export type DestinationConfig = z.infer<typeof destinationSchema>;

@@ -1,10 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../core/logger.js';
-import type { NormalizedItem } from '../core/types.js';
-import { decodeBody } from '../feeds/decode-body.js';
-import { fetchFeed, type FetchOutcome } from '../feeds/fetch-feed.js';
-import { normalizeItem } from '../feeds/normalize-item.js';
-import { parseFeed, type ParseOutcome } from '../feeds/parse-feed.js';
+import { fetchParsedFeed } from './fetch-parsed-feed.js';
 import type { PollingConfig } from '../config/config-schema.js';
 import type { Database } from '../store/open-database.js';
 import type { FeedRow, FeedStore } from '../store/feed-store.js';
@@ -18,7 +14,9 @@ export interface IngestContext {
   logger: Logger;
   polling: PollingConfig;
   /** Shared connection pool; it also carries the connect timeout (see createFeedDispatcher). */
-  dispatcher?: Dispatcher | undefined;
+  dispatcher: Dispatcher;
+  /** The pool for feeds users added from Discord: its connect step refuses private addresses. */
+  userFeedDispatcher: Dispatcher;
 }
 
 /** One line of the fetch report: what polling one feed did. */
@@ -44,20 +42,42 @@ export interface FeedReport {
 export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.now()): Promise<FeedReport> {
   const log = ctx.logger.child({ module: 'ingest-feed', feed: feed.url });
   const started = performance.now();
-  const fetched = await fetchFeed(feed.url, {
+  const outcome = await fetchParsedFeed(feed.url, {
+    polling: ctx.polling,
+    dispatcher: feed.origin === 'user' ? ctx.userFeedDispatcher : ctx.dispatcher,
     etag: feed.etag,
     lastModified: feed.lastModified,
-    connectTimeoutMs: ctx.polling.connectTimeoutSeconds * 1000,
-    totalTimeoutMs: ctx.polling.timeoutSeconds * 1000,
-    maxBytes: ctx.polling.maxBodyBytes,
-    maxRedirects: ctx.polling.maxRedirects,
-    dispatcher: ctx.dispatcher,
+    language: feed.language,
+    now,
   });
   const report = { feedId: feed.id, name: feed.name, url: feed.url, new: 0, updated: 0, duplicate: 0 };
   const interval = feed.intervalMinutes ?? ctx.polling.defaultInterval;
   const elapsed = () => Math.round(performance.now() - started);
 
-  if (fetched.status === 'not-modified') {
+  if (outcome.status === 'error') {
+    const failure = outcome.failure;
+    const next = afterFailure(
+      now,
+      { intervalMinutes: interval, consecutiveErrors: feed.consecutiveErrors, errorKind: failure.kind, retryAfterMs: failure.retryAfterMs },
+      ctx.polling,
+    );
+    ctx.feeds.recordPoll(feed.id, {
+      kind: 'error',
+      at: now,
+      http: failure.http,
+      errorKind: failure.kind,
+      message: failure.message,
+      nextDueAt: next.nextDueAt,
+      status: next.status,
+    });
+    log[next.status === 'active' ? 'warn' : 'error'](
+      { kind: failure.kind, http: failure.http, status: next.status },
+      `ingest-feed: ${failure.message}`,
+    );
+    return { ...report, status: 'error', http: failure.http, bytes: failure.bytes, ms: elapsed(), errorKind: failure.kind, error: failure.message };
+  }
+  if (outcome.status === 'not-modified') {
+    const { fetched } = outcome;
     ctx.feeds.recordPoll(feed.id, {
       kind: 'not-modified',
       at: now,
@@ -68,92 +88,22 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
     log.debug('ingest-feed: not modified');
     return { ...report, status: 'not-modified', http: 304, bytes: 0, ms: elapsed() };
   }
-  if (fetched.status === 'error') return fail(ctx, feed, fetched, now, elapsed, report);
 
-  const { text } = decodeBody(fetched.body, fetched.contentType);
-  const parsed = await parseFeed(text);
-  if (parsed.status === 'error') {
-    return fail(
-      ctx,
-      feed,
-      { kind: parsed.kind, http: fetched.http, message: parsed.message, retryAfterMs: null, bytes: fetched.bytes },
-      now,
-      elapsed,
-      report,
-    );
-  }
-  const normalized = parsed.feed.items
-    .map((raw) =>
-      normalizeItem(raw, { feedLanguage: feed.language ?? undefined, fetchedAt: now, baseUrl: fetched.url }),
-    )
-    .filter((item): item is NormalizedItem => item !== null);
-  const dropped = parsed.feed.items.length - normalized.length;
+  const { fetched, items, dropped } = outcome;
   if (dropped > 0) log.warn({ dropped }, 'ingest-feed: entries without title or link were skipped');
-
   // Items and the new ETag land together: a crash in between must not leave a 304 hiding unsaved items.
   const counts = ctx.db.transaction(() => {
-    const saved = ctx.items.saveFeedItems(feed.id, normalized, { fetchedAt: now, backlog: feed.lastSuccessAt === null });
+    const saved = ctx.items.saveFeedItems(feed.id, items, { fetchedAt: now, backlog: feed.lastSuccessAt === null });
     ctx.feeds.recordPoll(feed.id, {
       kind: 'success',
       at: now,
       http: fetched.http,
       etag: fetched.etag,
       lastModified: fetched.lastModified,
-      nextDueAt: nextDueAfterSuccess(now, interval, {
-        ttlMinutes: parsed.feed.ttlMinutes,
-        maxAgeSeconds: fetched.maxAgeSeconds,
-      }),
+      nextDueAt: nextDueAfterSuccess(now, interval, { ttlMinutes: outcome.feed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }),
     });
     return saved;
   })();
   log.info({ ...counts, http: fetched.http, bytes: fetched.bytes }, 'ingest-feed: stored');
   return { ...report, ...counts, status: 'ok', http: fetched.http, bytes: fetched.bytes, ms: elapsed() };
-}
-
-type ParseErrorKind = Extract<ParseOutcome, { status: 'error' }>['kind'];
-type FetchFailure = Extract<FetchOutcome, { status: 'error' }>;
-/** A fetch failure, or a parse failure ('not-a-feed', 'malformed') shaped like one. */
-type Failure = Pick<FetchFailure, 'http' | 'message' | 'retryAfterMs' | 'bytes'> & { kind: FetchFailure['kind'] | ParseErrorKind };
-
-function fail(
-  ctx: IngestContext,
-  feed: FeedRow,
-  failure: Failure,
-  now: number,
-  elapsed: () => number,
-  report: Pick<FeedReport, 'feedId' | 'name' | 'url' | 'new' | 'updated' | 'duplicate'>,
-): FeedReport {
-  const next = afterFailure(
-    now,
-    {
-      intervalMinutes: feed.intervalMinutes ?? ctx.polling.defaultInterval,
-      consecutiveErrors: feed.consecutiveErrors,
-      errorKind: failure.kind,
-      retryAfterMs: failure.retryAfterMs,
-    },
-    ctx.polling,
-  );
-  ctx.feeds.recordPoll(feed.id, {
-    kind: 'error',
-    at: now,
-    http: failure.http,
-    errorKind: failure.kind,
-    message: failure.message,
-    nextDueAt: next.nextDueAt,
-    status: next.status,
-  });
-  const level = next.status === 'active' ? 'warn' : 'error';
-  ctx.logger[level](
-    { module: 'ingest-feed', feed: feed.url, kind: failure.kind, http: failure.http, status: next.status },
-    `ingest-feed: ${failure.message}`,
-  );
-  return {
-    ...report,
-    status: 'error',
-    http: failure.http,
-    bytes: failure.bytes,
-    ms: elapsed(),
-    errorKind: failure.kind,
-    error: failure.message,
-  };
 }

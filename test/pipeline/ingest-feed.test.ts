@@ -1,14 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PollingConfig } from '../../src/config/config-schema.js';
-import { pollingSchema } from '../../src/config/config-schema.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { createFeedDispatcher } from '../../src/feeds/fetch-feed.js';
-import { ingestFeed, type IngestContext } from '../../src/pipeline/ingest-feed.js';
+import { ingestFeed } from '../../src/pipeline/ingest-feed.js';
 import { pollFeeds } from '../../src/pipeline/poll-feeds.js';
-import { createFeedStore } from '../../src/store/feed-store.js';
-import { createItemStore } from '../../src/store/item-store.js';
-import { openDatabase } from '../../src/store/open-database.js';
 import { startFeedServer, type FeedServer } from '../peers/feed-server.js';
+import { testIngestContext } from '../support/ingest-context.js';
 import { rss } from '../support/rss.js';
 
 const NOW = Date.UTC(2026, 10, 29, 12);
@@ -16,18 +11,12 @@ const MIN = 60_000;
 
 describe('ingesting a feed (fetch → decode → parse → normalize → store)', () => {
   let server: FeedServer;
-  let ctx: IngestContext;
-
-  function context(polling: Partial<PollingConfig> = {}): IngestContext {
-    const db = openDatabase(':memory:');
-    return {
-      db,
-      feeds: createFeedStore(db),
-      items: createItemStore(db),
-      logger: silentLogger(),
-      polling: { ...pollingSchema.parse({}), timeoutSeconds: 2, connectTimeoutSeconds: 1, ...polling },
-      dispatcher: createFeedDispatcher({ connectTimeoutMs: 1000 }),
-    };
+  let ctx: ReturnType<typeof testIngestContext>;
+  const contexts: ReturnType<typeof testIngestContext>[] = [];
+  function context(polling: Partial<PollingConfig> = {}) {
+    const made = testIngestContext(polling);
+    contexts.push(made);
+    return made;
   }
   const addFeed = (path: string, name = path) => ctx.feeds.add({ url: server.url(path), name }, 'config', NOW);
 
@@ -36,8 +25,7 @@ describe('ingesting a feed (fetch → decode → parse → normalize → store)'
     ctx = context();
   });
   afterEach(async () => {
-    await ctx.dispatcher?.close();
-    ctx.db.close();
+    await Promise.all(contexts.splice(0).map((made) => made.close()));
     await server.close();
   });
 

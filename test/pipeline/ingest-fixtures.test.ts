@@ -2,35 +2,24 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pollingSchema } from '../../src/config/config-schema.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { ingestFeed, type IngestContext } from '../../src/pipeline/ingest-feed.js';
-import { createFeedStore } from '../../src/store/feed-store.js';
-import { createItemStore } from '../../src/store/item-store.js';
-import { openDatabase } from '../../src/store/open-database.js';
+import { ingestFeed } from '../../src/pipeline/ingest-feed.js';
 import { fixtureBytes, repoRoot } from '../feeds/fixtures.js';
 import { startFeedServer, type FeedServer } from '../peers/feed-server.js';
+import { testIngestContext } from '../support/ingest-context.js';
 
 const NOW = Date.UTC(2026, 10, 29, 12);
 
 /** Every fixture served over HTTP the way real servers send it, through the whole ingest path. */
 describe('ingesting fixture feeds over HTTP', () => {
   let server: FeedServer;
-  let ctx: IngestContext;
+  let ctx: ReturnType<typeof testIngestContext>;
 
   beforeAll(async () => {
     server = await startFeedServer();
-    const db = openDatabase(':memory:');
-    ctx = {
-      db,
-      feeds: createFeedStore(db),
-      items: createItemStore(db),
-      logger: silentLogger(),
-      polling: { ...pollingSchema.parse({}), timeoutSeconds: 5 },
-    };
+    ctx = testIngestContext({ timeoutSeconds: 5 });
   });
   afterAll(async () => {
-    ctx.db.close();
+    await ctx.close();
     await server.close();
   });
 

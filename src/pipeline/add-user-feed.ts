@@ -1,0 +1,65 @@
+import type { Language } from '../core/types.js';
+import { canonicalizeUrl } from '../feeds/canonical-url.js';
+import type { FeedRow } from '../store/feed-store.js';
+import { fetchParsedFeed } from './fetch-parsed-feed.js';
+import type { IngestContext } from './ingest-feed.js';
+import { nextDueAfterSuccess } from './next-poll.js';
+
+export type AddFeedOutcome =
+  | { status: 'added'; feed: FeedRow; items: number }
+  | { status: 'exists'; feed: FeedRow }
+  | { status: 'invalid-url'; message: string }
+  /** The URL, a redirect or a resolved address points somewhere a user feed may not reach. */
+  | { status: 'refused'; message: string }
+  | { status: 'unreachable'; message: string }
+  | { status: 'not-a-feed'; message: string };
+
+/**
+ * Adds a feed on a user's request. The URL is fetched once through the guarded pool (every redirect
+ * and resolved address checked) and must parse as a feed before anything is saved; its current
+ * items are stored as backlog so adding a feed never floods a channel.
+ */
+export async function addUserFeed(
+  ctx: IngestContext,
+  request: { url: string; name?: string | undefined; language?: Language | undefined },
+  now = Date.now(),
+): Promise<AddFeedOutcome> {
+  const url = canonicalizeUrl(request.url.trim());
+  if (url === null) return { status: 'invalid-url', message: 'Only http:// and https:// feed URLs can be added.' };
+  const known = ctx.feeds.getByUrl(url);
+  if (known) return { status: 'exists', feed: known };
+
+  const outcome = await fetchParsedFeed(url, {
+    polling: ctx.polling,
+    dispatcher: ctx.userFeedDispatcher,
+    language: request.language ?? null,
+    now,
+  });
+  if (outcome.status === 'not-modified') return { status: 'unreachable', message: 'The server answered 304 to a first request.' };
+  if (outcome.status === 'error') {
+    const { kind, message } = outcome.failure;
+    ctx.logger.info({ module: 'add-user-feed', url, kind }, `add-user-feed: refused: ${message}`);
+    if (kind === 'blocked-address') return { status: 'refused', message: 'That address is not allowed: feeds must be on the public internet.' };
+    if (kind === 'invalid-url') return { status: 'invalid-url', message };
+    if (kind === 'not-a-feed' || kind === 'malformed') return { status: 'not-a-feed', message };
+    return { status: 'unreachable', message };
+  }
+
+  const { fetched, feed: parsed, items } = outcome;
+  const name = request.name?.trim() || parsed.title?.trim() || new URL(url).host;
+  const feed = ctx.db.transaction(() => {
+    const row = ctx.feeds.add({ url, name, language: request.language }, 'user', now);
+    ctx.items.saveFeedItems(row.id, items, { fetchedAt: now, backlog: true });
+    ctx.feeds.recordPoll(row.id, {
+      kind: 'success',
+      at: now,
+      http: fetched.http,
+      etag: fetched.etag,
+      lastModified: fetched.lastModified,
+      nextDueAt: nextDueAfterSuccess(now, ctx.polling.defaultInterval, { ttlMinutes: parsed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }),
+    });
+    return ctx.feeds.get(row.id) as FeedRow;
+  })();
+  ctx.logger.info({ module: 'add-user-feed', url, items: items.length }, 'add-user-feed: feed added');
+  return { status: 'added', feed, items: items.length };
+}

@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addUserFeed } from '../../src/pipeline/add-user-feed.js';
+import { ingestFeed } from '../../src/pipeline/ingest-feed.js';
+import { startFeedServer, type FeedServer } from '../peers/feed-server.js';
+import { testIngestContext } from '../support/ingest-context.js';
+import { rss } from '../support/rss.js';
+
+const NOW = Date.UTC(2026, 10, 29, 12);
+
+/**
+ * The "public" server listens on 127.0.0.2, which the config explicitly allows, as a stand-in for
+ * the internet; 127.0.0.1 stays forbidden, so every refusal below is the guard at work.
+ */
+describe('adding a feed on a user’s request', () => {
+  let publicServer: FeedServer;
+  let privateServer: FeedServer;
+  let ctx: ReturnType<typeof testIngestContext>;
+
+  beforeEach(async () => {
+    publicServer = await startFeedServer({ host: '127.0.0.2' });
+    privateServer = await startFeedServer({ host: '127.0.0.1' });
+    privateServer.route('/internal.xml', { body: rss([{ title: 'Secreto interno', guid: 's' }]) });
+    ctx = testIngestContext({ allowPrivateAddresses: ['127.0.0.2/32'] });
+  });
+  afterEach(async () => {
+    await ctx.close();
+    await Promise.all([publicServer.close(), privateServer.close()]);
+  });
+
+  it('fetches the URL once, and saves the feed with its items as backlog only when it parses', async () => {
+    publicServer.route('/feed.xml', {
+      body: rss([{ title: 'Mercosur: nueva cumbre', guid: '1', link: 'https://n.example/1' }], { title: 'Diario Regional' }),
+    });
+    const outcome = await addUserFeed(ctx, { url: publicServer.url('/feed.xml'), language: 'es' }, NOW);
+    expect(outcome).toMatchObject({ status: 'added', items: 1, feed: { name: 'Diario Regional', origin: 'user', language: 'es' } });
+    expect(publicServer.requests('/feed.xml')).toHaveLength(1);
+    expect(ctx.db.prepare('SELECT backlog FROM items').all()).toEqual([{ backlog: 1 }]);
+    expect(await addUserFeed(ctx, { url: publicServer.url('/feed.xml') }, NOW)).toMatchObject({ status: 'exists' });
+  });
+
+  it('refuses a URL that does not parse as a feed, saving nothing', async () => {
+    publicServer.route('/page.html', { body: '<!doctype html><html><body>Hola</body></html>', contentType: 'text/html' });
+    expect(await addUserFeed(ctx, { url: publicServer.url('/page.html') }, NOW)).toMatchObject({ status: 'not-a-feed' });
+    expect(ctx.feeds.list()).toEqual([]);
+  });
+
+  it.each(['ftp://example.org/feed.xml', 'file:///etc/passwd', 'javascript:alert(1)', 'not a url'])('refuses %s as not http(s)', async (url) => {
+    expect(await addUserFeed(ctx, { url }, NOW)).toMatchObject({ status: 'invalid-url' });
+  });
+
+  it.each([
+    ['a loopback IPv4 literal', (port: number) => `http://127.0.0.1:${port}/internal.xml`],
+    ['an IPv6 loopback literal', (port: number) => `http://[::1]:${port}/internal.xml`],
+    ['an IPv4-mapped IPv6 literal', (port: number) => `http://[::ffff:127.0.0.1]:${port}/internal.xml`],
+    ['a hostname that resolves to a private address', (port: number) => `http://localhost:${port}/internal.xml`],
+  ])('refuses %s without reaching it', async (_case, url) => {
+    const outcome = await addUserFeed(ctx, { url: url(privateServer.port) }, NOW);
+    expect(outcome).toMatchObject({ status: 'refused' });
+    expect(privateServer.requests()).toHaveLength(0);
+    expect(ctx.feeds.list()).toEqual([]);
+  });
+
+  it('refuses a public-looking URL that redirects to a private one', async () => {
+    publicServer.route('/redirect.xml', { status: 302, redirect: privateServer.url('/internal.xml') });
+    expect(await addUserFeed(ctx, { url: publicServer.url('/redirect.xml') }, NOW)).toMatchObject({ status: 'refused' });
+    expect(privateServer.requests()).toHaveLength(0);
+  });
+
+  it('keeps guarding every later poll of a user feed, not only the first', async () => {
+    publicServer.route('/feed.xml', { body: rss([{ title: 'Primera', guid: '1' }]) });
+    const outcome = await addUserFeed(ctx, { url: publicServer.url('/feed.xml') }, NOW);
+    if (outcome.status !== 'added') throw new Error(`expected added, got ${outcome.status}`);
+    publicServer.route('/feed.xml', { status: 301, redirect: privateServer.url('/internal.xml') });
+    const report = await ingestFeed(ctx, outcome.feed, NOW + 3_600_000);
+    expect(report).toMatchObject({ status: 'error', errorKind: 'blocked-address' });
+    expect(privateServer.requests()).toHaveLength(0);
+  });
+});
