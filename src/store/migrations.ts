@@ -90,6 +90,120 @@ export const MIGRATIONS: Migration[] = [
         END;
       `),
   },
+  {
+    version: 2,
+    name: 'theme classifications, LLM cache and token usage',
+    up: (db) =>
+      db.exec(`
+        -- The current classification of each item. content_hash is the item's hash when it was
+        -- classified: once the item's wording changes the row is stale and the item is classified again.
+        CREATE TABLE classifications (
+          item_id INTEGER PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,
+          content_hash TEXT NOT NULL,
+          source TEXT NOT NULL CHECK (source IN ('offline', 'llm')),
+          model TEXT,
+          prompt_version TEXT,
+          themes TEXT NOT NULL,
+          scores TEXT NOT NULL,
+          evidence TEXT NOT NULL,
+          -- Why an item got offline labels although an LLM is configured (budget, failure, no regional signal).
+          reason TEXT,
+          classified_at INTEGER NOT NULL
+        );
+
+        -- The themes of each current classification, one row per theme, for digests and search.
+        CREATE TABLE item_themes (
+          item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+          theme TEXT NOT NULL,
+          score REAL NOT NULL,
+          PRIMARY KEY (item_id, theme)
+        ) WITHOUT ROWID;
+        CREATE INDEX item_themes_theme ON item_themes (theme, item_id);
+
+        -- LLM answers by content, so the same text is never sent twice to the same model and prompt.
+        CREATE TABLE llm_cache (
+          content_hash TEXT NOT NULL,
+          model TEXT NOT NULL,
+          prompt_version TEXT NOT NULL,
+          themes TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          PRIMARY KEY (content_hash, model, prompt_version)
+        ) WITHOUT ROWID;
+
+        -- One row per chat completion that came back with usage, for the daily token budget.
+        CREATE TABLE llm_usage (
+          id INTEGER PRIMARY KEY,
+          at INTEGER NOT NULL,
+          model TEXT NOT NULL,
+          prompt_tokens INTEGER NOT NULL,
+          completion_tokens INTEGER NOT NULL,
+          total_tokens INTEGER NOT NULL,
+          items INTEGER NOT NULL,
+          mode TEXT NOT NULL
+        );
+        CREATE INDEX llm_usage_at ON llm_usage (at);
+      `),
+  },
+  {
+    version: 3,
+    name: 'digest outbox, schedules, destination errors and overview cache',
+    up: (db) =>
+      db.exec(`
+        -- When each digest schedule was first seen: a slot before that was never missed, only never due.
+        CREATE TABLE digest_schedules (
+          name TEXT PRIMARY KEY,
+          first_seen_at INTEGER NOT NULL
+        );
+
+        -- One digest per schedule, slot and destination, written with all its parts before anything is sent.
+        CREATE TABLE digests (
+          id INTEGER PRIMARY KEY,
+          schedule TEXT NOT NULL,
+          slot_at INTEGER NOT NULL,
+          trigger TEXT NOT NULL CHECK (trigger IN ('schedule', 'catch-up', 'manual')),
+          destination TEXT NOT NULL,
+          window_from INTEGER NOT NULL,
+          window_to INTEGER NOT NULL,
+          stories INTEGER NOT NULL,
+          markdown TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'empty')),
+          error TEXT,
+          created_at INTEGER NOT NULL,
+          completed_at INTEGER,
+          UNIQUE (schedule, slot_at, destination)
+        );
+        CREATE INDEX digests_status ON digests (status, id);
+
+        -- The messages of a digest, in order; sent only after the previous part was accepted.
+        CREATE TABLE digest_parts (
+          digest_id INTEGER NOT NULL REFERENCES digests (id) ON DELETE CASCADE,
+          part INTEGER NOT NULL,
+          payload TEXT NOT NULL,
+          nonce TEXT NOT NULL,
+          status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+          message_id TEXT,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL DEFAULT 0,
+          last_error TEXT,
+          sent_at INTEGER,
+          PRIMARY KEY (digest_id, part)
+        ) WITHOUT ROWID;
+
+        -- Destinations Discord refused (403 missing access, 404 unknown channel or webhook).
+        CREATE TABLE destination_errors (
+          destination TEXT PRIMARY KEY,
+          error TEXT NOT NULL,
+          at INTEGER NOT NULL
+        );
+
+        -- LLM theme overviews by prompt version, model, language, theme and stories.
+        CREATE TABLE digest_overviews (
+          key TEXT PRIMARY KEY,
+          text TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+      `),
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {

@@ -1,0 +1,152 @@
+import type { Database } from 'better-sqlite3';
+import type { ThemeId } from '../core/themes.js';
+import type { StoredItem } from './item-store.js';
+
+export type ClassificationSource = 'offline' | 'llm';
+
+/** An item's current classification, as stored. */
+export interface ClassificationRecord {
+  itemId: number;
+  /** The item's content hash when it was classified; a different current hash means stale. */
+  contentHash: string;
+  source: ClassificationSource;
+  model: string | null;
+  promptVersion: string | null;
+  themes: ThemeId[];
+  scores: Partial<Record<ThemeId, number>>;
+  evidence: Partial<Record<ThemeId, string[]>>;
+  /** Why offline labels were used when an LLM is configured; null otherwise. */
+  reason: string | null;
+  classifiedAt: number;
+}
+
+export type PendingItem = Pick<StoredItem, 'id' | 'contentHash' | 'title' | 'summary' | 'language'>;
+
+export interface LlmUsage {
+  at: number;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  items: number;
+  mode: string;
+}
+
+interface ClassificationRow {
+  itemId: number;
+  contentHash: string;
+  source: ClassificationSource;
+  model: string | null;
+  promptVersion: string | null;
+  themes: string;
+  scores: string;
+  evidence: string;
+  reason: string | null;
+  classifiedAt: number;
+}
+
+export function createClassificationStore(db: Database) {
+  // The LEFT JOIN walks items by id; an item is pending when it has no row or a row for older wording.
+  const pending = db.prepare(
+    `SELECT items.id, items.content_hash AS contentHash, items.title, items.summary, items.language
+     FROM items LEFT JOIN classifications c ON c.item_id = items.id
+     WHERE items.id > @afterId AND (c.item_id IS NULL OR c.content_hash != items.content_hash)
+     ORDER BY items.id LIMIT @limit`,
+  );
+  const upsert = db.prepare(
+    `INSERT INTO classifications (item_id, content_hash, source, model, prompt_version, themes, scores, evidence, reason, classified_at)
+     VALUES (@itemId, @contentHash, @source, @model, @promptVersion, @themes, @scores, @evidence, @reason, @classifiedAt)
+     ON CONFLICT (item_id) DO UPDATE SET content_hash = excluded.content_hash, source = excluded.source,
+       model = excluded.model, prompt_version = excluded.prompt_version, themes = excluded.themes,
+       scores = excluded.scores, evidence = excluded.evidence, reason = excluded.reason,
+       classified_at = excluded.classified_at`,
+  );
+  const clearThemes = db.prepare(`DELETE FROM item_themes WHERE item_id = ?`);
+  const addTheme = db.prepare(`INSERT INTO item_themes (item_id, theme, score) VALUES (?, ?, ?)`);
+  const byItem = db.prepare(
+    `SELECT item_id AS itemId, content_hash AS contentHash, source, model, prompt_version AS promptVersion,
+       themes, scores, evidence, reason, classified_at AS classifiedAt
+     FROM classifications WHERE item_id = ?`,
+  );
+  const withTheme = db.prepare(
+    `SELECT items.id FROM item_themes JOIN items ON items.id = item_themes.item_id
+     WHERE item_themes.theme = @theme AND items.published_at >= @from AND items.published_at < @to
+     ORDER BY items.published_at DESC, items.id DESC LIMIT @limit`,
+  );
+  const cached = db.prepare(
+    `SELECT content_hash AS contentHash, themes FROM llm_cache
+     WHERE model = ? AND prompt_version = ? AND content_hash IN (SELECT value FROM json_each(?))`,
+  );
+  const cache = db.prepare(
+    `INSERT OR REPLACE INTO llm_cache (content_hash, model, prompt_version, themes, created_at) VALUES (?, ?, ?, ?, ?)`,
+  );
+  const usage = db.prepare(
+    `INSERT INTO llm_usage (at, model, prompt_tokens, completion_tokens, total_tokens, items, mode)
+     VALUES (@at, @model, @promptTokens, @completionTokens, @totalTokens, @items, @mode)`,
+  );
+  const tokensSince = db.prepare(`SELECT COALESCE(SUM(total_tokens), 0) AS n FROM llm_usage WHERE at >= ?`);
+  const usageSince = db.prepare(
+    `SELECT at, model, prompt_tokens AS promptTokens, completion_tokens AS completionTokens, total_tokens AS totalTokens,
+       items, mode
+     FROM llm_usage WHERE at >= ? ORDER BY id`,
+  );
+
+  const save = db.transaction((records: ClassificationRecord[]) => {
+    for (const record of records) {
+      upsert.run({
+        ...record,
+        themes: JSON.stringify(record.themes),
+        scores: JSON.stringify(record.scores),
+        evidence: JSON.stringify(record.evidence),
+      });
+      clearThemes.run(record.itemId);
+      for (const theme of record.themes) addTheme.run(record.itemId, theme, record.scores[theme] ?? 1);
+    }
+  });
+
+  return {
+    /** Items with no classification for their current content, oldest first, after `afterId`. */
+    pending: (options: { limit: number; afterId?: number }) =>
+      pending.all({ afterId: options.afterId ?? 0, limit: options.limit }) as PendingItem[],
+
+    /** Replaces each item's classification and its theme rows, all in one transaction. */
+    save: (records: ClassificationRecord[]): void => save(records),
+
+    get(itemId: number): ClassificationRecord | undefined {
+      const row = byItem.get(itemId) as ClassificationRow | undefined;
+      if (!row) return undefined;
+      return {
+        ...row,
+        themes: JSON.parse(row.themes) as ThemeId[],
+        scores: JSON.parse(row.scores) as ClassificationRecord['scores'],
+        evidence: JSON.parse(row.evidence) as ClassificationRecord['evidence'],
+      };
+    },
+
+    /** Ids of items carrying `theme` published in [from, to), newest first. */
+    itemsWithTheme: (theme: ThemeId, window: { from: number; to: number; limit?: number }): number[] =>
+      (withTheme.all({ theme, from: window.from, to: window.to, limit: window.limit ?? -1 }) as { id: number }[]).map(
+        (row) => row.id,
+      ),
+
+    /** Cached LLM themes by content hash for this model and prompt version. */
+    cachedThemes(contentHashes: string[], model: string, promptVersion: string): Map<string, ThemeId[]> {
+      const rows = cached.all(model, promptVersion, JSON.stringify(contentHashes)) as { contentHash: string; themes: string }[];
+      return new Map(rows.map((row) => [row.contentHash, JSON.parse(row.themes) as ThemeId[]]));
+    },
+
+    cacheThemes: db.transaction(
+      (entries: { contentHash: string; themes: ThemeId[] }[], model: string, promptVersion: string, now: number) => {
+        for (const entry of entries) cache.run(entry.contentHash, model, promptVersion, JSON.stringify(entry.themes), now);
+      },
+    ),
+
+    recordUsage: (entry: LlmUsage): void => {
+      usage.run(entry);
+    },
+    tokensUsedSince: (at: number): number => (tokensSince.get(at) as { n: number }).n,
+    usageSince: (at: number): LlmUsage[] => usageSince.all(at) as LlmUsage[],
+  };
+}
+
+export type ClassificationStore = ReturnType<typeof createClassificationStore>;
