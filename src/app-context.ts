@@ -4,11 +4,13 @@ import { createFeedStore, type FeedStore } from './store/feed-store.js';
 import { createItemStore, type ItemStore } from './store/item-store.js';
 import { openDatabase, type Database } from './store/open-database.js';
 import type { IngestContext } from './pipeline/ingest-feed.js';
+import type { ClassifyContext } from './pipeline/classify-new-items.js';
+import { createClassifier } from './classify/create-classifier.js';
 import { createFeedDispatcher } from './feeds/fetch-feed.js';
 import { createAddressGuard } from './feeds/address-guard.js';
 
 /** Everything a command or job needs, built once and passed down as one plain object. */
-export interface AppContext extends IngestContext {
+export interface AppContext extends IngestContext, ClassifyContext {
   config: LoadedConfig;
   logger: Logger;
   db: Database;
@@ -33,10 +35,12 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
     connectTimeoutMs,
     checkAddress: createAddressGuard(config.polling.allowPrivateAddresses),
   });
+  const classifier = createClassifier({ llm: config.llm, db, logger });
   return {
     config,
     logger,
     db,
+    classifier,
     feeds,
     items,
     polling: config.polling,

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { createAppContext } from '../app-context.js';
 import { loadConfig } from '../config/load-config.js';
-import { pollFeeds } from '../pipeline/poll-feeds.js';
+import { runPollCycle } from '../pipeline/run-poll-cycle.js';
+import type { ClassifyReport } from '../pipeline/classify-new-items.js';
 import type { FeedReport } from '../pipeline/ingest-feed.js';
 import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';
@@ -27,8 +28,8 @@ export function registerFetchCommand(program: Command, io: CliIO): void {
           await scheduler.stop();
           return;
         }
-        const reports = await pollFeeds(ctx, { all: options.all === true });
-        writeLine(io.stdout, options.json ? JSON.stringify(fetchJson(reports)) : fetchTable(reports));
+        const { feeds, classified } = await runPollCycle(ctx, { all: options.all === true });
+        writeLine(io.stdout, options.json ? JSON.stringify(fetchJson(feeds)) : fetchTable(feeds, classified));
       } finally {
         await ctx.close();
       }
@@ -52,7 +53,7 @@ export function fetchJson(reports: FeedReport[]) {
   };
 }
 
-export function fetchTable(reports: FeedReport[]): string {
+export function fetchTable(reports: FeedReport[], classified: ClassifyReport): string {
   if (reports.length === 0) return 'No feed is due. Use --all to poll every feed now.';
   const table = formatTable(reports, [
     { header: 'feed', value: (r) => r.name, maxWidth: 36 },
@@ -67,5 +68,6 @@ export function fetchTable(reports: FeedReport[]): string {
   ]);
   const errors = reports.filter((r) => r.status === 'error').length;
   const fresh = reports.reduce((total, r) => total + r.new, 0);
-  return `${table}\n\n${reports.length} feeds polled, ${fresh} new items, ${errors} errors.`;
+  const { offline, llm } = classified.bySource;
+  return `${table}\n\n${reports.length} feeds polled, ${fresh} new items, ${errors} errors; ${classified.classified} items classified (offline ${offline}, llm ${llm}).`;
 }

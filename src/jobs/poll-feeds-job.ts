@@ -1,14 +1,14 @@
 import type { AppContext } from '../app-context.js';
-import { pollFeeds } from '../pipeline/poll-feeds.js';
+import { runPollCycle } from '../pipeline/run-poll-cycle.js';
 import type { Job } from './scheduler.js';
 
-/** Polls the due feeds on the configured cron schedule and logs a one-line summary. */
+/** Polls the due feeds and classifies what is new, on the configured cron schedule. */
 export function pollFeedsJob(ctx: AppContext): Job {
   return {
     name: 'poll-feeds',
     schedule: ctx.config.polling.schedule,
     async run() {
-      const reports = await pollFeeds(ctx);
+      const { feeds: reports, classified } = await runPollCycle(ctx);
       const sum = (key: 'new' | 'updated' | 'duplicate') => reports.reduce((total, report) => total + report[key], 0);
       ctx.logger.info(
         {
@@ -17,6 +17,7 @@ export function pollFeedsJob(ctx: AppContext): Job {
           errors: reports.filter((report) => report.status === 'error').length,
           new: sum('new'),
           updated: sum('updated'),
+          classified: classified.classified,
         },
         'poll-feeds-job: cycle done',
       );

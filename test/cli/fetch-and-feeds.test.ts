@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
+import { openDatabase } from '../../src/store/open-database.js';
 import { startFeedServer, type FeedServer } from '../peers/feed-server.js';
 import { captureIO } from '../support/capture-io.js';
 import { rss } from '../support/rss.js';
@@ -51,6 +52,10 @@ describe('sancocho fetch and sancocho feeds', () => {
     expect(ok).not.toHaveProperty('error');
     expect(broken).toMatchObject({ status: 'error', http: 500, new: 0 });
     expect(broken?.error).toMatch(/500/);
+    // The same cycle classified the new items, so no later stage sees an unclassified item.
+    const db = openDatabase(env.SANCOCHO_DB as string);
+    expect(db.prepare("SELECT source, COUNT(*) AS n FROM classifications GROUP BY source").all()).toEqual([{ source: 'offline', n: 2 }]);
+    db.close();
   });
 
   it('fetch --once --all polls feeds that are not due, and an unchanged feed is a 304', async () => {
@@ -59,7 +64,7 @@ describe('sancocho fetch and sancocho feeds', () => {
     const text = io.out();
     expect(text).toMatch(/feed\s+status\s+http\s+new\s+updated\s+dup\s+bytes\s+ms/);
     expect(text).toMatch(/Mercosur test\s+not-modified\s+304\s+0\s+0\s+0\s+0/);
-    expect(text).toContain('2 feeds polled');
+    expect(text).toContain('2 feeds polled, 0 new items, 1 errors; 0 items classified');
   });
 
   it('fetch --once with nothing due says so', async () => {
