@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { createClassifier } from '../classify/create-classifier.js';
+import type { Classification } from '../classify/classifier.js';
+import type { ClassifiableItem } from '../classify/item-classifier.js';
+import { loadConfig } from '../config/load-config.js';
+import { UsageError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { Language } from '../core/types.js';
+import { openDatabase } from '../store/open-database.js';
+import { detectLanguage } from '../feeds/detect-language.js';
+import { DEFAULT_LANGUAGE } from '../feeds/normalize-item.js';
+
+export interface CliItem {
+  id: string;
+  title: string;
+  summary: string;
+  lang?: Language | undefined;
+}
+
+export interface BatchClassifier {
+  /** Classifications in input order. */
+  classify(items: ClassifiableItem[]): Promise<Classification[]>;
+  close(): void;
+}
+
+/** File items → the pipeline's item shape: a content hash, and the stated language else the detected one. */
+export function toClassifiable(items: CliItem[]): ClassifiableItem[] {
+  return items.map((item, index) => ({
+    id: index,
+    contentHash: createHash('sha256').update(`${item.title}\n${item.summary}`).digest('hex'),
+    title: item.title,
+    summary: item.summary,
+    language: item.lang ?? detectLanguage(`${item.title} ${item.summary}`) ?? DEFAULT_LANGUAGE,
+  }));
+}
+
+/**
+ * The classifier a file-based command asked for. `llm` uses the configured server and the
+ * configured database, so its cache and token budget are the bot's own.
+ */
+export function pickClassifier(kind: string, env: NodeJS.ProcessEnv, logger: Logger): BatchClassifier {
+  if (kind !== 'offline' && kind !== 'llm') throw new UsageError(`--classifier must be offline or llm, not "${kind}"`);
+  const config = loadConfig(env);
+  if (kind === 'llm' && !config.llm) {
+    throw new UsageError(`--classifier llm needs an \`llm\` section (model, baseURL) in ${config.source}`);
+  }
+  const db = openDatabase(kind === 'llm' ? config.database : ':memory:');
+  const classifier = createClassifier({ llm: kind === 'llm' ? config.llm : undefined, db, logger, env });
+  return {
+    async classify(items) {
+      const labels = await classifier.classifyItems(items);
+      const byId = new Map(labels.map((label) => [label.itemId, label.classification]));
+      return items.map((item) => byId.get(item.id) as Classification);
+    },
+    close: () => db.close(),
+  };
+}
