@@ -81,6 +81,8 @@ export function createFeedStore(db: Database) {
     `UPDATE feeds SET status = @status, last_error_kind = @kind, last_error_message = @message WHERE id = @id`,
   );
 
+  const deleteFeed = db.prepare(`DELETE FROM feeds WHERE id = ?`);
+
   return {
     get: (id: number) => byId.get(id) as FeedRow | undefined,
     getByUrl: (url: string) => byUrl.get(url) as FeedRow | undefined,
@@ -134,6 +136,21 @@ export function createFeedStore(db: Database) {
         now,
       });
       return byUrl.get(spec.url) as FeedRow;
+    },
+
+    /**
+     * Removes a feed at an admin's request. A user-added feed is deleted with its items; a feed from
+     * the config file would come back at the next start, so it is disabled instead (and stays so).
+     */
+    remove(id: number): 'deleted' | 'disabled' | 'unknown' {
+      const row = byId.get(id) as FeedRow | undefined;
+      if (!row) return 'unknown';
+      if (row.origin === 'user') {
+        deleteFeed.run(id);
+        return 'deleted';
+      }
+      setStatus.run({ id, status: 'disabled', kind: 'disabled-by-admin', message: 'removed from Discord; delete it from the config file too' });
+      return 'disabled';
     },
 
     /** Records the outcome of one poll. Call inside the transaction that stored the feed's items. */

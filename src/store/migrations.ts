@@ -204,6 +204,22 @@ export const MIGRATIONS: Migration[] = [
         );
       `),
   },
+  {
+    version: 4,
+    name: 'theme routes set from Discord',
+    up: (db) =>
+      db.exec(`
+        -- /subscribe: a server's choice to receive one theme's digest entries in one of its channels.
+        CREATE TABLE theme_routes (
+          guild_id TEXT NOT NULL,
+          theme TEXT NOT NULL,
+          channel_id TEXT NOT NULL,
+          created_by TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          PRIMARY KEY (guild_id, theme, channel_id)
+        ) WITHOUT ROWID;
+      `),
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { createRateLimiter } from '../../src/core/rate-limiter.js';
+import { createFeedStore } from '../../src/store/feed-store.js';
+import { openDatabase } from '../../src/store/open-database.js';
+import { createRouteStore } from '../../src/store/route-store.js';
+
+describe('theme routes', () => {
+  it('persist per server, once each, and can be removed', () => {
+    const db = openDatabase(':memory:');
+    const routes = createRouteStore(db);
+    const route = { guildId: 'g1', theme: 'china-latam' as const, channelId: 'c1' };
+    expect(routes.add(route, 'u1', 0)).toBe(true);
+    expect(routes.add(route, 'u2', 1)).toBe(false);
+    routes.add({ ...route, guildId: 'g2' }, 'u1', 0);
+    expect(routes.forGuild('g1')).toEqual([route]);
+    expect(routes.remove(route)).toBe(true);
+    expect(routes.remove(route)).toBe(false);
+    expect(routes.all()).toHaveLength(1);
+  });
+});
+
+describe('removing a feed from Discord', () => {
+  it('deletes a user-added feed, and disables a config feed so a restart cannot bring it back', () => {
+    const db = openDatabase(':memory:');
+    const feeds = createFeedStore(db);
+    const user = feeds.add({ url: 'https://u.example/rss', name: 'U' }, 'user', 0);
+    const config = feeds.add({ url: 'https://c.example/rss', name: 'C' }, 'config', 0);
+    expect(feeds.remove(user.id)).toBe('deleted');
+    expect(feeds.get(user.id)).toBeUndefined();
+    expect(feeds.remove(config.id)).toBe('disabled');
+    feeds.syncConfigured([{ url: 'https://c.example/rss', name: 'C' }], 1);
+    expect(feeds.get(config.id)).toMatchObject({ status: 'disabled', lastErrorKind: 'disabled-by-admin' });
+    expect(feeds.remove(999)).toBe('unknown');
+  });
+});
+
+describe('the per-user rate limit', () => {
+  it('allows `limit` uses per window per user, then says how long to wait', () => {
+    let now = 0;
+    const limiter = createRateLimiter({ limit: 2, windowMs: 10_000, now: () => now });
+    expect([limiter.take('a'), limiter.take('a'), limiter.take('b')]).toEqual([0, 0, 0]);
+    now = 4_000;
+    expect(limiter.take('a')).toBe(6_000);
+    now = 10_000;
+    expect(limiter.take('a')).toBe(0);
+  });
+});
