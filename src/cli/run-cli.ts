@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { processIO, writeLine, type CliIO } from './cli-io.js';
+import { registerDigestCommand } from './digest-command.js';
+import { registerClassifyCommand } from './classify-command.js';
+import { registerEvalCommand } from './eval-command.js';
 import { registerFeedsCommand } from './feeds-command.js';
 import { registerFetchCommand } from './fetch-command.js';
 import { registerStartCommand } from './start-command.js';
@@ -22,6 +25,9 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
   registerStartCommand(program, io);
   registerFetchCommand(program, io);
   registerFeedsCommand(program, io);
+  registerClassifyCommand(program, io);
+  registerEvalCommand(program, io);
+  registerDigestCommand(program, io);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

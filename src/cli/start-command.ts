@@ -1,27 +1,87 @@
 import type { Command } from 'commander';
 import { createAppContext } from '../app-context.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig, type LoadedConfig } from '../config/load-config.js';
+import { previewDirectory } from '../discord/deliver-preview.js';
+import { digestJobs } from '../jobs/digest-job.js';
 import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';
-import { cliLogger, type CliIO } from './cli-io.js';
-import { untilSignal } from './until-signal.js';
+import { cliLogger, writeLine, type CliIO } from './cli-io.js';
+import { openDigestRuntime } from './digest-command.js';
 
 export function registerStartCommand(program: Command, io: CliIO): void {
   program
     .command('start')
-    .description('run Sancocho: poll feeds on schedule until SIGINT/SIGTERM')
+    .description('run Sancocho: poll feeds and send digests on their schedules until SIGINT/SIGTERM')
     .action(async () => {
       const config = loadConfig(io.env);
-      const ctx = createAppContext(config, cliLogger(io, 'info'));
-      const scheduler = startScheduler([pollFeedsJob(ctx)], ctx.logger);
-      ctx.logger.info(
-        { module: 'start', config: config.source, database: config.database, feeds: ctx.feeds.enabled().length },
-        'start: Sancocho is running; Ctrl-C stops it',
-      );
-      void scheduler.runNow('poll-feeds');
-      const signal = await untilSignal();
-      ctx.logger.info({ module: 'start', signal }, 'start: stopping');
-      await scheduler.stop();
-      await ctx.close();
+      // Listen before the slow parts (Discord login), so an early Ctrl-C still shuts down cleanly.
+      const signal = stopSignal();
+      try {
+        await runUntilStopped(config, io, signal.received);
+      } finally {
+        signal.dispose();
+      }
     });
+}
+
+/**
+ * Bot, webhook or preview mode from the environment; the poll job and one job per digest schedule;
+ * the start-up catch-up. On the signal: no new part after the write in flight, no new tick, the
+ * gateway closed, the database closed.
+ */
+async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<NodeJS.Signals>): Promise<void> {
+  const ctx = createAppContext(config, cliLogger(io, 'info'));
+  try {
+    const runtime = await openDigestRuntime(ctx, io);
+    const scheduler = startScheduler([pollFeedsJob(ctx), ...digestJobs(runtime.runner, config.digests)], ctx.logger);
+    ctx.logger.info(
+      {
+        module: 'start',
+        config: config.source,
+        database: config.database,
+        feeds: ctx.feeds.enabled().length,
+        digests: config.digests.map((digest) => digest.name),
+        mode: runtime.deliverer.mode,
+      },
+      `start: Sancocho is running in ${runtime.deliverer.mode} mode; Ctrl-C stops it`,
+    );
+    if (runtime.deliverer.mode === 'preview') {
+      writeLine(
+        io.stdout,
+        `sancocho: preview mode: digests are printed here and saved to ${previewDirectory(config.database)}; ` +
+          'to post them to Discord set DISCORD_TOKEN (bot, with a channelId destination) or give a digest a webhookUrl destination in the config file.',
+      );
+    }
+    void scheduler.runNow('poll-feeds');
+    const catchUp = runtime.runner.catchUp().catch((error: unknown) => {
+      ctx.logger.error({ module: 'start', err: error }, 'start: the start-up digest catch-up failed');
+    });
+    const received = await stop;
+    ctx.logger.info({ module: 'start', signal: received }, 'start: stopping');
+    await runtime.runner.stop();
+    await scheduler.stop();
+    await catchUp;
+    await runtime.close();
+    ctx.logger.info({ module: 'start' }, 'start: stopped');
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** The first SIGINT or SIGTERM; `dispose` gives the signals back (start-up failed, or done). */
+function stopSignal(): { received: Promise<NodeJS.Signals>; dispose(): void } {
+  let dispose = () => undefined as void;
+  const received = new Promise<NodeJS.Signals>((resolve) => {
+    const done = (signal: NodeJS.Signals) => {
+      dispose();
+      resolve(signal);
+    };
+    dispose = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  return { received, dispose };
 }

@@ -146,11 +146,18 @@ export const digestScheduleSchema = z.strictObject({
   language: language.default('es'),
 });
 
+/** The optional HTTP listener for /healthz and /metrics: off unless a port is given; loopback by default. */
+export const healthSchema = z.strictObject({
+  port: z.number().int().min(0).max(65535).describe('0 picks a free port'),
+  host: z.string().trim().min(1).default('127.0.0.1'),
+});
+
 export const configSchema = z.strictObject({
   database: z.string().min(1).default('data/sancocho.db'),
   polling: pollingSchema.default(() => pollingSchema.parse({})),
   feeds: z.array(feedSchema).default([]),
   llm: llmSchema.optional(),
+  health: healthSchema.optional(),
   digests: z
     .array(digestScheduleSchema)
     .default([])
@@ -171,3 +178,4 @@ export type LlmConfig = z.infer<typeof llmSchema>;
 export type FeedConfig = z.infer<typeof feedSchema>;
 export type DigestScheduleConfig = z.infer<typeof digestScheduleSchema>;
 export type DestinationConfig = z.infer<typeof destinationSchema>;
+export type HealthConfig = z.infer<typeof healthSchema>;

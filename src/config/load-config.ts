@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigError } from '../core/errors.js';
-import { configSchema, type SancochoConfig } from './config-schema.js';
+import { configSchema, healthSchema, type HealthConfig, type SancochoConfig } from './config-schema.js';
 import { formatZodError } from './format-zod-error.js';
 
 /** The package root, so defaults resolve the same from src/ (tests) and dist/ (installed). */
@@ -17,7 +17,8 @@ export interface LoadedConfig extends SancochoConfig {
 
 /**
  * Reads and validates the configuration once, at start-up. `SANCOCHO_CONFIG` picks the file and
- * `SANCOCHO_DB` overrides the database path. Every problem is a ConfigError naming the file and key.
+ * `SANCOCHO_DB` overrides the database path, `SANCOCHO_HEALTH_PORT` / `SANCOCHO_HEALTH_HOST` the
+ * health listener. Every problem is a ConfigError naming the file and key (or the variable).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const file = env.SANCOCHO_CONFIG ? path.resolve(env.SANCOCHO_CONFIG) : DEFAULT_CONFIG_PATH;
@@ -35,7 +36,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const duplicate = findDuplicateFeed(config.feeds.map((feed) => feed.url));
   if (duplicate) throw new ConfigError(`${file}: feeds: ${duplicate} is listed twice`);
   const database = env.SANCOCHO_DB ?? config.database;
-  return { ...config, database, source: file };
+  return { ...config, database, health: healthSettings(env, config.health), source: file };
+}
+
+/**
+ * The environment overrides `health`. Only a port (from either place) turns the listener on, so an
+ * image that sets the host can still be run without it by emptying SANCOCHO_HEALTH_PORT.
+ */
+function healthSettings(env: NodeJS.ProcessEnv, configured: HealthConfig | undefined): HealthConfig | undefined {
+  const port = env.SANCOCHO_HEALTH_PORT?.trim() || undefined;
+  const host = env.SANCOCHO_HEALTH_HOST?.trim() || undefined;
+  if (port === undefined && (host === undefined || configured === undefined)) return configured;
+  const parsed = healthSchema.safeParse({ port: port === undefined ? configured?.port : Number(port), host: host ?? configured?.host });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = issue?.path[0] === 'host' ? 'SANCOCHO_HEALTH_HOST' : 'SANCOCHO_HEALTH_PORT';
+    throw new ConfigError(`${variable}: ${issue?.message ?? 'invalid'} (got "${variable === 'SANCOCHO_HEALTH_HOST' ? host : port}")`);
+  }
+  return parsed.data;
 }
 
 function findDuplicateFeed(urls: string[]): string | undefined {

@@ -1,0 +1,155 @@
+import { CommanderError, type Command } from 'commander';
+import { createAppContext, type AppContext } from '../app-context.js';
+import { digestScheduleSchema, type DigestScheduleConfig } from '../config/config-schema.js';
+import { loadConfig } from '../config/load-config.js';
+import { UsageError } from '../core/errors.js';
+import { overviewWriterFromConfig } from '../digest/digest-overview.js';
+import { digestStoryCount } from '../digest/digest-types.js';
+import { formatDuration, parseDuration } from '../digest/parse-window.js';
+import { renderDiscordDigest } from '../digest/render-discord.js';
+import { renderMarkdown } from '../digest/render-markdown.js';
+import { createDeliverer } from '../discord/create-deliverer.js';
+import { previewDirectory } from '../discord/deliver-preview.js';
+import type { Deliverer } from '../discord/deliverer.js';
+import { discordApiBase } from '../discord/destination.js';
+import { buildScheduledDigest, createDigestRunner, type DigestReport, type DigestRunner } from '../jobs/digest-job.js';
+import { createOutboxStore } from '../store/outbox-store.js';
+import { cliLogger, writeLine, type CliIO } from './cli-io.js';
+
+interface DigestOptions {
+  once?: boolean;
+  dryRun?: boolean;
+  schedule?: string;
+  since?: string;
+  json?: boolean;
+}
+
+export function registerDigestCommand(program: Command, io: CliIO): void {
+  program
+    .command('digest')
+    .description('build one digest now and send it (or preview it); the schedules themselves run with `sancocho start`')
+    .option('--once', 'build and send one digest now, then exit')
+    .option('--dry-run', 'print the digest as Markdown; nothing is queued or sent')
+    .option('--schedule <name>', 'the digest schedule to use (default: the first in the config)')
+    .option('--since <duration>', "window ending now, e.g. 24h or 7d (default: the schedule's window)")
+    .option('--json', 'print JSON: with --dry-run the Discord messages too, else the delivery report')
+    .action(async (options: DigestOptions) => {
+      if (!options.once) throw new UsageError('digest: add --once to build one digest now (the schedules run with `sancocho start`)');
+      const config = loadConfig(io.env);
+      const schedule = pickSchedule(config.digests, options.schedule);
+      let windowMs: number | undefined;
+      if (options.since !== undefined) {
+        const parsed = parseDuration(options.since);
+        if (!parsed.ok) throw new UsageError(`digest: --since ${parsed.message}`);
+        windowMs = parsed.ms;
+      }
+      const ctx = createAppContext(config, cliLogger(io, 'warn'));
+      try {
+        if (options.dryRun) {
+          await dryRun(ctx, io, schedule, windowMs, options.json === true);
+          return;
+        }
+        const runtime = await openDigestRuntime(ctx, io);
+        try {
+          const digestReport = await runtime.runner.run(schedule, { trigger: 'manual', windowMs });
+          const waiting = runtime.runner.pendingDigests().filter((id) => id !== digestReport.digestId).length;
+          writeLine(io.stdout, options.json ? JSON.stringify({ digest: digestReport, mode: runtime.deliverer.mode }) : describeReport(digestReport, schedule, windowMs));
+          if (waiting > 0 && !options.json) {
+            writeLine(io.stdout, `${waiting} earlier digest(s) still have unsent parts; \`sancocho start\` sends them.`);
+          }
+          if (digestReport.status === 'failed' || digestReport.status === 'pending') {
+            throw new CommanderError(1, 'sancocho.digest-not-sent', digestReport.error ?? 'digest not fully sent');
+          }
+        } finally {
+          await runtime.close();
+        }
+      } finally {
+        await ctx.close();
+      }
+    });
+}
+
+export function pickSchedule(schedules: DigestScheduleConfig[], name: string | undefined): DigestScheduleConfig {
+  if (name !== undefined) {
+    const found = schedules.find((schedule) => schedule.name === name);
+    if (!found) {
+      const known = schedules.map((schedule) => schedule.name).join(', ') || 'none configured';
+      throw new UsageError(`digest: no digest schedule named "${name}" (known: ${known})`);
+    }
+    return found;
+  }
+  // With no schedule in the file, a sensible ad-hoc one: every theme, the last 24 hours, previewed.
+  return schedules[0] ?? digestScheduleSchema.parse({ name: 'digest', cron: '0 8 * * *' });
+}
+
+async function dryRun(ctx: AppContext, io: CliIO, schedule: DigestScheduleConfig, windowMs: number | undefined, json: boolean) {
+  const to = Date.now();
+  const overview = overviewWriterFromConfig({ llm: ctx.config.llm, env: io.env, cache: createOutboxStore(ctx.db), logger: ctx.logger });
+  const digest = await buildScheduledDigest({ ...ctx, overview }, schedule, { from: to - (windowMs ?? schedule.window), to });
+  const markdown = renderMarkdown(digest);
+  if (json) {
+    const messages = renderDiscordDigest(digest).map((part) => part.body);
+    writeLine(io.stdout, JSON.stringify({ schedule: schedule.name, from: digest.from, to: digest.to, stories: digestStoryCount(digest), markdown, messages }));
+  } else {
+    writeLine(io.stdout, markdown.trimEnd());
+  }
+}
+
+export interface DigestRuntime {
+  deliverer: Deliverer;
+  runner: DigestRunner;
+  close(): Promise<void>;
+}
+
+/**
+ * The delivery side for `start` and `digest --once`: bot, webhook or preview mode from the
+ * environment, and the digest runner over the outbox. A token Discord rejects stops the command
+ * with one clear line (exit 2); an unreachable Discord with exit 1.
+ */
+export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<DigestRuntime> {
+  const schedules = ctx.config.digests;
+  const setup = await createDeliverer({
+    env: io.env,
+    logger: ctx.logger,
+    out: io.stdout,
+    previewDir: previewDirectory(ctx.config.database),
+    hasWebhooks: schedules.some((schedule) => schedule.destination?.webhookUrl),
+  });
+  if (setup.kind !== 'ok') {
+    writeLine(io.stderr, `sancocho: ${setup.message}`);
+    throw new CommanderError(setup.kind === 'invalid-token' ? 2 : 1, `sancocho.discord-${setup.kind}`, setup.message);
+  }
+  const overview = overviewWriterFromConfig({ llm: ctx.config.llm, env: io.env, cache: createOutboxStore(ctx.db), logger: ctx.logger });
+  const runner = createDigestRunner({
+    ...ctx,
+    schedules,
+    deliverer: setup.deliverer,
+    overview,
+    webhookApiBase: io.env.DISCORD_API_BASE?.trim() ? discordApiBase(io.env) : undefined,
+  });
+  return {
+    deliverer: setup.deliverer,
+    runner,
+    async close() {
+      await runner.stop();
+      await setup.deliverer.close();
+    },
+  };
+}
+
+function describeReport(report: DigestReport, schedule: DigestScheduleConfig, windowMs: number | undefined): string {
+  const window = formatDuration(windowMs ?? schedule.window);
+  const head = `digest ${report.schedule} (${window})`;
+  switch (report.status) {
+    case 'empty':
+      return `${head}: no stories in the window; nothing sent`;
+    case 'sent':
+      return report.destination === 'preview'
+        ? `${head}: previewed, ${report.stories} stories`
+        : `${head}: sent ${report.parts} message(s) to ${report.destination}, ${report.stories} stories`;
+    case 'pending':
+      return `${head}: ${report.sentParts} of ${report.parts} message(s) sent to ${report.destination}; the rest will be retried by \`sancocho start\` (${report.error ?? 'temporary error'})`;
+    case 'failed':
+      return `${head}: not sent to ${report.destination}: ${report.error ?? 'unknown error'}`;
+  }
+}

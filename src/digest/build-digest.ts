@@ -1,0 +1,76 @@
+import type { ThemeId } from '../core/themes.js';
+import type { Language } from '../core/types.js';
+import { clusterStories, type ClusterOptions } from './cluster-stories.js';
+import type { Digest, DigestItem, DigestSection, Story } from './digest-types.js';
+import { rankStories, type RankWeights } from './rank-stories.js';
+
+export interface DigestPlan {
+  schedule: string;
+  /** The themes to cover, in the order their sections appear. */
+  themes: readonly ThemeId[];
+  maxPerTheme: number;
+  language: Language;
+  timezone: string;
+  /** Publication window [from, to). */
+  from: number;
+  to: number;
+}
+
+/**
+ * Items → digest, pure: keep the items of the window that carry one of the plan's themes, cluster
+ * them into stories across outlets and languages, give each story to the theme it is most about
+ * (so a story appears once in the whole digest), rank each theme's stories and keep the top N.
+ * Themes with no story are left out; overviews are added later (`addOverviews`).
+ */
+export function buildDigest(
+  plan: DigestPlan,
+  items: DigestItem[],
+  options: { cluster?: ClusterOptions; weights?: RankWeights } = {},
+): Digest {
+  const wanted = new Set(plan.themes);
+  const inWindow = items.filter(
+    (item) =>
+      item.publishedAt >= plan.from &&
+      item.publishedAt < plan.to &&
+      (Object.keys(item.themes) as ThemeId[]).some((theme) => wanted.has(theme)),
+  );
+  const stories = clusterStories(dedupeById(inWindow), { preferredLanguage: plan.language, ...options.cluster });
+  const byTheme = new Map<ThemeId, Story[]>(plan.themes.map((theme) => [theme, []]));
+  for (const story of stories) byTheme.get(primaryTheme(story, plan.themes))?.push(story);
+
+  const sections: DigestSection[] = [];
+  for (const theme of plan.themes) {
+    const candidates = byTheme.get(theme) ?? [];
+    if (candidates.length === 0) continue;
+    const ranked = rankStories(candidates, theme, plan, plan.maxPerTheme, options.weights);
+    sections.push({ theme, stories: ranked, candidates: candidates.length, overview: null });
+  }
+  return { schedule: plan.schedule, language: plan.language, timezone: plan.timezone, from: plan.from, to: plan.to, sections };
+}
+
+/** The plan's theme with the story's best score; ties go to the theme listed first. */
+export function primaryTheme(story: Story, themes: readonly ThemeId[]): ThemeId {
+  let best = themes[0] as ThemeId;
+  let bestScore = -1;
+  for (const theme of themes) {
+    const score = story.themes[theme];
+    if (score !== undefined && score > bestScore) {
+      best = theme;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+export function addOverviews(digest: Digest, overviews: ReadonlyMap<ThemeId, string>): Digest {
+  return {
+    ...digest,
+    sections: digest.sections.map((section) => ({ ...section, overview: overviews.get(section.theme) ?? section.overview })),
+  };
+}
+
+function dedupeById(items: DigestItem[]): DigestItem[] {
+  const seen = new Map<number, DigestItem>();
+  for (const item of items) if (!seen.has(item.id)) seen.set(item.id, item);
+  return [...seen.values()];
+}

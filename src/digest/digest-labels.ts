@@ -1,0 +1,132 @@
+import type { ThemeId } from '../core/themes.js';
+import type { Language } from '../core/types.js';
+
+/** Theme headings in the three heading languages a digest schedule may choose. */
+export const THEME_HEADINGS: Record<ThemeId, Record<Language, string>> = {
+  'regional-integration': {
+    es: 'Integración regional',
+    pt: 'Integração regional',
+    en: 'Regional integration',
+  },
+  'trade-tariffs': {
+    es: 'Comercio y aranceles',
+    pt: 'Comércio e tarifas',
+    en: 'Trade and tariffs',
+  },
+  'us-venezuela': {
+    es: 'EE. UU. y Venezuela',
+    pt: 'EUA e Venezuela',
+    en: 'The U.S. and Venezuela',
+  },
+  'venezuela-crisis': {
+    es: 'Crisis en Venezuela',
+    pt: 'Crise na Venezuela',
+    en: "Venezuela's crisis",
+  },
+  'security-crime': {
+    es: 'Seguridad y crimen organizado',
+    pt: 'Segurança e crime organizado',
+    en: 'Security and organized crime',
+  },
+  'us-policy': {
+    es: 'La política de EE. UU. en la región',
+    pt: 'A política dos EUA na região',
+    en: 'U.S. policy in the region',
+  },
+  'china-latam': {
+    es: 'China en América Latina',
+    pt: 'China na América Latina',
+    en: 'China in Latin America',
+  },
+  'ideological-divide': {
+    es: 'División ideológica',
+    pt: 'Divisão ideológica',
+    en: 'Ideological divide',
+  },
+  'resources-autonomy': {
+    es: 'Recursos, energía y autonomía',
+    pt: 'Recursos, energia e autonomia',
+    en: 'Resources, energy and autonomy',
+  },
+};
+
+/** Embed colours per theme, so a reader finds a theme at a glance across days. */
+export const THEME_COLORS: Record<ThemeId, number> = {
+  'regional-integration': 0x2e86de,
+  'trade-tariffs': 0x10ac84,
+  'us-venezuela': 0xee5253,
+  'venezuela-crisis': 0xff9f43,
+  'security-crime': 0x576574,
+  'us-policy': 0x5f27cd,
+  'china-latam': 0xc0392b,
+  'ideological-divide': 0xf368e0,
+  'resources-autonomy': 0x01a3a4,
+};
+
+export interface DigestWords {
+  title: string;
+  /** "+2 outlets", "+1 medio"… */
+  moreOutlets: (count: number) => string;
+  /** "and 3 more" at the end of a capped outlet list. */
+  andMore: (count: number) => string;
+  continued: string;
+  /** Footer of a theme: "4 of 9 stories · 11 outlets". */
+  sectionFooter: (shown: number, total: number, outlets: number) => string;
+  window: (hours: number) => string;
+  part: (index: number, total: number) => string;
+  empty: string;
+  overviewLabel: string;
+}
+
+export const DIGEST_WORDS: Record<Language, DigestWords> = {
+  es: {
+    title: 'Resumen de noticias',
+    moreOutlets: (n) => `+${n} ${n === 1 ? 'medio' : 'medios'}`,
+    andMore: (n) => `y ${n} más`,
+    continued: '(cont.)',
+    sectionFooter: (shown, total, outlets) =>
+      `${shown === total ? `${shown}` : `${shown} de ${total}`} ${total === 1 ? 'historia' : 'historias'} · ${outlets} ${outlets === 1 ? 'medio' : 'medios'}`,
+    window: (hours) => (hours <= 48 ? `últimas ${hours} h` : `últimos ${Math.round(hours / 24)} días`),
+    part: (i, n) => `parte ${i} de ${n}`,
+    empty: 'Sin noticias de estos temas en el período.',
+    overviewLabel: 'Panorama',
+  },
+  pt: {
+    title: 'Resumo de notícias',
+    moreOutlets: (n) => `+${n} ${n === 1 ? 'veículo' : 'veículos'}`,
+    andMore: (n) => `e mais ${n}`,
+    continued: '(cont.)',
+    sectionFooter: (shown, total, outlets) =>
+      `${shown === total ? `${shown}` : `${shown} de ${total}`} ${total === 1 ? 'notícia' : 'notícias'} · ${outlets} ${outlets === 1 ? 'veículo' : 'veículos'}`,
+    window: (hours) => (hours <= 48 ? `últimas ${hours} h` : `últimos ${Math.round(hours / 24)} dias`),
+    part: (i, n) => `parte ${i} de ${n}`,
+    empty: 'Nenhuma notícia destes temas no período.',
+    overviewLabel: 'Panorama',
+  },
+  en: {
+    title: 'News digest',
+    moreOutlets: (n) => `+${n} ${n === 1 ? 'outlet' : 'outlets'}`,
+    andMore: (n) => `and ${n} more`,
+    continued: '(cont.)',
+    sectionFooter: (shown, total, outlets) =>
+      `${shown === total ? `${shown}` : `${shown} of ${total}`} ${total === 1 ? 'story' : 'stories'} · ${outlets} ${outlets === 1 ? 'outlet' : 'outlets'}`,
+    window: (hours) => (hours <= 48 ? `last ${hours} h` : `last ${Math.round(hours / 24)} days`),
+    part: (i, n) => `part ${i} of ${n}`,
+    empty: 'No news on these themes in this period.',
+    overviewLabel: 'Overview',
+  },
+};
+
+const LOCALES: Record<Language, string> = { es: 'es', pt: 'pt-BR', en: 'en-GB' };
+
+/** "3 may 2026" / "3 de mai. de 2026" / "3 May 2026", in the schedule's time zone. */
+export function formatDigestDate(at: number, language: Language, timeZone: string): string {
+  return new Intl.DateTimeFormat(LOCALES[language], { timeZone, day: 'numeric', month: 'short', year: 'numeric' }).format(at);
+}
+
+/** The digest's heading line, the same in Discord and in Markdown. */
+export function digestHeading(input: { language: Language; timezone: string; from: number; to: number }): string {
+  const words = DIGEST_WORDS[input.language];
+  const hours = Math.max(1, Math.round((input.to - input.from) / 3_600_000));
+  return `${words.title} · ${formatDigestDate(input.to - 1, input.language, input.timezone)} · ${words.window(hours)}`;
+}

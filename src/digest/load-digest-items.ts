@@ -1,0 +1,50 @@
+import type { ThemeId } from '../core/themes.js';
+import type { ClassificationStore } from '../store/classification-store.js';
+import type { FeedStore } from '../store/feed-store.js';
+import type { ItemStore } from '../store/item-store.js';
+import type { DigestItem } from './digest-types.js';
+
+export interface DigestSources {
+  items: ItemStore;
+  feeds: FeedStore;
+  classifications: ClassificationStore;
+}
+
+/**
+ * The items a digest may use: published in [from, to), carrying at least one of `themes` in their
+ * current classification, and not backlog (a new feed's archive never reaches a digest).
+ */
+export function loadDigestItems(sources: DigestSources, themes: readonly ThemeId[], window: { from: number; to: number }): DigestItem[] {
+  const ids = new Set<number>();
+  for (const theme of themes) for (const id of sources.classifications.itemsWithTheme(theme, window)) ids.add(id);
+  const feedNames = new Map<number, string>();
+  const result: DigestItem[] = [];
+  for (const id of [...ids].sort((a, b) => a - b)) {
+    const item = sources.items.get(id);
+    if (!item || item.backlog) continue;
+    const classification = sources.classifications.get(id);
+    if (!classification) continue;
+    const scores: Partial<Record<ThemeId, number>> = {};
+    for (const theme of classification.themes) scores[theme] = clampScore(classification.scores[theme] ?? 1);
+    let feedName = feedNames.get(item.feedId);
+    if (feedName === undefined) {
+      feedName = sources.feeds.get(item.feedId)?.name ?? 'unknown outlet';
+      feedNames.set(item.feedId, feedName);
+    }
+    result.push({
+      id: item.id,
+      title: item.title,
+      url: item.url ?? item.canonicalUrl,
+      outlet: item.source?.trim() || feedName,
+      language: item.language,
+      publishedAt: item.publishedAt,
+      themes: scores,
+      contentHash: item.contentHash,
+    });
+  }
+  return result;
+}
+
+function clampScore(score: number): number {
+  return Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0;
+}

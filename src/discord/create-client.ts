@@ -1,0 +1,70 @@
+import { Client, DiscordjsError, DiscordjsErrorCodes, Events, GatewayIntentBits } from 'discord.js';
+import type { Logger } from '../core/logger.js';
+
+/** Rate-limit waits longer than this fail the send; the outbox retries it later instead of blocking. */
+export const MAX_RATE_LIMIT_WAIT_MS = 60_000;
+
+/** REST options shared by the bot and webhook clients. */
+export function restOptions(apiBase: string) {
+  return {
+    api: apiBase,
+    // 5xx: three immediate retries by discord.js; the outbox backs off after that.
+    retries: 3,
+    timeout: 15_000,
+    // 429: discord.js waits out Retry-After itself; a wait longer than a minute goes back to the outbox.
+    rejectOnRateLimit: (data: { timeToReset: number; retryAfter: number }) =>
+      Math.max(data.timeToReset, data.retryAfter) > MAX_RATE_LIMIT_WAIT_MS,
+  };
+}
+
+export type BotLogin =
+  | { kind: 'ready'; client: Client; user: string }
+  | { kind: 'invalid-token'; message: string }
+  | { kind: 'unreachable'; message: string };
+
+/**
+ * Logs the bot in with the Guilds intent only (it posts; it reads no messages) and waits until the
+ * gateway says READY. Never logs the token; a bad token and an unreachable Discord are values.
+ */
+export async function loginBot(options: {
+  token: string;
+  apiBase: string;
+  logger: Logger;
+  readyTimeoutMs?: number;
+}): Promise<BotLogin> {
+  const log = options.logger.child({ module: 'create-client' });
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    rest: restOptions(options.apiBase),
+    allowedMentions: { parse: [] },
+  });
+  client.on(Events.Error, (error) => log.warn({ err: error.message }, 'create-client: gateway error'));
+  client.on(Events.Warn, (message) => log.warn({ detail: message }, 'create-client: discord.js warning'));
+  client.on(Events.ShardDisconnect, (event) => log.info({ code: event.code }, 'create-client: gateway disconnected'));
+
+  let timer: NodeJS.Timeout | undefined;
+  const ready = new Promise<'ready' | 'timeout'>((resolve) => {
+    client.once(Events.ClientReady, () => resolve('ready'));
+    timer = setTimeout(() => resolve('timeout'), options.readyTimeoutMs ?? 30_000);
+  });
+  try {
+    await client.login(options.token);
+    const outcome = await ready;
+    if (outcome === 'timeout') {
+      await client.destroy();
+      return { kind: 'unreachable', message: `the Discord gateway did not become ready in time (REST at ${options.apiBase})` };
+    }
+    const user = client.user?.tag ?? client.user?.username ?? 'unknown';
+    log.info({ user, api: options.apiBase, guilds: client.guilds.cache.size }, 'create-client: logged in to Discord');
+    return { kind: 'ready', client, user };
+  } catch (error) {
+    await client.destroy().catch(() => undefined);
+    if (error instanceof DiscordjsError && (error.code === DiscordjsErrorCodes.TokenInvalid || error.code === DiscordjsErrorCodes.TokenMissing)) {
+      return { kind: 'invalid-token', message: 'Discord rejected DISCORD_TOKEN (401 Unauthorized): copy the bot token again from the Developer Portal, Bot tab' };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind: 'unreachable', message: `cannot log in to Discord at ${options.apiBase}: ${message}` };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,64 @@
+import type { Logger } from '../core/logger.js';
+import type { createBotSender } from './deliver-bot.js';
+import type { createWebhookSender } from './deliver-webhook.js';
+import { createPreviewSender } from './deliver-preview.js';
+import type { Deliverer } from './deliverer.js';
+import { discordApiBase } from './destination.js';
+
+export interface DelivererOptions {
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  /** Where previewed digests are printed. */
+  out: NodeJS.WritableStream;
+  /** Where previewed digests are written (data/digests/). */
+  previewDir: string;
+  /** Whether some digest schedule posts to a webhook. */
+  hasWebhooks: boolean;
+  readyTimeoutMs?: number;
+}
+
+export type DelivererSetup =
+  | { kind: 'ok'; deliverer: Deliverer }
+  | { kind: 'invalid-token'; message: string }
+  | { kind: 'unreachable'; message: string };
+
+/**
+ * Picks the mode from what is configured: bot mode with `DISCORD_TOKEN` (channels; webhooks too),
+ * webhook mode with webhook destinations only, else preview mode. Lack of credentials is never an
+ * error; a token Discord rejects is, with a clear message. discord.js is loaded only when a bot or
+ * a webhook needs it, so preview mode starts quickly.
+ */
+export async function createDeliverer(options: DelivererOptions): Promise<DelivererSetup> {
+  const token = options.env.DISCORD_TOKEN?.trim();
+  const apiBase = discordApiBase(options.env);
+  const preview = createPreviewSender({ out: options.out, dir: options.previewDir });
+  let bot: { send: ReturnType<typeof createBotSender>; close: () => Promise<void> } | undefined;
+  if (token) {
+    const [client, sender] = await Promise.all([import('./create-client.js'), import('./deliver-bot.js')]);
+    const login = await client.loginBot({ token, apiBase, logger: options.logger, readyTimeoutMs: options.readyTimeoutMs });
+    if (login.kind !== 'ready') return login;
+    bot = { send: sender.createBotSender(login.client, options.logger), close: () => login.client.destroy() };
+  }
+  let webhook: ReturnType<typeof createWebhookSender> | undefined;
+  const webhookSender = async () => (webhook ??= (await import('./deliver-webhook.js')).createWebhookSender(options.logger));
+
+  const deliverer: Deliverer = {
+    mode: bot ? 'bot' : options.hasWebhooks ? 'webhook' : 'preview',
+    canDeliver: (destination) => destination.kind !== 'channel' || bot !== undefined,
+    async send(destination, payload, { nonce }) {
+      switch (destination.kind) {
+        case 'channel':
+          return bot ? bot.send(destination, payload, nonce) : { kind: 'retry', reason: 'no bot is logged in (DISCORD_TOKEN is not set)' };
+        case 'webhook':
+          return (await webhookSender()).send(destination, payload);
+        case 'preview':
+          return preview(payload);
+      }
+    },
+    async close() {
+      webhook?.close();
+      await bot?.close();
+    },
+  };
+  return { kind: 'ok', deliverer };
+}

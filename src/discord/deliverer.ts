@@ -1,0 +1,28 @@
+import type { DiscordMessageBody } from '../digest/split-messages.js';
+import type { Destination } from './destination.js';
+
+/** What one outbox part carries: a Discord message, or the Markdown of a previewed digest. */
+export type OutboxPayload =
+  | { type: 'discord'; body: DiscordMessageBody }
+  | { type: 'markdown'; markdown: string; fileName: string };
+
+/**
+ * The result of sending one part. Expected failures are values:
+ * - `retry`: worth another attempt later (5xx after discord.js's own retries, a long 429, network);
+ * - `refused`: the destination refuses us (403 missing access, 404 unknown channel or webhook,
+ *   401 bad token); recorded for the destination, not retried;
+ * - `rejected`: Discord refused this message itself (400): a bug on our side, not retried.
+ */
+export type DeliveryOutcome =
+  | { kind: 'sent'; messageId: string }
+  | { kind: 'retry'; reason: string; retryAfterMs?: number }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'rejected'; reason: string };
+
+export interface Deliverer {
+  mode: 'bot' | 'webhook' | 'preview';
+  /** Whether this process can deliver to the destination now (a channel needs the bot). */
+  canDeliver(destination: Destination): boolean;
+  send(destination: Destination, payload: OutboxPayload, options: { nonce: string }): Promise<DeliveryOutcome>;
+  close(): Promise<void>;
+}
