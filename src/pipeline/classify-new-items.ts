@@ -1,5 +1,6 @@
 import type { ItemClassifier } from '../classify/item-classifier.js';
 import type { Logger } from '../core/logger.js';
+import type { Metrics } from '../ops/metrics.js';
 import { createClassificationStore } from '../store/classification-store.js';
 import type { Database } from '../store/open-database.js';
 
@@ -7,6 +8,7 @@ export interface ClassifyContext {
   db: Database;
   classifier: ItemClassifier;
   logger: Logger;
+  metrics?: Pick<Metrics, 'classified'> | undefined;
 }
 
 export interface ClassifyOptions {
@@ -60,6 +62,7 @@ export async function classifyNewItems(ctx: ClassifyContext, options: ClassifyOp
       report.failed += page.length;
     }
   }
+  ctx.metrics?.classified(report.bySource);
   if (report.classified + report.failed > 0) log.info(report, 'classify-new-items: done');
   return report;
 }

@@ -1,0 +1,47 @@
+import type { Language } from '../core/types.js';
+import type { Classification, ClassifierInput } from './classifier.js';
+import type { OfflineClassifier } from './offline-classifier.js';
+
+/** A stored item as the classification stage sees it. */
+export interface ClassifiableItem {
+  id: number;
+  contentHash: string;
+  title: string;
+  summary: string;
+  language: Language;
+}
+
+/** One item's labels and where they came from, ready to store. */
+export interface ItemLabel {
+  itemId: number;
+  contentHash: string;
+  source: 'offline' | 'llm';
+  model: string | null;
+  promptVersion: string | null;
+  /** Why offline labels were used although an LLM is configured; null otherwise. */
+  reason: string | null;
+  classification: Classification;
+}
+
+/**
+ * Labels a page of stored items, one label per item, in order. An unavailable or misbehaving model
+ * is an expected failure: those items get offline labels, and the promise still resolves.
+ */
+export interface ItemClassifier {
+  classifyItems(items: ClassifiableItem[]): Promise<ItemLabel[]>;
+}
+
+export function toClassifierInput(item: ClassifiableItem): ClassifierInput {
+  return { id: String(item.id), title: item.title, summary: item.summary, lang: item.language };
+}
+
+export function offlineLabel(item: ClassifiableItem, classification: Classification, reason: string | null = null): ItemLabel {
+  return { itemId: item.id, contentHash: item.contentHash, source: 'offline', model: null, promptVersion: null, reason, classification };
+}
+
+/** Offline only: the classifier used when no LLM is configured. */
+export function createOfflineItemClassifier(offline: OfflineClassifier): ItemClassifier {
+  return {
+    classifyItems: async (items) => items.map((item) => offlineLabel(item, offline.classify(toClassifierInput(item)))),
+  };
+}

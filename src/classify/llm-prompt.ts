@@ -1,0 +1,132 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../config/load-config.js';
+import { ConfigError } from '../core/errors.js';
+import type { ThemeId } from '../core/themes.js';
+
+export const DEFAULT_CLASSIFY_PROMPT_PATH = path.join(PACKAGE_ROOT, 'prompts', 'classify.md');
+
+/** What the prompt says about a theme (from themes.yaml). */
+export interface PromptTheme {
+  id: ThemeId;
+  name: string;
+  description: string;
+}
+
+export interface ClassifyPrompt {
+  /** The template with `{{themes}}` and `{{theme_ids}}` filled; `{{tag}}` is filled per call. */
+  text: string;
+  /** Short sha256 of the template and the themes section: stored with every LLM result. */
+  version: string;
+  themeIds: ThemeId[];
+}
+
+/** Items as the prompt shows them: a per-batch ref instead of the database id. */
+export interface PromptItem {
+  ref: string;
+  title: string;
+  summary: string;
+  language?: string | undefined;
+}
+
+const PLACEHOLDERS = ['themes', 'theme_ids', 'tag'];
+
+export function loadClassifyPrompt(themes: PromptTheme[], file = DEFAULT_CLASSIFY_PROMPT_PATH): ClassifyPrompt {
+  let template: string;
+  try {
+    template = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${file}: cannot read the classification prompt`, { cause: error });
+  }
+  return buildClassifyPrompt(template, themes, file);
+}
+
+/** Fills the themes into a template; a template missing a placeholder, or naming an unknown one, is a config error. */
+export function buildClassifyPrompt(template: string, themes: PromptTheme[], source = 'classify prompt'): ClassifyPrompt {
+  const used = new Set([...template.matchAll(/\{\{\s*([\w-]+)\s*\}\}/g)].map((match) => match[1]));
+  const unknown = [...used].filter((name) => name && !PLACEHOLDERS.includes(name));
+  const missing = PLACEHOLDERS.filter((name) => !used.has(name));
+  if (unknown.length > 0 || missing.length > 0) {
+    const problems = [
+      ...missing.map((name) => `missing {{${name}}}`),
+      ...unknown.map((name) => `unknown placeholder {{${name}}}`),
+    ];
+    throw new ConfigError(`${source}: ${problems.join(', ')}`);
+  }
+  const themesSection = themes
+    .map((theme) => `- \`${theme.id}\`: ${oneLine(theme.name)}. ${oneLine(theme.description)}`)
+    .join('\n');
+  const themeIds = themes.map((theme) => theme.id);
+  const text = template
+    .replaceAll(/\{\{\s*themes\s*\}\}/g, themesSection)
+    .replaceAll(/\{\{\s*theme_ids\s*\}\}/g, themeIds.map((id) => `"${id}"`).join(', '));
+  const version = createHash('sha256').update(template).update('\0').update(themesSection).digest('hex').slice(0, 12);
+  return { text, version, themeIds };
+}
+
+export interface ChatMessages {
+  /** The random tag that fences this call's items. */
+  tag: string;
+  system: string;
+  user: string;
+}
+
+/**
+ * The system prompt and the fenced items for one call. Each item is sanitised (see
+ * `sanitizeItemText`) and sits between `<tag ref="N">` and `</tag>`, where the tag is random per
+ * call and chosen so that no item contains it.
+ */
+export function buildMessages(
+  prompt: ClassifyPrompt,
+  items: PromptItem[],
+  maxItemChars: number,
+  newTag: () => string = () => `item_${randomBytes(5).toString('hex')}`,
+): ChatMessages {
+  const bodies = items.map((item) => itemBody(item, maxItemChars));
+  let tag = newTag();
+  while (bodies.some((body) => body.toLowerCase().includes(tag.toLowerCase()))) tag = newTag();
+  const fenced = items.map((item, index) => {
+    const lang = item.language ? ` lang="${sanitizeItemText(item.language, 8)}"` : '';
+    return `<${tag} ref="${item.ref}"${lang}>\n${bodies[index]}\n</${tag}>`;
+  });
+  return {
+    tag,
+    system: prompt.text.replaceAll(/\{\{\s*tag\s*\}\}/g, tag),
+    user: `Label these ${items.length} news items.\n\n${fenced.join('\n\n')}`,
+  };
+}
+
+/** Title on one line, summary on the next, together at most `maxChars` characters. */
+function itemBody(item: PromptItem, maxChars: number): string {
+  const title = sanitizeItemText(item.title, maxChars);
+  const summary = sanitizeItemText(item.summary, maxChars - [...title].length);
+  return summary ? `${title}\n${summary}` : title;
+}
+
+// Format characters (zero-width, bidi controls, Unicode tag characters) and variation selectors
+// render as nothing, so they can hide text from a reader of the logs while the model still sees it.
+const INVISIBLE = /[\p{Cf}\u{FE00}-\u{FE0F}\u{E0100}-\u{E01EF}]/gu;
+
+/**
+ * Feed text as untrusted data: compatibility-normalised (fullwidth `＜` becomes `<`), invisible
+ * characters dropped, HTML tags removed, any `<` `>` left replaced so no tag (our fence included)
+ * can appear, whitespace and line breaks collapsed to single spaces, cut to `maxChars` code points.
+ */
+export function sanitizeItemText(text: string, maxChars: number): string {
+  const clean = text
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .replace(/<[^>]*>/g, ' ')
+    .replaceAll('<', '‹')
+    .replaceAll('>', '›')
+    .replace(/[\p{Cc}\s]+/gu, ' ')
+    .trim();
+  const chars = [...clean];
+  if (chars.length <= maxChars) return clean;
+  return maxChars <= 0 ? '' : `${chars.slice(0, maxChars - 1).join('').trimEnd()}…`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+}

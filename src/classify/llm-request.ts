@@ -1,0 +1,117 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import type { ChatCompletion } from 'openai/resources/chat/completions';
+import type { Logger } from '../core/logger.js';
+
+/**
+ * One chat completion with our own retries. The SDK's retries are off (`maxRetries: 0` on the
+ * client): openai 6.x sleeps for any Retry-After the server names, however long, and its backoff
+ * cannot be shortened in tests.
+ */
+
+export interface RetryPolicy {
+  /** Retries after the first attempt, for 408, 429, 5xx, timeouts and refused connections. */
+  maxRetries: number;
+  /** A Retry-After longer than this gives up the batch instead of waiting. */
+  maxRetryAfterMs: number;
+  /** Exponential backoff when the server names no delay: base · 2^attempt, capped, minus up to 25 % jitter. */
+  backoff: { baseMs: number; maxMs: number };
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+export type CompletionOutcome =
+  | { kind: 'ok'; content: string; finishReason: string; usage: TokenUsage | null }
+  /** The server refused the requested response_format (no structured outputs, no JSON mode). */
+  | { kind: 'format-rejected'; detail: string }
+  /** Retries exhausted or not retryable; `retryAfterMs` when the server asked for a longer pause than we wait. */
+  | { kind: 'failed'; reason: string; retryAfterMs?: number };
+
+export async function completeWithRetries(
+  send: () => Promise<ChatCompletion>,
+  policy: RetryPolicy,
+  log: Logger,
+): Promise<CompletionOutcome> {
+  for (let attempt = 0; ; attempt++) {
+    let failure: Failure;
+    try {
+      return readCompletion(await send());
+    } catch (error) {
+      failure = describeFailure(error, policy.now());
+    }
+    if (failure.kind === 'format-rejected') return failure;
+    if (failure.kind === 'fatal') return { kind: 'failed', reason: failure.reason };
+    if (failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs) {
+      return { kind: 'failed', reason: `${failure.reason}, retry-after ${Math.ceil(failure.retryAfterMs / 1000)}s`, retryAfterMs: failure.retryAfterMs };
+    }
+    if (attempt >= policy.maxRetries) {
+      return { kind: 'failed', reason: `${failure.reason} after ${attempt + 1} attempts` };
+    }
+    const delay = failure.retryAfterMs ?? backoffDelay(attempt, policy.backoff);
+    log.warn({ reason: failure.reason, attempt: attempt + 1, delayMs: Math.round(delay) }, 'llm-request: retrying');
+    await policy.sleep(delay);
+  }
+}
+
+type Failure =
+  | { kind: 'retryable'; reason: string; retryAfterMs?: number }
+  | { kind: 'format-rejected'; detail: string }
+  | { kind: 'fatal'; reason: string };
+
+const FORMAT_WORDS = /response_format|json_schema|json_object|structured output|schema|grammar/i;
+
+/** Sorts an SDK error into what we do next. Anything that is not an HTTP or network failure is a bug and is rethrown. */
+function describeFailure(error: unknown, now: number): Failure {
+  if (error instanceof APIConnectionTimeoutError) return { kind: 'retryable', reason: 'timeout' };
+  if (error instanceof APIConnectionError) return { kind: 'retryable', reason: 'connection failed' };
+  if (!(error instanceof APIError) || error.status === undefined) throw error;
+  const status = error.status;
+  if (status === 408 || status === 429 || status >= 500) {
+    const retryAfter = retryAfterMs(error.headers, now);
+    return { kind: 'retryable', reason: `http ${status}`, ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) };
+  }
+  if ((status === 400 || status === 422) && FORMAT_WORDS.test(error.message)) {
+    return { kind: 'format-rejected', detail: error.message };
+  }
+  return { kind: 'fatal', reason: `http ${status}` };
+}
+
+/** The first choice's text and the usage; a body without a message (a proxy's page, a broken server) is a failure. */
+function readCompletion(response: ChatCompletion): CompletionOutcome {
+  const choice = (response as Partial<ChatCompletion> | undefined)?.choices?.[0];
+  if (!choice?.message) return { kind: 'failed', reason: 'malformed response' };
+  const usage = response.usage;
+  return {
+    kind: 'ok',
+    content: choice.message.content ?? '',
+    finishReason: choice.finish_reason ?? 'unknown',
+    usage: usage
+      ? {
+          promptTokens: usage.prompt_tokens ?? 0,
+          completionTokens: usage.completion_tokens ?? 0,
+          totalTokens: usage.total_tokens ?? (usage.prompt_tokens ?? 0) + (usage.completion_tokens ?? 0),
+        }
+      : null,
+  };
+}
+
+/** `retry-after-ms` (OpenAI's), else Retry-After in seconds or as an HTTP date; never negative. */
+export function retryAfterMs(headers: Headers | undefined, now: number): number | undefined {
+  const ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms)) return Math.max(0, ms);
+  const value = headers?.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number.parseFloat(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export function backoffDelay(attempt: number, backoff: RetryPolicy['backoff'], random = Math.random): number {
+  const full = Math.min(backoff.baseMs * 2 ** attempt, backoff.maxMs);
+  return full * (1 - random() * 0.25);
+}

@@ -1,0 +1,202 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A loopback OpenAI-compatible chat server. The real `openai` client talks to it over HTTP; each
+ * test scripts the answers (a queue, then a default responder) and reads back every request body.
+ * Token usage is estimated the way the report quotes it: characters / 4, rounded up.
+ */
+
+export interface ChatMessage {
+  role: string;
+  content: string;
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  temperature?: number;
+  response_format?: { type: string; json_schema?: { name: string; strict?: boolean; schema: unknown } };
+  [key: string]: unknown;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: ChatRequest;
+}
+
+export interface FakeResponse {
+  status?: number;
+  headers?: Record<string, string>;
+  /** An object is sent as JSON, a string as is. */
+  body?: unknown;
+  /** Waits this long before answering (to trip client timeouts). */
+  delayMs?: number;
+}
+
+export type Responder = (request: ChatRequest) => FakeResponse | Promise<FakeResponse>;
+
+export interface FakeOpenAIServer {
+  /** Give this to the client as `baseURL`. */
+  baseURL: string;
+  requests: RecordedRequest[];
+  /** Served first, one per request, in order; then the default responder answers. */
+  enqueue(...responses: (FakeResponse | Responder)[]): void;
+  setDefault(responder: Responder): void;
+  close(): Promise<void>;
+}
+
+export interface FakeServerOptions {
+  /** Answers when the queue is empty; defaults to `keywordResponder()`. */
+  responder?: Responder;
+  /** Refuse `response_format: json_schema` with a 400, as servers without structured outputs do. */
+  rejectJsonSchema?: boolean;
+}
+
+export async function startOpenAIServer(options: FakeServerOptions = {}): Promise<FakeOpenAIServer> {
+  const requests: RecordedRequest[] = [];
+  const queue: (FakeResponse | Responder)[] = [];
+  let fallback: Responder = options.responder ?? keywordResponder();
+
+  const answer = async (body: ChatRequest): Promise<FakeResponse> => {
+    if (options.rejectJsonSchema && body.response_format?.type === 'json_schema') {
+      return apiError(400, "Invalid value for 'response_format': json_schema is not supported by this model", {
+        param: 'response_format',
+      });
+    }
+    const next = queue.shift() ?? fallback;
+    return typeof next === 'function' ? next(body) : next;
+  };
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `fake server bug: ${String(error)}`, type: 'server_error' } }));
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+      send(res, apiError(404, `no route ${req.method} ${path}`));
+      return;
+    }
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
+    requests.push({ method: req.method, path, headers: req.headers, body });
+    const response = await answer(body);
+    if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs));
+    if (!res.destroyed) send(res, response);
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    requests,
+    enqueue: (...responses) => queue.push(...responses),
+    setDefault: (responder) => {
+      fallback = responder;
+    },
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+function send(res: ServerResponse, response: FakeResponse): void {
+  const isText = typeof response.body === 'string';
+  res.writeHead(response.status ?? 200, {
+    'content-type': isText ? 'text/plain' : 'application/json',
+    ...response.headers,
+  });
+  res.end(isText ? response.body : JSON.stringify(response.body ?? {}));
+}
+
+const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
+
+/** A proper `chat.completion` whose message is `content`, with usage estimated from the request. */
+export function completion(request: ChatRequest, content: string, finishReason = 'stop'): FakeResponse {
+  const promptTokens = estimateTokens(request.messages.map((message) => message.content).join(''));
+  const completionTokens = estimateTokens(content);
+  return {
+    body: {
+      id: `chatcmpl-fake-${Math.random().toString(36).slice(2)}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: request.model,
+      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: finishReason }],
+      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+    },
+  };
+}
+
+/** An OpenAI-style error body. */
+export function apiError(
+  status: number,
+  message: string,
+  extra: { headers?: Record<string, string>; param?: string } = {},
+): FakeResponse {
+  const type = status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
+  return {
+    status,
+    ...(extra.headers ? { headers: extra.headers } : {}),
+    body: { error: { message, type, param: extra.param ?? null, code: null } },
+  };
+}
+
+/** Answers every request with the same message content. */
+export const replyWith =
+  (content: string | ((request: ChatRequest) => string)): Responder =>
+  (request) =>
+    completion(request, typeof content === 'string' ? content : content(request));
+
+export interface FencedItem {
+  tag: string;
+  ref: string;
+  text: string;
+}
+
+/** The items of a request as the fence presents them: `<tag ref="N" …>text</tag>`. */
+export function fencedItems(request: ChatRequest): FencedItem[] {
+  const user = request.messages.filter((message) => message.role === 'user').map((message) => message.content).join('\n');
+  return [...user.matchAll(/<(item_[0-9a-f]+) ref="([^"]+)"[^>]*>([\s\S]*?)<\/\1>/g)].map((match) => ({
+    tag: match[1] as string,
+    ref: match[2] as string,
+    text: match[3] as string,
+  }));
+}
+
+/** Keywords a naive model would label by; each theme id maps to a pattern over the item text. */
+export const DEFAULT_KEYWORDS: Record<string, RegExp> = {
+  'regional-integration': /mercosu[lr]|celac|unasur|\boas\b|\boea\b/i,
+  'trade-tariffs': /tariff|arancel|tarifa|trade deal|acuerdo comercial/i,
+  'us-venezuela': /caribbean strike|drug boat|chevron licen[cs]e/i,
+  'venezuela-crisis': /machado|venezuelan opposition|oposición venezolana/i,
+  'security-crime': /cartel|tren de aragua|trafficking|narco/i,
+  'us-policy': /washington|deportation|deportaci/i,
+  'china-latam': /china|chinese|beijing|pekín/i,
+  'ideological-divide': /milei|petro|bukele|left-wing|right-wing/i,
+  'resources-autonomy': /lithium|litio|oil|petróleo|petroleo/i,
+};
+
+/**
+ * The default model: labels each fenced item by keyword and answers in the requested JSON shape.
+ * Like a well-behaved model, it reads only the item's own text.
+ */
+export function keywordResponder(keywords: Record<string, RegExp> = DEFAULT_KEYWORDS): Responder {
+  return (request) => {
+    const items = fencedItems(request).map((item) => ({
+      id: item.ref,
+      themes: Object.entries(keywords)
+        .filter(([, pattern]) => pattern.test(item.text))
+        .map(([theme]) => theme),
+    }));
+    return completion(request, JSON.stringify({ items }));
+  };
+}

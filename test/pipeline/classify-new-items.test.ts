@@ -1,0 +1,171 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createClassifier } from '../../src/classify/create-classifier.js';
+import type { ItemClassifier } from '../../src/classify/item-classifier.js';
+import { createLlmClassifier } from '../../src/classify/llm-classifier.js';
+import { loadClassifyPrompt } from '../../src/classify/llm-prompt.js';
+import { createOfflineClassifier } from '../../src/classify/offline-classifier.js';
+import { loadThemes } from '../../src/classify/themes-config.js';
+import { llmSchema } from '../../src/config/config-schema.js';
+import { silentLogger } from '../../src/core/logger.js';
+import type { NormalizedItem } from '../../src/core/types.js';
+import { classifyNewItems } from '../../src/pipeline/classify-new-items.js';
+import { createClassificationStore, type ClassificationStore } from '../../src/store/classification-store.js';
+import { createFeedStore } from '../../src/store/feed-store.js';
+import { createItemStore, type ItemStore } from '../../src/store/item-store.js';
+import { openDatabase, type Database } from '../../src/store/open-database.js';
+import { apiError, fencedItems, startOpenAIServer, type FakeOpenAIServer } from '../peers/openai-server.js';
+
+const themes = loadThemes();
+const T0 = Date.UTC(2026, 10, 28, 12);
+const HOUR = 60 * 60 * 1000;
+
+function entry(guid: string, title: string, summary = ''): NormalizedItem {
+  return {
+    guid,
+    url: null,
+    canonicalUrl: null,
+    title,
+    titleKey: title.toLowerCase(),
+    summary,
+    language: 'es',
+    publishedAt: T0 - HOUR,
+    dated: true,
+    source: null,
+    contentHash: `hash:${title}|${summary}`,
+  };
+}
+
+const NEWS = [
+  entry('1', 'Cumbre del Mercosur en Montevideo debate el arancel externo común'),
+  entry('2', 'China financia un puerto en Perú y amplía su presencia en América Latina'),
+  entry('3', 'Receta de pastel de manzana con canela', 'Cómo hornear un pastel esponjoso'),
+];
+
+describe('classify new items', () => {
+  let db: Database;
+  let items: ItemStore;
+  let classifications: ClassificationStore;
+  let server: FakeOpenAIServer;
+  let feedId: number;
+  const store = (list: NormalizedItem[]) => items.saveFeedItems(feedId, list, { fetchedAt: T0, backlog: false });
+  const llmClassifier = (overrides: { maxRetries?: number } = {}): ItemClassifier =>
+    createLlmClassifier({
+      config: llmSchema.parse({ baseURL: server.baseURL, model: 'test-model', ...overrides }),
+      apiKey: 'sk-local',
+      prompt: loadClassifyPrompt(themes.themes),
+      offline: createOfflineClassifier(themes),
+      ledger: classifications,
+      logger: silentLogger(),
+      backoff: { baseMs: 1, maxMs: 2 },
+    });
+  const run = (classifier: ItemClassifier, options = {}) =>
+    classifyNewItems({ db, classifier, logger: silentLogger() }, { now: () => T0, ...options });
+  const idOf = (guid: string) => (db.prepare('SELECT id FROM items WHERE guid = ?').get(guid) as { id: number }).id;
+
+  beforeEach(async () => {
+    db = openDatabase(':memory:');
+    items = createItemStore(db);
+    classifications = createClassificationStore(db);
+    feedId = createFeedStore(db).add({ url: 'https://a.example/rss', name: 'A' }, 'config', 0).id;
+    server = await startOpenAIServer();
+  });
+  afterEach(async () => {
+    await server.close();
+    db.close();
+  });
+
+  it('classifies stored items offline when no LLM is configured, once', async () => {
+    store(NEWS);
+    const offline = createClassifier({ llm: undefined, db, logger: silentLogger(), themes });
+
+    expect(await run(offline)).toEqual({ classified: 3, bySource: { offline: 3, llm: 0 }, failed: 0 });
+    expect(classifications.get(idOf('1'))).toMatchObject({
+      source: 'offline',
+      model: null,
+      promptVersion: null,
+      reason: null,
+      contentHash: NEWS[0]?.contentHash,
+      classifiedAt: T0,
+    });
+    expect(classifications.get(idOf('1'))?.themes).toContain('regional-integration');
+    expect(await run(offline)).toEqual({ classified: 0, bySource: { offline: 0, llm: 0 }, failed: 0 });
+  });
+
+  it('stores LLM labels with model and prompt version, findable by theme', async () => {
+    store(NEWS);
+    const report = await run(llmClassifier());
+
+    expect(report).toEqual({ classified: 3, bySource: { offline: 1, llm: 2 }, failed: 0 });
+    expect(server.requests).toHaveLength(1);
+    expect(classifications.get(idOf('2'))).toMatchObject({
+      source: 'llm',
+      model: 'test-model',
+      promptVersion: loadClassifyPrompt(themes.themes).version,
+      themes: ['china-latam'],
+      scores: { 'china-latam': 1, 'us-policy': 0 },
+    });
+    expect(classifications.get(idOf('3'))).toMatchObject({ source: 'offline', reason: 'no regional signal', themes: [] });
+    expect(classifications.itemsWithTheme('china-latam', { from: T0 - 2 * HOUR, to: T0 })).toEqual([idOf('2')]);
+    expect(classifications.usageSince(0)).toHaveLength(1);
+  });
+
+  it('keeps going when the LLM is down: items get offline labels with the reason, nothing stays pending', async () => {
+    server.setDefault(() => apiError(502, 'Bad gateway'));
+    store(NEWS);
+    const report = await run(llmClassifier({ maxRetries: 1 }));
+
+    expect(report).toEqual({ classified: 3, bySource: { offline: 3, llm: 0 }, failed: 0 });
+    expect(classifications.get(idOf('1'))).toMatchObject({
+      source: 'offline',
+      reason: 'llm unavailable: http 502 after 2 attempts',
+    });
+    expect(classifications.pending({ limit: 10 })).toEqual([]);
+  });
+
+  it('re-classifies an item whose wording changed, sending only the new text', async () => {
+    store(NEWS);
+    const classifier = llmClassifier();
+    await run(classifier);
+    const changed = { ...entry('2', NEWS[1]!.title, 'Pekín ofrece créditos a Venezuela'), contentHash: 'hash:changed' };
+    expect(store([changed]).updated).toBe(1);
+
+    expect(await run(classifier)).toEqual({ classified: 1, bySource: { offline: 0, llm: 1 }, failed: 0 });
+    expect(server.requests).toHaveLength(2);
+    expect(fencedItems(server.requests[1]!.body).map((fenced) => fenced.text)).toEqual([
+      `\n${changed.title}\nPekín ofrece créditos a Venezuela\n`,
+    ]);
+    expect(classifications.get(idOf('2'))).toMatchObject({ contentHash: 'hash:changed', source: 'llm' });
+  });
+
+  it('leaves a page pending when the classifier throws, and goes on with the next page', async () => {
+    store(NEWS);
+    let calls = 0;
+    const offline = createClassifier({ llm: undefined, db, logger: silentLogger(), themes });
+    const flaky: ItemClassifier = {
+      classifyItems: async (page) => {
+        if (calls++ === 0) throw new Error('bug');
+        return offline.classifyItems(page);
+      },
+    };
+
+    expect(await run(flaky, { pageSize: 2 })).toEqual({ classified: 1, bySource: { offline: 1, llm: 0 }, failed: 2 });
+    expect(classifications.pending({ limit: 10 }).map((row) => row.id)).toEqual([idOf('1'), idOf('2')]);
+    expect(await run(flaky)).toMatchObject({ classified: 2, failed: 0 });
+  });
+
+  it('classifies at most `limit` items per run, in pages', async () => {
+    store(Array.from({ length: 25 }, (_, index) => entry(`n${index}`, `Mercosur noticia ${index}`)));
+    const offline = createClassifier({ llm: undefined, db, logger: silentLogger(), themes });
+    const pages: number[] = [];
+    const counting: ItemClassifier = {
+      classifyItems: (page) => {
+        pages.push(page.length);
+        return offline.classifyItems(page);
+      },
+    };
+
+    expect((await run(counting, { pageSize: 10, limit: 22 })).classified).toBe(22);
+    expect(pages).toEqual([10, 10, 2]);
+    expect(classifications.pending({ limit: 100 })).toHaveLength(3);
+  });
+});
