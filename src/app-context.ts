@@ -8,6 +8,8 @@ import type { ClassifyContext } from './pipeline/classify-new-items.js';
 import { createClassifier } from './classify/create-classifier.js';
 import { createFeedDispatcher } from './feeds/fetch-feed.js';
 import { createAddressGuard } from './feeds/address-guard.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { createDiscordState, type DiscordStateCell } from './ops/discord-state.js';
 
 /** Everything a command or job needs, built once and passed down as one plain object. */
 export interface AppContext extends IngestContext, ClassifyContext {
@@ -16,6 +18,9 @@ export interface AppContext extends IngestContext, ClassifyContext {
   db: Database;
   feeds: FeedStore;
   items: ItemStore;
+  metrics: Metrics;
+  /** Set by the Discord client; read by /healthz. */
+  discordState: DiscordStateCell;
   close(): Promise<void>;
 }
 
@@ -35,7 +40,8 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
     connectTimeoutMs,
     checkAddress: createAddressGuard(config.polling.allowPrivateAddresses),
   });
-  const classifier = createClassifier({ llm: config.llm, db, logger });
+  const metrics = createMetrics();
+  const classifier = createClassifier({ llm: config.llm, db, logger, metrics });
   return {
     config,
     logger,
@@ -46,6 +52,8 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
     polling: config.polling,
     dispatcher,
     userFeedDispatcher,
+    metrics,
+    discordState: createDiscordState(),
     async close() {
       await Promise.all([dispatcher.close(), userFeedDispatcher.close()]);
       db.close();

@@ -5,6 +5,7 @@ import type { PollingConfig } from '../config/config-schema.js';
 import type { Database } from '../store/open-database.js';
 import type { FeedRow, FeedStore } from '../store/feed-store.js';
 import type { ItemStore } from '../store/item-store.js';
+import type { Metrics } from '../ops/metrics.js';
 import { afterFailure, nextDueAfterSuccess } from './next-poll.js';
 
 export interface IngestContext {
@@ -17,6 +18,7 @@ export interface IngestContext {
   dispatcher: Dispatcher;
   /** The pool for feeds users added from Discord: its connect step refuses private addresses. */
   userFeedDispatcher: Dispatcher;
+  metrics?: Pick<Metrics, 'feedPolled'> | undefined;
 }
 
 /** One line of the fetch report: what polling one feed did. */
@@ -53,6 +55,11 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
   const report = { feedId: feed.id, name: feed.name, url: feed.url, new: 0, updated: 0, duplicate: 0 };
   const interval = feed.intervalMinutes ?? ctx.polling.defaultInterval;
   const elapsed = () => Math.round(performance.now() - started);
+  // Every outcome is counted once, where its report line is made.
+  const done = (result: FeedReport): FeedReport => {
+    ctx.metrics?.feedPolled(result, now);
+    return result;
+  };
 
   if (outcome.status === 'error') {
     const failure = outcome.failure;
@@ -74,7 +81,7 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
       { kind: failure.kind, http: failure.http, status: next.status },
       `ingest-feed: ${failure.message}`,
     );
-    return { ...report, status: 'error', http: failure.http, bytes: failure.bytes, ms: elapsed(), errorKind: failure.kind, error: failure.message };
+    return done({ ...report, status: 'error', http: failure.http, bytes: failure.bytes, ms: elapsed(), errorKind: failure.kind, error: failure.message });
   }
   if (outcome.status === 'not-modified') {
     const { fetched } = outcome;
@@ -86,7 +93,7 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
       nextDueAt: nextDueAfterSuccess(now, interval, { maxAgeSeconds: fetched.maxAgeSeconds }),
     });
     log.debug('ingest-feed: not modified');
-    return { ...report, status: 'not-modified', http: 304, bytes: 0, ms: elapsed() };
+    return done({ ...report, status: 'not-modified', http: 304, bytes: 0, ms: elapsed() });
   }
 
   const { fetched, items, dropped } = outcome;
@@ -105,5 +112,5 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
     return saved;
   })();
   log.info({ ...counts, http: fetched.http, bytes: fetched.bytes }, 'ingest-feed: stored');
-  return { ...report, ...counts, status: 'ok', http: fetched.http, bytes: fetched.bytes, ms: elapsed() };
+  return done({ ...report, ...counts, status: 'ok', http: fetched.http, bytes: fetched.bytes, ms: elapsed() });
 }

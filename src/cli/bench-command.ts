@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { runBench, type BenchReport } from '../bench/run-bench.js';
+import { FILTERED } from '../bench/search-bench.js';
+import { writeLine, type CliIO } from './cli-io.js';
+import { formatTable } from './format-table.js';
+
+export function registerBenchCommand(program: Command, io: CliIO): void {
+  program
+    .command('bench')
+    .description('measure parsing, a poll cycle, classification, search, memory and LLM prompt size on this machine (about 5 minutes; --quick: seconds)')
+    .option('--quick', 'smaller sizes and single runs: a smoke test, not figures to quote')
+    .option('--json', 'print one JSON object')
+    .action(async (options: { quick?: boolean; json?: boolean }) => {
+      const report = await runBench({ quick: options.quick === true, progress: (line) => writeLine(io.stderr, line) });
+      writeLine(io.stdout, options.json ? JSON.stringify(report) : benchText(report));
+    });
+}
+
+export function benchText(report: BenchReport): string {
+  const { machine, poll, classify, memory, llm } = report;
+  const parse = formatTable(report.parse, [
+    { header: 'format', value: (r) => r.format },
+    { header: 'items', value: (r) => r.items, align: 'right' },
+    { header: 'KB', value: (r) => Math.round(r.bytes / 1000), align: 'right' },
+    { header: 'items/s', value: (r) => r.itemsPerSecond, align: 'right' },
+    { header: 'MB/s', value: (r) => r.mbPerSecond, align: 'right' },
+    { header: 'fxp items/s', value: (r) => r.fastXmlParser.itemsPerSecond, align: 'right' },
+    { header: 'fxp MB/s', value: (r) => r.fastXmlParser.mbPerSecond, align: 'right' },
+    { header: '× fxp time', value: (r) => r.ratio, align: 'right' },
+  ]);
+  const search = formatTable(report.search, [
+    { header: 'items', value: (r) => r.items.toLocaleString('en'), align: 'right' },
+    { header: 'p50 ms', value: (r) => r.plain.p50Ms, align: 'right' },
+    { header: 'p95 ms', value: (r) => r.plain.p95Ms, align: 'right' },
+    { header: 'filtered p50', value: (r) => r.filtered.p50Ms, align: 'right' },
+    { header: 'filtered p95', value: (r) => r.filtered.p95Ms, align: 'right' },
+    { header: 'queries', value: (r) => r.queries, align: 'right' },
+    { header: 'load s', value: (r) => r.loadSeconds, align: 'right' },
+  ]);
+  return [
+    `Sancocho bench${machine.quick ? ' (quick: not figures to quote)' : ''} — Node ${machine.node}, ${machine.platform}, ${machine.cpus} × ${machine.cpuModel}; ${report.seconds} s`,
+    '',
+    '1. Parse (decode + parse + normalize) vs raw fast-xml-parser on the same bytes, medians:',
+    parse,
+    '',
+    `2. Poll cycle: ${poll.feeds} feeds × ${poll.itemsPerFeed} items on ${poll.hosts} loopback hosts, ${poll.latencyMs} ms latency, concurrency ${poll.concurrency} (${poll.perHostConcurrency} per host):`,
+    `   first cycle ${poll.wallMs} ms; ideal ${poll.idealMs} ms (latency × feeds / concurrency); ratio ${poll.ratioToIdeal}`,
+    `   re-poll, unchanged: ${poll.repoll.wallMs} ms (ratio ${poll.repoll.ratioToIdeal}), ${poll.repoll.notModified} × 304, ${poll.repoll.bodyBytes} body bytes, ${poll.repoll.parseCalls} parse calls`,
+    '',
+    `3. Offline classification: ${classify.itemsPerSecond} items/s on one core (${classify.items} items, ${Math.round(classify.onTopicShare * 100)} % on a theme)`,
+    '',
+    `4. Search (FTS5, bm25 × recency, top 10), filtered = theme ${FILTERED.theme}, last ${FILTERED.days} days:`,
+    search,
+    '',
+    `5. Memory: RSS ${memory.rssBeforeMB} MB before the poll cycles, peak ${memory.peakRssMB} MB during them`,
+    '',
+    `6. LLM prompt: a batch of ${llm.batch} items (${llm.itemChars} characters each on average) = ${llm.inputTokens} input tokens, ${llm.inputTokensPerItem} per item`,
+    `   (${llm.systemTokens} of them the fixed instructions; plus ${llm.responseFormatTokens} for the JSON schema; ${llm.requests} request; tokens estimated as ${llm.estimate})`,
+  ].join('\n');
+}

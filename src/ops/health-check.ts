@@ -1,0 +1,71 @@
+import type { DiscordState } from './discord-state.js';
+
+/**
+ * The rules of `/healthz`, pure. Healthy means all three hold:
+ * - database: the feed list could be read;
+ * - polling: some enabled feed was polled successfully (a 200 or a 304) within the threshold,
+ *   max(3 × the shortest feed interval, 1 h): a stuck scheduler or a dead network shows up within
+ *   a few missed polls, while one slow cycle does not. For the first threshold after start-up the
+ *   check passes (grace), so a restart does not report a fault before the bot had a chance to poll.
+ *   With no enabled feed there is nothing to poll, and that is healthy;
+ * - discord: the gateway is ready, or no gateway is used (preview and webhook modes: `disabled`).
+ */
+
+export interface FeedPollState {
+  intervalMinutes: number | null;
+  lastSuccessAt: number | null;
+}
+
+export interface HealthInput {
+  now: number;
+  startedAt: number;
+  /** The enabled feeds, or the error that kept them from being read. */
+  feeds: FeedPollState[] | { error: string };
+  defaultIntervalMinutes: number;
+  discord: DiscordState;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'unhealthy';
+  checks: {
+    database: { ok: boolean; error?: string };
+    polling: { ok: boolean; lastSuccessAgeSeconds: number | null; thresholdSeconds: number | null };
+    discord: { ok: boolean; state: DiscordState };
+  };
+}
+
+const MINUTE = 60_000;
+const MIN_THRESHOLD_MS = 60 * MINUTE;
+
+export function pollingThresholdMs(feeds: FeedPollState[], defaultIntervalMinutes: number): number {
+  const shortest = Math.min(...feeds.map((feed) => feed.intervalMinutes ?? defaultIntervalMinutes));
+  return Math.max(3 * shortest * MINUTE, MIN_THRESHOLD_MS);
+}
+
+export function evaluateHealth(input: HealthInput): HealthReport {
+  const discord = { ok: input.discord === 'ready' || input.discord === 'disabled', state: input.discord };
+  if (!Array.isArray(input.feeds)) {
+    const checks = {
+      database: { ok: false, error: input.feeds.error },
+      polling: { ok: false, lastSuccessAgeSeconds: null, thresholdSeconds: null },
+      discord,
+    };
+    return { status: 'unhealthy', checks };
+  }
+  const polling = pollingCheck(input.feeds, input);
+  const ok = polling.ok && discord.ok;
+  return { status: ok ? 'ok' : 'unhealthy', checks: { database: { ok: true }, polling, discord } };
+}
+
+function pollingCheck(feeds: FeedPollState[], input: HealthInput): HealthReport['checks']['polling'] {
+  if (feeds.length === 0) return { ok: true, lastSuccessAgeSeconds: null, thresholdSeconds: null };
+  const threshold = pollingThresholdMs(feeds, input.defaultIntervalMinutes);
+  const successes = feeds.map((feed) => feed.lastSuccessAt).filter((at): at is number => at !== null);
+  const age = successes.length === 0 ? null : Math.max(0, input.now - Math.max(...successes));
+  const inGrace = input.now - input.startedAt < threshold;
+  return {
+    ok: inGrace || (age !== null && age <= threshold),
+    lastSuccessAgeSeconds: age === null ? null : Math.round(age / 1000),
+    thresholdSeconds: threshold / 1000,
+  };
+}

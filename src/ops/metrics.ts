@@ -1,0 +1,131 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The bot's Prometheus metrics, on a registry of its own (never prom-client's global one), so
+ * every AppContext — and every test — counts separately. Callers use the small methods below; the
+ * metric names and labels live only here.
+ */
+
+export type FeedPollStatus = 'ok' | 'not-modified' | 'error';
+export type ClassificationSource = 'offline' | 'llm';
+/** Where a digest part went; the destination kind keeps the label set small (no ids, no tokens). */
+export type DigestDestinationKind = 'channel' | 'webhook' | 'preview';
+/** The outbox outcomes that are not a send: worth retrying, refused by the destination, rejected as a message. */
+export type DigestFailureKind = 'retry' | 'refused' | 'rejected';
+
+/** What one poll of one feed did (a FeedReport fits). */
+export interface FeedPollCounts {
+  status: FeedPollStatus;
+  errorKind?: string | undefined;
+  new: number;
+  updated: number;
+  duplicate: number;
+}
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** One poll of one feed, at `at` (ms): its outcome, error kind and the items it stored. */
+  feedPolled(report: FeedPollCounts, at?: number): void;
+  /** Items labelled in one classification run, by who labelled them. */
+  classified(bySource: Record<ClassificationSource, number>): void;
+  /** Tokens of one chat completion, as the LLM classifier records them in its ledger. */
+  llmTokens(usage: { model: string; promptTokens: number; completionTokens: number }): void;
+  digestPartSent(destination: DigestDestinationKind): void;
+  digestPartFailed(destination: DigestDestinationKind, kind: DigestFailureKind): void;
+  /** How long one slash command took to answer, in seconds. */
+  observeCommand(name: string, seconds: number, outcome?: 'ok' | 'error'): void;
+  /** Adds Node's process metrics (memory, CPU, event loop); done once, when /metrics is served. */
+  collectProcessMetrics(): void;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const feedsPolled = new Counter({
+    name: 'sancocho_feeds_polled_total',
+    help: 'Feed polls, by outcome (not-modified: a 304, no body moved).',
+    labelNames: ['status'] as const,
+    registers,
+  });
+  const fetchErrors = new Counter({
+    name: 'sancocho_feed_errors_total',
+    help: 'Failed feed polls, by error kind (timeout, dns, http, not-a-feed, malformed…).',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  const items = new Counter({
+    name: 'sancocho_items_total',
+    help: 'Feed entries stored, by what storing them did: new item, updated wording, or a duplicate of a known story.',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const lastSuccess = new Gauge({
+    name: 'sancocho_last_successful_poll_timestamp_seconds',
+    help: 'When a feed was last polled successfully (200 or 304), in Unix seconds.',
+    registers,
+  });
+  const classifications = new Counter({
+    name: 'sancocho_classifications_total',
+    help: 'Items classified, by source (offline keywords or the LLM).',
+    labelNames: ['source'] as const,
+    registers,
+  });
+  const llmTokens = new Counter({
+    name: 'sancocho_llm_tokens_total',
+    help: 'LLM tokens spent by the classifier, by model and kind (prompt or completion).',
+    labelNames: ['model', 'kind'] as const,
+    registers,
+  });
+  const partsSent = new Counter({
+    name: 'sancocho_digest_parts_sent_total',
+    help: 'Digest messages accepted by their destination, by destination kind.',
+    labelNames: ['destination'] as const,
+    registers,
+  });
+  const partsFailed = new Counter({
+    name: 'sancocho_digest_parts_failed_total',
+    help: 'Digest message attempts that failed, by destination kind and failure (retry, refused, rejected).',
+    labelNames: ['destination', 'kind'] as const,
+    registers,
+  });
+  const commandSeconds = new Histogram({
+    name: 'sancocho_command_duration_seconds',
+    help: 'Time to answer a command, by command and outcome.',
+    labelNames: ['command', 'outcome'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
+
+  // Known label values start at 0, so a dashboard shows a flat line instead of no series.
+  for (const status of ['ok', 'not-modified', 'error'] as const) feedsPolled.inc({ status }, 0);
+  for (const outcome of ['new', 'updated', 'duplicate'] as const) items.inc({ outcome }, 0);
+  for (const source of ['offline', 'llm'] as const) classifications.inc({ source }, 0);
+  let processMetrics = false;
+
+  return {
+    registry,
+    feedPolled(report, at = Date.now()) {
+      feedsPolled.inc({ status: report.status });
+      if (report.status === 'error') fetchErrors.inc({ kind: report.errorKind ?? 'unknown' });
+      else lastSuccess.set(Math.floor(at / 1000));
+      items.inc({ outcome: 'new' }, report.new);
+      items.inc({ outcome: 'updated' }, report.updated);
+      items.inc({ outcome: 'duplicate' }, report.duplicate);
+    },
+    classified(bySource) {
+      for (const source of ['offline', 'llm'] as const) classifications.inc({ source }, bySource[source]);
+    },
+    llmTokens(usage) {
+      llmTokens.inc({ model: usage.model, kind: 'prompt' }, usage.promptTokens);
+      llmTokens.inc({ model: usage.model, kind: 'completion' }, usage.completionTokens);
+    },
+    digestPartSent: (destination) => partsSent.inc({ destination }),
+    digestPartFailed: (destination, kind) => partsFailed.inc({ destination, kind }),
+    observeCommand: (command, seconds, outcome = 'ok') => commandSeconds.observe({ command, outcome }, seconds),
+    collectProcessMetrics() {
+      if (processMetrics) return;
+      processMetrics = true;
+      collectDefaultMetrics({ register: registry });
+    },
+  };
+}

@@ -1,0 +1,213 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAppContext } from '../../src/app-context.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { ConfigError } from '../../src/core/errors.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { createDiscordState, type DiscordState } from '../../src/ops/discord-state.js';
+import { evaluateHealth, type FeedPollState, type HealthInput } from '../../src/ops/health-check.js';
+import { startHealthServer, type HealthContext, type HealthServer } from '../../src/ops/health-server.js';
+import { createMetrics } from '../../src/ops/metrics.js';
+import { createFeedStore } from '../../src/store/feed-store.js';
+import { openDatabase, type Database } from '../../src/store/open-database.js';
+
+const MIN = 60_000;
+const NOW = Date.UTC(2026, 10, 29, 12);
+
+describe('health rules', () => {
+  const base: HealthInput = { now: NOW, startedAt: NOW - 24 * 60 * MIN, feeds: [], defaultIntervalMinutes: 30, discord: 'disabled' };
+  const feed = (ageMinutes: number | null, intervalMinutes: number | null = null): FeedPollState => ({
+    intervalMinutes,
+    lastSuccessAt: ageMinutes === null ? null : NOW - ageMinutes * MIN,
+  });
+
+  it.each<[string, Partial<HealthInput>, { status: string; polling: boolean; discord: boolean }]>([
+    ['no feeds: nothing to poll', {}, { status: 'ok', polling: true, discord: true }],
+    ['a success 10 min ago', { feeds: [feed(10), feed(null)] }, { status: 'ok', polling: true, discord: true }],
+    ['the newest success 89 min ago is within 3 × 30 min', { feeds: [feed(89), feed(500)] }, { status: 'ok', polling: true, discord: true }],
+    ['no success for 91 min', { feeds: [feed(91)] }, { status: 'unhealthy', polling: false, discord: true }],
+    ['never polled', { feeds: [feed(null)] }, { status: 'unhealthy', polling: false, discord: true }],
+    ['at least 1 h even with 5-minute feeds', { feeds: [feed(55, 5), feed(null)] }, { status: 'ok', polling: true, discord: true }],
+    ['3 × the shortest interval with hourly feeds', { feeds: [feed(170, 60)] }, { status: 'ok', polling: true, discord: true }],
+    ['start-up grace: never polled, up 30 min', { feeds: [feed(null)], startedAt: NOW - 30 * MIN }, { status: 'ok', polling: true, discord: true }],
+    ['grace ends after the threshold', { feeds: [feed(null)], startedAt: NOW - 91 * MIN }, { status: 'unhealthy', polling: false, discord: true }],
+    ['Discord ready', { discord: 'ready' }, { status: 'ok', polling: true, discord: true }],
+    ['Discord connecting', { discord: 'connecting' }, { status: 'unhealthy', polling: true, discord: false }],
+    ['Discord disconnected', { discord: 'disconnected' }, { status: 'unhealthy', polling: true, discord: false }],
+  ])('%s', (_name, input, expected) => {
+    const report = evaluateHealth({ ...base, ...input });
+    expect({ status: report.status, polling: report.checks.polling.ok, discord: report.checks.discord.ok }).toEqual(expected);
+    expect(report.checks.database).toEqual({ ok: true });
+  });
+
+  it('reports ages and the threshold in seconds', () => {
+    expect(evaluateHealth({ ...base, feeds: [feed(10), feed(20)] }).checks.polling).toEqual({
+      ok: true,
+      lastSuccessAgeSeconds: 600,
+      thresholdSeconds: 5400,
+    });
+  });
+
+  it('an unreadable database fails the database and polling checks', () => {
+    const report = evaluateHealth({ ...base, feeds: { error: 'The database connection is not open' } });
+    expect(report).toEqual({
+      status: 'unhealthy',
+      checks: {
+        database: { ok: false, error: 'The database connection is not open' },
+        polling: { ok: false, lastSuccessAgeSeconds: null, thresholdSeconds: null },
+        discord: { ok: true, state: 'disabled' },
+      },
+    });
+  });
+});
+
+describe('health server', () => {
+  let db: Database;
+  let server: HealthServer | null;
+  let ctx: HealthContext & { discordState: ReturnType<typeof createDiscordState> };
+
+  beforeEach(() => {
+    db = openDatabase(':memory:');
+    const feeds = createFeedStore(db);
+    const feed = feeds.add({ url: 'https://feeds.example/a.xml', name: 'a' }, 'config', NOW);
+    feeds.recordPoll(feed.id, { kind: 'not-modified', at: Date.now() - 5 * MIN, etag: null, lastModified: null, nextDueAt: NOW });
+    ctx = {
+      config: { health: { port: 0, host: '127.0.0.1' } },
+      feeds,
+      polling: { defaultInterval: 30 },
+      discordState: createDiscordState(),
+      metrics: createMetrics(),
+      logger: silentLogger(),
+    };
+    server = null;
+  });
+  afterEach(async () => {
+    await server?.close();
+    if (db.open) db.close();
+  });
+
+  const get = async (path: string, init?: RequestInit) => {
+    server ??= await startHealthServer(ctx);
+    return fetch(`${server!.url}${path}`, init);
+  };
+
+  it('is off unless configured', async () => {
+    expect(await startHealthServer({ ...ctx, config: {} })).toBeNull();
+  });
+
+  it('listens on 127.0.0.1 and answers /healthz with 200 and the checks', async () => {
+    const response = await get('/healthz');
+    expect(server!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      checks: {
+        database: { ok: true },
+        polling: { ok: true, lastSuccessAgeSeconds: expect.closeTo(300, -1), thresholdSeconds: 5400 },
+        discord: { ok: true, state: 'disabled' },
+      },
+    });
+  });
+
+  it.each<[DiscordState, number]>([
+    ['ready', 200],
+    ['disconnected', 503],
+  ])('follows the Discord state: %s → %i', async (state, status) => {
+    ctx.discordState.set(state);
+    const response = await get('/healthz');
+    expect(response.status).toBe(status);
+    expect(((await response.json()) as { checks: { discord: unknown } }).checks.discord).toEqual({ ok: status === 200, state });
+  });
+
+  it('answers 503 when the database is gone', async () => {
+    await get('/healthz');
+    db.close();
+    const response = await get('/healthz');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ status: 'unhealthy', checks: { database: { ok: false } } });
+  });
+
+  it('serves /metrics, and refuses other paths and methods', async () => {
+    expect((await get('/metrics')).status).toBe(200);
+    expect((await get('/')).status).toBe(404);
+    const post = await get('/healthz', { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('a port in use stops start-up with a ConfigError naming it', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      await expect(startHealthServer({ ...ctx, config: { health: { port, host: '127.0.0.1' } } })).rejects.toThrow(
+        new ConfigError(`health: cannot listen on 127.0.0.1:${port} (EADDRINUSE)`),
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
+describe('health server on the app context', () => {
+  it('starts from an AppContext as `start` does: healthy in its start-up grace, following the Discord state', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sancocho-health-app-'));
+    const file = path.join(dir, 'sancocho.yaml');
+    writeFileSync(file, 'feeds:\n  - { url: "https://feeds.example/a.xml", name: "A" }\n');
+    const app = createAppContext(
+      loadConfig({ SANCOCHO_CONFIG: file, SANCOCHO_DB: path.join(dir, 'app.db'), SANCOCHO_HEALTH_PORT: '0' }),
+      silentLogger(),
+    );
+    const server = await startHealthServer(app);
+    try {
+      const health = await fetch(`${server!.url}/healthz`);
+      expect(health.status).toBe(200);
+      expect(((await health.json()) as { checks: unknown }).checks).toMatchObject({
+        polling: { ok: true, lastSuccessAgeSeconds: null, thresholdSeconds: 5400 },
+        discord: { ok: true, state: 'disabled' },
+      });
+      app.discordState.set('disconnected');
+      expect((await fetch(`${server!.url}/healthz`)).status).toBe(503);
+      expect(await (await fetch(`${server!.url}/metrics`)).text()).toContain('sancocho_feeds_polled_total{status="ok"} 0');
+    } finally {
+      await server?.close();
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('health configuration', () => {
+  let dir: string;
+  const load = (yaml: string, env: NodeJS.ProcessEnv = {}) => {
+    const file = path.join(dir, 'sancocho.yaml');
+    writeFileSync(file, yaml);
+    return loadConfig({ SANCOCHO_CONFIG: file, ...env });
+  };
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'sancocho-health-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is off by default; a port turns it on, on loopback', () => {
+    expect(load('feeds: []').health).toBeUndefined();
+    expect(load('health: { port: 9464 }').health).toEqual({ port: 9464, host: '127.0.0.1' });
+  });
+
+  it('takes SANCOCHO_HEALTH_PORT and SANCOCHO_HEALTH_HOST over the file', () => {
+    expect(load('feeds: []', { SANCOCHO_HEALTH_PORT: '8080', SANCOCHO_HEALTH_HOST: '0.0.0.0' }).health).toEqual({ port: 8080, host: '0.0.0.0' });
+    expect(load('health: { port: 9464 }', { SANCOCHO_HEALTH_HOST: '0.0.0.0' }).health).toEqual({ port: 9464, host: '0.0.0.0' });
+    // A host alone turns nothing on, so an image that sets the host runs without the listener when the port is emptied.
+    expect(load('feeds: []', { SANCOCHO_HEALTH_PORT: '', SANCOCHO_HEALTH_HOST: '0.0.0.0' }).health).toBeUndefined();
+  });
+
+  it('names the variable or key that is wrong', () => {
+    expect(() => load('feeds: []', { SANCOCHO_HEALTH_PORT: 'http' })).toThrow(/^SANCOCHO_HEALTH_PORT: .*NaN.* \(got "http"\)$/);
+    expect(() => load('feeds: []', { SANCOCHO_HEALTH_PORT: '70000' })).toThrow(/^SANCOCHO_HEALTH_PORT: /);
+    expect(() => load('health: { port: "9464" }')).toThrow(/sancocho\.yaml: health\.port: Invalid input: expected number, received string/);
+  });
+});
