@@ -1,4 +1,5 @@
 import { CommanderError, type Command } from 'commander';
+import type { Client } from 'discord.js';
 import { createAppContext, type AppContext } from '../app-context.js';
 import { digestScheduleSchema, type DigestScheduleConfig } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
@@ -98,6 +99,8 @@ async function dryRun(ctx: AppContext, io: CliIO, schedule: DigestScheduleConfig
 export interface DigestRuntime {
   deliverer: Deliverer;
   runner: DigestRunner;
+  /** The logged-in bot in bot mode (the slash commands answer on it). */
+  client?: Client | undefined;
   close(): Promise<void>;
 }
 
@@ -130,6 +133,7 @@ export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<Dig
   return {
     deliverer: setup.deliverer,
     runner,
+    client: setup.client,
     async close() {
       await runner.stop();
       await setup.deliverer.close();

@@ -2,6 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { processIO, writeLine, type CliIO } from './cli-io.js';
 import { registerDigestCommand } from './digest-command.js';
+import { registerDeployCommandsCommand } from './deploy-commands-command.js';
+import { registerDemoCommand } from './demo-command.js';
+import { registerBenchCommand } from './bench-command.js';
 import { registerClassifyCommand } from './classify-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { registerFeedsCommand } from './feeds-command.js';
@@ -28,6 +31,9 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
   registerClassifyCommand(program, io);
   registerEvalCommand(program, io);
   registerDigestCommand(program, io);
+  registerDeployCommandsCommand(program, io);
+  registerDemoCommand(program, io);
+  registerBenchCommand(program, io);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -33,6 +33,10 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
   const ctx = createAppContext(config, cliLogger(io, 'info'));
   try {
     const runtime = await openDigestRuntime(ctx, io);
+    // Bot mode: the slash commands answer on the same gateway session; they are registered in the background.
+    const interactions = runtime.client
+      ? (await import('../discord/interaction-handler.js')).startInteractions({ client: runtime.client, app: ctx, runner: runtime.runner, guildId: io.env.DISCORD_GUILD_ID })
+      : undefined;
     const scheduler = startScheduler([pollFeedsJob(ctx), ...digestJobs(runtime.runner, config.digests)], ctx.logger);
     ctx.logger.info(
       {
@@ -58,6 +62,7 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
     });
     const received = await stop;
     ctx.logger.info({ module: 'start', signal: received }, 'start: stopping');
+    await interactions?.close();
     await runtime.runner.stop();
     await scheduler.stop();
     await catchUp;

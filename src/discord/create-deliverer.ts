@@ -1,3 +1,4 @@
+import type { Client } from 'discord.js';
 import type { Logger } from '../core/logger.js';
 import type { createBotSender } from './deliver-bot.js';
 import type { createWebhookSender } from './deliver-webhook.js';
@@ -18,7 +19,8 @@ export interface DelivererOptions {
 }
 
 export type DelivererSetup =
-  | { kind: 'ok'; deliverer: Deliverer }
+  /** `client`: the logged-in bot in bot mode, for the slash commands to answer on the same gateway session. */
+  | { kind: 'ok'; deliverer: Deliverer; client?: Client | undefined }
   | { kind: 'invalid-token'; message: string }
   | { kind: 'unreachable'; message: string };
 
@@ -32,12 +34,12 @@ export async function createDeliverer(options: DelivererOptions): Promise<Delive
   const token = options.env.DISCORD_TOKEN?.trim();
   const apiBase = discordApiBase(options.env);
   const preview = createPreviewSender({ out: options.out, dir: options.previewDir });
-  let bot: { send: ReturnType<typeof createBotSender>; close: () => Promise<void> } | undefined;
+  let bot: { send: ReturnType<typeof createBotSender>; close: () => Promise<void>; client: Client } | undefined;
   if (token) {
     const [client, sender] = await Promise.all([import('./create-client.js'), import('./deliver-bot.js')]);
     const login = await client.loginBot({ token, apiBase, logger: options.logger, readyTimeoutMs: options.readyTimeoutMs });
     if (login.kind !== 'ready') return login;
-    bot = { send: sender.createBotSender(login.client, options.logger), close: () => login.client.destroy() };
+    bot = { send: sender.createBotSender(login.client, options.logger), close: () => login.client.destroy(), client: login.client };
   }
   let webhook: ReturnType<typeof createWebhookSender> | undefined;
   const webhookSender = async () => (webhook ??= (await import('./deliver-webhook.js')).createWebhookSender(options.logger));
@@ -60,5 +62,5 @@ export async function createDeliverer(options: DelivererOptions): Promise<Delive
       await bot?.close();
     },
   };
-  return { kind: 'ok', deliverer };
+  return { kind: 'ok', deliverer, client: bot?.client };
 }

@@ -1,4 +1,5 @@
 import type { DigestScheduleConfig } from '../config/config-schema.js';
+import type { ThemeId } from '../core/themes.js';
 import type { Logger } from '../core/logger.js';
 import { addOverviews, buildDigest } from '../digest/build-digest.js';
 import type { OverviewWriter } from '../digest/digest-overview.js';
@@ -15,6 +16,7 @@ import type { FeedStore } from '../store/feed-store.js';
 import type { ItemStore } from '../store/item-store.js';
 import type { Database } from '../store/open-database.js';
 import { createOutboxStore, type DigestStatus, type DigestTrigger, type OutboxDigest } from '../store/outbox-store.js';
+import { createRouteStore } from '../store/route-store.js';
 import type { Job } from './scheduler.js';
 
 /**
@@ -61,6 +63,11 @@ export interface DigestReport {
   error: string | null;
   /** False when the digest existed already (the slot was built before); only its unsent parts went out. */
   created: boolean;
+  /**
+   * The theme sections also sent to channels that subscribed to them with /subscribe, one digest per
+   * channel; present only when some route applies (bot mode, a routed theme the schedule covers).
+   */
+  routed?: DigestReport[];
 }
 
 export interface RunOptions {
@@ -78,6 +85,7 @@ export function createDigestRunner(deps: DigestJobDeps) {
   const now = deps.now ?? Date.now;
   const retry = { ...DEFAULT_RETRY, ...deps.retry };
   const outbox = createOutboxStore(deps.db);
+  const routes = createRouteStore(deps.db);
   let stopping = false;
   let chain: Promise<unknown> = Promise.resolve();
   const warnedUndeliverable = new Set<string>();
@@ -144,12 +152,12 @@ export function createDigestRunner(deps: DigestJobDeps) {
   async function run(schedule: DigestScheduleConfig, options: RunOptions): Promise<DigestReport> {
     const slotAt = options.slotAt ?? now();
     const destination = destinationFor(schedule);
+    const window = { from: slotAt - (options.windowMs ?? schedule.window), to: slotAt };
     const existing = outbox.find(schedule.name, slotAt, destination.key);
     if (existing) {
       await flush(existing.id);
-      return report(outbox.get(existing.id) as OutboxDigest, false);
+      return withRoutes(report(outbox.get(existing.id) as OutboxDigest, false), await runRoutes(schedule, slotAt, window, options.trigger, undefined));
     }
-    const window = { from: slotAt - (options.windowMs ?? schedule.window), to: slotAt };
     const digest = await buildScheduledDigest(deps, schedule, window);
     const markdown = renderMarkdown(digest);
     // A preview always shows the digest (even "no news"); Discord gets nothing for an empty one.
@@ -175,7 +183,80 @@ export function createDigestRunner(deps: DigestJobDeps) {
       { schedule: schedule.name, trigger: options.trigger, destination: final.destination, status: final.status, stories: final.stories, parts: final.parts, sent: final.sentParts },
       `digest-job: ${schedule.name} ${final.status}: ${final.sentParts}/${final.parts} parts to ${final.destination}`,
     );
-    return final;
+    return withRoutes(final, await runRoutes(schedule, slotAt, window, options.trigger, digest));
+  }
+
+  function withRoutes(main: DigestReport, routed: DigestReport[]): DigestReport {
+    return routed.length === 0 ? main : { ...main, routed };
+  }
+
+  /**
+   * Theme routes (/subscribe): per channel, the themes routed to it that this schedule covers. Only
+   * where the bot can post, and never the schedule's own channel, which gets every section anyway.
+   */
+  function routedChannels(schedule: DigestScheduleConfig): Map<string, Set<ThemeId>> {
+    const own = destinationFor(schedule).key;
+    const channels = new Map<string, Set<ThemeId>>();
+    for (const route of routes.all()) {
+      const key = `channel:${route.channelId}`;
+      if (key === own || !schedule.themes.includes(route.theme)) continue;
+      if (!deps.deliverer.canDeliver({ kind: 'channel', key, channelId: route.channelId })) continue;
+      const themes = channels.get(route.channelId) ?? new Set<ThemeId>();
+      themes.add(route.theme);
+      channels.set(route.channelId, themes);
+    }
+    return channels;
+  }
+
+  /**
+   * Sends the routed sections of a schedule's slot: one digest per subscribed channel holding only
+   * the sections of its themes, through the same outbox (one row per schedule, slot and channel), so
+   * retries, restarts and exactly-once delivery work as for the schedule's own destination. The
+   * digest is built only when some channel's row does not exist yet.
+   */
+  async function runRoutes(
+    schedule: DigestScheduleConfig,
+    slotAt: number,
+    window: { from: number; to: number },
+    trigger: DigestTrigger,
+    built: Digest | undefined,
+  ): Promise<DigestReport[]> {
+    const channels = routedChannels(schedule);
+    const reports: DigestReport[] = [];
+    let digest = built;
+    for (const [channelId, themes] of channels) {
+      if (stopping) break;
+      const destination: Destination = { kind: 'channel', key: `channel:${channelId}`, channelId };
+      let row = outbox.find(schedule.name, slotAt, destination.key);
+      let created = false;
+      if (!row) {
+        digest ??= await buildScheduledDigest(deps, schedule, window);
+        const routed: Digest = { ...digest, sections: digest.sections.filter((section) => themes.has(section.theme)) };
+        const markdown = renderMarkdown(routed);
+        const enqueued = outbox.enqueue({
+          schedule: schedule.name,
+          slotAt,
+          trigger,
+          destination: destination.key,
+          windowFrom: window.from,
+          windowTo: window.to,
+          stories: digestStoryCount(routed),
+          markdown,
+          payloads: payloadsFor(routed, markdown, destination, slotAt, trigger),
+          now: now(),
+        });
+        row = enqueued.digest;
+        created = enqueued.created;
+      }
+      await flush(row.id);
+      const routedReport = report(outbox.get(row.id) as OutboxDigest, created);
+      log.info(
+        { schedule: schedule.name, destination: routedReport.destination, themes: [...themes], status: routedReport.status, stories: routedReport.stories },
+        `digest-job: ${schedule.name} routed sections ${routedReport.status}: ${routedReport.sentParts}/${routedReport.parts} parts to ${routedReport.destination}`,
+      );
+      reports.push(routedReport);
+    }
+    return reports;
   }
 
   async function flushDigest(id: number): Promise<void> {

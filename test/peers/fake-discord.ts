@@ -8,6 +8,12 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * for the real WebhookClient to post. Every request is recorded with its JSON body; message POSTs
  * can be scripted (429, 500, hold the request open, accept and then hold, drop the connection).
  * Messages honour `enforce_nonce` as Discord does: the same nonce returns the same message.
+ *
+ * Interactions: `command`, `autocomplete` and `click` dispatch INTERACTION_CREATE to the logged-in
+ * client as Discord would (a member with the given permissions, options typed from the registered
+ * command definitions), and the interaction's callback, edits of its original reply, follow-ups
+ * and deletions are recorded on the returned record; `answer` waits for what the person would see.
+ * Command registration (`PUT /applications/:app[/guilds/:guild]/commands`) is recorded in `commands`.
  */
 
 export const BOT_USER_ID = '111111111111111111';
@@ -17,6 +23,13 @@ export const CHANNEL_ID = '444444444444444444';
 export const FORBIDDEN_CHANNEL_ID = '555555555555555555';
 export const WEBHOOK_ID = '666666666666666666';
 export const WEBHOOK_TOKEN = 'fake-webhook-token_123';
+export const MEMBER_USER_ID = '777777777777777771';
+export const ADMIN_USER_ID = '777777777777777772';
+
+/** View Channel, Send Messages and Use Application Commands: an ordinary member. */
+export const MEMBER_PERMISSIONS = (1n << 10n) | (1n << 11n) | (1n << 31n);
+/** The same plus Manage Server. */
+export const MANAGER_PERMISSIONS = MEMBER_PERMISSIONS | (1n << 5n);
 
 export interface RecordedRequest {
   method: string;
@@ -45,10 +58,61 @@ export interface FakeReply {
 /** What to do with the next message POST. */
 export type MessageScript = FakeReply | 'accept' | 'hold' | 'accept-and-hold' | 'destroy';
 
+export interface FakeChannel {
+  id: string;
+  name: string;
+  /** Discord channel type: 0 text (default), 2 voice, 5 announcement… */
+  type?: number;
+}
+
 export interface FakeDiscordOptions {
   token?: string;
-  /** Text channels in the guild besides the default one. */
-  channels?: { id: string; name: string }[];
+  /** Channels in the guild besides the default ones. */
+  channels?: FakeChannel[];
+}
+
+/** Who acts in an interaction, and where. */
+export interface Invoker {
+  userId?: string;
+  username?: string;
+  /** The member's permissions in the channel (Discord computes them): default MEMBER_PERMISSIONS. */
+  permissions?: bigint;
+  channelId?: string;
+}
+
+/** An option value; a plain value is typed from the registered definition (or its JS type). */
+export type OptionInput = string | number | boolean | { type: number; value: string | number | boolean };
+
+export interface CommandInvocation extends Invoker {
+  subcommand?: string;
+  options?: Record<string, OptionInput>;
+}
+
+export interface InteractionRecord {
+  id: string;
+  token: string;
+  /** 2 command, 3 component, 4 autocomplete. */
+  type: number;
+  payload: any;
+  /** Bodies of `POST /interactions/:id/:token/callback`, in order (more than one is a bug Discord refuses). */
+  callbacks: any[];
+  /** Bodies of `PATCH /webhooks/:app/:token/messages/@original`. */
+  edits: any[];
+  /** Bodies of `POST /webhooks/:app/:token` (follow-up messages). */
+  followups: any[];
+  /** `DELETE …/messages/@original` requests. */
+  deletes: number;
+  /** The message this interaction's @original is: its reply, or the message a button sits on. */
+  original: CreatedMessage | null;
+}
+
+/** What the person sees in the end: the callback's message, or the edit or follow-up after a defer. */
+export interface Answer {
+  /** The callback type: 4 reply, 5 deferred reply, 6 deferred update, 7 update, 8 autocomplete. */
+  callbackType: number;
+  ephemeral: boolean;
+  body: any;
+  record: InteractionRecord;
 }
 
 export interface FakeDiscord {
@@ -59,6 +123,17 @@ export interface FakeDiscord {
   /** Messages created, in order. */
   messages: CreatedMessage[];
   gateway: { connections: number; identifies: { token: string; intents: number }[]; closes: number };
+  /** Command definitions as last registered: globally, and per guild. */
+  commands: { global: any[] | null; guilds: Map<string, any[]> };
+  interactions: InteractionRecord[];
+  /** Dispatches a chat-input command (INTERACTION_CREATE type 2) to the logged-in client. */
+  command(name: string, invocation?: CommandInvocation): InteractionRecord;
+  /** Dispatches an autocomplete request (type 4) with `focused` as the option being typed. */
+  autocomplete(name: string, invocation: CommandInvocation & { focused: string }): InteractionRecord;
+  /** Dispatches a button click (type 3) on the message `on` shows (its reply, or a message). */
+  click(customId: string, on: InteractionRecord | CreatedMessage, invoker?: Invoker): InteractionRecord;
+  /** Waits for what the person sees; fails the test when the interaction goes unanswered. */
+  answer(record: InteractionRecord, timeoutMs?: number): Promise<Answer>;
   /** Scripts the next message POSTs (channel or webhook), one per request, in order; then accepted. */
   scriptMessages(...scripts: MessageScript[]): void;
   /** POSTs of messages seen (accepted or not). */
@@ -70,12 +145,16 @@ export interface FakeDiscord {
 
 export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
   const token = options.token ?? 'fake-bot-token.abc.def';
-  const channels = [{ id: CHANNEL_ID, name: 'noticias' }, { id: FORBIDDEN_CHANNEL_ID, name: 'privado' }, ...(options.channels ?? [])];
+  const channels: FakeChannel[] = [{ id: CHANNEL_ID, name: 'noticias' }, { id: FORBIDDEN_CHANNEL_ID, name: 'privado' }, ...(options.channels ?? [])];
   const requests: RecordedRequest[] = [];
   const messages: CreatedMessage[] = [];
   const scripts: MessageScript[] = [];
   const held: ServerResponse[] = [];
   const gateway = { connections: 0, identifies: [] as { token: string; intents: number }[], closes: 0 };
+  const commands = { global: null as any[] | null, guilds: new Map<string, any[]>() };
+  const interactions: InteractionRecord[] = [];
+  /** Ready gateway sessions, newest last: interactions go to the newest. */
+  const sessions: ((t: string, d: object) => void)[] = [];
   let nextId = 900000000000000000n;
   const snowflake = () => String(nextId++);
 
@@ -128,7 +207,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (!authorized) return json(res, 401, { message: '401: Unauthorized', code: 0 });
       const channel = channels.find((c) => c.id === match?.[1]);
       if (!channel) return json(res, 404, { message: 'Unknown Channel', code: 10003 });
-      return json(res, 200, { id: channel.id, type: 0, name: channel.name, guild_id: GUILD_ID, position: 0, permission_overwrites: [] });
+      return json(res, 200, { id: channel.id, type: channel.type ?? 0, name: channel.name, guild_id: GUILD_ID, position: 0, permission_overwrites: [] });
     }
     match = /^\/channels\/(\d+)\/messages$/.exec(path);
     if (request.method === 'POST' && match) {
@@ -138,6 +217,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (channelId === FORBIDDEN_CHANNEL_ID) return json(res, 403, { message: 'Missing Access', code: 50001 });
       return messagePost(res, body, channelId, null);
     }
+    if (handleInteractionRoute(request, res, authorized)) return;
     match = /^\/webhooks\/(\d+)\/([^/]+)$/.exec(path);
     if (request.method === 'POST' && match) {
       if (match[1] !== WEBHOOK_ID || match[2] !== WEBHOOK_TOKEN) return json(res, 404, { message: 'Unknown Webhook', code: 10015 });
@@ -168,6 +248,175 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       return;
     }
     json(res, 200, apiMessage(message));
+  }
+
+  /** Interaction callbacks, the interaction webhook (edits, follow-ups, deletes), command registration. */
+  function handleInteractionRoute(request: RecordedRequest, res: ServerResponse, authorized: boolean): boolean {
+    const { method, path, body } = request;
+    const answer = (status: number, payload: unknown): true => {
+      json(res, status, payload);
+      return true;
+    };
+    let match = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path);
+    if (method === 'POST' && match) {
+      const record = interactions.find((r) => r.id === match?.[1] && r.token === match?.[2]);
+      if (!record) return answer(404, { message: 'Unknown interaction', code: 10062 });
+      if (record.callbacks.length > 0) return answer(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
+      record.callbacks.push(body);
+      const type = Number(body?.type);
+      if (type === 4 || type === 5) record.original = interactionMessage(record, type === 4 ? (body?.data ?? {}) : { content: '', flags: body?.data?.flags ?? 0 });
+      if (type === 7 && record.original) record.original.body = { ...record.original.body, ...(body?.data ?? {}) };
+      if (request.query.get('with_response') !== 'true') return answer(204, null);
+      return answer(200, { interaction: { id: record.id, type: record.type }, resource: { type, ...(record.original ? { message: apiMessage(record.original) } : {}) } });
+    }
+    match = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(@original|\d+))?$/.exec(path);
+    if (match && match[1] === APPLICATION_ID) {
+      const record = interactions.find((r) => r.token === match?.[2]);
+      if (!record) return answer(404, { message: 'Unknown Webhook', code: 10015 });
+      const target = match[3];
+      if (method === 'PATCH' && target !== undefined) {
+        record.edits.push(body);
+        if (!record.original) return answer(404, { message: 'Unknown Message', code: 10008 });
+        record.original.body = { ...record.original.body, ...body };
+        return answer(200, interactionApiMessage(record.original));
+      }
+      if (method === 'DELETE' && target !== undefined) {
+        record.deletes++;
+        return answer(204, null);
+      }
+      if (method === 'POST' && target === undefined) {
+        record.followups.push(body);
+        return answer(200, interactionApiMessage(interactionMessage(record, body ?? {})));
+      }
+      return false;
+    }
+    if (method === 'GET' && path === '/applications/@me') {
+      if (!authorized) return answer(401, { message: '401: Unauthorized', code: 0 });
+      return answer(200, { id: APPLICATION_ID, name: 'Sancocho', description: '', bot_public: true, bot_require_code_grant: false, flags: 0 });
+    }
+    match = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(path);
+    if (method === 'PUT' && match) {
+      if (!authorized) return answer(401, { message: '401: Unauthorized', code: 0 });
+      if (match[1] !== APPLICATION_ID) return answer(403, { message: 'Missing Access', code: 50001 });
+      const guildId = match[2];
+      if (guildId !== undefined && guildId !== GUILD_ID) return answer(403, { message: 'Missing Access', code: 50001 });
+      const registered = (Array.isArray(body) ? body : []).map((definition: any) => ({
+        id: snowflake(),
+        application_id: APPLICATION_ID,
+        version: snowflake(),
+        default_member_permissions: null,
+        type: 1,
+        ...definition,
+        ...(guildId ? { guild_id: guildId } : {}),
+      }));
+      if (guildId) commands.guilds.set(guildId, registered);
+      else commands.global = registered;
+      return answer(200, registered);
+    }
+    return false;
+  }
+
+  function interactionMessage(record: InteractionRecord, body: any): CreatedMessage {
+    const channelId = String(record.payload.channel?.id ?? CHANNEL_ID);
+    return { id: snowflake(), channelId, webhookId: APPLICATION_ID, nonce: null, body };
+  }
+
+  /** A message sent through an interaction: by the bot, with the flags and components it was given. */
+  function interactionApiMessage(message: CreatedMessage) {
+    return {
+      ...apiMessage(message),
+      author: botUser(),
+      flags: Number(message.body?.flags ?? 0),
+      components: message.body?.components ?? [],
+      application_id: APPLICATION_ID,
+    };
+  }
+
+  function dispatchInteraction(type: number, data: object, invoker: Invoker, extra: object = {}): InteractionRecord {
+    const dispatch = sessions[sessions.length - 1];
+    if (!dispatch) throw new Error('fake-discord: no logged-in client to send the interaction to');
+    const id = snowflake();
+    const userId = invoker.userId ?? MEMBER_USER_ID;
+    const user = { id: userId, username: invoker.username ?? `user${userId.slice(-2)}`, discriminator: '0', global_name: null, avatar: null };
+    const channelId = invoker.channelId ?? CHANNEL_ID;
+    const channel = channels.find((c) => c.id === channelId);
+    const payload = {
+      id,
+      application_id: APPLICATION_ID,
+      type,
+      token: `interaction-token-${id}`,
+      version: 1,
+      data,
+      guild_id: GUILD_ID,
+      guild: { id: GUILD_ID, locale: 'es-ES', features: [] },
+      channel_id: channelId,
+      channel: { id: channelId, type: channel?.type ?? 0, name: channel?.name ?? 'unknown', guild_id: GUILD_ID },
+      member: {
+        user,
+        roles: [],
+        permissions: String(invoker.permissions ?? MEMBER_PERMISSIONS),
+        joined_at: new Date(0).toISOString(),
+        premium_since: null,
+        nick: null,
+        avatar: null,
+        deaf: false,
+        mute: false,
+        pending: false,
+        flags: 0,
+        communication_disabled_until: null,
+      },
+      app_permissions: String(MANAGER_PERMISSIONS),
+      locale: 'en-US',
+      guild_locale: 'es-ES',
+      entitlements: [],
+      authorizing_integration_owners: { '0': GUILD_ID },
+      context: 0,
+      attachment_size_limit: 26_214_400,
+      ...extra,
+    };
+    const record: InteractionRecord = { id, token: payload.token, type, payload, callbacks: [], edits: [], followups: [], deletes: 0, original: null };
+    interactions.push(record);
+    dispatch('INTERACTION_CREATE', payload);
+    return record;
+  }
+
+  /** The registered definition of a command, or undefined when it was never registered here. */
+  function definition(name: string): any {
+    return [...(commands.guilds.get(GUILD_ID) ?? []), ...(commands.global ?? [])].find((c) => c.name === name);
+  }
+
+  function commandData(name: string, invocation: CommandInvocation, focused?: string) {
+    const command = definition(name);
+    const leafDefinitions: any[] =
+      (invocation.subcommand ? command?.options?.find((o: any) => o.name === invocation.subcommand)?.options : command?.options) ?? [];
+    const resolvedChannels: Record<string, object> = {};
+    const leaves = Object.entries(invocation.options ?? {}).map(([optionName, input]) => {
+      const explicit = typeof input === 'object' ? input : null;
+      const value = explicit ? explicit.value : input;
+      const type =
+        explicit?.type ??
+        leafDefinitions.find((o: any) => o.name === optionName)?.type ??
+        (typeof value === 'boolean' ? 5 : typeof value === 'number' ? (Number.isInteger(value) ? 4 : 10) : 3);
+      if (type === 7) {
+        const channel = channels.find((c) => c.id === String(value));
+        resolvedChannels[String(value)] = {
+          id: String(value),
+          name: channel?.name ?? 'unknown',
+          type: channel?.type ?? 0,
+          permissions: String(MANAGER_PERMISSIONS),
+          guild_id: GUILD_ID,
+        };
+      }
+      return { name: optionName, type, value, ...(optionName === focused ? { focused: true } : {}) };
+    });
+    return {
+      id: command?.id ?? snowflake(),
+      name,
+      type: 1,
+      guild_id: GUILD_ID,
+      options: invocation.subcommand ? [{ name: invocation.subcommand, type: 1, options: leaves }] : leaves,
+      ...(Object.keys(resolvedChannels).length > 0 ? { resolved: { channels: resolvedChannels } } : {}),
+    };
   }
 
   function apiMessage(message: CreatedMessage) {
@@ -208,6 +457,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     socket.on('close', () => {
       gateway.closes++;
       sockets.delete(socket);
+      const index = sessions.indexOf(dispatch);
+      if (index >= 0) sessions.splice(index, 1);
     });
     socket.on('message', (data) => {
       const payload = JSON.parse(String(data)) as { op: number; d: any };
@@ -235,8 +486,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           roles: [],
           emojis: [],
           features: [],
-          channels: channels.map((c) => ({ id: c.id, type: 0, name: c.name, position: 0, permission_overwrites: [] })),
+          channels: channels.map((c) => ({ id: c.id, type: c.type ?? 0, name: c.name, position: 0, permission_overwrites: [] })),
         });
+        sessions.push(dispatch);
       }
     });
     send({ op: 10, d: { heartbeat_interval: 41_250 } });
@@ -248,6 +500,39 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     requests,
     messages,
     gateway,
+    commands,
+    interactions,
+    command: (name, invocation = {}) => dispatchInteraction(2, commandData(name, invocation), invocation),
+    autocomplete: (name, invocation) => dispatchInteraction(4, commandData(name, invocation, invocation.focused), invocation),
+    click(customId, on, invoker = {}) {
+      const message = 'token' in on ? on.original : on;
+      if (!message) throw new Error('fake-discord: that interaction has no message to click on');
+      const record = dispatchInteraction(3, { custom_id: customId, component_type: 2 }, invoker, {
+        message: { ...interactionApiMessage(message), channel_id: invoker.channelId ?? message.channelId },
+      });
+      record.original = message;
+      return record;
+    },
+    async answer(record, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const callback = record.callbacks[0];
+        const type = Number(callback?.type);
+        if (callback && (type === 4 || type === 7 || type === 8)) {
+          return { callbackType: type, ephemeral: (Number(callback.data?.flags ?? 0) & 64) === 64, body: callback.data ?? {}, record };
+        }
+        const later = record.edits[0] ?? record.followups[0];
+        if (callback && later) {
+          const viaFollowup = record.edits.length === 0;
+          const flags = Number((viaFollowup ? later.flags : (record.original?.body?.flags ?? callback.data?.flags)) ?? 0);
+          return { callbackType: type, ephemeral: (flags & 64) === 64, body: later, record };
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`fake-discord: interaction ${record.id} was not answered (callbacks ${record.callbacks.length}, edits ${record.edits.length}, follow-ups ${record.followups.length})`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
     scriptMessages: (...next) => void scripts.push(...next),
     messagePosts: () => requests.filter((r) => r.method === 'POST' && /\/messages$|^\/webhooks\//.test(r.path)),
     webhookUrl: (id = WEBHOOK_ID, webhookToken = WEBHOOK_TOKEN) => `http://127.0.0.1:${port}/api/webhooks/${id}/${webhookToken}`,

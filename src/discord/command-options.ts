@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import { foldText } from '../classify/fold-text.js';
+import { THEME_IDS, isThemeId, type ThemeId } from '../core/themes.js';
+import { LANGUAGES, type Language } from '../core/types.js';
+import { THEME_HEADINGS } from '../digest/digest-labels.js';
+import { collapse, cut, escapeMarkdown } from '../digest/format-story.js';
+import { toMatchExpression } from '../store/search-items.js';
+
+/**
+ * Slash-command options, validated once at the edge: what Discord sent (the leaf options of one
+ * invocation) goes through a zod schema here and comes out typed, or as one plain sentence the
+ * person can act on. Discord enforces the ranges we declare, but a stale client, a hand-typed
+ * autocomplete value or a forged request can still send anything, so nothing is trusted.
+ */
+
+/** The leaf options of one invocation: name → value; a channel option arrives as `{ id, type }`. */
+export type RawOptions = Record<string, unknown>;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** Runs a schema; the first problem becomes the answer (each schema's messages are written for people). */
+export function parseOptions<S extends z.ZodType>(schema: S, raw: RawOptions): Parsed<z.output<S>> {
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, message: result.error.issues[0]?.message ?? 'One of the options is not valid.' };
+}
+
+/** What a person typed, safe to quote back in a reply: one line, short, no markdown or mentions. */
+export function quoted(value: unknown): string {
+  return escapeMarkdown(cut(collapse(String(value)), 60));
+}
+
+export const SEARCH_QUERY_MAX = 80;
+export const SEARCH_PAGE_SIZE = 10;
+/** Pages beyond this are not offered: a search that needs page 50 needs better words. */
+export const SEARCH_MAX_PAGE = 49;
+export const MAX_DAYS = 365;
+export const LATEST_MAX = 20;
+export const LATEST_DEFAULT = 10;
+
+/** A theme id, or one of its headings in es/pt/en, folded ("comercio y aranceles" → trade-tariffs). */
+export function resolveTheme(value: string): ThemeId | null {
+  const trimmed = value.trim().toLowerCase();
+  if (isThemeId(trimmed)) return trimmed;
+  const folded = foldText(value);
+  if (folded === '') return null;
+  for (const id of THEME_IDS) {
+    if (foldText(id) === folded) return id;
+    if (Object.values(THEME_HEADINGS[id]).some((heading) => foldText(heading) === folded)) return id;
+  }
+  return null;
+}
+
+const theme = z.string({ error: 'Pick a theme from the list.' }).transform((value, ctx) => {
+  const id = resolveTheme(value);
+  if (id === null) {
+    ctx.addIssue({ code: 'custom', message: `There is no theme called “${quoted(value)}”. Pick one from the list (start typing to filter it).` });
+    return z.NEVER;
+  }
+  return id;
+});
+
+const language = z.enum(LANGUAGES, { error: 'The language must be es (Spanish), pt (Portuguese) or en (English).' });
+
+const wholeNumber = (what: string, min: number, max: number) =>
+  z
+    .number({ error: `${what} must be a whole number from ${min} to ${max}.` })
+    .int({ error: `${what} must be a whole number from ${min} to ${max}.` })
+    .min(min, { error: `${what} must be a whole number from ${min} to ${max}.` })
+    .max(max, { error: `${what} must be a whole number from ${min} to ${max}.` });
+
+const searchQuery = z
+  .string({ error: 'Type something to search for.' })
+  .transform((value) => collapse(value))
+  .pipe(
+    z
+      .string()
+      .min(2, { error: 'Type at least two characters to search for.' })
+      .max(SEARCH_QUERY_MAX, { error: `Keep the search under ${SEARCH_QUERY_MAX} characters.` })
+      .refine((value) => toMatchExpression(value) !== null, { error: 'Search for words: the query needs at least one letter or digit.' }),
+  );
+
+export const searchOptions = z.object({
+  query: searchQuery,
+  theme: theme.optional(),
+  days: wholeNumber('days', 1, MAX_DAYS).optional(),
+  language: language.optional(),
+});
+export type SearchOptions = z.output<typeof searchOptions>;
+
+export const latestOptions = z.object({
+  theme: theme.optional(),
+  count: wholeNumber('count', 1, LATEST_MAX).default(LATEST_DEFAULT),
+});
+export type LatestOptions = z.output<typeof latestOptions>;
+
+export const digestNowOptions = z.object({
+  schedule: z
+    .string({ error: 'Pick a digest schedule from the list.' })
+    .trim()
+    .min(1, { error: 'Pick a digest schedule from the list.' })
+    .max(64, { error: 'Pick a digest schedule from the list.' })
+    .optional(),
+});
+export type DigestNowOptions = z.output<typeof digestNowOptions>;
+
+const feedUrl = z
+  .string({ error: 'Give the feed’s address, starting with http:// or https://.' })
+  .trim()
+  .max(2000, { error: 'That URL is too long for a feed address.' })
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === 'http:' || url.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    },
+    { error: 'Give the feed’s full address, starting with http:// or https:// (other kinds of links cannot be polled).' },
+  );
+
+export const feedAddOptions = z.object({
+  url: feedUrl,
+  name: z
+    .string({ error: 'The name must be text.' })
+    .transform((value) => collapse(value))
+    .pipe(z.string().min(1, { error: 'The name must not be empty.' }).max(100, { error: 'Keep the name under 100 characters.' }))
+    .optional(),
+  language: language.optional(),
+});
+export type FeedAddOptions = z.output<typeof feedAddOptions>;
+
+export const feedRemoveOptions = z.object({
+  feed: z
+    .string({ error: 'Pick the feed to remove from the list.' })
+    .trim()
+    .min(1, { error: 'Pick the feed to remove from the list.' })
+    .max(2000, { error: 'Pick the feed to remove from the list.' }),
+});
+export type FeedRemoveOptions = z.output<typeof feedRemoveOptions>;
+
+/** Text (0) and announcement (5) channels: where the bot can post a digest as a message. */
+const POSTABLE_CHANNEL_TYPES = new Set([0, 5]);
+
+const channel = z
+  .object({ id: z.string().regex(/^\d{17,20}$/), type: z.number().int() }, { error: 'Pick a channel from the list.' })
+  .refine((value) => POSTABLE_CHANNEL_TYPES.has(value.type), {
+    error: 'Pick a text or announcement channel: Sancocho posts digests there as messages.',
+  })
+  .transform((value) => value.id);
+
+export const subscribeOptions = z.object({ theme, channel });
+export type SubscribeOptions = z.output<typeof subscribeOptions>;
+
+export const unsubscribeOptions = z.object({ theme, channel: channel.optional() });
+export type UnsubscribeOptions = z.output<typeof unsubscribeOptions>;
+
+/** No options: anything sent anyway is ignored. */
+export const noOptions = z.object({});
+
+/**
+ * A page of search results, carried in the custom id of its Previous/Next buttons so paging needs no
+ * server-side state and survives a restart: `news:p:<page>:<theme index>:<days>:<language>:<query>`
+ * (numbers in base 36, empty fields for absent filters, the query last so it may hold colons).
+ * At most 100 characters, Discord's limit: the query is capped at SEARCH_QUERY_MAX.
+ */
+export interface SearchPageState extends SearchOptions {
+  page: number;
+}
+
+const PAGE_PREFIX = 'news:p:';
+
+export function encodeSearchPage(state: SearchPageState): string {
+  const fields = [
+    state.page.toString(36),
+    state.theme === undefined ? '' : String(THEME_IDS.indexOf(state.theme)),
+    state.days === undefined ? '' : state.days.toString(36),
+    state.language ?? '',
+    state.query,
+  ];
+  const id = PAGE_PREFIX + fields.join(':');
+  if (id.length > 100) throw new Error(`command-options: a search page id of ${id.length} characters exceeds Discord's 100`);
+  return id;
+}
+
+const base36 = /^[0-9a-z]{1,3}$/;
+
+/** The page state back from a button, validated like the options it came from. */
+export function decodeSearchPage(customId: string): Parsed<SearchPageState> {
+  const expired: Parsed<SearchPageState> = { ok: false, message: 'This button no longer works. Run /news search again.' };
+  if (!customId.startsWith(PAGE_PREFIX) || customId.length > 100) return expired;
+  const [page = '', themeIndex = '', days = '', lang = '', ...rest] = customId.slice(PAGE_PREFIX.length).split(':');
+  const query = rest.join(':');
+  if (!base36.test(page) || !/^\d?$/.test(themeIndex) || !(days === '' || base36.test(days))) return expired;
+  const pageNumber = Number.parseInt(page, 36);
+  if (pageNumber > SEARCH_MAX_PAGE) return expired;
+  const themeId = themeIndex === '' ? undefined : THEME_IDS[Number(themeIndex)];
+  if (themeIndex !== '' && themeId === undefined) return expired;
+  const options = parseOptions(searchOptions, {
+    query,
+    theme: themeId,
+    days: days === '' ? undefined : Number.parseInt(days, 36),
+    language: lang === '' ? undefined : (lang as Language),
+  });
+  if (!options.ok) return expired;
+  return { ok: true, value: { ...options.value, page: pageNumber } };
+}

@@ -1,0 +1,173 @@
+import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
+import { collapse, cut, escapeMarkdown } from '../../digest/format-story.js';
+import { canonicalizeUrl } from '../../feeds/canonical-url.js';
+import { addUserFeed, type AddFeedOutcome } from '../../pipeline/add-user-feed.js';
+import type { FeedRow } from '../../store/feed-store.js';
+import {
+  feedAddOptions,
+  feedRemoveOptions,
+  noOptions,
+  parseOptions,
+  type FeedAddOptions,
+  type FeedRemoveOptions,
+  type Parsed,
+} from '../command-options.js';
+import { notice, renderFeedList, renderFeedStatus } from '../render-results.js';
+import { MAX_CHOICES, choice, type CommandContext, type SlashCommand } from './command.js';
+
+/**
+ * `/feeds list`, `/feeds status` (everyone), `/feeds add` and `/feeds remove` (Manage Server). Feeds
+ * added here are stored in SQLite next to the config file's; every fetch of them goes through the
+ * guarded pool that refuses private addresses.
+ */
+
+type FeedsInput =
+  | { sub: 'list' }
+  | { sub: 'status' }
+  | { sub: 'add'; options: FeedAddOptions }
+  | { sub: 'remove'; options: FeedRemoveOptions };
+
+const data = new SlashCommandBuilder()
+  .setName('feeds')
+  .setDescription('The feeds Sancocho follows')
+  .setContexts(InteractionContextType.Guild)
+  .addSubcommand((sub) => sub.setName('list').setDescription('List the feeds'))
+  .addSubcommand((sub) => sub.setName('status').setDescription('Feed health: last success, errors, failing and disabled feeds'))
+  .addSubcommand((sub) =>
+    sub
+      .setName('add')
+      .setDescription('Add an RSS or Atom feed (Manage Server)')
+      .addStringOption((option) => option.setName('url').setDescription('The feed’s address (http or https)').setRequired(true).setMaxLength(2000))
+      .addStringOption((option) => option.setName('name').setDescription('A name for it (default: the feed’s own title)').setMaxLength(100))
+      .addStringOption((option) =>
+        option
+          .setName('language')
+          .setDescription('Its language (default: detected per item)')
+          .addChoices({ name: 'Español', value: 'es' }, { name: 'Português', value: 'pt' }, { name: 'English', value: 'en' }),
+      ),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('remove')
+      .setDescription('Remove a feed (Manage Server)')
+      .addStringOption((option) => option.setName('feed').setDescription('The feed to remove').setRequired(true).setAutocomplete(true)),
+  );
+
+const shownName = (feed: Pick<FeedRow, 'name'>) => `**${escapeMarkdown(cut(collapse(feed.name), 80))}**`;
+
+function host(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+export function describeAddOutcome(outcome: AddFeedOutcome, pollMinutes: number): string {
+  const detail = (message: string) => escapeMarkdown(cut(collapse(message), 200));
+  switch (outcome.status) {
+    case 'added':
+      return (
+        `Added ${shownName(outcome.feed)} (${escapeMarkdown(host(outcome.feed.url))}). Its ${outcome.items} current ` +
+        `${outcome.items === 1 ? 'item was' : 'items were'} stored as backlog, so they will not flood the digests; ` +
+        `from now on it is polled about every ${pollMinutes} minutes and its new items go into the digests.`
+      );
+    case 'exists':
+      return `That feed is already there: ${shownName(outcome.feed)} (${outcome.feed.status}).`;
+    case 'invalid-url':
+      return `That is not a feed address Sancocho can use: ${detail(outcome.message)}`;
+    case 'refused':
+      return 'That address is not allowed: feeds must be on the public internet (not on this machine, a private network or a cloud metadata address).';
+    case 'unreachable':
+      return `Could not fetch that address: ${detail(outcome.message)} Check the URL and try again.`;
+    case 'not-a-feed':
+      return `That address did not return an RSS or Atom feed (${detail(outcome.message)}). Use the feed’s own address, which often ends in /feed, /rss or .xml.`;
+  }
+}
+
+/** The feed an admin picked: the id autocomplete gave, or a URL or exact name typed by hand. */
+function findFeed(ctx: CommandContext, value: string): FeedRow | undefined {
+  if (/^\d{1,12}$/.test(value)) {
+    const byId = ctx.app.feeds.get(Number(value));
+    if (byId) return byId;
+  }
+  const url = canonicalizeUrl(value);
+  const byUrl = (url && ctx.app.feeds.getByUrl(url)) || ctx.app.feeds.getByUrl(value);
+  if (byUrl) return byUrl;
+  const wanted = value.toLowerCase();
+  const named = ctx.app.feeds.list().filter((feed) => feed.name.toLowerCase() === wanted);
+  return named.length === 1 ? named[0] : undefined;
+}
+
+function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+export const feeds: SlashCommand<FeedsInput> = {
+  data,
+  access: (sub) => (sub === 'add' || sub === 'remove' ? 'manage-guild' : 'everyone'),
+  ephemeral: () => true,
+  parse(sub, raw): Parsed<FeedsInput> {
+    switch (sub) {
+      case 'list':
+      case 'status': {
+        const parsed = parseOptions(noOptions, raw);
+        return parsed.ok ? { ok: true, value: { sub } } : parsed;
+      }
+      case 'add': {
+        const parsed = parseOptions(feedAddOptions, raw);
+        return parsed.ok ? { ok: true, value: { sub, options: parsed.value } } : parsed;
+      }
+      case 'remove': {
+        const parsed = parseOptions(feedRemoveOptions, raw);
+        return parsed.ok ? { ok: true, value: { sub, options: parsed.value } } : parsed;
+      }
+      default:
+        return { ok: false, message: 'Use /feeds list, status, add or remove.' };
+    }
+  },
+  async execute(input, ctx) {
+    switch (input.sub) {
+      case 'list':
+        return renderFeedList(ctx.app.feeds.list().map((feed) => ({ ...feed, items: ctx.app.items.countForFeed(feed.id) })));
+      case 'status':
+        return renderFeedStatus(ctx.app.feeds.list());
+      case 'add': {
+        // Adding fetches once; it is not a poll, so it is not counted as one.
+        const outcome = await addUserFeed({ ...ctx.app, metrics: undefined }, input.options, ctx.now);
+        ctx.log.info(
+          { user: ctx.userId, guild: ctx.guildId, outcome: outcome.status, feed: 'feed' in outcome ? outcome.feed.id : undefined },
+          `feeds: /feeds add by ${ctx.userId}: ${outcome.status}`,
+        );
+        return notice(describeAddOutcome(outcome, ctx.app.polling.defaultInterval));
+      }
+      case 'remove': {
+        const feed = findFeed(ctx, input.options.feed);
+        if (!feed) return notice('No feed matches that. Pick the feed from the list as you type.');
+        const result = ctx.app.feeds.remove(feed.id);
+        ctx.log.info({ user: ctx.userId, guild: ctx.guildId, feed: feed.id, result }, `feeds: /feeds remove by ${ctx.userId}: ${result}`);
+        switch (result) {
+          case 'deleted':
+            return notice(`Removed ${shownName(feed)} and its stored items.`);
+          case 'disabled':
+            return notice(
+              `${shownName(feed)} comes from the config file, so it was disabled rather than deleted, and it stays disabled. ` +
+                'To remove it for good, delete it from the config file on the server too.',
+            );
+          case 'unknown':
+            return notice('That feed is no longer there.');
+        }
+      }
+    }
+  },
+  autocomplete(focused, sub, ctx) {
+    if (sub !== 'remove' || focused.name !== 'feed') return [];
+    const typed = fold(focused.value.trim());
+    return ctx.app.feeds
+      .list()
+      .filter((feed) => typed === '' || fold(feed.name).includes(typed) || feed.url.toLowerCase().includes(typed))
+      .sort((a, b) => Number(a.status === 'disabled') - Number(b.status === 'disabled'))
+      .slice(0, MAX_CHOICES)
+      .map((feed) => choice(`${collapse(feed.name)} — ${host(feed.url)}${feed.status === 'active' ? '' : ` (${feed.status})`}`, String(feed.id)));
+  },
+};

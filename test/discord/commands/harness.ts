@@ -1,0 +1,93 @@
+import { PassThrough, Writable } from 'node:stream';
+import { createAppContext, type AppContext } from '../../../src/app-context.js';
+import { openDigestRuntime, type DigestRuntime } from '../../../src/cli/digest-command.js';
+import { configSchema } from '../../../src/config/config-schema.js';
+import { createLogger } from '../../../src/core/logger.js';
+import type { SlashCommand } from '../../../src/discord/commands/command.js';
+import { startInteractions, type RunningInteractions } from '../../../src/discord/interaction-handler.js';
+import { GUILD_ID, startFakeDiscord, type Answer, type CommandInvocation, type FakeChannel, type FakeDiscord } from '../../peers/fake-discord.js';
+
+/**
+ * Sancocho in bot mode against the fake Discord, wired as `start` wires it: the app context, the
+ * digest runtime (which logs the real discord.js client in), and the interaction handler on that
+ * client with the commands registered in the test guild. Log lines are kept for assertions.
+ */
+export interface Harness {
+  fake: FakeDiscord;
+  ctx: AppContext;
+  runtime: DigestRuntime;
+  interactions: RunningInteractions;
+  /** JSON log lines so far. */
+  logs(): { msg: string; ref?: string; level: number; [key: string]: unknown }[];
+  /** Dispatches a command and waits for what the person sees. */
+  run(name: string, invocation?: CommandInvocation): Promise<Answer>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  digests?: unknown[];
+  feeds?: unknown[];
+  /** Default: in memory. */
+  database?: string;
+  /** Default: every command of the bot. */
+  commands?: readonly SlashCommand[];
+  channels?: FakeChannel[];
+  searchLimit?: { limit: number; windowMs: number };
+  /** Extra `polling` settings; user feeds may reach 127.0.0.2 only (the stand-in for the internet). */
+  polling?: Record<string, unknown>;
+  guildId?: string;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const fake = await startFakeDiscord({ channels: options.channels ?? [] });
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  const config = {
+    ...configSchema.parse({
+      database: options.database ?? ':memory:',
+      feeds: options.feeds ?? [],
+      polling: { allowPrivateAddresses: ['127.0.0.2/32'], timeoutSeconds: 3, connectTimeoutSeconds: 1, ...options.polling },
+      digests: options.digests ?? [],
+    }),
+    source: 'test',
+  };
+  const ctx = createAppContext(config, createLogger({ level: 'info', pretty: false, destination }));
+  const env = { DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api };
+  const runtime = await openDigestRuntime(ctx, { stdout: new PassThrough(), stderr: new PassThrough(), env });
+  if (!runtime.client) throw new Error('harness: expected bot mode');
+  const interactions = startInteractions({
+    client: runtime.client,
+    app: ctx,
+    runner: runtime.runner,
+    guildId: options.guildId ?? GUILD_ID,
+    searchLimit: options.searchLimit ?? { limit: 100, windowMs: 60_000 },
+    ...(options.commands ? { commands: options.commands } : {}),
+  });
+  await interactions.registered;
+  return {
+    fake,
+    ctx,
+    runtime,
+    interactions,
+    logs: () => lines.map((line) => JSON.parse(line)),
+    run: (name, invocation) => fake.answer(fake.command(name, invocation)),
+    async close() {
+      await interactions.close();
+      await runtime.close();
+      await ctx.close();
+      await fake.close();
+    },
+  };
+}
+
+/** A fresh member id per call, so per-user limits never leak between tests. */
+let userCounter = 0;
+export function freshUser(): string {
+  userCounter++;
+  return `7000000000000${String(userCounter).padStart(5, '0')}`;
+}
