@@ -45,8 +45,10 @@ const HIT_COLUMNS = `items.id, items.title, items.url, items.source, feeds.name 
   items.published_at AS publishedAt`;
 
 export function createSearchStore(db: Database) {
-  // Ids rise with time, so the first id of the window bounds the FTS scan cheaply (FEEDS-FACTS).
-  const firstIdSince = db.prepare(`SELECT id FROM items WHERE published_at >= ? ORDER BY published_at LIMIT 1`);
+  // The smallest id published inside the window bounds the FTS scan cheaply (FEEDS-FACTS). MIN over
+  // the covering published_at index, not "the earliest-published item's id": a backlog stored later
+  // has high ids and old dates, and must not hide fresher items stored before it.
+  const firstIdSince = db.prepare(`SELECT MIN(id) AS id FROM items WHERE published_at >= ?`);
   const maxId = db.prepare(`SELECT COALESCE(MAX(id), 0) + 1 AS id FROM items`);
   // One statement per combination of filters, prepared on first use.
   const statements = new Map<string, ReturnType<Database['prepare']>>();
@@ -69,7 +71,7 @@ export function createSearchStore(db: Database) {
     const match = toMatchExpression(query);
     if (match === null) return { hits: [], more: false };
     const since = filters.days === undefined ? null : now - filters.days * DAY;
-    const fromId = since === null ? 0 : ((firstIdSince.get(since) as { id: number } | undefined)?.id ?? (maxId.get() as { id: number }).id);
+    const fromId = since === null ? 0 : ((firstIdSince.get(since) as { id: number | null }).id ?? (maxId.get() as { id: number }).id);
     const clauses = ['items_fts MATCH @match', 'items_fts.rowid >= @fromId'];
     if (since !== null) clauses.push('items.published_at >= @since');
     if (filters.language) clauses.push('items.language = @language');

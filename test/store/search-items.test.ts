@@ -123,3 +123,36 @@ describe('searching stored items', () => {
     expect(counts.get('venezuela-crisis')).toEqual({ day: 0, week: 2 });
   });
 });
+
+describe('the search time window', () => {
+  it('keeps fresh items that were stored before an older backlog', () => {
+    const db = openDatabase(':memory:');
+    const feed = createFeedStore(db).add({ url: 'https://a.example/rss', name: 'A' }, 'config', 0);
+    const items = createItemStore(db);
+    const store = (title: string, ageDays: number, backlog: boolean) =>
+      items.saveFeedItems(
+        feed.id,
+        [
+          {
+            guid: title,
+            url: null,
+            canonicalUrl: null,
+            title,
+            titleKey: titleKey(title),
+            summary: '',
+            language: 'es',
+            publishedAt: NOW - ageDays * DAY,
+            dated: true,
+            source: null,
+            contentHash: title,
+          },
+        ],
+        { fetchedAt: NOW, backlog },
+      );
+    store('Mercosur hoy', 0.1, false);
+    store('Mercosur la semana pasada', 6, true);
+    const hits = createSearchStore(db).search('mercosur', { days: 7 }, { offset: 0, limit: 10 }, NOW).hits;
+    expect(hits.map((hit) => hit.title).sort()).toEqual(['Mercosur hoy', 'Mercosur la semana pasada']);
+    db.close();
+  });
+});
