@@ -117,6 +117,7 @@ export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<Dig
     out: io.stdout,
     previewDir: previewDirectory(ctx.config.database),
     hasWebhooks: schedules.some((schedule) => schedule.destination?.webhookUrl),
+    onDiscordState: ctx.discordState.set,
   });
   if (setup.kind !== 'ok') {
     writeLine(io.stderr, `sancocho: ${setup.message}`);

@@ -7,6 +7,7 @@ import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
 import { openDigestRuntime } from './digest-command.js';
+import { startHealthServer, type HealthServer } from '../ops/health-server.js';
 
 export function registerStartCommand(program: Command, io: CliIO): void {
   program
@@ -31,7 +32,10 @@ export function registerStartCommand(program: Command, io: CliIO): void {
  */
 async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<NodeJS.Signals>): Promise<void> {
   const ctx = createAppContext(config, cliLogger(io, 'info'));
+  let health: HealthServer | null = null;
   try {
+    // Up before the Discord login, so /healthz answers while the gateway connects.
+    health = await startHealthServer(ctx);
     const runtime = await openDigestRuntime(ctx, io);
     // Bot mode: the slash commands answer on the same gateway session; they are registered in the background.
     const interactions = runtime.client
@@ -69,6 +73,7 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
     await runtime.close();
     ctx.logger.info({ module: 'start' }, 'start: stopped');
   } finally {
+    await health?.close();
     await ctx.close();
   }
 }

@@ -1,5 +1,6 @@
 import { Client, DiscordjsError, DiscordjsErrorCodes, Events, GatewayIntentBits } from 'discord.js';
 import type { Logger } from '../core/logger.js';
+import type { DiscordState } from '../ops/discord-state.js';
 
 /** Rate-limit waits longer than this fail the send; the outbox retries it later instead of blocking. */
 export const MAX_RATE_LIMIT_WAIT_MS = 60_000;
@@ -31,6 +32,8 @@ export async function loginBot(options: {
   apiBase: string;
   logger: Logger;
   readyTimeoutMs?: number;
+  /** Told of every gateway state change, for the health check. */
+  onState?: ((state: DiscordState) => void) | undefined;
 }): Promise<BotLogin> {
   const log = options.logger.child({ module: 'create-client' });
   const client = new Client({
@@ -41,6 +44,13 @@ export async function loginBot(options: {
   client.on(Events.Error, (error) => log.warn({ err: error.message }, 'create-client: gateway error'));
   client.on(Events.Warn, (message) => log.warn({ detail: message }, 'create-client: discord.js warning'));
   client.on(Events.ShardDisconnect, (event) => log.info({ code: event.code }, 'create-client: gateway disconnected'));
+  const onState = options.onState ?? (() => undefined);
+  client.on(Events.ShardReady, () => onState('ready'));
+  client.on(Events.ShardResume, () => onState('ready'));
+  client.on(Events.ShardReconnecting, () => onState('connecting'));
+  client.on(Events.ShardDisconnect, () => onState('disconnected'));
+  client.on(Events.Invalidated, () => onState('disconnected'));
+  onState('connecting');
 
   let timer: NodeJS.Timeout | undefined;
   const ready = new Promise<'ready' | 'timeout'>((resolve) => {
@@ -51,13 +61,16 @@ export async function loginBot(options: {
     await client.login(options.token);
     const outcome = await ready;
     if (outcome === 'timeout') {
+      onState('disconnected');
       await client.destroy();
       return { kind: 'unreachable', message: `the Discord gateway did not become ready in time (REST at ${options.apiBase})` };
     }
+    onState('ready');
     const user = client.user?.tag ?? client.user?.username ?? 'unknown';
     log.info({ user, api: options.apiBase, guilds: client.guilds.cache.size }, 'create-client: logged in to Discord');
     return { kind: 'ready', client, user };
   } catch (error) {
+    onState('disconnected');
     await client.destroy().catch(() => undefined);
     if (error instanceof DiscordjsError && (error.code === DiscordjsErrorCodes.TokenInvalid || error.code === DiscordjsErrorCodes.TokenMissing)) {
       return { kind: 'invalid-token', message: 'Discord rejected DISCORD_TOKEN (401 Unauthorized): copy the bot token again from the Developer Portal, Bot tab' };

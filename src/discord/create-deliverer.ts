@@ -1,5 +1,6 @@
 import type { Client } from 'discord.js';
 import type { Logger } from '../core/logger.js';
+import type { DiscordState } from '../ops/discord-state.js';
 import type { createBotSender } from './deliver-bot.js';
 import type { createWebhookSender } from './deliver-webhook.js';
 import { createPreviewSender } from './deliver-preview.js';
@@ -16,6 +17,8 @@ export interface DelivererOptions {
   /** Whether some digest schedule posts to a webhook. */
   hasWebhooks: boolean;
   readyTimeoutMs?: number;
+  /** Told of the bot's gateway state, for the health check. */
+  onDiscordState?: ((state: DiscordState) => void) | undefined;
 }
 
 export type DelivererSetup =
@@ -37,7 +40,7 @@ export async function createDeliverer(options: DelivererOptions): Promise<Delive
   let bot: { send: ReturnType<typeof createBotSender>; close: () => Promise<void>; client: Client } | undefined;
   if (token) {
     const [client, sender] = await Promise.all([import('./create-client.js'), import('./deliver-bot.js')]);
-    const login = await client.loginBot({ token, apiBase, logger: options.logger, readyTimeoutMs: options.readyTimeoutMs });
+    const login = await client.loginBot({ token, apiBase, logger: options.logger, readyTimeoutMs: options.readyTimeoutMs, onState: options.onDiscordState });
     if (login.kind !== 'ready') return login;
     bot = { send: sender.createBotSender(login.client, options.logger), close: () => login.client.destroy(), client: login.client };
   }

@@ -1,6 +1,7 @@
 import type { DigestScheduleConfig } from '../config/config-schema.js';
 import type { ThemeId } from '../core/themes.js';
 import type { Logger } from '../core/logger.js';
+import type { Metrics } from '../ops/metrics.js';
 import { addOverviews, buildDigest } from '../digest/build-digest.js';
 import type { OverviewWriter } from '../digest/digest-overview.js';
 import { digestStoryCount, type Digest } from '../digest/digest-types.js';
@@ -48,6 +49,7 @@ export interface DigestJobDeps {
   webhookApiBase?: string | undefined;
   now?: () => number;
   retry?: Partial<RetryPolicy>;
+  metrics?: Pick<Metrics, 'digestPartSent' | 'digestPartFailed'> | undefined;
 }
 
 export interface DigestReport {
@@ -282,6 +284,8 @@ export function createDigestRunner(deps: DigestJobDeps) {
       if (part.status === 'failed' || part.nextAttemptAt > now() || stopping) return;
       const payload = JSON.parse(part.payload) as OutboxPayload;
       const outcome = await deps.deliverer.send(destination, payload, { nonce: part.nonce });
+      if (outcome.kind === 'sent') deps.metrics?.digestPartSent(destination.kind);
+      else deps.metrics?.digestPartFailed(destination.kind, outcome.kind);
       const at = now();
       switch (outcome.kind) {
         case 'sent':

@@ -13,6 +13,8 @@ import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
 import { createOutboxStore } from '../../src/store/outbox-store.js';
+import { createDiscordState } from '../../src/ops/discord-state.js';
+import { createMetrics } from '../../src/ops/metrics.js';
 import { newsDay, seedItems } from '../digest/seed-store.js';
 import { CHANNEL_ID, FORBIDDEN_CHANNEL_ID, startFakeDiscord, type FakeDiscord } from '../peers/fake-discord.js';
 
@@ -69,6 +71,40 @@ describe('delivering digests to a fake Discord', () => {
     });
   }
   const botEnv = () => ({ DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api });
+
+  it('reports the gateway state to the health check and counts the parts it sends', async () => {
+    seedItems(db, newsDay(SLOT));
+    const state = createDiscordState();
+    const seen: string[] = [];
+    const setup = await createDeliverer({
+      env: botEnv(),
+      logger: silentLogger(),
+      out,
+      previewDir: dir,
+      hasWebhooks: false,
+      onDiscordState: (next) => {
+        seen.push(next);
+        state.set(next);
+      },
+    });
+    if (setup.kind !== 'ok') throw new Error(setup.message);
+    deliverer = setup.deliverer;
+    expect(seen[0]).toBe('connecting');
+    expect(state.get()).toBe('ready');
+    const metrics = createMetrics();
+    const runner = createDigestRunner({
+      db,
+      feeds: createFeedStore(db),
+      items: createItemStore(db),
+      logger: silentLogger(),
+      schedules: [schedule()],
+      deliverer,
+      metrics,
+      now: () => clock,
+    });
+    await runner.run(schedule(), { trigger: 'schedule', slotAt: SLOT });
+    expect(await metrics.registry.metrics()).toMatch(/sancocho_digest_parts_sent_total\{destination="channel"\} 1/);
+  });
 
   it('logs in with the Guilds intent only and posts one embed per theme, pinging no one', async () => {
     seedItems(db, newsDay(SLOT));

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/open-database.js';
@@ -88,8 +89,14 @@ describe.concurrent('sancocho as a process', () => {
       createOutboxStore(db).firstSeen('hourly', Date.now() - 7 * 24 * 3_600_000);
       db.close();
 
-      const child = spawnSancocho(['start'], { SANCOCHO_CONFIG: ws.config });
+      const healthPort = await freePort();
+      const child = spawnSancocho(['start'], { SANCOCHO_CONFIG: ws.config, SANCOCHO_HEALTH_PORT: String(healthPort) });
       await child.waitForOutput(/saved to .*hourly-.*\.md/);
+      // The health listener runs with the bot: preview mode has no gateway, which is healthy.
+      const health = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ status: 'ok', checks: { discord: { ok: true, state: 'disabled' } } });
+      expect(await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text()).toContain('sancocho_feeds_polled_total');
       expect(child.stdout()).toContain('sancocho: preview mode: digests are printed here and saved to');
       expect(child.stdout()).toContain('set DISCORD_TOKEN');
       expect(child.stdout()).toMatch(/# News digest · .* · last 24 h/);
@@ -113,3 +120,12 @@ describe.concurrent('sancocho as a process', () => {
     });
   });
 });
+
+/** A port nothing listens on right now, for a child process to bind. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
