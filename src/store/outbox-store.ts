@@ -49,18 +49,11 @@ export interface OutboxPart {
   sentAt: number | null;
 }
 
-export interface NewDigest {
-  schedule: string;
-  slotAt: number;
-  trigger: DigestTrigger;
-  destination: string;
-  windowFrom: number;
-  windowTo: number;
-  stories: number;
-  markdown: string;
-  payloads: string[];
-  now: number;
-}
+/** A digest as built, before the outbox gives it an id and a status. */
+export type NewDigest = Pick<
+  OutboxDigest,
+  'schedule' | 'slotAt' | 'trigger' | 'destination' | 'windowFrom' | 'windowTo' | 'stories' | 'markdown'
+> & { payloads: string[]; now: number };
 
 const DIGEST_COLUMNS = `d.id, d.schedule, d.slot_at AS slotAt, d.trigger, d.destination, d.window_from AS windowFrom,
   d.window_to AS windowTo, d.stories, d.markdown, d.status, d.error, d.created_at AS createdAt, d.completed_at AS completedAt,
