@@ -6,7 +6,7 @@ import { loadConfig } from '../config/load-config.js';
 import { UsageError } from '../core/errors.js';
 import { overviewWriterFromConfig } from '../digest/digest-overview.js';
 import { digestStoryCount } from '../digest/digest-types.js';
-import { formatDuration, parseDuration } from '../digest/parse-window.js';
+import { formatDuration, parseDuration } from '../core/duration.js';
 import { renderDiscordDigest } from '../digest/render-discord.js';
 import { renderMarkdown } from '../digest/render-markdown.js';
 import { createDeliverer } from '../discord/create-deliverer.js';

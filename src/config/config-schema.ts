@@ -3,7 +3,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { LANGUAGES } from '../core/types.js';
 import { THEME_IDS } from '../core/themes.js';
-import { parseDuration } from '../digest/parse-window.js';
+import { parseDuration } from '../core/duration.js';
 
 const language = z.enum(LANGUAGES);
 

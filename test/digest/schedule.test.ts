@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/core/errors.js';
-import { formatDuration, parseDuration } from '../../src/digest/parse-window.js';
+import { formatDuration, parseDuration } from '../../src/core/duration.js';
 import { latestSlot } from '../../src/digest/schedule-slots.js';
 import { previewFileName } from '../../src/jobs/digest-job.js';
 

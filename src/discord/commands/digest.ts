@@ -1,7 +1,7 @@
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import type { DigestScheduleConfig } from '../../config/config-schema.js';
 import { collapse, cut, escapeMarkdown } from '../../digest/format-story.js';
-import { formatDuration } from '../../digest/parse-window.js';
+import { formatDuration } from '../../core/duration.js';
 import type { DigestReport } from '../../jobs/digest-job.js';
 import { digestNowOptions, parseOptions, quoted, type DigestNowOptions, type Parsed } from '../command-options.js';
 import { notice } from '../render-results.js';
