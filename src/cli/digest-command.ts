@@ -111,6 +111,8 @@ export interface DigestRuntime {
  */
 export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<DigestRuntime> {
   const schedules = ctx.config.digests;
+  // Before the login: a broken digest prompt must stop start-up without leaving a gateway open.
+  const overview = overviewWriterFromConfig({ llm: ctx.config.llm, env: io.env, cache: createOutboxStore(ctx.db), logger: ctx.logger });
   const setup = await createDeliverer({
     env: io.env,
     logger: ctx.logger,
@@ -123,7 +125,6 @@ export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<Dig
     writeLine(io.stderr, `sancocho: ${setup.message}`);
     throw new CommanderError(setup.kind === 'invalid-token' ? 2 : 1, `sancocho.discord-${setup.kind}`, setup.message);
   }
-  const overview = overviewWriterFromConfig({ llm: ctx.config.llm, env: io.env, cache: createOutboxStore(ctx.db), logger: ctx.logger });
   const runner = createDigestRunner({
     ...ctx,
     schedules,

@@ -6,7 +6,7 @@ import { digestJobs } from '../jobs/digest-job.js';
 import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
-import { openDigestRuntime } from './digest-command.js';
+import { openDigestRuntime, type DigestRuntime } from './digest-command.js';
 import { startHealthServer, type HealthServer } from '../ops/health-server.js';
 
 export function registerStartCommand(program: Command, io: CliIO): void {
@@ -33,10 +33,11 @@ export function registerStartCommand(program: Command, io: CliIO): void {
 async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<NodeJS.Signals>): Promise<void> {
   const ctx = createAppContext(config, cliLogger(io, 'info'));
   let health: HealthServer | null = null;
+  let runtime: DigestRuntime | undefined;
   try {
     // Up before the Discord login, so /healthz answers while the gateway connects.
     health = await startHealthServer(ctx);
-    const runtime = await openDigestRuntime(ctx, io);
+    runtime = await openDigestRuntime(ctx, io);
     // Bot mode: the slash commands answer on the same gateway session; they are registered in the background.
     const interactions = runtime.client
       ? (await import('../discord/interaction-handler.js')).startInteractions({ client: runtime.client, app: ctx, runner: runtime.runner, guildId: io.env.DISCORD_GUILD_ID })
@@ -70,9 +71,10 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
     await runtime.runner.stop();
     await scheduler.stop();
     await catchUp;
-    await runtime.close();
     ctx.logger.info({ module: 'start' }, 'start: stopped');
   } finally {
+    // Also on a failed start-up, so an open gateway never keeps the process alive after the error.
+    await runtime?.close();
     await health?.close();
     await ctx.close();
   }

@@ -9,7 +9,19 @@ export type { Logger };
 export function createLogger(options: { level?: string; pretty?: boolean; destination?: NodeJS.WritableStream } = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
   const redact = {
-    paths: ['token', 'apiKey', 'authorization', '*.token', '*.apiKey', '*.authorization', 'headers.authorization'],
+    // discord.js errors carry the request URL and body: interaction and webhook URLs embed tokens.
+    paths: [
+      'token',
+      'apiKey',
+      'authorization',
+      '*.token',
+      '*.apiKey',
+      '*.authorization',
+      'headers.authorization',
+      'err.url',
+      'err.requestBody',
+      'err.rawError',
+    ],
     censor: '[redacted]',
   };
   const pretty = options.pretty ?? (process.stdout.isTTY === true && !options.destination);

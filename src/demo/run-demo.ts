@@ -60,7 +60,9 @@ export async function runDemo(options: { logger: Logger; language: Language; now
       server.showUntil(now);
       const fresh = await runPollCycle(ctx, { all: true, now });
       const schedule = digestScheduleSchema.parse({ name: 'demo', cron: '0 8 * * *', language: options.language, timezone: localTimeZone() });
-      const digest = await buildScheduledDigest(ctx, schedule, { from: now - DAY, to: now });
+      // Built after the cycle, as a scheduled digest is: its window ends when it is built.
+      const builtAt = Math.max(now, Date.now()) + 1;
+      const digest = await buildScheduledDigest(ctx, schedule, { from: builtAt - DAY, to: builtAt });
       return {
         origin: server.origin,
         feeds: SAMPLE_FEEDS.length,

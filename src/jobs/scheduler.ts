@@ -17,18 +17,23 @@ export interface Scheduler {
 }
 
 export function startScheduler(jobs: Job[], logger: Logger): Scheduler {
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = new Map<string, Promise<void>>();
   const byName = new Map(jobs.map((job) => [job.name, job]));
-  const guarded = (job: Job) => async () => {
+  // One run per job at a time, whoever starts it (a cron tick or runNow): a second start while
+  // one is running joins it instead of polling the same feeds twice.
+  const guarded = (job: Job) => (): Promise<void> => {
+    const running = inFlight.get(job.name);
+    if (running) return running;
     const started = Date.now();
-    const run = job.run().then(
-      () => logger.debug({ module: 'scheduler', job: job.name, ms: Date.now() - started }, 'scheduler: job finished'),
-      (error: unknown) =>
-        logger.error({ module: 'scheduler', job: job.name, err: error }, `scheduler: job ${job.name} failed`),
-    );
-    inFlight.add(run);
-    await run;
-    inFlight.delete(run);
+    const run = job
+      .run()
+      .then(
+        () => logger.debug({ module: 'scheduler', job: job.name, ms: Date.now() - started }, 'scheduler: job finished'),
+        (error: unknown) => logger.error({ module: 'scheduler', job: job.name, err: error }, `scheduler: job ${job.name} failed`),
+      )
+      .finally(() => inFlight.delete(job.name));
+    inFlight.set(job.name, run);
+    return run;
   };
   // noOverlap: a slow poll cycle is skipped, not stacked, when the next tick comes.
   const tasks: ScheduledTask[] = jobs.map((job) =>
@@ -41,7 +46,7 @@ export function startScheduler(jobs: Job[], logger: Logger): Scheduler {
     },
     async stop() {
       await Promise.all(tasks.map((task) => task.stop()));
-      await Promise.all(inFlight);
+      await Promise.all(inFlight.values());
       await Promise.all(tasks.map((task) => task.destroy()));
     },
   };

@@ -24,5 +24,20 @@ export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): 
     return limit;
   };
   // The host slot is taken first, so a feed waiting for its host never holds a global slot.
-  return Promise.all(feeds.map((feed) => hostLimit(feed)(() => global(() => ingestFeed(ctx, feed, now)))));
+  return Promise.all(feeds.map((feed) => hostLimit(feed)(() => global(() => ingestGuarded(ctx, feed, now)))));
+}
+
+/**
+ * ingestFeed returns every expected failure as a report; what it throws is a bug or a database
+ * fault (a feed deleted mid-poll, a busy database). That costs this feed's poll, never the cycle,
+ * so the other feeds' reports and the classification that follows still happen.
+ */
+async function ingestGuarded(ctx: IngestContext, feed: FeedRow, now: number): Promise<FeedReport> {
+  try {
+    return await ingestFeed(ctx, feed, now);
+  } catch (error) {
+    const message = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    ctx.logger.error({ module: 'poll-feeds', feed: feed.url, err: error }, `poll-feeds: ${message}`);
+    return { feedId: feed.id, name: feed.name, url: feed.url, status: 'error', http: null, new: 0, updated: 0, duplicate: 0, bytes: 0, ms: 0, errorKind: 'internal', error: message };
+  }
 }

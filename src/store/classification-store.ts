@@ -68,9 +68,14 @@ export function createClassificationStore(db: Database) {
        themes, scores, evidence, reason, classified_at AS classifiedAt
      FROM classifications WHERE item_id = ?`,
   );
+  // A digest window holds the items that became usable (classified) inside it, so an item published
+  // just before a digest but stored or classified just after it is in the next digest, not in none.
+  // Items published long before the window (more than one window earlier) are old news, not news.
   const withTheme = db.prepare(
     `SELECT items.id FROM item_themes JOIN items ON items.id = item_themes.item_id
-     WHERE item_themes.theme = @theme AND items.published_at >= @from AND items.published_at < @to
+       JOIN classifications c ON c.item_id = items.id
+     WHERE item_themes.theme = @theme AND c.classified_at >= @from AND c.classified_at < @to
+       AND items.published_at >= @from - (@to - @from)
      ORDER BY items.published_at DESC, items.id DESC LIMIT @limit`,
   );
   const cached = db.prepare(
@@ -123,7 +128,7 @@ export function createClassificationStore(db: Database) {
       };
     },
 
-    /** Ids of items carrying `theme` published in [from, to), newest first. */
+    /** Ids of items carrying `theme` that were classified in [from, to) and are not older news, newest first. */
     itemsWithTheme: (theme: ThemeId, window: { from: number; to: number; limit?: number }): number[] =>
       (withTheme.all({ theme, from: window.from, to: window.to, limit: window.limit ?? -1 }) as { id: number }[]).map(
         (row) => row.id,

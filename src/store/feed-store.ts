@@ -50,7 +50,7 @@ export function createFeedStore(db: Database) {
   const byId = db.prepare(`SELECT ${COLUMNS} FROM feeds WHERE id = ?`);
   const all = db.prepare(`SELECT ${COLUMNS} FROM feeds ORDER BY name COLLATE NOCASE, id`);
   const due = db.prepare(
-    `SELECT ${COLUMNS} FROM feeds WHERE status != 'disabled' AND next_due_at <= ? ORDER BY next_due_at, id`,
+    `SELECT ${COLUMNS} FROM feeds WHERE status IN ('active', 'failing') AND next_due_at <= ? ORDER BY next_due_at, id`,
   );
   const enabled = db.prepare(`SELECT ${COLUMNS} FROM feeds WHERE status != 'disabled' ORDER BY id`);
   const insert = db.prepare(
@@ -63,18 +63,18 @@ export function createFeedStore(db: Database) {
   const success = db.prepare(
     `UPDATE feeds SET status = 'active', etag = @etag, last_modified = @lastModified, next_due_at = @nextDueAt,
        last_polled_at = @at, last_success_at = @at, last_http_status = @http, consecutive_errors = 0
-     WHERE id = @id`,
+     WHERE id = @id AND status != 'disabled'`,
   );
   const notModified = db.prepare(
     `UPDATE feeds SET status = 'active', etag = COALESCE(@etag, etag), last_modified = COALESCE(@lastModified, last_modified),
        next_due_at = @nextDueAt, last_polled_at = @at, last_success_at = @at, last_http_status = 304, consecutive_errors = 0
-     WHERE id = @id`,
+     WHERE id = @id AND status != 'disabled'`,
   );
   const failure = db.prepare(
     `UPDATE feeds SET status = @status, next_due_at = @nextDueAt, last_polled_at = @at, last_http_status = @http,
        consecutive_errors = consecutive_errors + 1, last_error_kind = @errorKind, last_error_message = @message,
        last_error_at = @at
-     WHERE id = @id`,
+     WHERE id = @id AND status != 'disabled'`,
   );
 
   const setStatus = db.prepare(

@@ -81,9 +81,6 @@ export function createOutboxStore(db: Database) {
   const bySlot = db.prepare(`SELECT ${DIGEST_COLUMNS} FROM digests d WHERE schedule = ? AND slot_at = ? AND destination = ?`);
   const byId = db.prepare(`SELECT ${DIGEST_COLUMNS} FROM digests d WHERE id = ?`);
   const recent = db.prepare(`SELECT ${DIGEST_COLUMNS} FROM digests d ORDER BY id DESC LIMIT ?`);
-  const lastForSchedule = db.prepare(
-    `SELECT ${DIGEST_COLUMNS} FROM digests d WHERE schedule = ? AND trigger != 'manual' ORDER BY slot_at DESC, id DESC LIMIT 1`,
-  );
   const partsOf = db.prepare(`SELECT ${PART_COLUMNS} FROM digest_parts WHERE digest_id = ? ORDER BY part`);
   const pendingDigests = db.prepare(`SELECT id FROM digests WHERE status = 'pending' ORDER BY id`);
   const sent = db.prepare(
@@ -143,7 +140,6 @@ export function createOutboxStore(db: Database) {
     get: (id: number) => byId.get(id) as OutboxDigest | undefined,
     recent: (limit = 20) => recent.all(limit) as OutboxDigest[],
     /** The newest scheduled (not manual) digest of a schedule. */
-    lastScheduled: (schedule: string) => lastForSchedule.get(schedule) as OutboxDigest | undefined,
     parts: (digestId: number) => partsOf.all(digestId) as OutboxPart[],
     /** Digests with parts still to send, oldest first. */
     pendingDigestIds: () => (pendingDigests.all() as { id: number }[]).map((row) => row.id),

@@ -48,7 +48,7 @@ export function createSearchStore(db: Database) {
   // The smallest id published inside the window bounds the FTS scan cheaply (FEEDS-FACTS). MIN over
   // the covering published_at index, not "the earliest-published item's id": a backlog stored later
   // has high ids and old dates, and must not hide fresher items stored before it.
-  const firstIdSince = db.prepare(`SELECT MIN(id) AS id FROM items WHERE published_at >= ?`);
+  const firstIdSince = db.prepare(`SELECT MIN(id) AS id FROM items INDEXED BY items_published WHERE published_at >= ?`);
   const maxId = db.prepare(`SELECT COALESCE(MAX(id), 0) + 1 AS id FROM items`);
   // One statement per combination of filters, prepared on first use.
   const statements = new Map<string, ReturnType<Database['prepare']>>();

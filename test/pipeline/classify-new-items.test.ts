@@ -105,7 +105,7 @@ describe('classify new items', () => {
       scores: { 'china-latam': 1, 'us-policy': 0 },
     });
     expect(classifications.get(idOf('3'))).toMatchObject({ source: 'offline', reason: 'no regional signal', themes: [] });
-    expect(classifications.itemsWithTheme('china-latam', { from: T0 - 2 * HOUR, to: T0 })).toEqual([idOf('2')]);
+    expect(classifications.itemsWithTheme('china-latam', { from: T0 - 2 * HOUR, to: T0 + 1 })).toEqual([idOf('2')]);
     expect(classifications.usageSince(0)).toHaveLength(1);
   });
 

@@ -171,6 +171,23 @@ describe('ingesting a feed (fetch → decode → parse → normalize → store)'
     expect(await pollFeeds(ctx, { now: NOW + MIN, all: true })).toHaveLength(2);
   });
 
+  it('costs only that feed’s poll when storing throws, never the cycle', async () => {
+    ctx = context({ allowPrivateAddresses: true });
+    server.route('/slow.xml', { body: rss([{ title: 'Lenta', guid: 's' }]), delayMs: 150 });
+    server.route('/ok.xml', { body: rss([{ title: 'Rápida', guid: 'r' }]) });
+    const doomed = ctx.feeds.add({ url: server.url('/slow.xml'), name: 'doomed' }, 'user', NOW);
+    addFeed('/ok.xml', 'ok');
+    const cycle = pollFeeds(ctx, { now: NOW });
+    // An admin removes the feed while its response is on the way: storing its items must fail.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    ctx.feeds.remove(doomed.id);
+    const reports = await cycle;
+    expect(reports.map((report) => [report.name, report.status, report.errorKind ?? null])).toEqual([
+      ['doomed', 'error', 'internal'],
+      ['ok', 'ok', null],
+    ]);
+  });
+
   it('never has more than perHostConcurrency requests in flight against one host', async () => {
     ctx = context({ concurrency: 8, perHostConcurrency: 2 });
     for (let index = 0; index < 6; index++) {

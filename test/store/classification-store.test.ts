@@ -89,12 +89,15 @@ describe('classification store', () => {
     expect(store.get(first.id)?.contentHash).toBe(first.contentHash);
   });
 
-  it('finds items by theme within a publication window, newest first', () => {
+  it('finds items by theme classified within a window, newest first', () => {
     save(item('Antes', '', T0 - 2 * DAY), item('Ayer', '', T0 - DAY), item('Hoy', '', T0), item('Otro tema', '', T0));
     const byTitle = new Map(store.pending({ limit: 10 }).map((row) => [row.title, row]));
     const id = (title: string) => byTitle.get(title)?.id ?? -1;
+    const published = { Antes: T0 - 2 * DAY, Ayer: T0 - DAY, Hoy: T0 };
     store.save(
-      ['Antes', 'Ayer', 'Hoy'].map((title) => record(id(title), `hash:${title}:`, { themes: ['china-latam', 'trade-tariffs'] })),
+      (['Antes', 'Ayer', 'Hoy'] as const).map((title) =>
+        record(id(title), `hash:${title}:`, { themes: ['china-latam', 'trade-tariffs'], classifiedAt: published[title] }),
+      ),
     );
     store.save([record(id('Otro tema'), 'hash:Otro tema:', { themes: ['us-policy'] })]);
 
@@ -102,6 +105,18 @@ describe('classification store', () => {
     expect(store.itemsWithTheme('china-latam', { from: T0 - 3 * DAY, to: T0 + DAY, limit: 1 })).toEqual([id('Hoy')]);
     expect(store.itemsWithTheme('us-policy', { from: T0, to: T0 + 1 })).toEqual([id('Otro tema')]);
     expect(store.itemsWithTheme('resources-autonomy', { from: 0, to: T0 + DAY })).toEqual([]);
+  });
+
+  it('puts an item that arrived late in the next window rather than in none, and leaves out old news', () => {
+    save(item('Tarde', '', T0 - 60_000), item('Archivo', '', T0 - 5 * DAY));
+    const byTitle = new Map(store.pending({ limit: 10 }).map((row) => [row.title, row]));
+    // Published a minute before the T0 digest, classified a minute after it was built.
+    store.save([
+      record(byTitle.get('Tarde')?.id ?? -1, 'hash:Tarde:', { themes: ['china-latam'], classifiedAt: T0 + 60_000 }),
+      record(byTitle.get('Archivo')?.id ?? -1, 'hash:Archivo:', { themes: ['china-latam'], classifiedAt: T0 + 60_000 }),
+    ]);
+    expect(store.itemsWithTheme('china-latam', { from: T0 - DAY, to: T0 })).toEqual([]);
+    expect(store.itemsWithTheme('china-latam', { from: T0, to: T0 + DAY })).toEqual([byTitle.get('Tarde')?.id]);
   });
 
   it('answers the theme query from the theme index', () => {

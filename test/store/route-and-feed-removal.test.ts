@@ -32,6 +32,16 @@ describe('removing a feed from Discord', () => {
     expect(feeds.get(config.id)).toMatchObject({ status: 'disabled', lastErrorKind: 'disabled-by-admin' });
     expect(feeds.remove(999)).toBe('unknown');
   });
+
+  it('keeps a disabled feed disabled when a poll that was in flight finishes afterwards', () => {
+    const db = openDatabase(':memory:');
+    const feeds = createFeedStore(db);
+    const config = feeds.add({ url: 'https://c.example/rss', name: 'C' }, 'config', 0);
+    feeds.remove(config.id);
+    feeds.recordPoll(config.id, { kind: 'success', at: 1, http: 200, etag: null, lastModified: null, nextDueAt: 2 });
+    feeds.recordPoll(config.id, { kind: 'error', at: 1, http: 500, errorKind: 'http', message: 'x', nextDueAt: 2, status: 'active' });
+    expect(feeds.get(config.id)).toMatchObject({ status: 'disabled', lastErrorKind: 'disabled-by-admin' });
+  });
 });
 
 describe('the per-user rate limit', () => {
