@@ -82,6 +82,11 @@ export function createFeedStore(db: Database) {
   );
 
   const deleteFeed = db.prepare(`DELETE FROM feeds WHERE id = ?`);
+  // A story the deleted feed published first but other feeds carry too stays, under one of them.
+  const adoptSharedItems = db.prepare(
+    `UPDATE items SET feed_id = (SELECT f.feed_id FROM item_feeds f WHERE f.item_id = items.id AND f.feed_id != @id LIMIT 1)
+     WHERE feed_id = @id AND EXISTS (SELECT 1 FROM item_feeds f WHERE f.item_id = items.id AND f.feed_id != @id)`,
+  );
 
   return {
     get: (id: number) => byId.get(id) as FeedRow | undefined,
@@ -139,14 +144,17 @@ export function createFeedStore(db: Database) {
     },
 
     /**
-     * Removes a feed at an admin's request. A user-added feed is deleted with its items; a feed from
+     * Removes a feed at an admin's request. A user-added feed is deleted with the items only it carried; a feed from
      * the config file would come back at the next start, so it is disabled instead (and stays so).
      */
     remove(id: number): 'deleted' | 'disabled' | 'unknown' {
       const row = byId.get(id) as FeedRow | undefined;
       if (!row) return 'unknown';
       if (row.origin === 'user') {
-        deleteFeed.run(id);
+        db.transaction(() => {
+          adoptSharedItems.run({ id });
+          deleteFeed.run(id);
+        })();
         return 'deleted';
       }
       setStatus.run({ id, status: 'disabled', kind: 'disabled-by-admin', message: 'removed from Discord; delete it from the config file too' });

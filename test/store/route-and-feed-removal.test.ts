@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../../src/core/rate-limiter.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
+import { createItemStore } from '../../src/store/item-store.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { createRouteStore } from '../../src/store/route-store.js';
 
@@ -31,6 +32,24 @@ describe('removing a feed from Discord', () => {
     feeds.syncConfigured([{ url: 'https://c.example/rss', name: 'C' }], 1);
     expect(feeds.get(config.id)).toMatchObject({ status: 'disabled', lastErrorKind: 'disabled-by-admin' });
     expect(feeds.remove(999)).toBe('unknown');
+  });
+
+  it('keeps the stories a deleted feed shared with other feeds', () => {
+    const db = openDatabase(':memory:');
+    const feeds = createFeedStore(db);
+    const items = createItemStore(db);
+    const user = feeds.add({ url: 'https://u.example/rss', name: 'U' }, 'user', 0);
+    const other = feeds.add({ url: 'https://o.example/rss', name: 'O' }, 'config', 0);
+    const story = (title: string, url: string) => ({
+      guid: null, url, canonicalUrl: url, title, titleKey: title.toLowerCase(), summary: '', language: 'es' as const,
+      publishedAt: 0, dated: true, source: null, contentHash: title,
+    });
+    items.saveFeedItems(user.id, [story('Compartida', 'https://n.example/1'), story('Solo suya', 'https://n.example/2')], { fetchedAt: 0, backlog: false });
+    items.saveFeedItems(other.id, [story('Compartida', 'https://n.example/1')], { fetchedAt: 0, backlog: false });
+    feeds.remove(user.id);
+    expect(db.prepare('SELECT title, feed_id AS feedId FROM items').all()).toEqual([{ title: 'Compartida', feedId: other.id }]);
+    // The other feed's next poll sees its known entry: nothing comes back as new.
+    expect(items.saveFeedItems(other.id, [story('Compartida', 'https://n.example/1')], { fetchedAt: 1, backlog: false })).toEqual({ new: 0, updated: 0, duplicate: 1 });
   });
 
   it('keeps a disabled feed disabled when a poll that was in flight finishes afterwards', () => {
