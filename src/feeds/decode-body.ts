@@ -1,4 +1,5 @@
 import { decodeWindows1252 } from './windows-1252.js';
+import { parseContentType } from './http-response.js';
 
 /**
  * Bytes → string for a feed body. Parsers take strings, so picking the charset is ours.
@@ -41,7 +42,7 @@ export function decodeBody(body: Buffer, contentType: string | null): DecodedBod
   const bom = bomCharset(body);
   const charset =
     bom ??
-    usableLabel(headerLabel(contentType), body) ??
+    usableLabel(parseContentType(contentType)?.charset ?? undefined, body) ??
     usableLabel(prologLabel(body), body) ??
     sniffUtf16(body) ??
     'utf-8';
@@ -75,10 +76,6 @@ function strictUtf8(body: Buffer): string | undefined {
 
 function bomCharset(body: Buffer): string | undefined {
   return BOMS.find(({ bytes }) => bytes.every((b, i) => body[i] === b))?.charset;
-}
-
-function headerLabel(contentType: string | null): string | undefined {
-  return contentType?.match(/;\s*charset\s*=\s*"?([^";\s]+)/i)?.[1];
 }
 
 function prologLabel(body: Buffer): string | undefined {

@@ -47,7 +47,7 @@ export async function addUserFeed(
 
   const { fetched, feed: parsed, items } = outcome;
   const name = request.name?.trim() || parsed.title?.trim() || new URL(url).host;
-  const feed = ctx.db.transaction(() => {
+  const store = ctx.db.transaction(() => {
     const row = ctx.feeds.add({ url, name, language: request.language }, 'user', now);
     ctx.items.saveFeedItems(row.id, items, { fetchedAt: now, backlog: true });
     ctx.feeds.recordPoll(row.id, {
@@ -59,7 +59,16 @@ export async function addUserFeed(
       nextDueAt: nextDueAfterSuccess(now, ctx.polling.defaultInterval, { ttlMinutes: parsed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }),
     });
     return ctx.feeds.get(row.id) as FeedRow;
-  })();
+  });
+  let feed: FeedRow;
+  try {
+    feed = store();
+  } catch (error) {
+    // Two admins added the same URL at once: the other request saved it while this one fetched.
+    const raced = (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? ctx.feeds.getByUrl(url) : undefined;
+    if (raced) return { status: 'exists', feed: raced };
+    throw error;
+  }
   ctx.logger.info({ module: 'add-user-feed', url, items: items.length }, 'add-user-feed: feed added');
   return { status: 'added', feed, items: items.length };
 }

@@ -76,3 +76,20 @@ describe('adding a feed on a user’s request', () => {
     expect(privateServer.requests()).toHaveLength(0);
   });
 });
+
+describe('two admins adding the same feed at once', () => {
+  it('saves it once and tells the second that it exists', async () => {
+    const server = await startFeedServer({ host: '127.0.0.2' });
+    const ctx = testIngestContext({ allowPrivateAddresses: ['127.0.0.2/32'] });
+    try {
+      server.route('/feed.xml', { body: rss([{ title: 'Una', guid: '1' }]), delayMs: 50 });
+      const url = server.url('/feed.xml');
+      const outcomes = await Promise.all([addUserFeed(ctx, { url }, NOW), addUserFeed(ctx, { url }, NOW)]);
+      expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['added', 'exists']);
+      expect(ctx.feeds.list()).toHaveLength(1);
+    } finally {
+      await ctx.close();
+      await server.close();
+    }
+  });
+});
