@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # Build: compile TypeScript and better-sqlite3's native addon with the toolchain, then keep
 # production dependencies only. The runtime stage has no compiler and runs as a non-root user.
+# Node 24 LTS: the newest line better-sqlite3 12 (the version that also runs on Node 20) is known
+# to build on. Move to the next LTS together with a better-sqlite3 release that supports it.
 FROM node:24-bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
