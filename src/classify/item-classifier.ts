@@ -9,6 +9,8 @@ export interface ClassifiableItem {
   title: string;
   summary: string;
   language: Language;
+  /** A new feed's archive: it never reaches a digest, so it is not worth LLM tokens. */
+  backlog?: boolean;
 }
 
 /** One item's labels and where they came from, ready to store. */

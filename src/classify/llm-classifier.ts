@@ -146,11 +146,12 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
 
   async function classifyItems(items: ClassifiableItem[]): Promise<ItemLabel[]> {
     const offlineResults = items.map((item) => offline.classify(toClassifierInput(item)));
-    const results: (ItemLabel | undefined)[] = items.map((item, index) =>
-      config.skipWithoutRegionalSignal && !offlineResults[index]?.regionalSignal
-        ? offlineLabel(item, offlineResults[index] as Classification, 'no regional signal')
-        : undefined,
-    );
+    const results: (ItemLabel | undefined)[] = items.map((item, index) => {
+      const offlineResult = offlineResults[index] as Classification;
+      if (item.backlog) return offlineLabel(item, offlineResult, 'backlog');
+      if (config.skipWithoutRegionalSignal && !offlineResult.regionalSignal) return offlineLabel(item, offlineResult, 'no regional signal');
+      return undefined;
+    });
     const llmLabel = (index: number, themes: ThemeId[]): ItemLabel => {
       const item = items[index] as ClassifiableItem;
       return {

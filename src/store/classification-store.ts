@@ -20,7 +20,7 @@ export interface ClassificationRecord {
   classifiedAt: number;
 }
 
-export type PendingItem = Pick<StoredItem, 'id' | 'contentHash' | 'title' | 'summary' | 'language'>;
+export type PendingItem = Pick<StoredItem, 'id' | 'contentHash' | 'title' | 'summary' | 'language' | 'backlog'>;
 
 export interface LlmUsage {
   at: number;
@@ -48,7 +48,7 @@ interface ClassificationRow {
 export function createClassificationStore(db: Database) {
   // The LEFT JOIN walks items by id; an item is pending when it has no row or a row for older wording.
   const pending = db.prepare(
-    `SELECT items.id, items.content_hash AS contentHash, items.title, items.summary, items.language
+    `SELECT items.id, items.content_hash AS contentHash, items.title, items.summary, items.language, items.backlog = 1 AS backlog
      FROM items LEFT JOIN classifications c ON c.item_id = items.id
      WHERE items.id > @afterId AND (c.item_id IS NULL OR c.content_hash != items.content_hash)
      ORDER BY items.id LIMIT @limit`,
@@ -112,7 +112,9 @@ export function createClassificationStore(db: Database) {
   return {
     /** Items with no classification for their current content, oldest first, after `afterId`. */
     pending: (options: { limit: number; afterId?: number }) =>
-      pending.all({ afterId: options.afterId ?? 0, limit: options.limit }) as PendingItem[],
+      (pending.all({ afterId: options.afterId ?? 0, limit: options.limit }) as (Omit<PendingItem, 'backlog'> & { backlog: number })[]).map(
+        (row) => ({ ...row, backlog: row.backlog === 1 }),
+      ),
 
     /** Replaces each item's classification and its theme rows, all in one transaction. */
     save: (records: ClassificationRecord[]): void => save(records),

@@ -330,6 +330,15 @@ describe('LLM classifier', () => {
     expect(labels[0]).toMatchObject({ source: 'offline', reason: 'daily token budget exhausted' });
   });
 
+  it('labels a new feed’s archive (backlog) offline: it never reaches a digest, so it is not worth tokens', async () => {
+    const archived = { ...item(MERCOSUR), contentHash: 'archived', backlog: true };
+    const labels = await classifier().classifyItems([archived, item(CHINA)]);
+    expect(fencedItems(server.requests[0]!.body)).toHaveLength(1);
+    expect(labels[0]).toMatchObject({ source: 'offline', reason: 'backlog' });
+    expect(labels[0]?.classification.themes.length).toBeGreaterThan(0);
+    expect(labels[1]?.source).toBe('llm');
+  });
+
   it('does not send items in which the offline stage finds no regional signal', async () => {
     const offTopic = item('Receta de pastel de manzana con canela', 'Cómo hornear un pastel esponjoso');
     expect(offline.classify({ title: offTopic.title, summary: offTopic.summary, lang: 'es' }).regionalSignal).toBe(false);
