@@ -80,7 +80,10 @@ describe('metrics: a real ingest, classification and LLM call, read back from /m
         { title: 'El clima del fin de semana: lluvias en la costa', guid: '3', link: 'https://n.example/3' },
       ]),
     });
-    await ingestFeed(ctx, ctx.feeds.add({ url: feeds.url('/a.xml'), name: 'a', language: 'es' }, 'config', NOW), NOW);
+    // A feed polled before: its new items are news, not backlog (which is never sent to the LLM).
+    const feed = ctx.feeds.add({ url: feeds.url('/a.xml'), name: 'a', language: 'es' }, 'config', NOW);
+    ctx.feeds.recordPoll(feed.id, { kind: 'not-modified', at: NOW - 60_000, etag: null, lastModified: null, nextDueAt: NOW });
+    await ingestFeed(ctx, ctx.feeds.get(feed.id)!, NOW);
     const classifier = createClassifier({
       llm: llmSchema.parse({ baseURL: llm.baseURL, model: 'test-model' }),
       db: ctx.db,
