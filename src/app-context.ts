@@ -6,8 +6,7 @@ import { openDatabase, type Database } from './store/open-database.js';
 import type { IngestContext } from './pipeline/ingest-feed.js';
 import type { ClassifyContext } from './pipeline/classify-new-items.js';
 import { createClassifier } from './classify/create-classifier.js';
-import { createFeedDispatcher } from './feeds/fetch-feed.js';
-import { createAddressGuard } from './feeds/address-guard.js';
+import { createFeedDispatchers } from './pipeline/feed-dispatchers.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createDiscordState, type DiscordStateCell } from './ops/discord-state.js';
 
@@ -33,13 +32,7 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
     now,
   );
   if (sync.added > 0 || sync.removed > 0) logger.info({ module: 'app-context', ...sync }, 'app-context: feed list synced with the config file');
-  // One connection pool for every feed: keep-alive pays off when many feeds share a host.
-  const connectTimeoutMs = config.polling.connectTimeoutSeconds * 1000;
-  const dispatcher = createFeedDispatcher({ connectTimeoutMs });
-  const userFeedDispatcher = createFeedDispatcher({
-    connectTimeoutMs,
-    checkAddress: createAddressGuard(config.polling.allowPrivateAddresses),
-  });
+  const pools = createFeedDispatchers(config.polling);
   const metrics = createMetrics();
   const classifier = createClassifier({ llm: config.llm, db, logger, metrics });
   return {
@@ -50,12 +43,12 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
     feeds,
     items,
     polling: config.polling,
-    dispatcher,
-    userFeedDispatcher,
+    dispatcher: pools.dispatcher,
+    userFeedDispatcher: pools.userFeedDispatcher,
     metrics,
     discordState: createDiscordState(),
     async close() {
-      await Promise.all([dispatcher.close(), userFeedDispatcher.close()]);
+      await pools.close();
       db.close();
     },
   };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pollingSchema } from '../config/config-schema.js';
 import { silentLogger } from '../core/logger.js';
-import { createFeedDispatcher } from '../feeds/fetch-feed.js';
+import { createFeedDispatchers } from '../pipeline/feed-dispatchers.js';
 import type { FeedReport, IngestContext } from '../pipeline/ingest-feed.js';
 import { pollFeeds } from '../pipeline/poll-feeds.js';
 import { createFeedStore } from '../store/feed-store.js';
@@ -67,15 +67,15 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
   try {
     for (let run = 0; run < options.runs; run++) {
       const db = openDatabase(path.join(dir, `poll-${run}.db`));
-      const dispatcher = createFeedDispatcher({ connectTimeoutMs: polling.connectTimeoutSeconds * 1000 });
+      const pools = createFeedDispatchers(polling);
       const ctx: IngestContext = {
         db,
         feeds: createFeedStore(db),
         items: createItemStore(db),
         logger: silentLogger(),
         polling,
-        dispatcher,
-        userFeedDispatcher: dispatcher,
+        dispatcher: pools.dispatcher,
+        userFeedDispatcher: pools.userFeedDispatcher,
       };
       try {
         ctx.feeds.syncConfigured(server.urls.map((url, index) => ({ url, name: `feed ${index}` })), Date.now());
@@ -95,7 +95,7 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
           parseCalls: again.filter(receivedBody).length,
         });
       } finally {
-        await dispatcher.close();
+        await pools.close();
         db.close();
       }
     }

@@ -8,7 +8,7 @@ import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
 import { formatTable } from './format-table.js';
-import { untilSignal } from './until-signal.js';
+import { stopSignal } from './stop-signal.js';
 
 export function registerFetchCommand(program: Command, io: CliIO): void {
   program
@@ -22,10 +22,15 @@ export function registerFetchCommand(program: Command, io: CliIO): void {
       const ctx = createAppContext(config, cliLogger(io, options.once ? 'warn' : 'info'));
       try {
         if (!options.once) {
-          const scheduler = startScheduler([pollFeedsJob(ctx)], ctx.logger);
-          await scheduler.runNow('poll-feeds');
-          await untilSignal();
-          await scheduler.stop();
+          const signal = stopSignal();
+          try {
+            const scheduler = startScheduler([pollFeedsJob(ctx)], ctx.logger);
+            void scheduler.runNow('poll-feeds');
+            await signal.received;
+            await scheduler.stop();
+          } finally {
+            signal.dispose();
+          }
           return;
         }
         const { feeds, classified } = await runPollCycle(ctx, { all: options.all === true });

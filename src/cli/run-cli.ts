@@ -10,7 +10,7 @@ import { registerEvalCommand } from './eval-command.js';
 import { registerFeedsCommand } from './feeds-command.js';
 import { registerFetchCommand } from './fetch-command.js';
 import { registerStartCommand } from './start-command.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../core/version.js';
 
 /**
  * The whole command line as a function: returns the exit code instead of exiting, so tests run it

@@ -7,6 +7,7 @@ import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
 import { openDigestRuntime, type DigestRuntime } from './digest-command.js';
+import { stopSignal } from './stop-signal.js';
 import { startHealthServer, type HealthServer } from '../ops/health-server.js';
 
 export function registerStartCommand(program: Command, io: CliIO): void {
@@ -78,22 +79,4 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
     await health?.close();
     await ctx.close();
   }
-}
-
-/** The first SIGINT or SIGTERM; `dispose` gives the signals back (start-up failed, or done). */
-function stopSignal(): { received: Promise<NodeJS.Signals>; dispose(): void } {
-  let dispose = () => undefined as void;
-  const received = new Promise<NodeJS.Signals>((resolve) => {
-    const done = (signal: NodeJS.Signals) => {
-      dispose();
-      resolve(signal);
-    };
-    dispose = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
-  return { received, dispose };
 }

@@ -4,21 +4,18 @@
  * address check inside the connect step. Every expected failure comes back as a value.
  */
 import { lookup as dnsLookup } from 'node:dns';
-import { readFileSync } from 'node:fs';
 import { isIP, type LookupFunction } from 'node:net';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
+import { VERSION } from '../core/version.js';
 import { BlockedAddressError, ResponseTooLargeError, classifyFetchError, type FetchErrorKind } from './fetch-errors.js';
 import { parseContentEncoding, parseContentLength, parseMaxAge, parseRetryAfter, statusMeaning } from './http-response.js';
 
 export type { FetchErrorKind } from './fetch-errors.js';
 
-// src/feeds/ and the built dist/feeds/ both sit two levels below package.json.
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
-export const USER_AGENT = `Sancocho/${version} (+https://github.com/sancocho-bot/sancocho)`;
+export const USER_AGENT = `Sancocho/${VERSION} (+https://github.com/sancocho-bot/sancocho)`;
 export const ACCEPT =
   'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1';
 export const ACCEPT_ENCODING = 'gzip, deflate, br';

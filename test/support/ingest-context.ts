@@ -1,7 +1,6 @@
 import { pollingSchema, type PollingConfig } from '../../src/config/config-schema.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { createAddressGuard } from '../../src/feeds/address-guard.js';
-import { createFeedDispatcher } from '../../src/feeds/fetch-feed.js';
+import { createFeedDispatchers } from '../../src/pipeline/feed-dispatchers.js';
 import type { IngestContext } from '../../src/pipeline/ingest-feed.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
@@ -11,22 +10,17 @@ import { openDatabase } from '../../src/store/open-database.js';
 export function testIngestContext(polling: Partial<PollingConfig> = {}): IngestContext & { close(): Promise<void> } {
   const db = openDatabase(':memory:');
   const settings = { ...pollingSchema.parse({}), timeoutSeconds: 2, connectTimeoutSeconds: 1, ...polling };
-  const connectTimeoutMs = settings.connectTimeoutSeconds * 1000;
-  const dispatcher = createFeedDispatcher({ connectTimeoutMs });
-  const userFeedDispatcher = createFeedDispatcher({
-    connectTimeoutMs,
-    checkAddress: createAddressGuard(settings.allowPrivateAddresses),
-  });
+  const pools = createFeedDispatchers(settings);
   return {
     db,
     feeds: createFeedStore(db),
     items: createItemStore(db),
     logger: silentLogger(),
     polling: settings,
-    dispatcher,
-    userFeedDispatcher,
+    dispatcher: pools.dispatcher,
+    userFeedDispatcher: pools.userFeedDispatcher,
     async close() {
-      await Promise.all([dispatcher.close(), userFeedDispatcher.close()]);
+      await pools.close();
       db.close();
     },
   };
