@@ -9,8 +9,8 @@ import { createOfflineClassifier } from '../../src/classify/offline-classifier.j
 import { loadThemes } from '../../src/classify/themes-config.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** The shared labelled set, read in place: it is not copied into the repository. */
-const devSetPath = path.resolve(repoRoot, '../shared/eval/dev.jsonl');
+/** The labelled dev set, copied into the fixtures with its provenance (test/fixtures/eval/README.md). */
+const devSetPath = path.resolve(repoRoot, 'test/fixtures/eval/dev.jsonl');
 
 interface DevItem {
   id: string;

@@ -8,7 +8,7 @@ import { repoRoot } from '../feeds/fixtures.js';
 import { keywordResponder, startOpenAIServer, type FakeOpenAIServer } from '../peers/openai-server.js';
 import { captureIO } from '../support/capture-io.js';
 
-const devSet = path.resolve(repoRoot, '../shared/eval/dev.jsonl');
+const devSet = path.resolve(repoRoot, 'test/fixtures/eval/dev.jsonl');
 
 describe('sancocho classify and sancocho eval', () => {
   let dir: string;

@@ -5,7 +5,7 @@ import type { Language } from '../../src/core/types.js';
 import { detectLanguage } from '../../src/feeds/detect-language.js';
 import { repoRoot } from './fixtures.js';
 
-const devSet = path.resolve(repoRoot, '../shared/eval/dev.jsonl');
+const devSet = path.resolve(repoRoot, 'test/fixtures/eval/dev.jsonl');
 
 interface DevItem {
   title: string;

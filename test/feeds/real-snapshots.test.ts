@@ -7,8 +7,8 @@ import { normalizeItem } from '../../src/feeds/normalize-item.js';
 import { parseFeed } from '../../src/feeds/parse-feed.js';
 import { repoRoot } from './fixtures.js';
 
-/** Real RSS snapshots shared by the team (see their README); read in place, never copied. */
-const snapshotDir = path.resolve(repoRoot, '../shared/feeds');
+/** Real RSS snapshots (provenance in test/fixtures/snapshots/README.md). */
+const snapshotDir = path.resolve(repoRoot, 'test/fixtures/snapshots');
 const fetchedAt = Date.parse('2025-10-23T00:00:00Z');
 
 interface Expectation {
@@ -95,7 +95,7 @@ async function ingest(name: string): Promise<NormalizedItem[]> {
 const summary = (item: NormalizedItem | undefined) =>
   item && { title: item.title, url: item.url, publishedAt: new Date(item.publishedAt).toISOString(), source: item.source };
 
-describe('real feed snapshots in ../shared/feeds', () => {
+describe('real feed snapshots in test/fixtures/snapshots', () => {
   it('are all covered by an expectation here', () => {
     const files = readdirSync(snapshotDir).filter((name) => name.endsWith('.xml'));
     expect(files.sort()).toEqual(Object.keys(EXPECTED).sort());

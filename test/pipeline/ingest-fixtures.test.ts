@@ -68,9 +68,9 @@ describe('ingesting fixture feeds over HTTP', () => {
     expect(titles).toEqual([]);
   });
 
-  const snapshots = path.resolve(repoRoot, '../shared/feeds');
+  const snapshots = path.resolve(repoRoot, 'test/fixtures/snapshots');
   it.each(readdirSync(snapshots).filter((file) => file.endsWith('.xml')))('real snapshot %s ingests without mojibake', async (file) => {
-    const { report, titles } = await ingest(`/shared/${file}`, readFileSync(path.join(snapshots, file)), 'application/xml');
+    const { report, titles } = await ingest(`/snapshots/${file}`, readFileSync(path.join(snapshots, file)), 'application/xml');
     expect(report.status).toBe('ok');
     expect(report.new + report.duplicate).toBeGreaterThanOrEqual(12);
     expect(titles.filter((title) => /Ã|Â/.test(title))).toEqual([]);
