@@ -11,7 +11,7 @@ export interface DigestPlan {
   maxPerTheme: number;
   language: Language;
   timezone: string;
-  /** Publication window [from, to). */
+  /** The window [from, to): of the times items reached Sancocho (see `inWindow`). */
   from: number;
   to: number;
 }
@@ -28,13 +28,10 @@ export function buildDigest(
   options: { cluster?: ClusterOptions; weights?: RankWeights } = {},
 ): Digest {
   const wanted = new Set(plan.themes);
-  const inWindow = items.filter(
-    (item) =>
-      item.publishedAt >= plan.from &&
-      item.publishedAt < plan.to &&
-      (Object.keys(item.themes) as ThemeId[]).some((theme) => wanted.has(theme)),
+  const kept = items.filter(
+    (item) => inWindow(item, plan) && (Object.keys(item.themes) as ThemeId[]).some((theme) => wanted.has(theme)),
   );
-  const stories = clusterStories(dedupeById(inWindow), { preferredLanguage: plan.language, ...options.cluster });
+  const stories = clusterStories(dedupeById(kept), { preferredLanguage: plan.language, ...options.cluster });
   const byTheme = new Map<ThemeId, Story[]>(plan.themes.map((theme) => [theme, []]));
   for (const story of stories) byTheme.get(primaryTheme(story, plan.themes))?.push(story);
 
@@ -46,6 +43,15 @@ export function buildDigest(
     sections.push({ theme, stories: ranked, candidates: candidates.length, overview: null });
   }
   return { schedule: plan.schedule, language: plan.language, timezone: plan.timezone, from: plan.from, to: plan.to, sections };
+}
+
+/**
+ * A story belongs to the first digest whose window it reached Sancocho in (stored and classified),
+ * whenever it was published: one published at 07:58 and fetched at 08:03 is in the 08:00–next
+ * digest, not in none. Only news older than one window before the window's start is left out.
+ */
+export function inWindow(item: Pick<DigestItem, 'publishedAt' | 'reachedAt'>, window: { from: number; to: number }): boolean {
+  return item.reachedAt >= window.from && item.reachedAt < window.to && item.publishedAt >= window.from - (window.to - window.from);
 }
 
 /** The plan's theme with the story's best score; ties go to the theme listed first. */

@@ -10,6 +10,8 @@ export interface DigestItem {
   outlet: string;
   language: Language;
   publishedAt: number;
+  /** When the item reached Sancocho in its current form: stored and classified. Digest windows go by this. */
+  reachedAt: number;
   /** Theme scores in [0, 1] from the item's current classification. */
   themes: Partial<Record<ThemeId, number>>;
   contentHash: string;
@@ -51,7 +53,7 @@ export interface Digest {
   schedule: string;
   language: Language;
   timezone: string;
-  /** The window of publication times, [from, to). */
+  /** The window [from, to): the stories that reached Sancocho in it, not older than one window before it. */
   from: number;
   to: number;
   sections: DigestSection[];

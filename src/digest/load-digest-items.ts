@@ -11,8 +11,9 @@ export interface DigestSources {
 }
 
 /**
- * The items a digest may use: published in [from, to), carrying at least one of `themes` in their
- * current classification, and not backlog (a new feed's archive never reaches a digest).
+ * The items a digest may use: classified in [from, to) and published no earlier than one window
+ * before it, carrying at least one of `themes` in their current classification, and not backlog
+ * (a new feed's archive never reaches a digest).
  */
 export function loadDigestItems(sources: DigestSources, themes: readonly ThemeId[], window: { from: number; to: number }): DigestItem[] {
   const ids = new Set<number>();
@@ -38,6 +39,7 @@ export function loadDigestItems(sources: DigestSources, themes: readonly ThemeId
       outlet: item.source?.trim() || feedName,
       language: item.language,
       publishedAt: item.publishedAt,
+      reachedAt: classification.classifiedAt,
       themes: scores,
       contentHash: item.contentHash,
     });

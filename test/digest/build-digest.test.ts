@@ -16,12 +16,40 @@ describe('building a digest', () => {
   it('keeps only items of the window that carry a wanted theme', () => {
     const digest = buildDigest(plan, [
       item('Dentro de la ventana', { themes: { 'china-latam': 0.7 } }),
-      item('Demasiado viejo', { themes: { 'china-latam': 0.9 }, publishedAt: NOW - 25 * HOUR }),
-      item('Del futuro', { themes: { 'china-latam': 0.9 }, publishedAt: NOW + HOUR }),
       item('Otro tema', { themes: { 'security-crime': 0.9 } }),
     ]);
     expect(digest.sections.map((s) => s.theme)).toEqual(['china-latam']);
     expect(digest.sections[0]?.stories.map((s) => s.lead.title)).toEqual(['Dentro de la ventana']);
+  });
+
+  describe('the window goes by when a story reached Sancocho, not when it was published', () => {
+    const china = { 'china-latam': 0.7 };
+    const titles = (digest: ReturnType<typeof buildDigest>) => digest.sections.flatMap((s) => s.stories.map((story) => story.lead.title));
+    const next = { ...plan, from: NOW, to: NOW + 24 * HOUR };
+
+    it.each([
+      ['published before the window, fetched inside it', NOW - 24 * HOUR - 2 * 60_000, NOW - 24 * HOUR + 3 * 60_000, true],
+      ['published and fetched inside', NOW - 2 * HOUR, NOW - HOUR, true],
+      ['published a whole window before the window starts, fetched inside', NOW - 48 * HOUR, NOW - HOUR, true],
+      ['published more than a window before the window starts: old news', NOW - 48 * HOUR - 1, NOW - HOUR, false],
+      ['published inside, fetched after the digest ran', NOW - 2 * 60_000, NOW + 3 * 60_000, false],
+      ['fetched before the window (an earlier digest had it)', NOW - 30 * HOUR, NOW - 25 * HOUR, false],
+    ])('%s', (_, publishedAt, reachedAt, included) => {
+      const digest = buildDigest(plan, [item('La noticia', { themes: china, publishedAt, reachedAt })]);
+      expect(titles(digest)).toEqual(included ? ['La noticia'] : []);
+    });
+
+    it('a story published at 07:58 and fetched at 08:03 is in the next digest, so in exactly one', () => {
+      const story = item('Publicada 07:58, leída 08:03', { themes: china, publishedAt: NOW - 2 * 60_000, reachedAt: NOW + 3 * 60_000 });
+      expect(titles(buildDigest(plan, [story]))).toEqual([]);
+      expect(titles(buildDigest(next, [story]))).toEqual(['Publicada 07:58, leída 08:03']);
+    });
+
+    it('--since 1h takes a story published 90 minutes ago that arrived 30 minutes ago', () => {
+      const lastHour = { ...plan, from: NOW - HOUR, to: NOW };
+      const story = item('Publicada hace 90 minutos', { themes: china, publishedAt: NOW - 90 * 60_000, reachedAt: NOW - 30 * 60_000 });
+      expect(titles(buildDigest(lastHour, [story]))).toEqual(['Publicada hace 90 minutos']);
+    });
   });
 
   it('follows the order of the plan’s themes and leaves out empty themes', () => {

@@ -17,6 +17,7 @@ export function item(title: string, overrides: Partial<DigestItem> = {}): Digest
     outlet: 'Outlet',
     language: 'es' as Language,
     publishedAt: NOW - HOUR,
+    reachedAt: NOW - HOUR,
     themes: { 'regional-integration': 0.8 } as Partial<Record<ThemeId, number>>,
     contentHash: `hash-${id}`,
     ...overrides,

@@ -11,7 +11,11 @@ export interface SeedItem {
   language?: Language;
   themes: Partial<Record<ThemeId, number>>;
   publishedAt: number;
+  /** When it was fetched and classified; default: when it was published. */
+  reachedAt?: number;
   url?: string;
+  /** The canonical URL stored for dedupe; default: `url`. */
+  canonicalUrl?: string;
   backlog?: boolean;
 }
 
@@ -36,7 +40,7 @@ export function seedItems(db: Database, entries: SeedItem[]): number[] {
         {
           guid: `seed-${index}`,
           url: link,
-          canonicalUrl: link,
+          canonicalUrl: entry.canonicalUrl ?? link,
           title: entry.title,
           titleKey: `${index}:${entry.title.toLowerCase()}`,
           summary: '',
@@ -47,9 +51,9 @@ export function seedItems(db: Database, entries: SeedItem[]): number[] {
           contentHash,
         },
       ],
-      { fetchedAt: entry.publishedAt, backlog: entry.backlog ?? false },
+      { fetchedAt: entry.reachedAt ?? entry.publishedAt, backlog: entry.backlog ?? false },
     );
-    const { id } = db.prepare('SELECT id FROM items WHERE canonical_url = ?').get(link) as { id: number };
+    const { id } = db.prepare('SELECT id FROM items WHERE canonical_url = ?').get(entry.canonicalUrl ?? link) as { id: number };
     const themes = Object.keys(entry.themes) as ThemeId[];
     classifications.save([
       {
@@ -62,7 +66,7 @@ export function seedItems(db: Database, entries: SeedItem[]): number[] {
         scores: entry.themes,
         evidence: {},
         reason: null,
-        classifiedAt: entry.publishedAt,
+        classifiedAt: entry.reachedAt ?? entry.publishedAt,
       },
     ]);
     ids.push(id);

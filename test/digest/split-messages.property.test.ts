@@ -27,7 +27,7 @@ const storyArb = (id: number) =>
       language: fc.constantFrom(...LANGUAGES),
     })
     .map(({ title, url: link, outlets, language }): RankedStory => {
-      const lead = { id, title, url: link, outlet: outlets[0] as string, language, publishedAt: 0, themes: {}, contentHash: `h${id}` };
+      const lead = { id, title, url: link, outlet: outlets[0] as string, language, publishedAt: 0, reachedAt: 0, themes: {}, contentHash: `h${id}` };
       return { id: `s${id}`, lead, items: [lead], outlets, languages: [language], themes: {}, latestAt: 0, score: 0.5 };
     });
 

@@ -72,6 +72,21 @@ describe('sancocho digest --once', () => {
     for (const message of json.messages) expect(messageViolations(message)).toEqual([]);
   });
 
+  it('--since 1h covers what reached Sancocho in the last hour, even when it was published earlier', async () => {
+    const env = setup();
+    const db = openDatabase(ws.database);
+    seedItems(db, [
+      { title: 'China y Brasil firman un acuerdo de litio', outlet: 'Agencia Uno', themes: { 'china-latam': 0.9 }, publishedAt: now - 90 * 60_000, reachedAt: now - 30 * 60_000 },
+      { title: 'China abre un consulado en Asunción', outlet: 'Agencia Dos', themes: { 'china-latam': 0.9 }, publishedAt: now - 30 * 60_000, reachedAt: now - 61 * 60_000 },
+    ]);
+    db.close();
+    const result = await cli(['digest', '--once', '--dry-run', '--json', '--schedule', 'weekly', '--since', '1h'], env);
+    const json = JSON.parse(result.stdout) as { stories: number; markdown: string };
+    expect(json.markdown).toContain('China y Brasil firman un acuerdo de litio');
+    expect(json.markdown).not.toContain('consulado');
+    expect(json.stories).toBe(1);
+  });
+
   it('previews without credentials: prints the digest, saves it under digests/, and says so', async () => {
     const env = setup();
     const result = await cli(['digest', '--once'], env);
