@@ -56,7 +56,7 @@ export function registerDigestCommand(program: Command, io: CliIO): void {
           const waiting = runtime.runner.pendingDigests().filter((id) => id !== digestReport.digestId).length;
           writeLine(io.stdout, options.json ? JSON.stringify({ digest: digestReport, mode: runtime.deliverer.mode }) : describeReport(digestReport, schedule, windowMs));
           if (waiting > 0 && !options.json) {
-            writeLine(io.stdout, `${waiting} earlier digest(s) still have unsent parts; \`sancocho start\` sends them.`);
+            writeLine(io.stdout, `${count(waiting, 'earlier digest', 'earlier digests')} still ${waiting === 1 ? 'has' : 'have'} unsent parts; \`sancocho start\` sends them.`);
           }
           if (digestReport.status === 'failed' || digestReport.status === 'pending') {
             throw new CommanderError(1, 'sancocho.digest-not-sent', digestReport.error ?? 'digest not fully sent');
@@ -143,18 +143,24 @@ export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<Dig
   };
 }
 
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function describeReport(report: DigestReport, schedule: DigestScheduleConfig, windowMs: number | undefined): string {
   const window = formatDuration(windowMs ?? schedule.window);
   const head = `digest ${report.schedule} (${window})`;
+  const stories = count(report.stories, 'story', 'stories');
+  const messages = count(report.parts, 'message', 'messages');
   switch (report.status) {
     case 'empty':
       return `${head}: no stories in the window; nothing sent`;
     case 'sent':
       return report.destination === 'preview'
-        ? `${head}: previewed, ${report.stories} stories`
-        : `${head}: sent ${report.parts} message(s) to ${report.destination}, ${report.stories} stories`;
+        ? `${head}: previewed, ${stories}`
+        : `${head}: sent ${messages} to ${report.destination}, ${stories}`;
     case 'pending':
-      return `${head}: ${report.sentParts} of ${report.parts} message(s) sent to ${report.destination}; the rest will be retried by \`sancocho start\` (${report.error ?? 'temporary error'})`;
+      return `${head}: ${report.sentParts} of ${messages} sent to ${report.destination}; the rest will be retried by \`sancocho start\` (${report.error ?? 'temporary error'})`;
     case 'failed':
       return `${head}: not sent to ${report.destination}: ${report.error ?? 'unknown error'}`;
   }

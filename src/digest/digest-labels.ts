@@ -63,6 +63,12 @@ export const THEME_COLORS: Record<ThemeId, number> = {
   'resources-autonomy': 0x01a3a4,
 };
 
+/** A digest window as people say it: "last hour", "last 90 minutes", "last 24 h", "last 7 days". */
+export interface WindowSpan {
+  unit: 'minute' | 'hour' | 'day';
+  count: number;
+}
+
 export interface DigestWords {
   title: string;
   /** "+2 outlets", "+1 medio"… */
@@ -72,7 +78,8 @@ export interface DigestWords {
   continued: string;
   /** Footer of a theme: "4 of 9 stories · 11 outlets". */
   sectionFooter: (shown: number, total: number, outlets: number) => string;
-  window: (hours: number) => string;
+  /** "últimas 24 h", and the singular for one unit: "última hora", never "últimas 1 h". */
+  window: (span: WindowSpan) => string;
   part: (index: number, total: number) => string;
   empty: string;
   overviewLabel: string;
@@ -86,7 +93,12 @@ export const DIGEST_WORDS: Record<Language, DigestWords> = {
     continued: '(cont.)',
     sectionFooter: (shown, total, outlets) =>
       `${shown === total ? `${shown}` : `${shown} de ${total}`} ${total === 1 ? 'historia' : 'historias'} · ${outlets} ${outlets === 1 ? 'medio' : 'medios'}`,
-    window: (hours) => (hours <= 48 ? `últimas ${hours} h` : `últimos ${Math.round(hours / 24)} días`),
+    window: ({ unit, count }) =>
+      ({
+        minute: count === 1 ? 'último minuto' : `últimos ${count} minutos`,
+        hour: count === 1 ? 'última hora' : `últimas ${count} h`,
+        day: count === 1 ? 'último día' : `últimos ${count} días`,
+      })[unit],
     part: (i, n) => `parte ${i} de ${n}`,
     empty: 'Sin noticias de estos temas en el período.',
     overviewLabel: 'Panorama',
@@ -98,7 +110,12 @@ export const DIGEST_WORDS: Record<Language, DigestWords> = {
     continued: '(cont.)',
     sectionFooter: (shown, total, outlets) =>
       `${shown === total ? `${shown}` : `${shown} de ${total}`} ${total === 1 ? 'notícia' : 'notícias'} · ${outlets} ${outlets === 1 ? 'veículo' : 'veículos'}`,
-    window: (hours) => (hours <= 48 ? `últimas ${hours} h` : `últimos ${Math.round(hours / 24)} dias`),
+    window: ({ unit, count }) =>
+      ({
+        minute: count === 1 ? 'último minuto' : `últimos ${count} minutos`,
+        hour: count === 1 ? 'última hora' : `últimas ${count} h`,
+        day: count === 1 ? 'último dia' : `últimos ${count} dias`,
+      })[unit],
     part: (i, n) => `parte ${i} de ${n}`,
     empty: 'Nenhuma notícia destes temas no período.',
     overviewLabel: 'Panorama',
@@ -110,7 +127,12 @@ export const DIGEST_WORDS: Record<Language, DigestWords> = {
     continued: '(cont.)',
     sectionFooter: (shown, total, outlets) =>
       `${shown === total ? `${shown}` : `${shown} of ${total}`} ${total === 1 ? 'story' : 'stories'} · ${outlets} ${outlets === 1 ? 'outlet' : 'outlets'}`,
-    window: (hours) => (hours <= 48 ? `last ${hours} h` : `last ${Math.round(hours / 24)} days`),
+    window: ({ unit, count }) =>
+      ({
+        minute: count === 1 ? 'last minute' : `last ${count} minutes`,
+        hour: count === 1 ? 'last hour' : `last ${count} h`,
+        day: count === 1 ? 'last day' : `last ${count} days`,
+      })[unit],
     part: (i, n) => `part ${i} of ${n}`,
     empty: 'No news on these themes in this period.',
     overviewLabel: 'Overview',
@@ -127,6 +149,17 @@ export function formatDigestDate(at: number, language: Language, timeZone: strin
 /** The digest's heading line, the same in Discord and in Markdown. */
 export function digestHeading(input: { language: Language; timezone: string; from: number; to: number }): string {
   const words = DIGEST_WORDS[input.language];
-  const hours = Math.max(1, Math.round((input.to - input.from) / 3_600_000));
-  return `${words.title} · ${formatDigestDate(input.to - 1, input.language, input.timezone)} · ${words.window(hours)}`;
+  return `${words.title} · ${formatDigestDate(input.to - 1, input.language, input.timezone)} · ${words.window(windowSpan(input.to - input.from))}`;
+}
+
+/**
+ * The unit a window reads best in: minutes under an hour (and for an odd 90 minutes), hours up to
+ * two days, days beyond (a 7d window is "7 days", not "168 h").
+ */
+export function windowSpan(ms: number): WindowSpan {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  if (minutes < 60 || (minutes < 180 && minutes % 60 !== 0)) return { unit: 'minute', count: minutes };
+  const hours = Math.round(minutes / 60);
+  if (hours <= 48) return { unit: 'hour', count: hours };
+  return { unit: 'day', count: Math.round(hours / 24) };
 }

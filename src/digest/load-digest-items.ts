@@ -35,7 +35,8 @@ export function loadDigestItems(sources: DigestSources, themes: readonly ThemeId
     result.push({
       id: item.id,
       title: item.title,
-      url: item.url ?? item.canonicalUrl,
+      // The link readers get is the one stored for dedupe: tracking parameters removed.
+      url: item.canonicalUrl ?? item.url,
       outlet: item.source?.trim() || feedName,
       language: item.language,
       publishedAt: item.publishedAt,

@@ -101,7 +101,7 @@ describe('sancocho digest --once', () => {
   it('sends with the bot when DISCORD_TOKEN is set, then closes the gateway', async () => {
     const env = { ...setup(`, destination: { channelId: "${CHANNEL_ID}" }`), DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api };
     const result = await cli(['digest', '--once'], env);
-    expect(result).toMatchObject({ code: 0, stdout: `digest daily (24h): sent 1 message(s) to channel ${CHANNEL_ID}, 5 stories\n` });
+    expect(result).toMatchObject({ code: 0, stdout: `digest daily (24h): sent 1 message to channel ${CHANNEL_ID}, 5 stories\n` });
     expect(fake.messages).toHaveLength(1);
     expect(fake.messages[0]?.body.allowed_mentions).toEqual({ parse: [] });
     await fake.waitFor(() => fake.gateway.closes === 1, 5000, 'the gateway to close');
