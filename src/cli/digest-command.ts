@@ -12,7 +12,7 @@ import { renderMarkdown } from '../digest/render-markdown.js';
 import { createDeliverer } from '../discord/create-deliverer.js';
 import { previewDirectory } from '../discord/deliver-preview.js';
 import type { Deliverer } from '../discord/deliverer.js';
-import { discordApiBase } from '../discord/destination.js';
+import { PREVIEW, configuredDestination, describeDestination, discordApiBase, type Destination } from '../discord/destination.js';
 import { buildScheduledDigest, createDigestRunner, type DigestReport, type DigestRunner } from '../jobs/digest-job.js';
 import { createOutboxStore } from '../store/outbox-store.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
@@ -83,17 +83,34 @@ export function pickSchedule(schedules: DigestScheduleConfig[], name: string | u
   return schedules[0] ?? digestScheduleSchema.parse({ name: 'digest', cron: '0 8 * * *' });
 }
 
+/** What `digest --once` would post now, to the destination it would post to; nothing is queued, sent or recorded. */
 async function dryRun(ctx: AppContext, io: CliIO, schedule: DigestScheduleConfig, windowMs: number | undefined, json: boolean) {
   const to = Date.now();
   const overview = overviewWriterFromConfig({ llm: ctx.config.llm, env: io.env, cache: createOutboxStore(ctx.db), logger: ctx.logger });
-  const digest = await buildScheduledDigest({ ...ctx, overview }, schedule, { from: to - (windowMs ?? schedule.window), to });
-  const markdown = renderMarkdown(digest);
+  const destination = dryRunDestination(schedule, io.env);
+  const digest = await buildScheduledDigest({ ...ctx, overview }, schedule, { from: to - (windowMs ?? schedule.window), to }, { destination: destination.key });
+  const stories = digestStoryCount(digest);
+  const alreadyReceived = digest.alreadyReceived ?? 0;
   if (json) {
+    const markdown = renderMarkdown(digest);
     const messages = renderDiscordDigest(digest).map((part) => part.body);
-    writeLine(io.stdout, JSON.stringify({ schedule: schedule.name, from: digest.from, to: digest.to, stories: digestStoryCount(digest), markdown, messages }));
+    const target = describeDestination(destination);
+    writeLine(io.stdout, JSON.stringify({ schedule: schedule.name, destination: target, from: digest.from, to: digest.to, stories, alreadyReceived, markdown, messages }));
+  } else if (stories === 0 && alreadyReceived > 0) {
+    const window = formatDuration(windowMs ?? schedule.window);
+    writeLine(
+      io.stdout,
+      `digest ${schedule.name} (${window}): nothing new for ${describeDestination(destination)}: ${count(alreadyReceived, 'story', 'stories')} in the window went there before; nothing would be sent`,
+    );
   } else {
-    writeLine(io.stdout, markdown.trimEnd());
+    writeLine(io.stdout, renderMarkdown(digest).trimEnd());
   }
+}
+
+/** Where a real run would post: a channel needs DISCORD_TOKEN, else it is previewed (as the runner does). */
+function dryRunDestination(schedule: DigestScheduleConfig, env: NodeJS.ProcessEnv): Destination {
+  const destination = configuredDestination(schedule.destination, env.DISCORD_API_BASE?.trim() ? discordApiBase(env) : undefined);
+  return destination.kind === 'channel' && !env.DISCORD_TOKEN?.trim() ? PREVIEW : destination;
 }
 
 export interface DigestRuntime {
@@ -154,7 +171,9 @@ function describeReport(report: DigestReport, schedule: DigestScheduleConfig, wi
   const messages = count(report.parts, 'message', 'messages');
   switch (report.status) {
     case 'empty':
-      return `${head}: no stories in the window; nothing sent`;
+      return report.alreadyReceived
+        ? `${head}: nothing new for ${report.destination}: ${count(report.alreadyReceived, 'story', 'stories')} in the window went there before; nothing sent`
+        : `${head}: no stories in the window; nothing sent`;
     case 'sent':
       return report.destination === 'preview'
         ? `${head}: previewed, ${stories}`

@@ -3,6 +3,7 @@ import type { Language } from '../core/types.js';
 import { clusterStories, type ClusterOptions } from './cluster-stories.js';
 import type { Digest, DigestItem, DigestSection, Story } from './digest-types.js';
 import { rankStories, type RankWeights } from './rank-stories.js';
+import { alreadyReceived } from './received-stories.js';
 
 export interface DigestPlan {
   schedule: string;
@@ -19,19 +20,22 @@ export interface DigestPlan {
 /**
  * Items → digest, pure: keep the items of the window that carry one of the plan's themes, cluster
  * them into stories across outlets and languages, give each story to the theme it is most about
- * (so a story appears once in the whole digest), rank each theme's stories and keep the top N.
- * Themes with no story are left out; overviews are added later (`addOverviews`).
+ * (so a story appears once in the whole digest), leave out the stories the destination already
+ * received (`received`: item id → the title it went out with), rank each theme's stories and keep
+ * the top N. Themes with no story are left out; overviews are added later (`addOverviews`).
  */
 export function buildDigest(
   plan: DigestPlan,
   items: DigestItem[],
-  options: { cluster?: ClusterOptions; weights?: RankWeights } = {},
+  options: { cluster?: ClusterOptions; weights?: RankWeights; received?: ReadonlyMap<number, string> } = {},
 ): Digest {
   const wanted = new Set(plan.themes);
   const kept = items.filter(
     (item) => inWindow(item, plan) && (Object.keys(item.themes) as ThemeId[]).some((theme) => wanted.has(theme)),
   );
-  const stories = clusterStories(dedupeById(kept), { preferredLanguage: plan.language, ...options.cluster });
+  const clustered = clusterStories(dedupeById(kept), { preferredLanguage: plan.language, ...options.cluster });
+  const received = options.received ?? new Map<number, string>();
+  const stories = clustered.filter((story) => !alreadyReceived(story, received));
   const byTheme = new Map<ThemeId, Story[]>(plan.themes.map((theme) => [theme, []]));
   for (const story of stories) byTheme.get(primaryTheme(story, plan.themes))?.push(story);
 
@@ -42,7 +46,9 @@ export function buildDigest(
     const ranked = rankStories(candidates, theme, plan, plan.maxPerTheme, options.weights);
     sections.push({ theme, stories: ranked, candidates: candidates.length, overview: null });
   }
-  return { schedule: plan.schedule, language: plan.language, timezone: plan.timezone, from: plan.from, to: plan.to, sections };
+  const digest: Digest = { schedule: plan.schedule, language: plan.language, timezone: plan.timezone, from: plan.from, to: plan.to, sections };
+  const repeats = clustered.length - stories.length;
+  return repeats > 0 ? { ...digest, alreadyReceived: repeats } : digest;
 }
 
 /**

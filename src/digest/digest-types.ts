@@ -57,6 +57,8 @@ export interface Digest {
   from: number;
   to: number;
   sections: DigestSection[];
+  /** Stories of the window left out because the destination already received them; absent when none. */
+  alreadyReceived?: number;
 }
 
 export function digestStoryCount(digest: Digest): number {

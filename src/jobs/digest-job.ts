@@ -9,14 +9,16 @@ import { loadDigestItems } from '../digest/load-digest-items.js';
 import { renderDiscordDigest } from '../digest/render-discord.js';
 import { renderMarkdown } from '../digest/render-markdown.js';
 import { latestSlot } from '../digest/schedule-slots.js';
+import { storyItems } from '../digest/received-stories.js';
 import { messageViolations } from '../digest/split-messages.js';
 import type { Deliverer, OutboxPayload } from '../discord/deliverer.js';
 import { PREVIEW, configuredDestination, describeDestination, type Destination } from '../discord/destination.js';
 import { createClassificationStore } from '../store/classification-store.js';
+import { createDeliveryStore, type PartItem } from '../store/delivery-store.js';
 import type { FeedStore } from '../store/feed-store.js';
 import type { ItemStore } from '../store/item-store.js';
 import type { Database } from '../store/open-database.js';
-import { createOutboxStore, type DigestStatus, type DigestTrigger, type OutboxDigest } from '../store/outbox-store.js';
+import { createOutboxStore, type DigestStatus, type DigestTrigger, type NewDigest, type OutboxDigest } from '../store/outbox-store.js';
 import { createRouteStore } from '../store/route-store.js';
 import type { Job } from './scheduler.js';
 
@@ -65,6 +67,8 @@ export interface DigestReport {
   error: string | null;
   /** False when the digest existed already (the slot was built before); only its unsent parts went out. */
   created: boolean;
+  /** Stories of the window left out because the destination already received them (when the digest was built now). */
+  alreadyReceived?: number;
   /**
    * The theme sections also sent to channels that subscribed to them with /subscribe, one digest per
    * channel; present only when some route applies (bot mode, a routed theme the schedule covers).
@@ -88,6 +92,7 @@ export function createDigestRunner(deps: DigestJobDeps) {
   const retry = { ...DEFAULT_RETRY, ...deps.retry };
   const outbox = createOutboxStore(deps.db);
   const routes = createRouteStore(deps.db);
+  const deliveries = createDeliveryStore(deps.db);
   let stopping = false;
   let chain: Promise<unknown> = Promise.resolve();
   const warnedUndeliverable = new Set<string>();
@@ -122,18 +127,29 @@ export function createDigestRunner(deps: DigestJobDeps) {
     return undefined;
   }
 
-  function payloadsFor(digest: Digest, markdown: string, destination: Destination, slotAt: number, trigger: DigestTrigger): string[] {
+  /** The outbox parts of a digest, each with the items it carries (delivered when the part is sent). */
+  function partsFor(digest: Digest, markdown: string, destination: Destination, slotAt: number, trigger: DigestTrigger): { payload: string; items: PartItem[] }[] {
+    const items = storyItems(digest);
+    // Nothing new for this destination: nothing to post, not even a "no news" preview.
+    if (digestStoryCount(digest) === 0 && (digest.alreadyReceived ?? 0) > 0) return [];
     if (destination.kind === 'preview') {
       const payload: OutboxPayload = { type: 'markdown', markdown, fileName: previewFileName(digest, slotAt, trigger) };
-      return [JSON.stringify(payload)];
+      return [{ payload: JSON.stringify(payload), items: [...items.values()].flat() }];
     }
     return renderDiscordDigest(digest).map((part, index) => {
       const problems = messageViolations(part.body);
       if (problems.length > 0) throw new Error(`digest-job: part ${index + 1} of ${digest.schedule} breaks Discord limits: ${problems.join('; ')}`);
       const payload: OutboxPayload = { type: 'discord', body: part.body };
-      return JSON.stringify(payload);
+      return { payload: JSON.stringify(payload), items: part.storyIds.flatMap((id) => items.get(id) ?? []) };
     });
   }
+
+  /** The digest, its parts and the items of each part, in one transaction. */
+  const enqueue = deps.db.transaction((input: Omit<NewDigest, 'payloads'>, parts: { payload: string; items: PartItem[] }[]) => {
+    const result = outbox.enqueue({ ...input, payloads: parts.map((part) => part.payload) });
+    if (result.created) deliveries.recordParts(result.digest.id, parts.map((part) => part.items));
+    return result;
+  });
 
   function report(digest: OutboxDigest, created: boolean): DigestReport {
     return {
@@ -158,13 +174,14 @@ export function createDigestRunner(deps: DigestJobDeps) {
     const existing = outbox.find(schedule.name, slotAt, destination.key);
     if (existing) {
       await flush(existing.id);
-      return withRoutes(report(outbox.get(existing.id) as OutboxDigest, false), await runRoutes(schedule, slotAt, window, options.trigger, undefined));
+      return withRoutes(report(outbox.get(existing.id) as OutboxDigest, false), await runRoutes(schedule, slotAt, window, options.trigger));
     }
-    const digest = await buildScheduledDigest(deps, schedule, window);
+    const digest = await buildScheduledDigest(deps, schedule, window, { destination: destination.key });
     const markdown = renderMarkdown(digest);
-    // A preview always shows the digest (even "no news"); Discord gets nothing for an empty one.
-    const payloads = payloadsFor(digest, markdown, destination, slotAt, options.trigger);
-    const { created, digest: row } = outbox.enqueue({
+    // A preview always shows the digest (even "no news"); Discord gets nothing for an empty one, and
+    // no destination gets anything when all the window's stories went there before.
+    const parts = partsFor(digest, markdown, destination, slotAt, options.trigger);
+    const input = {
       schedule: schedule.name,
       slotAt,
       trigger: options.trigger,
@@ -173,19 +190,25 @@ export function createDigestRunner(deps: DigestJobDeps) {
       windowTo: window.to,
       stories: digestStoryCount(digest),
       markdown,
-      payloads,
       now: now(),
-    });
+    };
+    const { created, digest: row } = enqueue(input, parts);
+    const alreadyReceived = digest.alreadyReceived ?? 0;
     if (row.status === 'empty') {
-      log.info({ schedule: schedule.name, trigger: options.trigger }, `digest-job: ${schedule.name} has no stories in its window; nothing sent`);
+      log.info(
+        { schedule: schedule.name, trigger: options.trigger, alreadyReceived },
+        alreadyReceived > 0
+          ? `digest-job: ${schedule.name} has nothing new for ${describeDestination(destination)}; all ${alreadyReceived} of its stories were sent there before; nothing sent`
+          : `digest-job: ${schedule.name} has no stories in its window; nothing sent`,
+      );
     }
     await flush(row.id);
-    const final = report(outbox.get(row.id) as OutboxDigest, created);
+    const final = { ...report(outbox.get(row.id) as OutboxDigest, created), alreadyReceived };
     log.info(
       { schedule: schedule.name, trigger: options.trigger, destination: final.destination, status: final.status, stories: final.stories, parts: final.parts, sent: final.sentParts },
       `digest-job: ${schedule.name} ${final.status}: ${final.sentParts}/${final.parts} parts to ${final.destination}`,
     );
-    return withRoutes(final, await runRoutes(schedule, slotAt, window, options.trigger, digest));
+    return withRoutes(final, await runRoutes(schedule, slotAt, window, options.trigger));
   }
 
   function withRoutes(main: DigestReport, routed: DigestReport[]): DigestReport {
@@ -213,29 +236,26 @@ export function createDigestRunner(deps: DigestJobDeps) {
   /**
    * Sends the routed sections of a schedule's slot: one digest per subscribed channel holding only
    * the sections of its themes, through the same outbox (one row per schedule, slot and channel), so
-   * retries, restarts and exactly-once delivery work as for the schedule's own destination. The
-   * digest is built only when some channel's row does not exist yet.
+   * retries, restarts and exactly-once delivery work as for the schedule's own destination. Each
+   * channel's digest is built for it, so it leaves out the stories that channel already received.
    */
   async function runRoutes(
     schedule: DigestScheduleConfig,
     slotAt: number,
     window: { from: number; to: number },
     trigger: DigestTrigger,
-    built: Digest | undefined,
   ): Promise<DigestReport[]> {
     const channels = routedChannels(schedule);
     const reports: DigestReport[] = [];
-    let digest = built;
     for (const [channelId, themes] of channels) {
       if (stopping) break;
       const destination: Destination = { kind: 'channel', key: `channel:${channelId}`, channelId };
       let row = outbox.find(schedule.name, slotAt, destination.key);
       let created = false;
       if (!row) {
-        digest ??= await buildScheduledDigest(deps, schedule, window);
-        const routed: Digest = { ...digest, sections: digest.sections.filter((section) => themes.has(section.theme)) };
+        const routed = await buildScheduledDigest(deps, schedule, window, { destination: destination.key, themes });
         const markdown = renderMarkdown(routed);
-        const enqueued = outbox.enqueue({
+        const enqueued = enqueue({
           schedule: schedule.name,
           slotAt,
           trigger,
@@ -244,9 +264,8 @@ export function createDigestRunner(deps: DigestJobDeps) {
           windowTo: window.to,
           stories: digestStoryCount(routed),
           markdown,
-          payloads: payloadsFor(routed, markdown, destination, slotAt, trigger),
           now: now(),
-        });
+        }, partsFor(routed, markdown, destination, slotAt, trigger));
         row = enqueued.digest;
         created = enqueued.created;
       }
@@ -373,15 +392,23 @@ export function createDigestRunner(deps: DigestJobDeps) {
   };
 }
 
-/** The digest of a schedule for a window: items from the stores, clustered, ranked, with overviews. */
+/**
+ * The digest of a schedule for a window: items from the stores, clustered, ranked, with overviews.
+ * For a destination (its outbox key), without the stories it already received; with `themes`, only
+ * those sections (a theme route), each story still filed under the one theme it is most about.
+ */
 export async function buildScheduledDigest(
   deps: Pick<DigestJobDeps, 'db' | 'feeds' | 'items' | 'overview'>,
   schedule: DigestScheduleConfig,
   window: { from: number; to: number },
+  target: { destination: string; themes?: ReadonlySet<ThemeId> } | undefined = undefined,
 ): Promise<Digest> {
   const classifications = createClassificationStore(deps.db);
   const items = loadDigestItems({ items: deps.items, feeds: deps.feeds, classifications }, schedule.themes, window);
-  const digest = buildDigest(
+  const received = target
+    ? createDeliveryStore(deps.db).received(target.destination, items.map((item) => item.id))
+    : new Map<number, string>();
+  const built = buildDigest(
     {
       schedule: schedule.name,
       themes: schedule.themes,
@@ -391,7 +418,10 @@ export async function buildScheduledDigest(
       ...window,
     },
     items,
+    { received },
   );
+  const themes = target?.themes;
+  const digest = themes ? { ...built, sections: built.sections.filter((section) => themes.has(section.theme)) } : built;
   if (!deps.overview || digest.sections.length === 0) return digest;
   return addOverviews(digest, await deps.overview.write(digest));
 }

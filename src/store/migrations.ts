@@ -220,6 +220,46 @@ export const MIGRATIONS: Migration[] = [
         ) WITHOUT ROWID;
       `),
   },
+  {
+    version: 5,
+    name: 'stories delivered per destination',
+    up: (db) =>
+      db.exec(`
+        -- The items each digest part carries, with the title they had, written with the part.
+        CREATE TABLE digest_part_items (
+          digest_id INTEGER NOT NULL,
+          part INTEGER NOT NULL,
+          item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+          title TEXT NOT NULL,
+          PRIMARY KEY (digest_id, part, item_id),
+          FOREIGN KEY (digest_id, part) REFERENCES digest_parts (digest_id, part) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+
+        -- Every item a destination has received in a digest, with the title it had then: a later
+        -- digest to that destination leaves the story out unless its title changed.
+        CREATE TABLE delivered_items (
+          destination TEXT NOT NULL,
+          item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+          title TEXT NOT NULL,
+          digest_id INTEGER NOT NULL,
+          delivered_at INTEGER NOT NULL,
+          PRIMARY KEY (destination, item_id)
+        ) WITHOUT ROWID;
+
+        -- A part's items are delivered when, and only when, the part is marked sent (Discord accepted
+        -- it), in the same statement's transaction, whichever code path marks it.
+        CREATE TRIGGER digest_part_delivered AFTER UPDATE OF status ON digest_parts
+          WHEN new.status = 'sent' AND old.status != 'sent'
+        BEGIN
+          INSERT INTO delivered_items (destination, item_id, title, digest_id, delivered_at)
+            SELECT d.destination, i.item_id, i.title, new.digest_id, COALESCE(new.sent_at, 0)
+            FROM digest_part_items i JOIN digests d ON d.id = i.digest_id
+            WHERE i.digest_id = new.digest_id AND i.part = new.part
+          ON CONFLICT (destination, item_id) DO UPDATE SET
+            title = excluded.title, digest_id = excluded.digest_id, delivered_at = excluded.delivered_at;
+        END;
+      `),
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {

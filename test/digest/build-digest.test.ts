@@ -80,3 +80,22 @@ describe('building a digest', () => {
     expect(section?.stories[0]?.outlets).toEqual(['A', 'B']);
   });
 });
+
+describe('leaving out what the destination already received', () => {
+  const a = item('Mercosur y la UE firman el acuerdo comercial', { outlet: 'A' });
+  const b = item('El Mercosur y la UE firman el acuerdo comercial', { outlet: 'B' });
+  const c = item('Paraguay asume la presidencia pro tempore del bloque', { outlet: 'C' });
+  const build = (received: [number, string][]) => buildDigest(plan, [a, b, c], { received: new Map(received) });
+  const leads = (digest: ReturnType<typeof buildDigest>) => digest.sections.flatMap((s) => s.stories.map((story) => story.lead.title));
+
+  it.each<[string, [number, string][], string[], number | undefined]>([
+    ['nothing received: every story', [], [a.title, c.title], undefined],
+    ['one outlet of a story received: the story is left out', [[b.id, b.title]], [c.title], 1],
+    ['every story received', [[a.id, a.title], [c.id, c.title]], [], 2],
+    ['received under another title: the story changed, so it goes out again', [[a.id, 'Mercosur y la UE negocian']], [a.title, c.title], undefined],
+  ])('%s', (_, received, expected, left) => {
+    const digest = build(received);
+    expect(leads(digest).sort()).toEqual([...expected].sort());
+    expect(digest.alreadyReceived).toBe(left);
+  });
+});

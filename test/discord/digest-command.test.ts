@@ -107,6 +107,19 @@ describe('sancocho digest --once', () => {
     await fake.waitFor(() => fake.gateway.closes === 1, 5000, 'the gateway to close');
   });
 
+  it('a second run posts nothing and says why; --dry-run shows what would go out and records nothing', async () => {
+    const env = { ...setup(`, destination: { channelId: "${CHANNEL_ID}" }`), DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api };
+    const before = await cli(['digest', '--once', '--dry-run', '--json'], env);
+    expect(JSON.parse(before.stdout)).toMatchObject({ destination: `channel ${CHANNEL_ID}`, stories: 5, alreadyReceived: 0 });
+    expect((await cli(['digest', '--once'], env)).stdout).toBe(`digest daily (24h): sent 1 message to channel ${CHANNEL_ID}, 5 stories\n`);
+
+    const dry = await cli(['digest', '--once', '--dry-run'], env);
+    expect(dry.stdout).toBe(`digest daily (24h): nothing new for channel ${CHANNEL_ID}: 5 stories in the window went there before; nothing would be sent\n`);
+    const again = await cli(['digest', '--once'], env);
+    expect(again).toMatchObject({ code: 0, stdout: `digest daily (24h): nothing new for channel ${CHANNEL_ID}: 5 stories in the window went there before; nothing sent\n` });
+    expect(fake.messages).toHaveLength(1);
+  });
+
   it('sends through a webhook with no token at all', async () => {
     const env = setup(`, destination: { webhookUrl: "${fakeWebhook()}" }`);
     const result = await cli(['digest', '--once', '--json'], env);

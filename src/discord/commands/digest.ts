@@ -42,7 +42,9 @@ export function describeDigestReport(report: DigestReport, schedule: DigestSched
   let text: string;
   switch (report.status) {
     case 'empty':
-      text = `${head} has no stories, so nothing was posted.`;
+      text = report.alreadyReceived
+        ? `${head} has nothing new: ${where(report.destination)} already has ${report.alreadyReceived === 1 ? 'its one story' : `all ${report.alreadyReceived} of its stories`}, so nothing was posted.`
+        : `${head} has no stories, so nothing was posted.`;
       break;
     case 'sent':
       text =

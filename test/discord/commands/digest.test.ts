@@ -38,9 +38,16 @@ describe('/digest now through the fake Discord', () => {
     expect(messageViolations(posted)).toEqual([]);
   });
 
+  it('a second /digest now posts nothing and says the channel already has every story', async () => {
+    const again = await h.run('digest', { subcommand: 'now', ...admin });
+    expect(again.body.content).toBe(`The **daily** digest (last 24h) has nothing new: <#${CHANNEL_ID}> already has all 5 of its stories, so nothing was posted.`);
+    expect(h.fake.messages).toHaveLength(0);
+  });
+
   it('takes the schedule by name, and says when a window has no stories', async () => {
+    // The channel has the daily digest's China story already; only the older one is new to it.
     const weekly = await h.run('digest', { subcommand: 'now', options: { schedule: 'weekly' }, ...admin });
-    expect(weekly.body.content).toBe(`The **weekly** digest (last 7d) was posted: 1 message to <#${CHANNEL_ID}>, 2 stories.`);
+    expect(weekly.body.content).toBe(`The **weekly** digest (last 7d) was posted: 1 message to <#${CHANNEL_ID}>, 1 story.`);
     expect(h.fake.messages[0]?.body.embeds.map((e: { title: string }) => e.title)).toEqual(['China in Latin America']);
     const quiet = await h.run('digest', { subcommand: 'now', options: { schedule: 'QUIET' }, ...admin });
     expect(quiet.body.content).toBe('The **quiet** digest (last 24h) has no stories, so nothing was posted.');
