@@ -18,6 +18,27 @@ export function alreadyReceived(story: Pick<Story, 'items'>, received: ReadonlyM
   return seen;
 }
 
+/**
+ * The digest without the stories received since it was built (another digest to the same
+ * destination may have queued them meanwhile); sections left empty go, the count grows.
+ */
+export function withoutReceived(digest: Digest, received: ReadonlyMap<number, string>): Digest {
+  if (received.size === 0) return digest;
+  let dropped = 0;
+  const sections = digest.sections.flatMap((section) => {
+    const stories = section.stories.filter((story) => !alreadyReceived(story, received));
+    dropped += section.stories.length - stories.length;
+    if (stories.length === section.stories.length) return [section];
+    return stories.length === 0 ? [] : [{ ...section, stories, candidates: section.candidates - (section.stories.length - stories.length) }];
+  });
+  return dropped === 0 ? digest : { ...digest, sections, alreadyReceived: (digest.alreadyReceived ?? 0) + dropped };
+}
+
+/** The ids of every item a digest carries. */
+export function digestItemIds(digest: Digest): number[] {
+  return digest.sections.flatMap((section) => section.stories.flatMap((story) => story.items.map((item) => item.id)));
+}
+
 /** The items of each story, by story id, as a digest part records them. */
 export function storyItems(digest: Digest): Map<string, PartItem[]> {
   const result = new Map<string, PartItem[]>();

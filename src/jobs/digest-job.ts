@@ -6,10 +6,10 @@ import { addOverviews, buildDigest } from '../digest/build-digest.js';
 import type { OverviewWriter } from '../digest/digest-overview.js';
 import { digestStoryCount, type Digest } from '../digest/digest-types.js';
 import { loadDigestItems } from '../digest/load-digest-items.js';
+import { digestItemIds, storyItems, withoutReceived } from '../digest/received-stories.js';
 import { renderDiscordDigest } from '../digest/render-discord.js';
 import { renderMarkdown } from '../digest/render-markdown.js';
 import { latestSlot } from '../digest/schedule-slots.js';
-import { storyItems } from '../digest/received-stories.js';
 import { messageViolations } from '../digest/split-messages.js';
 import type { Deliverer, OutboxPayload } from '../discord/deliverer.js';
 import { PREVIEW, configuredDestination, describeDestination, type Destination } from '../discord/destination.js';
@@ -18,7 +18,7 @@ import { createDeliveryStore, type PartItem } from '../store/delivery-store.js';
 import type { FeedStore } from '../store/feed-store.js';
 import type { ItemStore } from '../store/item-store.js';
 import type { Database } from '../store/open-database.js';
-import { createOutboxStore, type DigestStatus, type DigestTrigger, type NewDigest, type OutboxDigest } from '../store/outbox-store.js';
+import { createOutboxStore, type DigestStatus, type DigestTrigger, type OutboxDigest } from '../store/outbox-store.js';
 import { createRouteStore } from '../store/route-store.js';
 import type { Job } from './scheduler.js';
 
@@ -144,12 +144,32 @@ export function createDigestRunner(deps: DigestJobDeps) {
     });
   }
 
-  /** The digest, its parts and the items of each part, in one transaction. */
-  const enqueue = deps.db.transaction((input: Omit<NewDigest, 'payloads'>, parts: { payload: string; items: PartItem[] }[]) => {
-    const result = outbox.enqueue({ ...input, payloads: parts.map((part) => part.payload) });
-    if (result.created) deliveries.recordParts(result.digest.id, parts.map((part) => part.items));
-    return result;
-  });
+  /**
+   * Writes a built digest for one destination to the outbox, in one transaction: its stories checked
+   * once more against what the destination has (a digest built at the same time for the same
+   * destination may have queued some of them since), rendered, and each part written with its items.
+   */
+  const enqueue = deps.db.transaction(
+    (built: Digest, target: { slotAt: number; trigger: DigestTrigger; destination: Destination; window: { from: number; to: number } }) => {
+      const digest = withoutReceived(built, deliveries.received(target.destination.key, digestItemIds(built)));
+      const markdown = renderMarkdown(digest);
+      const parts = partsFor(digest, markdown, target.destination, target.slotAt, target.trigger);
+      const result = outbox.enqueue({
+        schedule: digest.schedule,
+        slotAt: target.slotAt,
+        trigger: target.trigger,
+        destination: target.destination.key,
+        windowFrom: target.window.from,
+        windowTo: target.window.to,
+        stories: digestStoryCount(digest),
+        markdown,
+        payloads: parts.map((part) => part.payload),
+        now: now(),
+      });
+      if (result.created) deliveries.recordParts(result.digest.id, parts.map((part) => part.items));
+      return { ...result, alreadyReceived: digest.alreadyReceived ?? 0 };
+    },
+  );
 
   function report(digest: OutboxDigest, created: boolean): DigestReport {
     return {
@@ -177,23 +197,9 @@ export function createDigestRunner(deps: DigestJobDeps) {
       return withRoutes(report(outbox.get(existing.id) as OutboxDigest, false), await runRoutes(schedule, slotAt, window, options.trigger));
     }
     const digest = await buildScheduledDigest(deps, schedule, window, { destination: destination.key });
-    const markdown = renderMarkdown(digest);
     // A preview always shows the digest (even "no news"); Discord gets nothing for an empty one, and
     // no destination gets anything when all the window's stories went there before.
-    const parts = partsFor(digest, markdown, destination, slotAt, options.trigger);
-    const input = {
-      schedule: schedule.name,
-      slotAt,
-      trigger: options.trigger,
-      destination: destination.key,
-      windowFrom: window.from,
-      windowTo: window.to,
-      stories: digestStoryCount(digest),
-      markdown,
-      now: now(),
-    };
-    const { created, digest: row } = enqueue(input, parts);
-    const alreadyReceived = digest.alreadyReceived ?? 0;
+    const { created, digest: row, alreadyReceived } = enqueue(digest, { slotAt, trigger: options.trigger, destination, window });
     if (row.status === 'empty') {
       log.info(
         { schedule: schedule.name, trigger: options.trigger, alreadyReceived },
@@ -254,18 +260,7 @@ export function createDigestRunner(deps: DigestJobDeps) {
       let created = false;
       if (!row) {
         const routed = await buildScheduledDigest(deps, schedule, window, { destination: destination.key, themes });
-        const markdown = renderMarkdown(routed);
-        const enqueued = enqueue({
-          schedule: schedule.name,
-          slotAt,
-          trigger,
-          destination: destination.key,
-          windowFrom: window.from,
-          windowTo: window.to,
-          stories: digestStoryCount(routed),
-          markdown,
-          now: now(),
-        }, partsFor(routed, markdown, destination, slotAt, trigger));
+        const enqueued = enqueue(routed, { slotAt, trigger, destination, window });
         row = enqueued.digest;
         created = enqueued.created;
       }
@@ -401,7 +396,7 @@ export async function buildScheduledDigest(
   deps: Pick<DigestJobDeps, 'db' | 'feeds' | 'items' | 'overview'>,
   schedule: DigestScheduleConfig,
   window: { from: number; to: number },
-  target: { destination: string; themes?: ReadonlySet<ThemeId> } | undefined = undefined,
+  target?: { destination: string; themes?: ReadonlySet<ThemeId> },
 ): Promise<Digest> {
   const classifications = createClassificationStore(deps.db);
   const items = loadDigestItems({ items: deps.items, feeds: deps.feeds, classifications }, schedule.themes, window);

@@ -118,6 +118,14 @@ describe('digests never repost what a destination already has', () => {
     expect(delivered()).toEqual(MORNING.map((item) => ({ destination: `channel:${CHANNEL_ID}`, itemId: expect.any(Number), title: item.title })));
   });
 
+  it('two digests built at the same time for one channel do not both carry a story', async () => {
+    const weekly = daily({ name: 'weekly', cron: '0 9 * * 1', window: '7d' });
+    const runner = await runnerFor([daily(), weekly]);
+    const reports = await Promise.all([runner.run(daily(), { trigger: 'manual' }), runner.run(weekly, { trigger: 'manual' })]);
+    expect(reports.map((report) => report.stories)).toEqual([3, 0]);
+    expect(postedTitles().sort()).toEqual(MORNING.map((item) => item.title).sort());
+  });
+
   it('a refused digest records nothing, so its stories are not lost for that destination', async () => {
     const locked = daily({ destination: { channelId: '777777777777777777' } });
     const runner = await runnerFor([locked]);
