@@ -60,15 +60,22 @@ export function inWindow(item: Pick<DigestItem, 'publishedAt' | 'reachedAt'>, wi
   return item.reachedAt >= window.from && item.reachedAt < window.to && item.publishedAt >= window.from - (window.to - window.from);
 }
 
-/** The plan's theme with the story's best score; ties go to the theme listed first. */
+/**
+ * The plan's theme the story is most about: its best score; on a tie (LLM labels all score 1), the
+ * theme more of its items carry, by total score; then the theme listed first.
+ */
 export function primaryTheme(story: Story, themes: readonly ThemeId[]): ThemeId {
   let best = themes[0] as ThemeId;
   let bestScore = -1;
+  let bestTotal = -1;
   for (const theme of themes) {
     const score = story.themes[theme];
-    if (score !== undefined && score > bestScore) {
+    if (score === undefined) continue;
+    const total = story.items.reduce((sum, item) => sum + (item.themes[theme] ?? 0), 0);
+    if (score > bestScore || (score === bestScore && total > bestTotal)) {
       best = theme;
       bestScore = score;
+      bestTotal = total;
     }
   }
   return best;

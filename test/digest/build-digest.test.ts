@@ -67,6 +67,27 @@ describe('building a digest', () => {
     expect(digest.sections.map((s) => s.theme)).toEqual(['regional-integration']);
   });
 
+  it('files a story whose themes tie (LLM labels all score 1) under the theme more of its outlets carry', () => {
+    const digest = buildDigest(plan, [
+      item('Maduro y la CELAC discuten la crisis', { outlet: 'A', themes: { 'us-venezuela': 1, 'regional-integration': 1 } }),
+      item('Maduro y la CELAC discuten la crisis regional', { outlet: 'B', themes: { 'regional-integration': 1 } }),
+    ]);
+    expect(digest.sections.map((s) => [s.theme, s.stories.length])).toEqual([['regional-integration', 1]]);
+  });
+
+  it('never shows an item twice, however many of the plan’s themes its story carries', () => {
+    const every = { 'us-venezuela': 0.6, 'regional-integration': 0.6, 'china-latam': 0.6 };
+    const digest = buildDigest({ ...plan, maxPerTheme: 10 }, [
+      item('China y Venezuela firman en la CELAC', { outlet: 'A', themes: every }),
+      item('China y Venezuela firman en la CELAC un acuerdo', { outlet: 'B', themes: { 'china-latam': 0.9 } }),
+      item('Trump sanciona a Maduro', { outlet: 'C', themes: every }),
+      item('La CELAC sin declaración conjunta', { outlet: 'D', themes: { ...every, 'regional-integration': 0.7 } }),
+    ]);
+    const ids = digest.sections.flatMap((s) => s.stories.flatMap((story) => story.items.map((i) => i.id)));
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids).size).toBe(4);
+  });
+
   it('clusters outlets into one story and cuts each theme at maxPerTheme, counting candidates', () => {
     const digest = buildDigest(plan, [
       item('Mercosur y la UE firman el acuerdo comercial', { outlet: 'A' }),
