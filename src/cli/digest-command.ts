@@ -104,6 +104,9 @@ async function dryRun(ctx: AppContext, io: CliIO, schedule: DigestScheduleConfig
     );
   } else {
     writeLine(io.stdout, renderMarkdown(digest).trimEnd());
+    if (alreadyReceived > 0) {
+      writeLine(io.stdout, `\n(${count(alreadyReceived, 'story', 'stories')} of the window left out: sent to ${describeDestination(destination)} before)`);
+    }
   }
 }
 

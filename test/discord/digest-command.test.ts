@@ -118,6 +118,14 @@ describe('sancocho digest --once', () => {
     const again = await cli(['digest', '--once'], env);
     expect(again).toMatchObject({ code: 0, stdout: `digest daily (24h): nothing new for channel ${CHANNEL_ID}: 5 stories in the window went there before; nothing sent\n` });
     expect(fake.messages).toHaveLength(1);
+
+    const db = openDatabase(ws.database);
+    seedItems(db, [{ title: 'Colombia y Ecuador reabren la frontera', outlet: 'Agencia Nueva', themes: { 'regional-integration': 0.9 }, publishedAt: now - 60_000 }]);
+    db.close();
+    const news = await cli(['digest', '--once', '--dry-run'], env);
+    expect(news.stdout).toContain('Colombia y Ecuador reabren la frontera');
+    expect(news.stdout).not.toContain('Mercosur');
+    expect(news.stdout).toMatch(/\(5 stories of the window left out: sent to channel \d+ before\)\n$/);
   });
 
   it('sends through a webhook with no token at all', async () => {
