@@ -5,7 +5,6 @@ import {
   feedAddOptions,
   latestOptions,
   parseOptions,
-  resolveTheme,
   searchOptions,
   subscribeOptions,
   unsubscribeOptions,
@@ -26,22 +25,9 @@ describe('command options, validated once at the edge', () => {
     expect(parseOptions(searchOptions, raw)).toEqual(expected);
   });
 
-  it('latest: count defaults to 10, at most 20', () => {
-    expect(parseOptions(latestOptions, {})).toEqual({ ok: true, value: { count: 10 } });
+  it('latest: count defaults to 10, at most 20; on-topic items unless asked for all', () => {
+    expect(parseOptions(latestOptions, {})).toEqual({ ok: true, value: { count: 10, include: 'on-topic' } });
     expect(parseOptions(latestOptions, { count: 21 })).toEqual({ ok: false, message: 'count must be a whole number from 1 to 20.' });
-  });
-
-  it.each([
-    ['trade-tariffs', 'trade-tariffs'],
-    ['  CHINA-LATAM ', 'china-latam'],
-    ['EE. UU. y Venezuela', 'us-venezuela'],
-    ['eua e venezuela', 'us-venezuela'],
-    ['Security and organized crime', 'security-crime'],
-    ['regional integration', 'regional-integration'],
-    ['fútbol', null],
-    ['', null],
-  ])('resolves the theme %j', (typed, expected) => {
-    expect(resolveTheme(typed)).toBe(expected);
   });
 
   it('feeds add: http(s) only; a name is tidied', () => {

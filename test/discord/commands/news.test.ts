@@ -25,6 +25,8 @@ function corpus(now: number): SeedItem[] {
     { title: 'União Europeia e Mercosul assinam acordo comercial', outlet: 'Agência Brasil', language: 'pt', themes: { 'trade-tariffs': 0.9 }, publishedAt: now - 80 * 60_000 },
     { title: 'Venezuela defiende su SOBERANÍA energética', outlet: 'Efecto Cocuyo', themes: { 'resources-autonomy': 0.8 }, publishedAt: now - 70 * 60_000 },
     { title: '@everyone **Maduro** denuncia [agresión](https://evil.example) <@123>', outlet: 'BBC Mundo', themes: { 'us-venezuela': 0.8 }, publishedAt: now - 60 * 60_000 },
+    // Off-topic and the newest of all: classified, on no theme.
+    { title: 'Fútbol: Peñarol gana el clásico', outlet: 'Deportes Ya', themes: {}, publishedAt: now - 30 * 60_000 },
   );
   return items;
 }
@@ -96,6 +98,22 @@ describe('/news through the fake Discord', () => {
   ])('finds accented text with an unaccented query: %s', async (query, expected) => {
     const answer = await h.run('news', { subcommand: 'search', options: { query }, userId: freshUser() });
     expect(resultLines(answer)[0]).toContain(expected);
+  });
+
+  it('finds with accents typed as combining characters what the composed letters find', async () => {
+    for (const [composed, decomposed] of <[string, string][]>[
+      ['Integración regional', 'Integracio\u0301n regional'],
+      ['soberanía', 'soberani\u0301a'],
+      ['União', 'Unia\u0303o'],
+    ]) {
+      expect(decomposed).not.toBe(composed);
+      const precomposed = await h.run('news', { subcommand: 'search', options: { query: composed }, userId: freshUser() });
+      const combining = await h.run('news', { subcommand: 'search', options: { query: decomposed }, userId: freshUser() });
+      expect(resultLines(precomposed).length).toBeGreaterThan(0);
+      expect(resultLines(combining)).toEqual(resultLines(precomposed));
+      // What the person typed is quoted back composed, as they see it.
+      expect(combining.body.embeds[0].description.split('\n')[0]).toBe(`“${composed}”`);
+    }
   });
 
   it('narrows by theme, days and language', async () => {
@@ -172,7 +190,17 @@ describe('/news through the fake Discord', () => {
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^\*\*1\.\*\* \[@everyone \\\*\\\*Maduro\\\*\\\* denuncia \\\[agresión\\\]\(https:\/\/evil\.example\) \\<@123\\>\]\(https:\/\/bbc-mundo\.example\//);
     expect(lines[1]).toContain('SOBERANÍA energética');
-    expect(answer.body.embeds[0]).toMatchObject({ title: 'Latest news', footer: { text: 'The 3 newest classified items' } });
+    expect(answer.body.embeds[0]).toMatchObject({
+      title: 'Latest news',
+      footer: { text: 'The 3 newest items on a theme (include: all shows off-topic ones too)' },
+    });
+    expect(answer.body.embeds[0].description).not.toContain('Peñarol');
+
+    const everything = await h.run('news', { subcommand: 'latest', options: { count: 3, include: 'all' } });
+    expect(resultLines(everything)[0]).toContain('Fútbol: Peñarol gana el clásico');
+    const unnumbered = (line: string) => line.replace(/^\*\*\d+\.\*\* /, '');
+    expect(resultLines(everything).slice(1).map(unnumbered)).toEqual(lines.slice(0, 2).map(unnumbered));
+    expect(everything.body.embeds[0].footer.text).toBe('The 3 newest classified items, off-topic ones included');
 
     const themed = await h.run('news', { subcommand: 'latest', options: { theme: 'regional-integration' } });
     expect(resultLines(themed)).toHaveLength(10);
