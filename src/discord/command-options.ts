@@ -72,7 +72,11 @@ const theme = z
   .transform((value, ctx) => {
     const id = themeNames().resolve(value);
     if (id === null) {
-      ctx.addIssue({ code: 'custom', message: `There is no theme called “${quoted(value)}”. Pick one from the list (start typing to filter it).` });
+      const named = quoted(value).trim() !== '' && /[\p{L}\p{N}]/u.test(value);
+      ctx.addIssue({
+        code: 'custom',
+        message: named ? `There is no theme called “${quoted(value)}”. Pick one from the list (start typing to filter it).` : OPTION_HINTS.theme,
+      });
       return z.NEVER;
     }
     return id;
@@ -82,10 +86,10 @@ const language = z.enum(LANGUAGES, { error: 'The language must be es (Spanish), 
 
 const wholeNumber = (what: string, min: number, max: number) =>
   z
-    .number({ error: `${what} must be a whole number from ${min} to ${max}.` })
-    .int({ error: `${what} must be a whole number from ${min} to ${max}.` })
-    .min(min, { error: `${what} must be a whole number from ${min} to ${max}.` })
-    .max(max, { error: `${what} must be a whole number from ${min} to ${max}.` });
+    .number({ error: `Give ${what} as a whole number from ${min} to ${max}.` })
+    .int({ error: `Give ${what} as a whole number from ${min} to ${max}.` })
+    .min(min, { error: `Give ${what} as a whole number from ${min} to ${max}.` })
+    .max(max, { error: `Give ${what} as a whole number from ${min} to ${max}.` });
 
 const searchQuery = z
   .string({ error: 'Type something to search for.' })
@@ -148,7 +152,7 @@ const feedUrl = z
 export const feedAddOptions = z.object({
   url: feedUrl,
   name: z
-    .string({ error: 'The name must be text.' })
+    .string({ error: 'Type the feed’s name as text, up to 100 characters.' })
     .normalize('NFC')
     .transform((value) => collapse(value))
     .pipe(z.string().min(1, { error: 'The name must not be empty.' }).max(100, { error: 'Keep the name under 100 characters.' }))

@@ -1,4 +1,5 @@
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { foldTyped } from '../../classify/fold-text.js';
 import type { DigestScheduleConfig } from '../../config/config-schema.js';
 import { collapse, cut, escapeMarkdown } from '../../digest/format-story.js';
 import { formatDuration } from '../../core/duration.js';
@@ -79,7 +80,8 @@ export const digest: SlashCommand<DigestNowOptions> = {
     if (schedules.length === 0) {
       return notice('No digest schedule is configured (`digests:` in the config file on the server), so there is no digest to post.');
     }
-    const schedule = input.schedule === undefined ? schedules[0] : schedules.find((s) => s.name.toLowerCase() === input.schedule?.toLowerCase());
+    const wanted = input.schedule === undefined ? undefined : foldTyped(input.schedule);
+    const schedule = wanted === undefined ? schedules[0] : schedules.find((s) => foldTyped(s.name) === wanted);
     if (!schedule) {
       const known = schedules.map((s) => s.name).join(', ');
       return notice(`There is no digest schedule called “${quoted(input.schedule)}”. The schedules are: ${escapeMarkdown(known)}.`);
@@ -91,9 +93,9 @@ export const digest: SlashCommand<DigestNowOptions> = {
   },
   autocomplete(focused, _sub, ctx) {
     if (focused.name !== 'schedule') return [];
-    const typed = focused.value.toLowerCase();
+    const typed = foldTyped(focused.value);
     return ctx.app.config.digests
-      .filter((schedule) => schedule.name.toLowerCase().includes(typed))
+      .filter((schedule) => foldTyped(schedule.name).includes(typed))
       .slice(0, MAX_CHOICES)
       .map((schedule) => choice(`${schedule.name} (${schedule.cron}, last ${formatDuration(schedule.window)})`, schedule.name));
   },

@@ -1,4 +1,5 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
+import { foldTyped } from '../../classify/fold-text.js';
 import { collapse, cut, escapeMarkdown } from '../../digest/format-story.js';
 import { canonicalizeUrl } from '../../feeds/canonical-url.js';
 import { addUserFeed, type AddFeedOutcome } from '../../pipeline/add-user-feed.js';
@@ -94,13 +95,9 @@ function findFeed(ctx: CommandContext, value: string): FeedRow | undefined {
   const url = canonicalizeUrl(value);
   const byUrl = (url && ctx.app.feeds.getByUrl(url)) || ctx.app.feeds.getByUrl(value);
   if (byUrl) return byUrl;
-  const wanted = value.toLowerCase();
-  const named = ctx.app.feeds.list().filter((feed) => feed.name.toLowerCase() === wanted);
+  const wanted = foldTyped(value);
+  const named = ctx.app.feeds.list().filter((feed) => foldTyped(feed.name) === wanted);
   return named.length === 1 ? named[0] : undefined;
-}
-
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
 export const feeds: SlashCommand<FeedsInput> = {
@@ -162,10 +159,10 @@ export const feeds: SlashCommand<FeedsInput> = {
   },
   autocomplete(focused, sub, ctx) {
     if (sub !== 'remove' || focused.name !== 'feed') return [];
-    const typed = fold(focused.value.trim());
+    const typed = foldTyped(focused.value);
     return ctx.app.feeds
       .list()
-      .filter((feed) => typed === '' || fold(feed.name).includes(typed) || feed.url.toLowerCase().includes(typed))
+      .filter((feed) => typed === '' || foldTyped(feed.name).includes(typed) || foldTyped(feed.url).includes(typed))
       .sort((a, b) => Number(a.status === 'disabled') - Number(b.status === 'disabled'))
       .slice(0, MAX_CHOICES)
       .map((feed) => choice(`${collapse(feed.name)} — ${host(feed.url)}${feed.status === 'active' ? '' : ` (${feed.status})`}`, String(feed.id)));

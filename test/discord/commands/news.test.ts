@@ -139,8 +139,8 @@ describe('/news through the fake Discord', () => {
     ['punctuation only', { query: '¿¡…!?' }, 'Search for words: the query needs at least one letter or digit.'],
     ['a query too long', { query: 'palabra '.repeat(12) }, 'Keep the search under 80 characters.'],
     ['an unknown theme', { query: 'mercosur', theme: 'fútbol *y* @here' }, 'There is no theme called “fútbol \\*y\\* @here”. Pick one from the list (start typing to filter it).'],
-    ['days out of range', { query: 'mercosur', days: 0 }, 'days must be a whole number from 1 to 365.'],
-    ['days not whole', { query: 'mercosur', days: 2.5 }, 'days must be a whole number from 1 to 365.'],
+    ['days out of range', { query: 'mercosur', days: 0 }, 'Give days as a whole number from 1 to 365.'],
+    ['days not whole', { query: 'mercosur', days: 2.5 }, 'Give days as a whole number from 1 to 365.'],
     ['an unknown language', { query: 'mercosur', language: 'fr' }, 'The language must be es (Spanish), pt (Portuguese) or en (English).'],
   ])('answers %s with a plain ephemeral sentence, before any work', async (_case, options, message) => {
     const answer = await h.run('news', { subcommand: 'search', options, userId: freshUser() });
@@ -208,7 +208,7 @@ describe('/news through the fake Discord', () => {
     expect(resultLines(themed)[0]).toContain('Integración regional: la CELAC');
 
     const tooMany = await h.run('news', { subcommand: 'latest', options: { count: 50 } });
-    expect(tooMany).toMatchObject({ callbackType: 4, ephemeral: true, body: { content: 'count must be a whole number from 1 to 20.' } });
+    expect(tooMany).toMatchObject({ callbackType: 4, ephemeral: true, body: { content: 'Give count as a whole number from 1 to 20.' } });
   });
 
   it('autocompletes themes by id or name, accents ignored, at most 25', async () => {
