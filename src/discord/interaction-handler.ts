@@ -99,6 +99,10 @@ export function createInteractionHandler(options: InteractionHandlerOptions): In
       userId: interaction.user.id,
       guildId: interaction.guildId ?? '',
       channelId: interaction.channelId,
+      guildOf(channelId) {
+        const channel = interaction.client.channels.cache.get(channelId);
+        return channel && 'guildId' in channel ? channel.guildId : null;
+      },
       now: now(),
       log: app.logger.child({ module }),
     };

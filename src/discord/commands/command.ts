@@ -38,6 +38,8 @@ export interface CommandContext extends CommandDeps {
   userId: string;
   guildId: string;
   channelId: string | null;
+  /** The server a channel the bot can see is in; null when the bot does not know the channel. */
+  guildOf(channelId: string): string | null;
   now: number;
   log: Logger;
 }

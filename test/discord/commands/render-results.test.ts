@@ -52,6 +52,7 @@ const feed = (overrides: Partial<FeedRow> = {}): FeedRow => ({
   language: 'es',
   intervalMinutes: null,
   origin: 'config',
+  guildId: null,
   status: 'active',
   etag: null,
   lastModified: null,
