@@ -150,9 +150,13 @@ describe('/news through the fake Discord', () => {
     expect(answer.body.allowed_mentions).toEqual({ parse: [] });
   });
 
-  it('accepts a theme typed by its heading instead of picked from the list', async () => {
-    const answer = await h.run('news', { subcommand: 'search', options: { query: 'mercosul', theme: 'comercio y aranceles' }, userId: freshUser() });
-    expect(resultLines(answer)).toHaveLength(1);
+  it('accepts a theme typed by any name Sancocho shows: a digest heading or the /themes name', async () => {
+    for (const theme of ['comercio y aranceles', 'Comércio e tarifas', 'Trade agreements, tariffs and market access']) {
+      const answer = await h.run('news', { subcommand: 'search', options: { query: 'mercosul', theme }, userId: freshUser() });
+      expect([theme, resultLines(answer)]).toEqual([theme, [expect.stringContaining('União Europeia e Mercosul')]]);
+    }
+    const latest = await h.run('news', { subcommand: 'latest', options: { theme: 'Trade agreements, tariffs and market access' } });
+    expect(latest.body.embeds[0].title).toBe('Latest: Trade agreements, tariffs and market access');
   });
 
   it('limits searches per user, pages included, and tells how long to wait', async () => {
