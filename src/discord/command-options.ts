@@ -17,29 +17,37 @@ export type RawOptions = Record<string, unknown>;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
+export const SEARCH_QUERY_MAX = 80;
+export const SEARCH_PAGE_SIZE = 10;
+/** Pages beyond this are not offered: a search that needs page 50 needs better words. */
+export const SEARCH_MAX_PAGE = 49;
+export const MAX_DAYS = 365;
+export const LATEST_MAX = 20;
+export const LATEST_DEFAULT = 10;
+
 /**
  * What to do about each option when its value cannot be used. A schema may say something more
  * precise (its own `error`); every problem it has no sentence for gets this one, so zod's own
  * wording ("Invalid string: must match pattern …") can never reach a person, whatever option is
  * added later.
  */
-export const OPTION_HINTS: Readonly<Record<string, string>> = {
+export const OPTION_HINTS = {
   query: 'Type a few words to search for.',
   theme: 'Pick a theme from the list (start typing to filter it).',
-  days: 'Give days as a whole number from 1 to 365.',
+  days: `Give days as a whole number from 1 to ${MAX_DAYS}.`,
   language: 'The language must be es (Spanish), pt (Portuguese) or en (English).',
-  count: 'Give count as a whole number from 1 to 20.',
+  count: `Give count as a whole number from 1 to ${LATEST_MAX}.`,
   include: 'Choose “on-topic” or “all” from the list.',
   schedule: 'Pick a digest schedule from the list.',
   url: 'Give the feed’s full address, starting with http:// or https://.',
   name: 'Give the feed a name of up to 100 characters.',
   feed: 'Pick a feed from the list as you type.',
   channel: 'Pick a text or announcement channel of this server from the list.',
-};
+} as const satisfies Record<string, string>;
 
 /** The plain sentence for a problem with an option (or with the options as a whole). */
 export function optionHint(option: PropertyKey | undefined): string {
-  if (typeof option === 'string' && Object.hasOwn(OPTION_HINTS, option)) return OPTION_HINTS[option] as string;
+  if (typeof option === 'string' && Object.hasOwn(OPTION_HINTS, option)) return OPTION_HINTS[option as keyof typeof OPTION_HINTS];
   if (typeof option === 'string') return `The ${quoted(option)} option has a value Sancocho cannot use: pick or type it again.`;
   return 'Run the command again, choosing its options from Discord’s menu.';
 }
@@ -57,14 +65,6 @@ export function quoted(value: unknown): string {
   return escapeMarkdown(cut(collapse(String(value)), 60));
 }
 
-export const SEARCH_QUERY_MAX = 80;
-export const SEARCH_PAGE_SIZE = 10;
-/** Pages beyond this are not offered: a search that needs page 50 needs better words. */
-export const SEARCH_MAX_PAGE = 49;
-export const MAX_DAYS = 365;
-export const LATEST_MAX = 20;
-export const LATEST_DEFAULT = 10;
-
 /** A theme by any of its names (see theme-names.ts), resolved once here so commands get its id. */
 const theme = z
   .string({ error: OPTION_HINTS.theme })
@@ -72,7 +72,8 @@ const theme = z
   .transform((value, ctx) => {
     const id = themeNames().resolve(value);
     if (id === null) {
-      const named = quoted(value).trim() !== '' && /[\p{L}\p{N}]/u.test(value);
+      // Nothing nameable typed (blank, punctuation, a stray accent): no name to quote back.
+      const named = /[\p{L}\p{N}]/u.test(value);
       ctx.addIssue({
         code: 'custom',
         message: named ? `There is no theme called “${quoted(value)}”. Pick one from the list (start typing to filter it).` : OPTION_HINTS.theme,
@@ -82,7 +83,7 @@ const theme = z
     return id;
   });
 
-const language = z.enum(LANGUAGES, { error: 'The language must be es (Spanish), pt (Portuguese) or en (English).' });
+const language = z.enum(LANGUAGES, { error: OPTION_HINTS.language });
 
 const wholeNumber = (what: string, min: number, max: number) =>
   z

@@ -26,7 +26,6 @@ export interface Reply {
   allowedMentions: { parse: [] };
 }
 
-
 export const NO_MENTIONS: { parse: [] } = { parse: [] };
 
 /** A one-sentence answer. */

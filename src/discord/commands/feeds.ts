@@ -108,7 +108,7 @@ function findFeed(ctx: CommandContext, value: string): FeedRow | undefined {
   return named.length === 1 ? named[0] : undefined;
 }
 
-/** A feed added from Discord by this server, or before owners were kept; config feeds are the operator's. */
+/** Of the feeds a server sees, those added from Discord (its own, or shared ones from before owners were kept). */
 const removable = (feed: FeedRow) => feed.origin === 'user';
 
 export const feeds: SlashCommand<FeedsInput> = {
