@@ -1,7 +1,9 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../../src/core/rate-limiter.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
+import { MIGRATIONS, migrate } from '../../src/store/migrations.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { createRouteStore } from '../../src/store/route-store.js';
 
@@ -62,6 +64,17 @@ describe('removing a feed from Discord', () => {
     expect(db.prepare('SELECT title, feed_id AS feedId FROM items').all()).toEqual([{ title: 'Compartida', feedId: other.id }]);
     // The other feed's next poll sees its known entry: nothing comes back as new.
     expect(items.saveFeedItems(other.id, [story('Compartida', 'https://n.example/1')], { fetchedAt: 1, backlog: false })).toEqual({ new: 0, updated: 0, duplicate: 1 });
+  });
+
+  it('keeps a feed added from Discord before owners were recorded shared after the upgrade', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db, MIGRATIONS.filter((migration) => migration.version <= 4));
+    db.prepare(`INSERT INTO feeds (url, name, origin, created_at) VALUES ('https://old.example/rss', 'Older', 'user', 0)`).run();
+    migrate(db);
+    const feeds = createFeedStore(db);
+    expect(feeds.getByUrl('https://old.example/rss')).toMatchObject({ origin: 'user', guildId: null });
+    expect(feeds.visibleTo('A').map((feed) => feed.name)).toEqual(['Older']);
+    expect(feeds.remove(feeds.getByUrl('https://old.example/rss')?.id ?? 0)).toBe('deleted');
   });
 
   it('keeps a disabled feed disabled when a poll that was in flight finishes afterwards', () => {
