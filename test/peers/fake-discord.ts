@@ -11,8 +11,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
  *
  * Interactions: `command`, `autocomplete` and `click` dispatch INTERACTION_CREATE to the logged-in
  * client as Discord would (a member with the given permissions, in the default server or another one
- * the bot is in, options typed from the registered command definitions), and the interaction's callback, edits of its original reply, follow-ups
- * and deletions are recorded on the returned record; `answer` waits for what the person would see.
+ * the bot is in, options typed from the registered command definitions), and the interaction's
+ * callback, edits of its original reply, follow-ups and deletions are recorded on the returned
+ * record; `answer` waits for what the person would see.
  * Command registration (`PUT /applications/:app[/guilds/:guild]/commands`) is recorded in `commands`.
  */
 
