@@ -113,7 +113,7 @@ export const searchOptions = z.object({
 export type SearchOptions = z.output<typeof searchOptions>;
 
 /** Which items /news latest lists without a theme: those on at least one theme, or everything classified. */
-export const LATEST_INCLUDE = ['on-topic', 'all'] as const;
+const LATEST_INCLUDE = ['on-topic', 'all'] as const;
 
 export const latestOptions = z.object({
   theme: theme.optional(),
