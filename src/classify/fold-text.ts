@@ -174,6 +174,14 @@ export function foldText(text: string): string {
   return tokenize(text).words.join(' ');
 }
 
+/**
+ * foldText for what people type: a keyboard or phone may send an accent as its own combining character
+ * ("i" + U+0301), which the table would read as a word break, so the text is composed (NFC) first.
+ */
+export function foldTyped(text: string): string {
+  return foldText(text.normalize('NFC'));
+}
+
 /** Consonants after which Spanish adds "-es" for the plural: aranceles, sanciones, países, ciudades. */
 const ES_PLURAL_AFTER = new Set(['l', 'n', 'r', 'd', 'z', 's', 'j', 'y', 'x']);
 

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { foldText } from '../classify/fold-text.js';
-import { THEME_IDS, isThemeId, type ThemeId } from '../core/themes.js';
+import { THEME_IDS, type ThemeId } from '../core/themes.js';
 import { LANGUAGES, type Language } from '../core/types.js';
-import { THEME_HEADINGS } from '../digest/digest-labels.js';
 import { collapse, cut, escapeMarkdown } from '../digest/format-story.js';
 import { toMatchExpression } from '../store/search-items.js';
+import { themeNames } from './theme-names.js';
 
 /**
  * Slash-command options, validated once at the edge: what Discord sent (the leaf options of one
@@ -18,18 +17,6 @@ export type RawOptions = Record<string, unknown>;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** Runs a schema; the first problem becomes the answer (each schema's messages are written for people). */
-export function parseOptions<S extends z.ZodType>(schema: S, raw: RawOptions): Parsed<z.output<S>> {
-  const result = schema.safeParse(raw);
-  if (result.success) return { ok: true, value: result.data };
-  return { ok: false, message: result.error.issues[0]?.message ?? 'One of the options is not valid.' };
-}
-
-/** What a person typed, safe to quote back in a reply: one line, short, no markdown or mentions. */
-export function quoted(value: unknown): string {
-  return escapeMarkdown(cut(collapse(String(value)), 60));
-}
-
 export const SEARCH_QUERY_MAX = 80;
 export const SEARCH_PAGE_SIZE = 10;
 /** Pages beyond this are not offered: a search that needs page 50 needs better words. */
@@ -38,39 +25,76 @@ export const MAX_DAYS = 365;
 export const LATEST_MAX = 20;
 export const LATEST_DEFAULT = 10;
 
-/** A theme id, or one of its headings in es/pt/en, folded ("comercio y aranceles" → trade-tariffs). */
-export function resolveTheme(value: string): ThemeId | null {
-  const trimmed = value.trim().toLowerCase();
-  if (isThemeId(trimmed)) return trimmed;
-  const folded = foldText(value);
-  if (folded === '') return null;
-  for (const id of THEME_IDS) {
-    if (foldText(id) === folded) return id;
-    if (Object.values(THEME_HEADINGS[id]).some((heading) => foldText(heading) === folded)) return id;
-  }
-  return null;
+/**
+ * What to do about each option when its value cannot be used. A schema may say something more
+ * precise (its own `error`); every problem it has no sentence for gets this one, so zod's own
+ * wording ("Invalid string: must match pattern …") can never reach a person, whatever option is
+ * added later.
+ */
+export const OPTION_HINTS = {
+  query: 'Type a few words to search for.',
+  theme: 'Pick a theme from the list (start typing to filter it).',
+  days: `Give days as a whole number from 1 to ${MAX_DAYS}.`,
+  language: 'The language must be es (Spanish), pt (Portuguese) or en (English).',
+  count: `Give count as a whole number from 1 to ${LATEST_MAX}.`,
+  include: 'Choose “on-topic” or “all” from the list.',
+  schedule: 'Pick a digest schedule from the list.',
+  url: 'Give the feed’s full address, starting with http:// or https://.',
+  name: 'Give the feed a name of up to 100 characters.',
+  feed: 'Pick a feed from the list as you type.',
+  channel: 'Pick a text or announcement channel of this server from the list.',
+} as const satisfies Record<string, string>;
+
+/** The plain sentence for a problem with an option (or with the options as a whole). */
+export function optionHint(option: PropertyKey | undefined): string {
+  if (typeof option === 'string' && Object.hasOwn(OPTION_HINTS, option)) return OPTION_HINTS[option as keyof typeof OPTION_HINTS];
+  if (typeof option === 'string') return `The ${quoted(option)} option has a value Sancocho cannot use: pick or type it again.`;
+  return 'Run the command again, choosing its options from Discord’s menu.';
 }
 
-const theme = z.string({ error: 'Pick a theme from the list.' }).transform((value, ctx) => {
-  const id = resolveTheme(value);
-  if (id === null) {
-    ctx.addIssue({ code: 'custom', message: `There is no theme called “${quoted(value)}”. Pick one from the list (start typing to filter it).` });
-    return z.NEVER;
-  }
-  return id;
-});
+/** Runs a schema; the first problem becomes the answer: the schema's own sentence, else its option's hint. */
+export function parseOptions<S extends z.ZodType>(schema: S, raw: RawOptions): Parsed<z.output<S>> {
+  const result = schema.safeParse(raw, { error: (issue) => optionHint(issue.path?.[0]) });
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0];
+  return { ok: false, message: issue?.message ?? optionHint(undefined) };
+}
 
-const language = z.enum(LANGUAGES, { error: 'The language must be es (Spanish), pt (Portuguese) or en (English).' });
+/** What a person typed, safe to quote back in a reply: one line, short, no markdown or mentions. */
+export function quoted(value: unknown): string {
+  return escapeMarkdown(cut(collapse(String(value)), 60));
+}
+
+/** A theme by any of its names (see theme-names.ts), resolved once here so commands get its id. */
+const theme = z
+  .string({ error: OPTION_HINTS.theme })
+  .normalize('NFC')
+  .transform((value, ctx) => {
+    const id = themeNames().resolve(value);
+    if (id === null) {
+      // Nothing nameable typed (blank, punctuation, a stray accent): no name to quote back.
+      const named = /[\p{L}\p{N}]/u.test(value);
+      ctx.addIssue({
+        code: 'custom',
+        message: named ? `There is no theme called “${quoted(value)}”. Pick one from the list (start typing to filter it).` : OPTION_HINTS.theme,
+      });
+      return z.NEVER;
+    }
+    return id;
+  });
+
+const language = z.enum(LANGUAGES, { error: OPTION_HINTS.language });
 
 const wholeNumber = (what: string, min: number, max: number) =>
   z
-    .number({ error: `${what} must be a whole number from ${min} to ${max}.` })
-    .int({ error: `${what} must be a whole number from ${min} to ${max}.` })
-    .min(min, { error: `${what} must be a whole number from ${min} to ${max}.` })
-    .max(max, { error: `${what} must be a whole number from ${min} to ${max}.` });
+    .number({ error: `Give ${what} as a whole number from ${min} to ${max}.` })
+    .int({ error: `Give ${what} as a whole number from ${min} to ${max}.` })
+    .min(min, { error: `Give ${what} as a whole number from ${min} to ${max}.` })
+    .max(max, { error: `Give ${what} as a whole number from ${min} to ${max}.` });
 
 const searchQuery = z
   .string({ error: 'Type something to search for.' })
+  .normalize('NFC')
   .transform((value) => collapse(value))
   .pipe(
     z
@@ -88,15 +112,20 @@ export const searchOptions = z.object({
 });
 export type SearchOptions = z.output<typeof searchOptions>;
 
+/** Which items /news latest lists without a theme: those on at least one theme, or everything classified. */
+const LATEST_INCLUDE = ['on-topic', 'all'] as const;
+
 export const latestOptions = z.object({
   theme: theme.optional(),
   count: wholeNumber('count', 1, LATEST_MAX).default(LATEST_DEFAULT),
+  include: z.enum(LATEST_INCLUDE).default('on-topic'),
 });
 export type LatestOptions = z.output<typeof latestOptions>;
 
 export const digestNowOptions = z.object({
   schedule: z
     .string({ error: 'Pick a digest schedule from the list.' })
+    .normalize('NFC')
     .trim()
     .min(1, { error: 'Pick a digest schedule from the list.' })
     .max(64, { error: 'Pick a digest schedule from the list.' })
@@ -106,6 +135,7 @@ export type DigestNowOptions = z.output<typeof digestNowOptions>;
 
 const feedUrl = z
   .string({ error: 'Give the feed’s address, starting with http:// or https://.' })
+  .normalize('NFC')
   .trim()
   .max(2000, { error: 'That URL is too long for a feed address.' })
   .refine(
@@ -123,7 +153,8 @@ const feedUrl = z
 export const feedAddOptions = z.object({
   url: feedUrl,
   name: z
-    .string({ error: 'The name must be text.' })
+    .string({ error: 'Type the feed’s name as text, up to 100 characters.' })
+    .normalize('NFC')
     .transform((value) => collapse(value))
     .pipe(z.string().min(1, { error: 'The name must not be empty.' }).max(100, { error: 'Keep the name under 100 characters.' }))
     .optional(),
@@ -134,6 +165,7 @@ export type FeedAddOptions = z.output<typeof feedAddOptions>;
 export const feedRemoveOptions = z.object({
   feed: z
     .string({ error: 'Pick the feed to remove from the list.' })
+    .normalize('NFC')
     .trim()
     .min(1, { error: 'Pick the feed to remove from the list.' })
     .max(2000, { error: 'Pick the feed to remove from the list.' }),

@@ -11,9 +11,7 @@ import {
   type CommandInteractionOption,
   type Interaction,
 } from 'discord.js';
-import { loadThemes } from '../classify/themes-config.js';
 import { createRateLimiter } from '../core/rate-limiter.js';
-import { THEME_IDS } from '../core/themes.js';
 import type { DigestRunner } from '../jobs/digest-job.js';
 import { createRouteStore } from '../store/route-store.js';
 import { createSearchStore } from '../store/search-items.js';
@@ -21,7 +19,8 @@ import type { RawOptions } from './command-options.js';
 import type { CommandApp, CommandContext, CommandDeps, SlashCommand } from './commands/command.js';
 import { COMMANDS } from './commands/index.js';
 import { deployCommands, deployTarget, describeTarget } from './deploy-commands.js';
-import { apology, notice, type Reply, type ThemeInfo } from './render-results.js';
+import { apology, notice, type Reply } from './render-results.js';
+import { themeNames } from './theme-names.js';
 
 /**
  * The one place that talks to interactions: routes each by command name, checks permissions
@@ -35,8 +34,6 @@ export interface InteractionHandlerOptions {
   app: CommandApp;
   runner?: DigestRunner | undefined;
   commands?: readonly SlashCommand[];
-  /** Theme names and descriptions; default: config/themes.yaml. */
-  themes?: readonly ThemeInfo[];
   /** Searches (and result pages) per user: default 8 per 30 seconds. */
   searchLimit?: { limit: number; windowMs: number };
   now?: () => number;
@@ -48,15 +45,6 @@ export interface InteractionHandler {
   handle(interaction: Interaction): Promise<void>;
   /** Resolves when every interaction being answered has been answered. */
   idle(): Promise<void>;
-}
-
-/** The themes in THEMES.md order with their names from themes.yaml. */
-export function loadThemeInfo(): ThemeInfo[] {
-  const config = loadThemes();
-  return THEME_IDS.map((id) => {
-    const theme = config.themes.find((entry) => entry.id === id);
-    return { id, name: theme?.name ?? id, description: theme?.description ?? '' };
-  });
 }
 
 /** An 8-hex-digit reference: short enough to read out, unique enough to find one log line. */
@@ -98,7 +86,7 @@ export function createInteractionHandler(options: InteractionHandlerOptions): In
     app,
     search: createSearchStore(app.db),
     routes: createRouteStore(app.db),
-    themes: options.themes ?? loadThemeInfo(),
+    themes: themeNames().themes,
     runner: options.runner,
   };
   const limit = options.searchLimit ?? DEFAULT_SEARCH_LIMIT;
@@ -111,6 +99,10 @@ export function createInteractionHandler(options: InteractionHandlerOptions): In
       userId: interaction.user.id,
       guildId: interaction.guildId ?? '',
       channelId: interaction.channelId,
+      guildOf(channelId) {
+        const channel = interaction.client.channels.cache.get(channelId);
+        return channel && 'guildId' in channel ? channel.guildId : null;
+      },
       now: now(),
       log: app.logger.child({ module }),
     };

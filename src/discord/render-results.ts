@@ -7,6 +7,9 @@ import type { FeedRow } from '../store/feed-store.js';
 import type { ThemeRoute } from '../store/route-store.js';
 import type { SearchHit } from '../store/search-items.js';
 import { SEARCH_PAGE_SIZE, encodeSearchPage, quoted, type SearchPageState } from './command-options.js';
+import type { ThemeInfo } from './theme-names.js';
+
+export type { ThemeInfo } from './theme-names.js';
 
 /**
  * Replies to slash commands, pure: search hits, latest items, theme counts, feeds and routes become
@@ -21,13 +24,6 @@ export interface Reply {
   embeds: APIEmbed[];
   components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
   allowedMentions: { parse: [] };
-}
-
-/** A theme as the commands show it: its id, its name from themes.yaml and what it covers. */
-export interface ThemeInfo {
-  id: ThemeId;
-  name: string;
-  description: string;
 }
 
 export const NO_MENTIONS: { parse: [] } = { parse: [] };
@@ -125,16 +121,24 @@ function pageButtons(state: SearchPageState, more: boolean): Reply['components']
   ];
 }
 
-export function renderLatest(hits: SearchHit[], theme: ThemeId | undefined, themes: readonly ThemeInfo[]): Reply {
+export function renderLatest(
+  hits: SearchHit[],
+  asked: { theme?: ThemeId | undefined; include: 'on-topic' | 'all' },
+  themes: readonly ThemeInfo[],
+): Reply {
+  const { theme } = asked;
+  const onTopicOnly = theme === undefined && asked.include === 'on-topic';
+  const items = (count: number) => (onTopicOnly ? `${count === 1 ? 'item' : 'items'} on a theme` : `classified ${count === 1 ? 'item' : 'items'}`);
   const about = theme ? ` about ${escapeMarkdown(themeName(themes, theme))}` : '';
   if (hits.length === 0) {
-    return notice(`No classified items${about} yet. Feeds are polled every few minutes; try again later.`);
+    return notice(`No ${items(2)}${about} yet. Feeds are polled every few minutes; try again later.`);
   }
+  const scope = theme ? ' of this theme' : onTopicOnly ? ' (include: all shows off-topic ones too)' : ', off-topic ones included';
   const embed: APIEmbed = {
     title: cut(theme ? `Latest: ${themeName(themes, theme)}` : 'Latest news', DISCORD_LIMITS.title),
     description: cut(hits.map((hit, index) => hitLine(index + 1, hit)).join('\n'), DISCORD_LIMITS.description),
     color: theme ? THEME_COLORS[theme] : 0x2e86de,
-    footer: { text: `The ${hits.length} newest classified ${hits.length === 1 ? 'item' : 'items'}${theme ? ' of this theme' : ''}` },
+    footer: { text: `The ${hits.length} newest ${items(hits.length)}${scope}` },
   };
   return { content: '', embeds: [embed], components: [], allowedMentions: NO_MENTIONS };
 }

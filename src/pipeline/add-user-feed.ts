@@ -8,6 +8,8 @@ import { nextDueAfterSuccess } from './next-poll.js';
 export type AddFeedOutcome =
   | { status: 'added'; feed: FeedRow; items: number }
   | { status: 'exists'; feed: FeedRow }
+  /** Another Discord server added it first; it is that server's, so nothing about it is told. */
+  | { status: 'owned-elsewhere' }
   | { status: 'invalid-url'; message: string }
   /** The URL, a redirect or a resolved address points somewhere a user feed may not reach. */
   | { status: 'refused'; message: string }
@@ -15,19 +17,20 @@ export type AddFeedOutcome =
   | { status: 'not-a-feed'; message: string };
 
 /**
- * Adds a feed on a user's request. The URL is fetched once through the guarded pool (every redirect
- * and resolved address checked) and must parse as a feed before anything is saved; its current
- * items are stored as backlog so adding a feed never floods a channel.
+ * Adds a feed on a user's request, owned by the Discord server it came from (`guildId`). The URL is
+ * fetched once through the guarded pool (every redirect and resolved address checked) and must
+ * parse as a feed before anything is saved; its current items are stored as backlog so adding a
+ * feed never floods a channel.
  */
 export async function addUserFeed(
   ctx: IngestContext,
-  request: { url: string; name?: string | undefined; language?: Language | undefined },
+  request: { url: string; name?: string | undefined; language?: Language | undefined; guildId: string },
   now = Date.now(),
 ): Promise<AddFeedOutcome> {
   const url = canonicalizeUrl(request.url.trim());
   if (url === null) return { status: 'invalid-url', message: 'Only http:// and https:// feed URLs can be added.' };
   const known = ctx.feeds.getByUrl(url);
-  if (known) return { status: 'exists', feed: known };
+  if (known) return existing(known, request.guildId);
 
   const outcome = await fetchParsedFeed(url, {
     polling: ctx.polling,
@@ -48,7 +51,7 @@ export async function addUserFeed(
   const { fetched, feed: parsed, items } = outcome;
   const name = request.name?.trim() || parsed.title?.trim() || new URL(url).host;
   const store = ctx.db.transaction(() => {
-    const row = ctx.feeds.add({ url, name, language: request.language }, 'user', now);
+    const row = ctx.feeds.add({ url, name, language: request.language }, 'user', now, request.guildId);
     ctx.items.saveFeedItems(row.id, items, { fetchedAt: now, backlog: true });
     ctx.feeds.recordPoll(row.id, {
       kind: 'success',
@@ -66,9 +69,15 @@ export async function addUserFeed(
   } catch (error) {
     // Two admins added the same URL at once: the other request saved it while this one fetched.
     const raced = (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? ctx.feeds.getByUrl(url) : undefined;
-    if (raced) return { status: 'exists', feed: raced };
+    if (raced) return existing(raced, request.guildId);
     throw error;
   }
   ctx.logger.info({ module: 'add-user-feed', url, items: items.length }, 'add-user-feed: feed added');
   return { status: 'added', feed, items: items.length };
+}
+
+/** A feed another server added stays that server's: the answer says only that it is taken. */
+function existing(feed: FeedRow, guildId: string): AddFeedOutcome {
+  if (feed.origin === 'user' && feed.guildId !== null && feed.guildId !== guildId) return { status: 'owned-elsewhere' };
+  return { status: 'exists', feed };
 }

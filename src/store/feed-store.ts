@@ -8,6 +8,8 @@ export interface FeedRow {
   language: Language | null;
   intervalMinutes: number | null;
   origin: 'config' | 'user';
+  /** The Discord server that added a user feed and owns it; null for config feeds and feeds added before owners were kept. */
+  guildId: string | null;
   status: FeedStatus;
   etag: string | null;
   lastModified: string | null;
@@ -39,7 +41,7 @@ export type FeedPollUpdate =
 /** The error kind that marks a config feed disabled because it left the config file. */
 const REMOVED = 'removed-from-config';
 
-const COLUMNS = `id, url, name, language, interval_minutes AS intervalMinutes, origin, status, etag,
+const COLUMNS = `id, url, name, language, interval_minutes AS intervalMinutes, origin, guild_id AS guildId, status, etag,
   last_modified AS lastModified, next_due_at AS nextDueAt, last_polled_at AS lastPolledAt,
   last_success_at AS lastSuccessAt, last_http_status AS lastHttpStatus,
   consecutive_errors AS consecutiveErrors, last_error_kind AS lastErrorKind,
@@ -53,9 +55,12 @@ export function createFeedStore(db: Database) {
     `SELECT ${COLUMNS} FROM feeds WHERE status IN ('active', 'failing') AND next_due_at <= ? ORDER BY next_due_at, id`,
   );
   const enabled = db.prepare(`SELECT ${COLUMNS} FROM feeds WHERE status != 'disabled' ORDER BY id`);
+  const visible = db.prepare(
+    `SELECT ${COLUMNS} FROM feeds WHERE origin = 'config' OR guild_id IS NULL OR guild_id = ? ORDER BY name COLLATE NOCASE, id`,
+  );
   const insert = db.prepare(
-    `INSERT INTO feeds (url, name, language, interval_minutes, origin, created_at)
-     VALUES (@url, @name, @language, @intervalMinutes, @origin, @now)`,
+    `INSERT INTO feeds (url, name, language, interval_minutes, origin, guild_id, created_at)
+     VALUES (@url, @name, @language, @intervalMinutes, @origin, @guildId, @now)`,
   );
   const updateSpec = db.prepare(
     `UPDATE feeds SET name = @name, language = @language, interval_minutes = @intervalMinutes WHERE id = @id`,
@@ -95,6 +100,8 @@ export function createFeedStore(db: Database) {
     /** Feeds whose next poll is due, failing ones included (they are due rarely, never dropped). */
     due: (now: number) => due.all(now) as FeedRow[],
     enabled: () => enabled.all() as FeedRow[],
+    /** What one Discord server may see: the config file's feeds, its own, and those added before owners were kept. */
+    visibleTo: (guildId: string) => visible.all(guildId) as FeedRow[],
 
     /**
      * Makes the stored feed list match the config file: new feeds are added (due at once), known ones
@@ -109,7 +116,7 @@ export function createFeedStore(db: Database) {
           const fields = { name: spec.name, language: spec.language ?? null, intervalMinutes: spec.intervalMinutes ?? null };
           if (row) updateSpec.run({ id: row.id, ...fields });
           else {
-            insert.run({ url: spec.url, origin: 'config', now, ...fields });
+            insert.run({ url: spec.url, origin: 'config', guildId: null, now, ...fields });
             added++;
           }
         }
@@ -131,34 +138,33 @@ export function createFeedStore(db: Database) {
       return { added, removed };
     },
 
-    add(spec: FeedSpec, origin: 'config' | 'user', now: number): FeedRow {
+    /** A user feed records the server that added it (`guildId`), which owns it from then on. */
+    add(spec: FeedSpec, origin: 'config' | 'user', now: number, guildId: string | null = null): FeedRow {
       insert.run({
         url: spec.url,
         name: spec.name,
         language: spec.language ?? null,
         intervalMinutes: spec.intervalMinutes ?? null,
         origin,
+        guildId: origin === 'user' ? guildId : null,
         now,
       });
       return byUrl.get(spec.url) as FeedRow;
     },
 
     /**
-     * Removes a feed at an admin's request. A user-added feed is deleted with the items only it carried; a feed from
-     * the config file would come back at the next start, so it is disabled instead (and stays so).
+     * Deletes a feed added from Discord, with the items only it carried. A feed of the config file
+     * belongs to the operator and is left alone: it changes only with the file.
      */
-    remove(id: number): 'deleted' | 'disabled' | 'unknown' {
+    remove(id: number): 'deleted' | 'config' | 'unknown' {
       const row = byId.get(id) as FeedRow | undefined;
       if (!row) return 'unknown';
-      if (row.origin === 'user') {
-        db.transaction(() => {
-          adoptSharedItems.run({ id });
-          deleteFeed.run(id);
-        })();
-        return 'deleted';
-      }
-      setStatus.run({ id, status: 'disabled', kind: 'disabled-by-admin', message: 'removed from Discord; delete it from the config file too' });
-      return 'disabled';
+      if (row.origin === 'config') return 'config';
+      db.transaction(() => {
+        adoptSharedItems.run({ id });
+        deleteFeed.run(id);
+      })();
+      return 'deleted';
     },
 
     /** Records the outcome of one poll. Call inside the transaction that stored the feed's items. */

@@ -260,6 +260,16 @@ export const MIGRATIONS: Migration[] = [
         END;
       `),
   },
+  {
+    version: 6,
+    name: 'the server that added a feed from Discord owns it',
+    up: (db) =>
+      db.exec(`
+        -- The Discord server (guild id) whose admin added the feed: only that server sees and removes it.
+        -- NULL for config feeds (the operator's) and for feeds added before owners were recorded (shared).
+        ALTER TABLE feeds ADD COLUMN guild_id TEXT;
+      `),
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {

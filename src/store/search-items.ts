@@ -33,7 +33,8 @@ export interface SearchPage {
  * Accents need no care here: the index and the query are folded by the same tokenizer.
  */
 export function toMatchExpression(query: string): string | null {
-  const words = query.match(/[\p{L}\p{N}]+/gu);
+  // A combining accent belongs to its word ("i" + U+0301 in "política"); the tokenizer folds it away.
+  const words = query.normalize('NFC').match(/[\p{L}\p{M}\p{N}]+/gu);
   if (!words) return null;
   return words
     .slice(0, 12)
@@ -97,6 +98,11 @@ export function createSearchStore(db: Database) {
      JOIN classifications c ON c.item_id = items.id
      ORDER BY items.published_at DESC, items.id DESC LIMIT ?`,
   );
+  const latestOnTopic = db.prepare(
+    `SELECT ${HIT_COLUMNS} FROM items JOIN feeds ON feeds.id = items.feed_id
+     WHERE EXISTS (SELECT 1 FROM item_themes t WHERE t.item_id = items.id)
+     ORDER BY items.published_at DESC, items.id DESC LIMIT ?`,
+  );
   const latestTheme = db.prepare(
     `SELECT ${HIT_COLUMNS} FROM item_themes t JOIN items ON items.id = t.item_id JOIN feeds ON feeds.id = items.feed_id
      WHERE t.theme = ? ORDER BY items.published_at DESC, items.id DESC LIMIT ?`,
@@ -109,9 +115,13 @@ export function createSearchStore(db: Database) {
 
   return {
     search,
-    /** The newest classified items, optionally of one theme. */
-    latest(count: number, theme?: ThemeId): SearchHit[] {
-      return (theme ? latestTheme.all(theme, count) : latestAll.all(count)) as SearchHit[];
+    /**
+     * The newest items of one theme; without a theme, the newest on any theme (`on-topic`) or every
+     * classified item, off-topic ones (sport, weather…) included (`all`).
+     */
+    latest(count: number, theme?: ThemeId, include: 'on-topic' | 'all' = 'on-topic'): SearchHit[] {
+      if (theme) return latestTheme.all(theme, count) as SearchHit[];
+      return (include === 'all' ? latestAll.all(count) : latestOnTopic.all(count)) as SearchHit[];
     },
     /** Items per theme published in the last 24 hours and 7 days. */
     themeCounts(now = Date.now()): Map<ThemeId, { day: number; week: number }> {

@@ -10,15 +10,18 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * Messages honour `enforce_nonce` as Discord does: the same nonce returns the same message.
  *
  * Interactions: `command`, `autocomplete` and `click` dispatch INTERACTION_CREATE to the logged-in
- * client as Discord would (a member with the given permissions, options typed from the registered
- * command definitions), and the interaction's callback, edits of its original reply, follow-ups
- * and deletions are recorded on the returned record; `answer` waits for what the person would see.
+ * client as Discord would (a member with the given permissions, in the default server or another one
+ * the bot is in, options typed from the registered command definitions), and the interaction's
+ * callback, edits of its original reply, follow-ups and deletions are recorded on the returned
+ * record; `answer` waits for what the person would see.
  * Command registration (`PUT /applications/:app[/guilds/:guild]/commands`) is recorded in `commands`.
  */
 
 export const BOT_USER_ID = '111111111111111111';
 export const APPLICATION_ID = '222222222222222222';
 export const GUILD_ID = '333333333333333333';
+/** A second server the bot is in, for tests of what one server may see of another's. */
+export const OTHER_GUILD_ID = '333333333333333334';
 export const CHANNEL_ID = '444444444444444444';
 export const FORBIDDEN_CHANNEL_ID = '555555555555555555';
 export const WEBHOOK_ID = '666666666666666666';
@@ -63,6 +66,8 @@ export interface FakeChannel {
   name: string;
   /** Discord channel type: 0 text (default), 2 voice, 5 announcement… */
   type?: number;
+  /** The server it is in: GUILD_ID by default; the bot is in every server one of its channels names. */
+  guildId?: string;
 }
 
 export interface FakeDiscordOptions {
@@ -78,6 +83,8 @@ export interface Invoker {
   /** The member's permissions in the channel (Discord computes them): default MEMBER_PERMISSIONS. */
   permissions?: bigint;
   channelId?: string;
+  /** The server the interaction happens in: default GUILD_ID. */
+  guildId?: string;
 }
 
 /** An option value; a plain value is typed from the registered definition (or its JS type). */
@@ -207,7 +214,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (!authorized) return json(res, 401, { message: '401: Unauthorized', code: 0 });
       const channel = channels.find((c) => c.id === match?.[1]);
       if (!channel) return json(res, 404, { message: 'Unknown Channel', code: 10003 });
-      return json(res, 200, { id: channel.id, type: channel.type ?? 0, name: channel.name, guild_id: GUILD_ID, position: 0, permission_overwrites: [] });
+      return json(res, 200, { id: channel.id, type: channel.type ?? 0, name: channel.name, guild_id: channel.guildId ?? GUILD_ID, position: 0, permission_overwrites: [] });
     }
     match = /^\/channels\/(\d+)\/messages$/.exec(path);
     if (request.method === 'POST' && match) {
@@ -338,7 +345,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const id = snowflake();
     const userId = invoker.userId ?? MEMBER_USER_ID;
     const user = { id: userId, username: invoker.username ?? `user${userId.slice(-2)}`, discriminator: '0', global_name: null, avatar: null };
-    const channelId = invoker.channelId ?? CHANNEL_ID;
+    const guildId = invoker.guildId ?? GUILD_ID;
+    const channelId = invoker.channelId ?? channels.find((c) => (c.guildId ?? GUILD_ID) === guildId)?.id ?? CHANNEL_ID;
     const channel = channels.find((c) => c.id === channelId);
     const payload = {
       id,
@@ -346,11 +354,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       type,
       token: `interaction-token-${id}`,
       version: 1,
-      data,
-      guild_id: GUILD_ID,
-      guild: { id: GUILD_ID, locale: 'es-ES', features: [] },
+      data: { ...data, guild_id: guildId },
+      guild_id: guildId,
+      guild: { id: guildId, locale: 'es-ES', features: [] },
       channel_id: channelId,
-      channel: { id: channelId, type: channel?.type ?? 0, name: channel?.name ?? 'unknown', guild_id: GUILD_ID },
+      channel: { id: channelId, type: channel?.type ?? 0, name: channel?.name ?? 'unknown', guild_id: guildId },
       member: {
         user,
         roles: [],
@@ -369,7 +377,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       locale: 'en-US',
       guild_locale: 'es-ES',
       entitlements: [],
-      authorizing_integration_owners: { '0': GUILD_ID },
+      authorizing_integration_owners: { '0': guildId },
       context: 0,
       attachment_size_limit: 26_214_400,
       ...extra,
@@ -404,7 +412,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           name: channel?.name ?? 'unknown',
           type: channel?.type ?? 0,
           permissions: String(MANAGER_PERMISSIONS),
-          guild_id: GUILD_ID,
+          guild_id: channel?.guildId ?? GUILD_ID,
         };
       }
       return { name: optionName, type, value, ...(optionName === focused ? { focused: true } : {}) };
@@ -477,17 +485,21 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           resume_gateway_url: gatewayUrl,
           application: { id: APPLICATION_ID, flags: 0 },
         });
-        dispatch('GUILD_CREATE', {
-          id: GUILD_ID,
-          name: 'Sancocho test',
-          unavailable: false,
-          owner_id: '1',
-          member_count: 1,
-          roles: [],
-          emojis: [],
-          features: [],
-          channels: channels.map((c) => ({ id: c.id, type: c.type ?? 0, name: c.name, position: 0, permission_overwrites: [] })),
-        });
+        for (const guildId of new Set([GUILD_ID, ...channels.map((c) => c.guildId ?? GUILD_ID)])) {
+          dispatch('GUILD_CREATE', {
+            id: guildId,
+            name: guildId === GUILD_ID ? 'Sancocho test' : `Server ${guildId.slice(-2)}`,
+            unavailable: false,
+            owner_id: '1',
+            member_count: 1,
+            roles: [],
+            emojis: [],
+            features: [],
+            channels: channels
+              .filter((c) => (c.guildId ?? GUILD_ID) === guildId)
+              .map((c) => ({ id: c.id, type: c.type ?? 0, name: c.name, position: 0, permission_overwrites: [] })),
+          });
+        }
         sessions.push(dispatch);
       }
     });

@@ -11,6 +11,9 @@ const NOW = Date.UTC(2026, 10, 29, 12);
  * The "public" server listens on 127.0.0.2, which the config explicitly allows, as a stand-in for
  * the internet; 127.0.0.1 stays forbidden, so every refusal below is the guard at work.
  */
+const GUILD = '333333333333333333';
+const OTHER_GUILD = '333333333333333334';
+
 describe('adding a feed on a user’s request', () => {
   let publicServer: FeedServer;
   let privateServer: FeedServer;
@@ -31,21 +34,25 @@ describe('adding a feed on a user’s request', () => {
     publicServer.route('/feed.xml', {
       body: rss([{ title: 'Mercosur: nueva cumbre', guid: '1', link: 'https://n.example/1' }], { title: 'Diario Regional' }),
     });
-    const outcome = await addUserFeed(ctx, { url: publicServer.url('/feed.xml'), language: 'es' }, NOW);
+    const outcome = await addUserFeed(ctx, { url: publicServer.url('/feed.xml'), language: 'es', guildId: GUILD }, NOW);
     expect(outcome).toMatchObject({ status: 'added', items: 1, feed: { name: 'Diario Regional', origin: 'user', language: 'es' } });
     expect(publicServer.requests('/feed.xml')).toHaveLength(1);
     expect(ctx.db.prepare('SELECT backlog FROM items').all()).toEqual([{ backlog: 1 }]);
-    expect(await addUserFeed(ctx, { url: publicServer.url('/feed.xml') }, NOW)).toMatchObject({ status: 'exists' });
+    expect(await addUserFeed(ctx, { url: publicServer.url('/feed.xml'), guildId: GUILD }, NOW)).toMatchObject({ status: 'exists' });
+    expect(outcome).toMatchObject({ feed: { guildId: GUILD } });
+    // Another server is told only that the address is taken, not whose feed it is or what it is called.
+    expect(await addUserFeed(ctx, { url: publicServer.url('/feed.xml'), guildId: OTHER_GUILD }, NOW)).toEqual({ status: 'owned-elsewhere' });
+    expect(publicServer.requests('/feed.xml')).toHaveLength(1);
   });
 
   it('refuses a URL that does not parse as a feed, saving nothing', async () => {
     publicServer.route('/page.html', { body: '<!doctype html><html><body>Hola</body></html>', contentType: 'text/html' });
-    expect(await addUserFeed(ctx, { url: publicServer.url('/page.html') }, NOW)).toMatchObject({ status: 'not-a-feed' });
+    expect(await addUserFeed(ctx, { url: publicServer.url('/page.html'), guildId: GUILD }, NOW)).toMatchObject({ status: 'not-a-feed' });
     expect(ctx.feeds.list()).toEqual([]);
   });
 
   it.each(['ftp://example.org/feed.xml', 'file:///etc/passwd', 'javascript:alert(1)', 'not a url'])('refuses %s as not http(s)', async (url) => {
-    expect(await addUserFeed(ctx, { url }, NOW)).toMatchObject({ status: 'invalid-url' });
+    expect(await addUserFeed(ctx, { url, guildId: GUILD }, NOW)).toMatchObject({ status: 'invalid-url' });
   });
 
   it.each([
@@ -54,7 +61,7 @@ describe('adding a feed on a user’s request', () => {
     ['an IPv4-mapped IPv6 literal', (port: number) => `http://[::ffff:127.0.0.1]:${port}/internal.xml`],
     ['a hostname that resolves to a private address', (port: number) => `http://localhost:${port}/internal.xml`],
   ])('refuses %s without reaching it', async (_case, url) => {
-    const outcome = await addUserFeed(ctx, { url: url(privateServer.port) }, NOW);
+    const outcome = await addUserFeed(ctx, { url: url(privateServer.port), guildId: GUILD }, NOW);
     expect(outcome).toMatchObject({ status: 'refused' });
     expect(privateServer.requests()).toHaveLength(0);
     expect(ctx.feeds.list()).toEqual([]);
@@ -62,13 +69,13 @@ describe('adding a feed on a user’s request', () => {
 
   it('refuses a public-looking URL that redirects to a private one', async () => {
     publicServer.route('/redirect.xml', { status: 302, redirect: privateServer.url('/internal.xml') });
-    expect(await addUserFeed(ctx, { url: publicServer.url('/redirect.xml') }, NOW)).toMatchObject({ status: 'refused' });
+    expect(await addUserFeed(ctx, { url: publicServer.url('/redirect.xml'), guildId: GUILD }, NOW)).toMatchObject({ status: 'refused' });
     expect(privateServer.requests()).toHaveLength(0);
   });
 
   it('keeps guarding every later poll of a user feed, not only the first', async () => {
     publicServer.route('/feed.xml', { body: rss([{ title: 'Primera', guid: '1' }]) });
-    const outcome = await addUserFeed(ctx, { url: publicServer.url('/feed.xml') }, NOW);
+    const outcome = await addUserFeed(ctx, { url: publicServer.url('/feed.xml'), guildId: GUILD }, NOW);
     if (outcome.status !== 'added') throw new Error(`expected added, got ${outcome.status}`);
     publicServer.route('/feed.xml', { status: 301, redirect: privateServer.url('/internal.xml') });
     const report = await ingestFeed(ctx, outcome.feed, NOW + 3_600_000);
@@ -84,7 +91,7 @@ describe('two admins adding the same feed at once', () => {
     try {
       server.route('/feed.xml', { body: rss([{ title: 'Una', guid: '1' }]), delayMs: 50 });
       const url = server.url('/feed.xml');
-      const outcomes = await Promise.all([addUserFeed(ctx, { url }, NOW), addUserFeed(ctx, { url }, NOW)]);
+      const outcomes = await Promise.all([addUserFeed(ctx, { url, guildId: GUILD }, NOW), addUserFeed(ctx, { url, guildId: GUILD }, NOW)]);
       expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['added', 'exists']);
       expect(ctx.feeds.list()).toHaveLength(1);
     } finally {

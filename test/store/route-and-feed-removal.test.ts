@@ -1,7 +1,9 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../../src/core/rate-limiter.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
+import { MIGRATIONS, migrate } from '../../src/store/migrations.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { createRouteStore } from '../../src/store/route-store.js';
 
@@ -21,17 +23,29 @@ describe('theme routes', () => {
 });
 
 describe('removing a feed from Discord', () => {
-  it('deletes a user-added feed, and disables a config feed so a restart cannot bring it back', () => {
+  it('deletes a user-added feed, and leaves a config feed to the config file', () => {
     const db = openDatabase(':memory:');
     const feeds = createFeedStore(db);
-    const user = feeds.add({ url: 'https://u.example/rss', name: 'U' }, 'user', 0);
-    const config = feeds.add({ url: 'https://c.example/rss', name: 'C' }, 'config', 0);
+    const user = feeds.add({ url: 'https://u.example/rss', name: 'U' }, 'user', 0, '1000');
+    const config = feeds.add({ url: 'https://c.example/rss', name: 'C' }, 'config', 0, '1000');
+    expect(user.guildId).toBe('1000');
+    expect(config.guildId).toBeNull();
     expect(feeds.remove(user.id)).toBe('deleted');
     expect(feeds.get(user.id)).toBeUndefined();
-    expect(feeds.remove(config.id)).toBe('disabled');
-    feeds.syncConfigured([{ url: 'https://c.example/rss', name: 'C' }], 1);
-    expect(feeds.get(config.id)).toMatchObject({ status: 'disabled', lastErrorKind: 'disabled-by-admin' });
+    expect(feeds.remove(config.id)).toBe('config');
+    expect(feeds.get(config.id)).toMatchObject({ status: 'active' });
     expect(feeds.remove(999)).toBe('unknown');
+  });
+
+  it('shows a server the config feeds, its own feeds and those added before owners were kept, never another server’s', () => {
+    const db = openDatabase(':memory:');
+    const feeds = createFeedStore(db);
+    feeds.add({ url: 'https://c.example/rss', name: 'Config' }, 'config', 0);
+    feeds.add({ url: 'https://a.example/rss', name: 'Of A' }, 'user', 0, 'A');
+    feeds.add({ url: 'https://b.example/rss', name: 'Of B' }, 'user', 0, 'B');
+    feeds.add({ url: 'https://old.example/rss', name: 'Older' }, 'user', 0);
+    expect(feeds.visibleTo('A').map((feed) => feed.name)).toEqual(['Config', 'Of A', 'Older']);
+    expect(feeds.visibleTo('B').map((feed) => feed.name)).toEqual(['Config', 'Of B', 'Older']);
   });
 
   it('keeps the stories a deleted feed shared with other feeds', () => {
@@ -52,14 +66,25 @@ describe('removing a feed from Discord', () => {
     expect(items.saveFeedItems(other.id, [story('Compartida', 'https://n.example/1')], { fetchedAt: 1, backlog: false })).toEqual({ new: 0, updated: 0, duplicate: 1 });
   });
 
+  it('keeps a feed added from Discord before owners were recorded shared after the upgrade', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db, MIGRATIONS.filter((migration) => migration.version <= 4));
+    db.prepare(`INSERT INTO feeds (url, name, origin, created_at) VALUES ('https://old.example/rss', 'Older', 'user', 0)`).run();
+    migrate(db);
+    const feeds = createFeedStore(db);
+    expect(feeds.getByUrl('https://old.example/rss')).toMatchObject({ origin: 'user', guildId: null });
+    expect(feeds.visibleTo('A').map((feed) => feed.name)).toEqual(['Older']);
+    expect(feeds.remove(feeds.getByUrl('https://old.example/rss')?.id ?? 0)).toBe('deleted');
+  });
+
   it('keeps a disabled feed disabled when a poll that was in flight finishes afterwards', () => {
     const db = openDatabase(':memory:');
     const feeds = createFeedStore(db);
     const config = feeds.add({ url: 'https://c.example/rss', name: 'C' }, 'config', 0);
-    feeds.remove(config.id);
+    feeds.syncConfigured([], 1);
     feeds.recordPoll(config.id, { kind: 'success', at: 1, http: 200, etag: null, lastModified: null, nextDueAt: 2 });
     feeds.recordPoll(config.id, { kind: 'error', at: 1, http: 500, errorKind: 'http', message: 'x', nextDueAt: 2, status: 'active' });
-    expect(feeds.get(config.id)).toMatchObject({ status: 'disabled', lastErrorKind: 'disabled-by-admin' });
+    expect(feeds.get(config.id)).toMatchObject({ status: 'disabled', lastErrorKind: 'removed-from-config' });
   });
 });
 

@@ -110,10 +110,17 @@ describe('searching stored items', () => {
   it('turns free text into quoted terms', () => {
     expect(toMatchExpression('Lula "y" Milei')).toBe('"Lula" "y" "Milei"*');
     expect(toMatchExpression('  ¿?  ')).toBeNull();
+    // Combining accents stay in their word, composed where a composed letter exists.
+    expect(toMatchExpression('poli\u0301tica pai\u0301s')).toBe('"política" "país"*');
+    expect(toMatchExpression('x\u0301yz')).toBe('"x\u0301yz"*');
   });
 
-  it('lists the newest classified items, overall and per theme, and counts per theme over 24 h and 7 days', () => {
+  it('lists the newest items on a theme (or every classified one when asked), per theme, and counts per theme over 24 h and 7 days', () => {
     expect(search.latest(2).map((hit) => hit.title)).toEqual([
+      'União Europeia e Mercosul assinam acordo comercial',
+      'Eleições na Venezuela e a reação do Brasil',
+    ]);
+    expect(search.latest(2, undefined, 'all').map((hit) => hit.title)).toEqual([
       'Fútbol: la selección gana en Montevideo',
       'União Europeia e Mercosul assinam acordo comercial',
     ]);

@@ -7,6 +7,7 @@ import type { RouteStore } from '../../store/route-store.js';
 import type { SearchStore } from '../../store/search-items.js';
 import type { Parsed, RawOptions } from '../command-options.js';
 import type { Reply, ThemeInfo } from '../render-results.js';
+import { themeNames } from '../theme-names.js';
 
 /**
  * The shape of one slash command: its definition (`data`, what Discord registers), who may use it,
@@ -37,6 +38,8 @@ export interface CommandContext extends CommandDeps {
   userId: string;
   guildId: string;
   channelId: string | null;
+  /** The server a channel the bot can see is in; null when the bot does not know the channel. */
+  guildOf(channelId: string): string | null;
   now: number;
   log: Logger;
 }
@@ -72,15 +75,13 @@ export function choice(name: string, value: string): ApplicationCommandOptionCho
   return { name: cap(name), value: value.slice(0, 100) };
 }
 
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
-}
-
-/** Themes whose id or name contains what was typed (accents ignored), in THEMES.md order. */
-export function themeChoices(themes: readonly ThemeInfo[], typed: string): ApplicationCommandOptionChoiceData<string>[] {
-  const wanted = fold(typed);
-  return themes
-    .filter((theme) => wanted === '' || fold(theme.name).includes(wanted) || theme.id.includes(wanted))
+/**
+ * Themes one of whose names contains what was typed (accents ignored), in THEMES.md order: shown by
+ * their English name, with the heading that matched in front when it was another one.
+ */
+export function themeChoices(typed: string): ApplicationCommandOptionChoiceData<string>[] {
+  return themeNames()
+    .search(typed)
     .slice(0, MAX_CHOICES)
-    .map((theme) => choice(theme.name, theme.id));
+    .map(({ theme, matched }) => choice(matched === theme.name ? theme.name : `${matched} · ${theme.name}`, theme.id));
 }

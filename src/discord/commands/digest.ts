@@ -1,11 +1,12 @@
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { foldTyped } from '../../classify/fold-text.js';
 import type { DigestScheduleConfig } from '../../config/config-schema.js';
 import { collapse, cut, escapeMarkdown } from '../../digest/format-story.js';
 import { formatDuration } from '../../core/duration.js';
 import type { DigestReport } from '../../jobs/digest-job.js';
 import { digestNowOptions, parseOptions, quoted, type DigestNowOptions, type Parsed } from '../command-options.js';
 import { notice } from '../render-results.js';
-import { MAX_CHOICES, choice, type SlashCommand } from './command.js';
+import { MAX_CHOICES, choice, type CommandContext, type SlashCommand } from './command.js';
 
 /** `/digest now [schedule]`: builds a digest of a configured schedule now and posts it where that schedule posts. */
 
@@ -35,7 +36,20 @@ function reason(report: DigestReport): string {
   return escapeMarkdown(cut(collapse(report.error ?? 'unknown error'), 300));
 }
 
-export function describeDigestReport(report: DigestReport, schedule: DigestScheduleConfig): string {
+/**
+ * The schedules a server may see and run: those that post to one of its channels, and the
+ * operator's webhook and preview schedules, which name no channel. A schedule posting to another
+ * server's channel is that server's.
+ */
+export function schedulesFor(ctx: Pick<CommandContext, 'app' | 'guildId' | 'guildOf'>): DigestScheduleConfig[] {
+  return ctx.app.config.digests.filter((schedule) => {
+    const channelId = schedule.destination?.channelId;
+    return channelId === undefined || ctx.guildOf(channelId) === ctx.guildId;
+  });
+}
+
+/** `here` says whether a channel is this server's: the routed channels of other servers are not named. */
+export function describeDigestReport(report: DigestReport, schedule: DigestScheduleConfig, here: (channelId: string) => boolean): string {
   const head = `The **${escapeMarkdown(schedule.name)}** digest (last ${formatDuration(schedule.window)})`;
   const messages = (count: number) => `${count} ${count === 1 ? 'message' : 'messages'}`;
   const stories = `${report.stories} ${report.stories === 1 ? 'story' : 'stories'}`;
@@ -60,6 +74,8 @@ export function describeDigestReport(report: DigestReport, schedule: DigestSched
       break;
   }
   for (const routed of report.routed ?? []) {
+    const channel = /^channel (\d+)$/.exec(routed.destination)?.[1];
+    if (channel === undefined || !here(channel)) continue;
     const target = where(routed.destination);
     if (routed.status === 'sent') text += `\nAlso posted to ${target} (themes subscribed there): ${routed.stories} ${routed.stories === 1 ? 'story' : 'stories'}.`;
     else if (routed.status === 'pending') text += `\n${target}: ${routed.sentParts} of ${messages(routed.parts)} posted; the rest will be retried.`;
@@ -77,11 +93,12 @@ export const digest: SlashCommand<DigestNowOptions> = {
     return parseOptions(digestNowOptions, raw);
   },
   async execute(input, ctx) {
-    const schedules = ctx.app.config.digests;
+    const schedules = schedulesFor(ctx);
     if (schedules.length === 0) {
-      return notice('No digest schedule is configured (`digests:` in the config file on the server), so there is no digest to post.');
+      return notice('No digest schedule posts to this server (`digests:` in the config file on the server), so there is no digest to post.');
     }
-    const schedule = input.schedule === undefined ? schedules[0] : schedules.find((s) => s.name.toLowerCase() === input.schedule?.toLowerCase());
+    const wanted = input.schedule === undefined ? undefined : foldTyped(input.schedule);
+    const schedule = wanted === undefined ? schedules[0] : schedules.find((s) => foldTyped(s.name) === wanted);
     if (!schedule) {
       const known = schedules.map((s) => s.name).join(', ');
       return notice(`There is no digest schedule called “${quoted(input.schedule)}”. The schedules are: ${escapeMarkdown(known)}.`);
@@ -89,13 +106,13 @@ export const digest: SlashCommand<DigestNowOptions> = {
     if (!ctx.runner) return notice('Digests are not running in this Sancocho process, so none can be posted from here.');
     ctx.log.info({ schedule: schedule.name, user: ctx.userId }, `digest: /digest now ${schedule.name} requested`);
     const report = await ctx.runner.run(schedule, { trigger: 'manual' });
-    return notice(describeDigestReport(report, schedule));
+    return notice(describeDigestReport(report, schedule, (channelId) => ctx.guildOf(channelId) === ctx.guildId));
   },
   autocomplete(focused, _sub, ctx) {
     if (focused.name !== 'schedule') return [];
-    const typed = focused.value.toLowerCase();
-    return ctx.app.config.digests
-      .filter((schedule) => schedule.name.toLowerCase().includes(typed))
+    const typed = foldTyped(focused.value);
+    return schedulesFor(ctx)
+      .filter((schedule) => foldTyped(schedule.name).includes(typed))
       .slice(0, MAX_CHOICES)
       .map((schedule) => choice(`${schedule.name} (${schedule.cron}, last ${formatDuration(schedule.window)})`, schedule.name));
   },

@@ -1,4 +1,5 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
+import { foldTyped } from '../../classify/fold-text.js';
 import { collapse, cut, escapeMarkdown } from '../../digest/format-story.js';
 import { canonicalizeUrl } from '../../feeds/canonical-url.js';
 import { addUserFeed, type AddFeedOutcome } from '../../pipeline/add-user-feed.js';
@@ -17,8 +18,10 @@ import { MAX_CHOICES, choice, type CommandContext, type SlashCommand } from './c
 
 /**
  * `/feeds list`, `/feeds status` (everyone), `/feeds add` and `/feeds remove` (Manage Server). Feeds
- * added here are stored in SQLite next to the config file's; every fetch of them goes through the
- * guarded pool that refuses private addresses.
+ * added here are stored in SQLite next to the config file's and belong to the server that added
+ * them: another server neither sees nor removes them. The config file's feeds are the operator's,
+ * shown everywhere and read-only from Discord. Every fetch of a user feed goes through the guarded
+ * pool that refuses private addresses.
  */
 
 type FeedsInput =
@@ -74,6 +77,8 @@ export function describeAddOutcome(outcome: AddFeedOutcome, pollMinutes: number)
       );
     case 'exists':
       return `That feed is already there: ${shownName(outcome.feed)} (${outcome.feed.status}).`;
+    case 'owned-elsewhere':
+      return 'Another server already added that feed, so Sancocho already polls it; it stays in that server’s list, and only its admins can remove it.';
     case 'invalid-url':
       return `That is not a feed address Sancocho can use: ${detail(outcome.message)}`;
     case 'refused':
@@ -85,23 +90,26 @@ export function describeAddOutcome(outcome: AddFeedOutcome, pollMinutes: number)
   }
 }
 
-/** The feed an admin picked: the id autocomplete gave, or a URL or exact name typed by hand. */
+/**
+ * The feed an admin picked among those this server sees: the id autocomplete gave, or a URL or
+ * exact name typed by hand. Another server's feed is not found, as if it did not exist.
+ */
 function findFeed(ctx: CommandContext, value: string): FeedRow | undefined {
+  const visible = ctx.app.feeds.visibleTo(ctx.guildId);
   if (/^\d{1,12}$/.test(value)) {
-    const byId = ctx.app.feeds.get(Number(value));
+    const byId = visible.find((feed) => feed.id === Number(value));
     if (byId) return byId;
   }
   const url = canonicalizeUrl(value);
-  const byUrl = (url && ctx.app.feeds.getByUrl(url)) || ctx.app.feeds.getByUrl(value);
+  const byUrl = visible.find((feed) => feed.url === url || feed.url === value);
   if (byUrl) return byUrl;
-  const wanted = value.toLowerCase();
-  const named = ctx.app.feeds.list().filter((feed) => feed.name.toLowerCase() === wanted);
+  const wanted = foldTyped(value);
+  const named = visible.filter((feed) => foldTyped(feed.name) === wanted);
   return named.length === 1 ? named[0] : undefined;
 }
 
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
+/** Of the feeds a server sees, those added from Discord (its own, or shared ones from before owners were kept). */
+const removable = (feed: FeedRow) => feed.origin === 'user';
 
 export const feeds: SlashCommand<FeedsInput> = {
   data,
@@ -129,12 +137,12 @@ export const feeds: SlashCommand<FeedsInput> = {
   async execute(input, ctx) {
     switch (input.sub) {
       case 'list':
-        return renderFeedList(ctx.app.feeds.list().map((feed) => ({ ...feed, items: ctx.app.items.countForFeed(feed.id) })));
+        return renderFeedList(ctx.app.feeds.visibleTo(ctx.guildId).map((feed) => ({ ...feed, items: ctx.app.items.countForFeed(feed.id) })));
       case 'status':
-        return renderFeedStatus(ctx.app.feeds.list());
+        return renderFeedStatus(ctx.app.feeds.visibleTo(ctx.guildId));
       case 'add': {
         // Adding fetches once; it is not a poll, so it is not counted as one.
-        const outcome = await addUserFeed({ ...ctx.app, metrics: undefined }, input.options, ctx.now);
+        const outcome = await addUserFeed({ ...ctx.app, metrics: undefined }, { ...input.options, guildId: ctx.guildId }, ctx.now);
         ctx.log.info(
           { user: ctx.userId, guild: ctx.guildId, outcome: outcome.status, feed: 'feed' in outcome ? outcome.feed.id : undefined },
           `feeds: /feeds add by ${ctx.userId}: ${outcome.status}`,
@@ -149,10 +157,9 @@ export const feeds: SlashCommand<FeedsInput> = {
         switch (result) {
           case 'deleted':
             return notice(`Removed ${shownName(feed)} and its stored items.`);
-          case 'disabled':
+          case 'config':
             return notice(
-              `${shownName(feed)} comes from the config file, so it was disabled rather than deleted, and it stays disabled. ` +
-                'To remove it for good, delete it from the config file on the server too.',
+              `${shownName(feed)} comes from the config file, so it is read-only here: whoever runs Sancocho can remove it from that file.`,
             );
           case 'unknown':
             return notice('That feed is no longer there.');
@@ -162,10 +169,11 @@ export const feeds: SlashCommand<FeedsInput> = {
   },
   autocomplete(focused, sub, ctx) {
     if (sub !== 'remove' || focused.name !== 'feed') return [];
-    const typed = fold(focused.value.trim());
+    const typed = foldTyped(focused.value);
     return ctx.app.feeds
-      .list()
-      .filter((feed) => typed === '' || fold(feed.name).includes(typed) || feed.url.toLowerCase().includes(typed))
+      .visibleTo(ctx.guildId)
+      .filter(removable)
+      .filter((feed) => typed === '' || foldTyped(feed.name).includes(typed) || foldTyped(feed.url).includes(typed))
       .sort((a, b) => Number(a.status === 'disabled') - Number(b.status === 'disabled'))
       .slice(0, MAX_CHOICES)
       .map((feed) => choice(`${collapse(feed.name)} — ${host(feed.url)}${feed.status === 'active' ? '' : ` (${feed.status})`}`, String(feed.id)));

@@ -55,6 +55,12 @@ const data = new SlashCommandBuilder()
       .addStringOption((option) => option.setName('theme').setDescription('Only items of this theme').setAutocomplete(true))
       .addIntegerOption((option) =>
         option.setName('count').setDescription(`How many items (1–${LATEST_MAX}, default 10)`).setMinValue(1).setMaxValue(LATEST_MAX),
+      )
+      .addStringOption((option) =>
+        option
+          .setName('include')
+          .setDescription('Without a theme: only items on a theme (default), or all, off-topic ones included')
+          .addChoices({ name: 'On-topic items (default)', value: 'on-topic' }, { name: 'All items, off-topic included', value: 'all' }),
       ),
   );
 
@@ -86,11 +92,11 @@ export const news: SlashCommand<NewsInput> = {
   },
   async execute(input, ctx) {
     if (input.sub === 'search') return searchPage({ ...input.options, page: 0 }, ctx);
-    const { theme, count } = input.options;
-    return renderLatest(ctx.search.latest(count, theme), theme, ctx.themes);
+    const { theme, count, include } = input.options;
+    return renderLatest(ctx.search.latest(count, theme, include), { theme, include }, ctx.themes);
   },
   autocomplete(focused, _sub, ctx) {
-    return focused.name === 'theme' ? themeChoices(ctx.themes, focused.value) : [];
+    return focused.name === 'theme' ? themeChoices(focused.value) : [];
   },
   button(customId) {
     const state = decodeSearchPage(customId);

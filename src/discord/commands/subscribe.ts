@@ -47,5 +47,5 @@ export const subscribe: SlashCommand<SubscribeOptions> = {
       : `“${themeName(ctx, theme)}” already goes to <#${channel}>.`;
     return notice(`${head} ${coverage(ctx, theme)}\n\n${describeRoutes(ctx.routes.forGuild(ctx.guildId), ctx.themes)}`);
   },
-  autocomplete: (focused, _sub, ctx) => (focused.name === 'theme' ? themeChoices(ctx.themes, focused.value) : []),
+  autocomplete: (focused, _sub, ctx) => (focused.name === 'theme' ? themeChoices(focused.value) : []),
 };

@@ -39,5 +39,5 @@ export const unsubscribe: SlashCommand<UnsubscribeOptions> = {
         : `Done: “${name}” no longer goes to ${targets.map((route) => `<#${route.channelId}>`).join(', ')}.`;
     return notice(`${head}\n\n${describeRoutes(ctx.routes.forGuild(ctx.guildId), ctx.themes)}`);
   },
-  autocomplete: (focused, _sub, ctx) => (focused.name === 'theme' ? themeChoices(ctx.themes, focused.value) : []),
+  autocomplete: (focused, _sub, ctx) => (focused.name === 'theme' ? themeChoices(focused.value) : []),
 };

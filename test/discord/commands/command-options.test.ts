@@ -5,7 +5,6 @@ import {
   feedAddOptions,
   latestOptions,
   parseOptions,
-  resolveTheme,
   searchOptions,
   subscribeOptions,
   unsubscribeOptions,
@@ -20,28 +19,15 @@ describe('command options, validated once at the edge', () => {
     ['a heading for a theme', { query: 'celac', theme: 'Integração Regional' }, { ok: true, value: { query: 'celac', theme: 'regional-integration' } }],
     ['no query', {}, { ok: false, message: 'Type something to search for.' }],
     ['a number for a query', { query: 42 }, { ok: false, message: 'Type something to search for.' }],
-    ['days as text', { query: 'celac', days: '7' }, { ok: false, message: 'days must be a whole number from 1 to 365.' }],
-    ['days too many', { query: 'celac', days: 366 }, { ok: false, message: 'days must be a whole number from 1 to 365.' }],
+    ['days as text', { query: 'celac', days: '7' }, { ok: false, message: 'Give days as a whole number from 1 to 365.' }],
+    ['days too many', { query: 'celac', days: 366 }, { ok: false, message: 'Give days as a whole number from 1 to 365.' }],
   ])('search: %s', (_case, raw, expected) => {
     expect(parseOptions(searchOptions, raw)).toEqual(expected);
   });
 
-  it('latest: count defaults to 10, at most 20', () => {
-    expect(parseOptions(latestOptions, {})).toEqual({ ok: true, value: { count: 10 } });
-    expect(parseOptions(latestOptions, { count: 21 })).toEqual({ ok: false, message: 'count must be a whole number from 1 to 20.' });
-  });
-
-  it.each([
-    ['trade-tariffs', 'trade-tariffs'],
-    ['  CHINA-LATAM ', 'china-latam'],
-    ['EE. UU. y Venezuela', 'us-venezuela'],
-    ['eua e venezuela', 'us-venezuela'],
-    ['Security and organized crime', 'security-crime'],
-    ['regional integration', 'regional-integration'],
-    ['fútbol', null],
-    ['', null],
-  ])('resolves the theme %j', (typed, expected) => {
-    expect(resolveTheme(typed)).toBe(expected);
+  it('latest: count defaults to 10, at most 20; on-topic items unless asked for all', () => {
+    expect(parseOptions(latestOptions, {})).toEqual({ ok: true, value: { count: 10, include: 'on-topic' } });
+    expect(parseOptions(latestOptions, { count: 21 })).toEqual({ ok: false, message: 'Give count as a whole number from 1 to 20.' });
   });
 
   it('feeds add: http(s) only; a name is tidied', () => {

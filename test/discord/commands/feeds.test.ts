@@ -121,7 +121,7 @@ describe('/feeds through the fake Discord', () => {
     expect(h.logs().some((line) => line.msg === 'interaction-handler: /feeds add refused: no Manage Server permission')).toBe(true);
   });
 
-  it('/feeds remove: autocompletes feeds, deletes a user feed, disables a config feed', async () => {
+  it('/feeds remove: autocompletes the feeds it may remove, deletes a user feed, leaves a config feed to the config file', async () => {
     publicServer.route('/temporal.xml', { body: rss([{ title: 'Efímero', guid: '1' }], { title: 'Diario Temporal' }) });
     await h.run('feeds', { subcommand: 'add', options: { url: publicServer.url('/temporal.xml') }, ...admin });
     const suggestions = await h.fake.answer(h.fake.autocomplete('feeds', { subcommand: 'remove', options: { feed: 'tempo' }, focused: 'feed', ...admin }));
@@ -132,11 +132,13 @@ describe('/feeds through the fake Discord', () => {
     expect(removed.body.content).toBe('Removed **Diario Temporal** and its stored items.');
     expect(h.ctx.feeds.getByUrl(publicServer.url('/temporal.xml'))).toBeUndefined();
 
+    const configChoices = await h.fake.answer(h.fake.autocomplete('feeds', { subcommand: 'remove', options: { feed: 'config' }, focused: 'feed', ...admin }));
+    expect(configChoices.body.choices).toEqual([]);
     const config = await h.run('feeds', { subcommand: 'remove', options: { feed: 'config *feed*' }, ...admin });
     expect(config.body.content).toBe(
-      '**Config \\*Feed\\*** comes from the config file, so it was disabled rather than deleted, and it stays disabled. To remove it for good, delete it from the config file on the server too.',
+      '**Config \\*Feed\\*** comes from the config file, so it is read-only here: whoever runs Sancocho can remove it from that file.',
     );
-    expect(h.ctx.feeds.getByUrl('http://127.0.0.1:9/config.xml')?.status).toBe('disabled');
+    expect(h.ctx.feeds.getByUrl('http://127.0.0.1:9/config.xml')?.status).toBe('active');
 
     const unknown = await h.run('feeds', { subcommand: 'remove', options: { feed: 'nada que ver' }, ...admin });
     expect(unknown.body.content).toBe('No feed matches that. Pick the feed from the list as you type.');
@@ -158,12 +160,11 @@ describe('/feeds through the fake Discord', () => {
     const answer = await h.run('feeds', { subcommand: 'status' });
     expect(answer.ephemeral).toBe(true);
     const lines: string[] = answer.body.embeds[0].description.split('\n');
-    expect(lines[0]).toMatch(/^\d+ feeds: \d+ active \(0 with recent errors\), 1 failing, \d+ disabled\.$/);
+    expect(lines[0]).toMatch(/^\d+ feeds: \d+ active \(0 with recent errors\), 1 failing, 0 disabled\.$/);
     const trouble = lines.slice(2);
-    expect(trouble[0]).toMatch(/^⚫ \*\*Config \\\*Feed\\\*\*\* \(disabled\) · never succeeded · disabled-by-admin: removed from Discord/);
-    expect(trouble[1]).toMatch(
+    expect(trouble[0]).toMatch(
       /^🔴 \*\*Diario Caído\*\* \(failing\) · last success <t:\d+:R> · 1 error in a row · http: The server answered 500 Internal Server Error\.$/,
     );
-    expect(trouble.slice(2).every((line) => line.startsWith('🟢 '))).toBe(true);
+    expect(trouble.slice(1).every((line) => line.startsWith('🟢 '))).toBe(true);
   });
 });

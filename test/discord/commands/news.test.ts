@@ -25,6 +25,8 @@ function corpus(now: number): SeedItem[] {
     { title: 'União Europeia e Mercosul assinam acordo comercial', outlet: 'Agência Brasil', language: 'pt', themes: { 'trade-tariffs': 0.9 }, publishedAt: now - 80 * 60_000 },
     { title: 'Venezuela defiende su SOBERANÍA energética', outlet: 'Efecto Cocuyo', themes: { 'resources-autonomy': 0.8 }, publishedAt: now - 70 * 60_000 },
     { title: '@everyone **Maduro** denuncia [agresión](https://evil.example) <@123>', outlet: 'BBC Mundo', themes: { 'us-venezuela': 0.8 }, publishedAt: now - 60 * 60_000 },
+    // Off-topic and the newest of all: classified, on no theme.
+    { title: 'Fútbol: Peñarol gana el clásico', outlet: 'Deportes Ya', themes: {}, publishedAt: now - 30 * 60_000 },
   );
   return items;
 }
@@ -98,6 +100,22 @@ describe('/news through the fake Discord', () => {
     expect(resultLines(answer)[0]).toContain(expected);
   });
 
+  it('finds with accents typed as combining characters what the composed letters find', async () => {
+    for (const [composed, decomposed] of <[string, string][]>[
+      ['Integración regional', 'Integracio\u0301n regional'],
+      ['soberanía', 'soberani\u0301a'],
+      ['União', 'Unia\u0303o'],
+    ]) {
+      expect(decomposed).not.toBe(composed);
+      const precomposed = await h.run('news', { subcommand: 'search', options: { query: composed }, userId: freshUser() });
+      const combining = await h.run('news', { subcommand: 'search', options: { query: decomposed }, userId: freshUser() });
+      expect(resultLines(precomposed).length).toBeGreaterThan(0);
+      expect(resultLines(combining)).toEqual(resultLines(precomposed));
+      // What the person typed is quoted back composed, as they see it.
+      expect(combining.body.embeds[0].description.split('\n')[0]).toBe(`“${composed}”`);
+    }
+  });
+
   it('narrows by theme, days and language', async () => {
     const byTheme = await h.run('news', { subcommand: 'search', options: { query: 'mercosul', theme: 'trade-tariffs' }, userId: freshUser() });
     expect(resultLines(byTheme)).toHaveLength(1);
@@ -121,8 +139,8 @@ describe('/news through the fake Discord', () => {
     ['punctuation only', { query: '¿¡…!?' }, 'Search for words: the query needs at least one letter or digit.'],
     ['a query too long', { query: 'palabra '.repeat(12) }, 'Keep the search under 80 characters.'],
     ['an unknown theme', { query: 'mercosur', theme: 'fútbol *y* @here' }, 'There is no theme called “fútbol \\*y\\* @here”. Pick one from the list (start typing to filter it).'],
-    ['days out of range', { query: 'mercosur', days: 0 }, 'days must be a whole number from 1 to 365.'],
-    ['days not whole', { query: 'mercosur', days: 2.5 }, 'days must be a whole number from 1 to 365.'],
+    ['days out of range', { query: 'mercosur', days: 0 }, 'Give days as a whole number from 1 to 365.'],
+    ['days not whole', { query: 'mercosur', days: 2.5 }, 'Give days as a whole number from 1 to 365.'],
     ['an unknown language', { query: 'mercosur', language: 'fr' }, 'The language must be es (Spanish), pt (Portuguese) or en (English).'],
   ])('answers %s with a plain ephemeral sentence, before any work', async (_case, options, message) => {
     const answer = await h.run('news', { subcommand: 'search', options, userId: freshUser() });
@@ -132,9 +150,13 @@ describe('/news through the fake Discord', () => {
     expect(answer.body.allowed_mentions).toEqual({ parse: [] });
   });
 
-  it('accepts a theme typed by its heading instead of picked from the list', async () => {
-    const answer = await h.run('news', { subcommand: 'search', options: { query: 'mercosul', theme: 'comercio y aranceles' }, userId: freshUser() });
-    expect(resultLines(answer)).toHaveLength(1);
+  it('accepts a theme typed by any name Sancocho shows: a digest heading or the /themes name', async () => {
+    for (const theme of ['comercio y aranceles', 'Comércio e tarifas', 'Trade agreements, tariffs and market access']) {
+      const answer = await h.run('news', { subcommand: 'search', options: { query: 'mercosul', theme }, userId: freshUser() });
+      expect([theme, resultLines(answer)]).toEqual([theme, [expect.stringContaining('União Europeia e Mercosul')]]);
+    }
+    const latest = await h.run('news', { subcommand: 'latest', options: { theme: 'Trade agreements, tariffs and market access' } });
+    expect(latest.body.embeds[0].title).toBe('Latest: Trade agreements, tariffs and market access');
   });
 
   it('limits searches per user, pages included, and tells how long to wait', async () => {
@@ -172,7 +194,17 @@ describe('/news through the fake Discord', () => {
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^\*\*1\.\*\* \[@everyone \\\*\\\*Maduro\\\*\\\* denuncia \\\[agresión\\\]\(https:\/\/evil\.example\) \\<@123\\>\]\(https:\/\/bbc-mundo\.example\//);
     expect(lines[1]).toContain('SOBERANÍA energética');
-    expect(answer.body.embeds[0]).toMatchObject({ title: 'Latest news', footer: { text: 'The 3 newest classified items' } });
+    expect(answer.body.embeds[0]).toMatchObject({
+      title: 'Latest news',
+      footer: { text: 'The 3 newest items on a theme (include: all shows off-topic ones too)' },
+    });
+    expect(answer.body.embeds[0].description).not.toContain('Peñarol');
+
+    const everything = await h.run('news', { subcommand: 'latest', options: { count: 3, include: 'all' } });
+    expect(resultLines(everything)[0]).toContain('Fútbol: Peñarol gana el clásico');
+    const unnumbered = (line: string) => line.replace(/^\*\*\d+\.\*\* /, '');
+    expect(resultLines(everything).slice(1).map(unnumbered)).toEqual(lines.slice(0, 2).map(unnumbered));
+    expect(everything.body.embeds[0].footer.text).toBe('The 3 newest classified items, off-topic ones included');
 
     const themed = await h.run('news', { subcommand: 'latest', options: { theme: 'regional-integration' } });
     expect(resultLines(themed)).toHaveLength(10);
@@ -180,7 +212,7 @@ describe('/news through the fake Discord', () => {
     expect(resultLines(themed)[0]).toContain('Integración regional: la CELAC');
 
     const tooMany = await h.run('news', { subcommand: 'latest', options: { count: 50 } });
-    expect(tooMany).toMatchObject({ callbackType: 4, ephemeral: true, body: { content: 'count must be a whole number from 1 to 20.' } });
+    expect(tooMany).toMatchObject({ callbackType: 4, ephemeral: true, body: { content: 'Give count as a whole number from 1 to 20.' } });
   });
 
   it('autocompletes themes by id or name, accents ignored, at most 25', async () => {

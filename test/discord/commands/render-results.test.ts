@@ -52,6 +52,7 @@ const feed = (overrides: Partial<FeedRow> = {}): FeedRow => ({
   language: 'es',
   intervalMinutes: null,
   origin: 'config',
+  guildId: null,
   status: 'active',
   etag: null,
   lastModified: null,
@@ -114,7 +115,7 @@ describe('rendering command replies', () => {
   });
 
   it('latest, themes, feeds and routes stay within limits however large their input', () => {
-    const latest = renderLatest(Array.from({ length: 20 }, (_, index) => absurd(index)), 'trade-tariffs', THEMES);
+    const latest = renderLatest(Array.from({ length: 20 }, (_, index) => absurd(index)), { theme: 'trade-tariffs', include: 'on-topic' }, THEMES);
     expect(violations(latest)).toEqual([]);
     expect(latest.embeds[0]?.title).toBe('Latest: Theme trade-tariffs');
 
@@ -145,7 +146,7 @@ describe('rendering command replies', () => {
   });
 
   it('every reply parses no mentions; an apology carries only its reference', () => {
-    for (const reply of [notice('@everyone hola'), apology('0a1b2c3d'), renderLatest([], undefined, THEMES), renderFeedList([]), renderFeedStatus([])]) {
+    for (const reply of [notice('@everyone hola'), apology('0a1b2c3d'), renderLatest([], { include: 'on-topic' }, THEMES), renderFeedList([]), renderFeedStatus([])]) {
       expect(reply.allowedMentions).toEqual({ parse: [] });
       expect(violations(reply)).toEqual([]);
     }
