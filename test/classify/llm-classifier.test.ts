@@ -20,6 +20,7 @@ import {
   fencedItems,
   keywordResponder,
   obedientResponder,
+  REFUSAL_SHAPES,
   replyWith,
   startOpenAIServer,
   type FakeOpenAIServer,
@@ -350,6 +351,94 @@ describe('LLM classifier', () => {
     // Yesterday's tokens did not count; today's did.
     expect(server.requests).toHaveLength(1);
     expect(labels[0]).toMatchObject({ source: 'offline', reason: 'daily token budget exhausted' });
+  });
+
+  describe.each(REFUSAL_SHAPES)('a server that refuses json_schema with a %s answer', (shape) => {
+    it('steps down to json_object, remembers it for the server and model, and a restart starts there', async () => {
+      await server.close();
+      server = await startOpenAIServer({ refuse: { shape } });
+      const first = await classifier({ maxRetries: 2 }).classifyItems([item(MERCOSUR)]);
+      expect(first[0]).toMatchObject({ source: 'llm', classification: { themes: ['regional-integration', 'trade-tariffs'] } });
+      const refusals = shape === 'llama-cpp' ? 2 : 1;
+      expect(responseFormats()).toEqual([...Array<string>(refusals).fill('json_schema'), 'json_object']);
+
+      // A new process on the same database does not ask for json_schema again.
+      const restarted = classifier();
+      expect(restarted.mode).toBe('json_object');
+      await restarted.classifyItems([item(CHINA)]);
+      expect(responseFormats().slice(refusals + 1)).toEqual(['json_object']);
+    });
+  });
+
+  it('steps down to plain JSON in the prompt when json_object is refused too', async () => {
+    await server.close();
+    server = await startOpenAIServer({ refuse: { shape: 'vllm', formats: ['json_schema', 'json_object'] } });
+    const llm = classifier();
+    const labels = await llm.classifyItems([item(MERCOSUR)]);
+
+    expect(responseFormats()).toEqual(['json_schema', 'json_object', 'plain']);
+    expect(labels[0]?.source).toBe('llm');
+    expect(store.savedMode(llm.client.server, 'test-model')).toBe('plain');
+  });
+
+  it('treats a 4xx to a mode that has worked as a failure, not as a refusal', async () => {
+    const llm = classifier();
+    await llm.classifyItems([item(MERCOSUR)]);
+    server.enqueue({ status: 400, body: '' });
+    const labels = await llm.classifyItems([item(CHINA)]);
+
+    expect(responseFormats()).toEqual(['json_schema', 'json_schema']);
+    expect(labels[0]).toMatchObject({ source: 'offline', reason: 'llm unavailable: http 400' });
+    expect(llm.mode).toBe('json_schema');
+  });
+
+  it('does not take a key, model or quota error for a refusal', async () => {
+    server.enqueue(apiError(404, 'The model `test-model` does not exist'));
+    const llm = classifier();
+    const labels = await llm.classifyItems([item(MERCOSUR)]);
+
+    expect(responseFormats()).toEqual(['json_schema']);
+    expect(labels[0]).toMatchObject({ source: 'offline', reason: 'llm unavailable: http 404', awaitingLlm: true });
+    expect(llm.mode).toBe('json_schema');
+  });
+
+  it.each([
+    ['stalls after the first byte of the body', { stallBodyMs: 5_000 }],
+    ['drips the body a byte at a time', { dripMs: 50 }],
+  ])('gives up within timeoutSeconds on a server that %s, body included', async (_, slow) => {
+    server.setDefault((request) => ({ ...(keywordResponder()(request) as FakeResponse), ...slow }));
+    const started = Date.now();
+    const labels = await classifier({ timeoutSeconds: 0.3, maxRetries: 1 }).classifyItems([item(MERCOSUR), item(CHINA)]);
+
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(server.requests).toHaveLength(2);
+    expect(labels.map((label) => [label.source, label.reason, label.awaitingLlm])).toEqual([
+      ['offline', 'llm unavailable: timeout after 2 attempts', true],
+      ['offline', 'llm unavailable: timeout after 2 attempts', true],
+    ]);
+  });
+
+  it('logs the spent budget at warn once per UTC day', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    store.recordUsage({ model: 'test-model', promptTokens: 900, completionTokens: 100, totalTokens: 1000, items: 20, mode: 'json_schema', at: NOON });
+    let now = NOON;
+    const llm = classifier({ dailyTokenBudget: 1000 }, { now: () => now, logger: createLogger({ level: 'warn', destination }) });
+    await llm.classifyItems([item(MERCOSUR)]);
+    await llm.classifyItems([item(CHINA)]);
+    expect(lines.filter((line) => line.includes('daily token budget spent'))).toHaveLength(1);
+    expect(llm.client.state()).toMatchObject({ state: 'budget-exhausted', tokensToday: 1000, dailyTokenBudget: 1000 });
+
+    now += 24 * 60 * 60 * 1000;
+    store.recordUsage({ model: 'test-model', promptTokens: 900, completionTokens: 100, totalTokens: 1000, items: 20, mode: 'json_schema', at: now });
+    await llm.classifyItems([item(LITHIUM)]);
+    expect(lines.filter((line) => line.includes('daily token budget spent'))).toHaveLength(2);
+    expect(lines.find((line) => line.includes('daily token budget spent'))).toMatch(/"level":40/);
   });
 
   it('labels a new feed’s archive (backlog) offline: it never reaches a digest, so it is not worth tokens', async () => {
