@@ -90,7 +90,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
     const refs = batch.map((_, index) => String(index + 1));
     const messages = buildMessages(
       prompt,
-      batch.map(({ item }, index) => ({ ref: refs[index] as string, title: item.title, summary: item.summary, language: item.language })),
+      batch.map(({ item }, index) => ({ ref: refs[index] as string, title: item.title, summary: item.summary })),
       config.maxItemChars,
     );
     // A repeating 5xx may be a refusal (llama-cpp-python) or an outage: if every mode fails, it was the outage.

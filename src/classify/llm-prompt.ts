@@ -22,12 +22,12 @@ export interface ClassifyPrompt {
   themeIds: ThemeId[];
 }
 
-/** Items as the prompt shows them: a per-batch ref instead of the database id. */
+/** Items as the prompt shows them: a per-batch ref instead of the database id. The language is
+ *  not given: models read it from the text, and the attribute cost tokens on every item. */
 export interface PromptItem {
   ref: string;
   title: string;
   summary: string;
-  language?: string | undefined;
 }
 
 const PLACEHOLDERS = ['themes', 'theme_ids', 'tag'];
@@ -107,14 +107,11 @@ export function buildMessages(
   const bodies = items.map((item) => itemBody(item, maxItemChars));
   let tag = newTag();
   while (bodies.some((body) => body.toLowerCase().includes(tag.toLowerCase()))) tag = newTag();
-  const fenced = items.map((item, index) => {
-    const lang = item.language ? ` lang="${sanitizeItemText(item.language, 8)}"` : '';
-    return `<${tag} ref="${item.ref}"${lang}>\n${bodies[index]}\n</${tag}>`;
-  });
+  const fenced = items.map((item, index) => `<${tag} ref="${item.ref}">\n${bodies[index]}\n</${tag}>`);
   return {
     tag,
     system: prompt.text.replaceAll(/\{\{\s*tag\s*\}\}/g, tag),
-    user: `Label these ${items.length} news items.\n\n${fenced.join('\n\n')}`,
+    user: `Label these ${items.length} news items.\n\n${fenced.join('\n')}`,
   };
 }
 
