@@ -1,7 +1,7 @@
-import type { ItemClassifier } from '../classify/item-classifier.js';
+import type { ItemClassifier, ItemLabel } from '../classify/item-classifier.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../ops/metrics.js';
-import { createClassificationStore } from '../store/classification-store.js';
+import { createClassificationStore, type ClassificationRecord } from '../store/classification-store.js';
 import type { Database } from '../store/open-database.js';
 
 export interface ClassifyContext {
@@ -51,15 +51,7 @@ export async function classifyNewItems(ctx: ClassifyContext, options: ClassifyOp
     try {
       const labels = await ctx.classifier.classifyItems(page);
       const classifiedAt = now();
-      store.save(
-        labels.map(({ classification, ...label }) => ({
-          ...label,
-          themes: classification.themes,
-          scores: classification.scores,
-          evidence: classification.evidence,
-          classifiedAt,
-        })),
-      );
+      store.save(toRecords(labels, () => classifiedAt));
       for (const label of labels) report.bySource[label.source]++;
       report.classified += labels.length;
     } catch (error) {
@@ -68,22 +60,16 @@ export async function classifyNewItems(ctx: ClassifyContext, options: ClassifyOp
     }
   }
   let afterAwaiting = 0;
-  while (report.classified + report.failed < limit && ctx.classifier.canAskLlm?.() === true) {
-    const page = store.awaitingLlm({ afterId: afterAwaiting, limit: Math.min(pageSize, limit - report.classified - report.failed) });
+  let asked = report.classified + report.failed;
+  while (asked < limit && ctx.classifier.canAskLlm?.() === true) {
+    const page = store.awaitingLlm({ afterId: afterAwaiting, limit: Math.min(pageSize, limit - asked) });
     if (page.length === 0) break;
     afterAwaiting = (page.at(-1) as (typeof page)[number]).id;
+    asked += page.length;
     try {
       const labels = await ctx.classifier.classifyItems(page.map(({ classifiedAt: _, ...item }) => ({ ...item, backlog: false })));
       const classifiedAt = new Map(page.map((item) => [item.id, item.classifiedAt]));
-      store.save(
-        labels.map(({ classification, ...label }) => ({
-          ...label,
-          themes: classification.themes,
-          scores: classification.scores,
-          evidence: classification.evidence,
-          classifiedAt: classifiedAt.get(label.itemId) as number,
-        })),
-      );
+      store.save(toRecords(labels, (itemId) => classifiedAt.get(itemId) as number));
       report.relabelled += labels.filter((label) => label.source === 'llm').length;
     } catch (error) {
       log.error({ err: error, items: page.length, firstId: page[0]?.id }, 'classify-new-items: relabelling page failed, left as it was');
@@ -93,4 +79,14 @@ export async function classifyNewItems(ctx: ClassifyContext, options: ClassifyOp
   ctx.metrics?.classified(report.bySource);
   if (report.classified + report.failed + report.relabelled > 0) log.info(report, 'classify-new-items: done');
   return report;
+}
+
+function toRecords(labels: ItemLabel[], classifiedAt: (itemId: number) => number): ClassificationRecord[] {
+  return labels.map(({ classification, ...label }) => ({
+    ...label,
+    themes: classification.themes,
+    scores: classification.scores,
+    evidence: classification.evidence,
+    classifiedAt: classifiedAt(label.itemId),
+  }));
 }

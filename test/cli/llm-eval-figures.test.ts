@@ -104,3 +104,25 @@ describe('eval --classifier llm against a server answering from gold labels', ()
     expect(row.formats).toEqual(['json_schema', 'json_object', 'plain']);
   });
 });
+
+describe('eval --classifier llm against a server whose answer body stalls', () => {
+  it('finishes within timeoutSeconds per attempt with offline labels, and exits 0', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sancocho-llm-stall-'));
+    const server = await startOpenAIServer({ responder: () => ({ stallBodyMs: 60_000, body: {} }) });
+    try {
+      const config = path.join(dir, 'stall.yaml');
+      writeFileSync(config, `feeds: []\nllm:\n  baseURL: "${server.baseURL}"\n  model: m\n  timeoutSeconds: 0.5\n  maxRetries: 0\n`);
+      const io = captureIO({ SANCOCHO_CONFIG: config, SANCOCHO_DB: path.join(dir, 'stall.db') });
+      const started = Date.now();
+      expect(await runCli(['eval', '--classifier', 'llm', '--input', devSet, '--json'], io)).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      // One stalled request, then the LLM is paused and the rest is labelled offline.
+      expect(server.requests).toHaveLength(1);
+      expect((JSON.parse(io.out()) as { macroF1: number }).macroF1).toBeGreaterThan(0.5);
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
