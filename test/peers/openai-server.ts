@@ -252,10 +252,10 @@ const INJECTION = /ignore (all |your |previous )*instructions|ignora las instruc
  * labels every item of the request with every theme, quoting each item's first words so the quotes
  * are found. Otherwise it is `model`.
  */
-export function obedientResponder(model: Responder = keywordResponder()): Responder {
+export function obedientResponder(model: Responder = keywordResponder(), trigger: RegExp = INJECTION): Responder {
   return (request) => {
     const items = fencedItems(request);
-    if (!items.some((item) => INJECTION.test(item.text))) return model(request);
+    if (!items.some((item) => trigger.test(item.text))) return model(request);
     const answer = items.map((item) => {
       const quote = item.text.trim().split(/\s+/).slice(0, 3).join(' ');
       return { id: item.ref, themes: ALL_THEMES.map((theme) => ({ theme, quote })) };
