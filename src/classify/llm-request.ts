@@ -63,7 +63,9 @@ export async function completeWithRetries(
     if (failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs) {
       return { kind: 'failed', reason: `${failure.reason}, retry-after ${Math.ceil(failure.retryAfterMs / 1000)}s`, retryAfterMs: failure.retryAfterMs };
     }
-    if (attempt >= policy.maxRetries) {
+    // A probe's first 5xx is always asked again: only a repeat tells a refusal, whatever maxRetries says.
+    const probeAgain = probing && serverErrors === 1 && failure.status !== undefined && failure.status >= 500;
+    if (attempt >= policy.maxRetries && !probeAgain) {
       return { kind: 'failed', reason: `${failure.reason} after ${attempt + 1} attempts` };
     }
     const delay = failure.retryAfterMs ?? backoffDelay(attempt, policy.backoff);

@@ -195,17 +195,20 @@ describe('LLM classifier', () => {
   });
 
   it('does not call again while paused after a failed batch, and calls again once the pause is over', async () => {
-    server.enqueue(apiError(503, 'overloaded'));
     let now = NOON;
     const llm = classifier({ maxRetries: 0 }, { now: () => now, pauseAfterFailureMs: 60_000 });
-    await llm.classifyItems([item(MERCOSUR)]);
+    // The response format has worked, so a 5xx is the server's trouble, not a refusal.
+    await llm.classifyItems([item(`${MERCOSUR} (1)`)]);
+    server.enqueue(apiError(503, 'overloaded'));
+    const failed = await llm.classifyItems([item(MERCOSUR)]);
     const paused = await llm.classifyItems([item(CHINA)]);
     now += 60_000;
     const resumed = await llm.classifyItems([item(LITHIUM)]);
 
+    expect(failed[0]).toMatchObject({ source: 'offline', reason: 'llm unavailable: http 503 after 1 attempts' });
     expect(paused[0]).toMatchObject({ source: 'offline', reason: 'llm paused: http 503 after 1 attempts' });
     expect(resumed[0]?.source).toBe('llm');
-    expect(server.requests).toHaveLength(2);
+    expect(server.requests).toHaveLength(3);
   });
 
   it('retries a request that times out', async () => {
@@ -357,7 +360,8 @@ describe('LLM classifier', () => {
     it('steps down to json_object, remembers it for the server and model, and a restart starts there', async () => {
       await server.close();
       server = await startOpenAIServer({ refuse: { shape } });
-      const first = await classifier({ maxRetries: 2 }).classifyItems([item(MERCOSUR)]);
+      // Even without retries: a 5xx must repeat to be taken for a refusal, so a probe asks twice.
+      const first = await classifier({ maxRetries: 0 }).classifyItems([item(MERCOSUR)]);
       expect(first[0]).toMatchObject({ source: 'llm', classification: { themes: ['regional-integration', 'trade-tariffs'] } });
       const refusals = shape === 'llama-cpp' ? 2 : 1;
       expect(responseFormats()).toEqual([...Array<string>(refusals).fill('json_schema'), 'json_object']);
