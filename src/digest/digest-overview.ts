@@ -95,6 +95,8 @@ export function createOverviewWriter(options: OverviewWriterOptions): OverviewWr
   return {
     async write(digest) {
       const overviews = new Map<ThemeId, string>();
+      // After a failure the client is paused or out of budget: the other themes use the cache only.
+      let unavailable = false;
       for (const section of digest.sections) {
         const key = overviewCacheKey(prompt, client.model, section, digest.language);
         const cached = options.cache.cachedOverview(key);
@@ -102,6 +104,7 @@ export function createOverviewWriter(options: OverviewWriterOptions): OverviewWr
           overviews.set(section.theme, cached);
           continue;
         }
+        if (unavailable) continue;
         const outcome = await client.chat({
           purpose: 'overview',
           user: overviewPrompt(prompt, section, digest.language),
@@ -110,9 +113,10 @@ export function createOverviewWriter(options: OverviewWriterOptions): OverviewWr
           items: section.stories.length,
         });
         if (outcome.kind !== 'ok') {
+          unavailable = outcome.kind !== 'format-rejected';
           log.warn(
             { theme: section.theme, reason: outcome.kind === 'format-rejected' ? outcome.detail : outcome.reason },
-            'digest-overview: no overview from the LLM; the digest goes out without this overview',
+            'digest-overview: no overview from the LLM; the digest goes out without it',
           );
           continue;
         }
