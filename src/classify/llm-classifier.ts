@@ -44,12 +44,11 @@ interface Pending {
   item: ClassifiableItem;
 }
 
-type ItemOutcome =
-  | { kind: 'llm'; themes: ThemeId[]; quotes: Partial<Record<ThemeId, string>> }
-  | { kind: 'offline'; reason: string; awaitingLlm: boolean };
+type LlmLabels = { kind: 'llm'; themes: ThemeId[]; quotes: Partial<Record<ThemeId, string>> };
+type ItemOutcome = LlmLabels | { kind: 'offline'; reason: string; awaitingLlm: boolean };
 
 type AskOutcome =
-  | { kind: 'answer'; labels: Map<string, ItemOutcome>; retry: Map<string, string>; implausible: boolean }
+  | { kind: 'answer'; labels: Map<string, LlmLabels>; retry: Map<string, string>; implausible: boolean }
   /** Nothing usable came back (not JSON, cut off, the wrong shape): every item may be asked again. */
   | { kind: 'no-answer'; reason: string }
   | { kind: 'failed'; reason: string; awaitingLlm: boolean };
@@ -138,7 +137,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
         return { kind: 'no-answer', reason: `llm answer invalid: ${answer.detail}` };
       }
       if (answer.unknownRefs.length > 0) log.warn({ unknownRefs: answer.unknownRefs.slice(0, 20) }, 'llm-classifier: dropped unknown ids from the answer');
-      const labels = new Map<string, ItemOutcome>();
+      const labels = new Map<string, LlmLabels>();
       const retry = new Map<string, string>();
       batch.forEach(({ hash, item }, index) => {
         const ref = refs[index] as string;
@@ -154,8 +153,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
         }
         labels.set(hash, { kind: 'llm', themes: grounded.themes, quotes: grounded.quotes });
       });
-      const answered = [...labels.values()].map((label) => (label.kind === 'llm' ? label.themes : []));
-      return { kind: 'answer', labels, retry, implausible: implausibleAnswer(answered) };
+      return { kind: 'answer', labels, retry, implausible: implausibleAnswer([...labels.values()].map((label) => label.themes)) };
     }
   }
 
@@ -180,7 +178,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
     );
     if (outcome.kind === 'answer') {
       for (const [hash, label] of outcome.labels) {
-        if (label.kind === 'llm' && overloaded(label.themes)) again.set(hash, 'llm answer implausible');
+        if (overloaded(label.themes)) again.set(hash, 'llm answer implausible');
         else results.set(hash, label);
       }
     }
