@@ -5,7 +5,8 @@ import { createItemStore, type ItemStore } from './store/item-store.js';
 import { openDatabase, type Database } from './store/open-database.js';
 import type { IngestContext } from './pipeline/ingest-feed.js';
 import type { ClassifyContext } from './pipeline/classify-new-items.js';
-import { createClassifier } from './classify/create-classifier.js';
+import { createClassifier, llmClientFromConfig } from './classify/create-classifier.js';
+import type { LlmClient } from './classify/llm-client.js';
 import { createFeedDispatchers } from './pipeline/feed-dispatchers.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createDiscordState, type DiscordStateCell } from './ops/discord-state.js';
@@ -20,6 +21,8 @@ export interface AppContext extends IngestContext, ClassifyContext {
   metrics: Metrics;
   /** Set by the Discord client; read by /healthz. */
   discordState: DiscordStateCell;
+  /** The one LLM client of the process (classification and digest overviews); absent without `llm`. */
+  llm: LlmClient | undefined;
   close(): Promise<void>;
 }
 
@@ -34,7 +37,8 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
   if (sync.added > 0 || sync.removed > 0) logger.info({ module: 'app-context', ...sync }, 'app-context: feed list synced with the config file');
   const pools = createFeedDispatchers(config.polling);
   const metrics = createMetrics();
-  const classifier = createClassifier({ llm: config.llm, db, logger, metrics });
+  const llm = config.llm ? llmClientFromConfig({ llm: config.llm, db, logger, metrics }) : undefined;
+  const classifier = createClassifier({ llm: config.llm, db, logger, metrics, client: llm });
   return {
     config,
     logger,
@@ -47,6 +51,7 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
     userFeedDispatcher: pools.userFeedDispatcher,
     metrics,
     discordState: createDiscordState(),
+    llm,
     async close() {
       await pools.close();
       db.close();

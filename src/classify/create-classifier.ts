@@ -1,11 +1,11 @@
 import type { LlmConfig } from '../config/config-schema.js';
-import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import { createClassificationStore } from '../store/classification-store.js';
 import type { Database } from '../store/open-database.js';
 import { createOfflineItemClassifier, type ItemClassifier } from './item-classifier.js';
-import { createLlmClassifier, type LlmLedger } from './llm-classifier.js';
+import { createLlmClassifier } from './llm-classifier.js';
+import { createLlmClient, llmApiKey, type LlmClient } from './llm-client.js';
 import { loadClassifyPrompt } from './llm-prompt.js';
 import { createOfflineClassifier } from './offline-classifier.js';
 import { loadThemes, type ThemesConfig } from './themes-config.js';
@@ -20,6 +20,8 @@ export interface CreateClassifierOptions {
   promptPath?: string;
   /** Counts the LLM's tokens as they are recorded in the ledger. */
   metrics?: Pick<Metrics, 'llmTokens'> | undefined;
+  /** The process's LLM client (shared with digest overviews); built from `llm` when absent. */
+  client?: LlmClient | undefined;
 }
 
 /**
@@ -36,34 +38,28 @@ export function createClassifier(options: CreateClassifierOptions): ItemClassifi
     log.info('create-classifier: offline classifier');
     return createOfflineItemClassifier(offline);
   }
-  const env = options.env ?? process.env;
-  const key = env.OPENAI_API_KEY?.trim();
-  if (!key && !llm.baseURL) {
-    throw new ConfigError('llm: OPENAI_API_KEY is not set (it is needed for OpenAI itself; a local server takes any key via llm.baseURL)');
-  }
+  const client = options.client ?? llmClientFromConfig({ llm, db: options.db, logger: options.logger, env: options.env, metrics: options.metrics });
   const prompt = loadClassifyPrompt(themes.themes, options.promptPath);
-  // The host only: a URL may carry credentials.
-  const host = llm.baseURL ? new URL(llm.baseURL).host : 'api.openai.com';
-  log.info({ model: llm.model, host, promptVersion: prompt.version }, 'create-classifier: LLM classifier with offline fallback');
-  return createLlmClassifier({
-    config: llm,
-    // Local OpenAI-compatible servers ignore the key, but the client requires one.
-    apiKey: key || 'sk-local',
-    prompt,
-    offline,
-    ledger: countingTokens(createClassificationStore(options.db), options.metrics),
-    logger: options.logger,
-  });
+  log.info({ model: llm.model, server: client.server, promptVersion: prompt.version }, 'create-classifier: LLM classifier with offline fallback');
+  return createLlmClassifier({ config: llm, client, prompt, offline, ledger: createClassificationStore(options.db), logger: options.logger });
 }
 
-/** The ledger, with every usage record also counted in the metrics. */
-function countingTokens(ledger: LlmLedger, metrics: Pick<Metrics, 'llmTokens'> | undefined): LlmLedger {
-  if (!metrics) return ledger;
-  return {
-    ...ledger,
-    recordUsage(usage) {
-      ledger.recordUsage(usage);
-      metrics.llmTokens(usage);
-    },
-  };
+/**
+ * The process's one LLM client for an `llm` section, writing its usage to the database's ledger and
+ * counting it in the metrics. Without a key for OpenAI itself, a ConfigError.
+ */
+export function llmClientFromConfig(options: {
+  llm: LlmConfig;
+  db: Database;
+  logger: Logger;
+  env?: NodeJS.ProcessEnv | undefined;
+  metrics?: Pick<Metrics, 'llmTokens'> | undefined;
+}): LlmClient {
+  return createLlmClient({
+    config: options.llm,
+    apiKey: llmApiKey(options.llm, options.env ?? process.env),
+    ledger: createClassificationStore(options.db),
+    logger: options.logger,
+    metrics: options.metrics,
+  });
 }

@@ -22,6 +22,8 @@ export interface ItemLabel {
   promptVersion: string | null;
   /** Why offline labels were used although an LLM is configured; null otherwise. */
   reason: string | null;
+  /** Offline for want of budget or server: worth asking the LLM again later. */
+  awaitingLlm?: boolean;
   classification: Classification;
 }
 
@@ -31,14 +33,16 @@ export interface ItemLabel {
  */
 export interface ItemClassifier {
   classifyItems(items: ClassifiableItem[]): Promise<ItemLabel[]>;
+  /** Whether an LLM could be asked now (budget left, not paused); absent for the offline classifier. */
+  canAskLlm?(): boolean;
 }
 
 export function toClassifierInput(item: ClassifiableItem): ClassifierInput {
   return { id: String(item.id), title: item.title, summary: item.summary, lang: item.language };
 }
 
-export function offlineLabel(item: ClassifiableItem, classification: Classification, reason: string | null = null): ItemLabel {
-  return { itemId: item.id, contentHash: item.contentHash, source: 'offline', model: null, promptVersion: null, reason, classification };
+export function offlineLabel(item: ClassifiableItem, classification: Classification, reason: string | null = null, awaitingLlm = false): ItemLabel {
+  return { itemId: item.id, contentHash: item.contentHash, source: 'offline', model: null, promptVersion: null, reason, awaitingLlm, classification };
 }
 
 /** Offline only: the classifier used when no LLM is configured. */

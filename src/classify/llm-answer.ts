@@ -6,10 +6,11 @@ export const RESPONSE_MODES = ['json_schema', 'json_object', 'plain'] as const;
 export type ResponseMode = (typeof RESPONSE_MODES)[number];
 
 /**
- * The strict JSON schema for structured outputs: refs and theme ids are enums, so a server that
- * enforces the schema cannot produce anything else.
+ * The strict JSON schema for structured outputs. Theme ids are an enum, so a server that enforces
+ * the schema cannot produce anything else; each theme comes with the words of the item that show
+ * it (see llm-grounding). Refs are not an enum: the schema is sent with every request and billed.
  */
-export function answerJsonSchema(refs: string[], themeIds: readonly ThemeId[]) {
+export function answerJsonSchema(themeIds: readonly ThemeId[]) {
   return {
     type: 'object',
     additionalProperties: false,
@@ -22,8 +23,16 @@ export function answerJsonSchema(refs: string[], themeIds: readonly ThemeId[]) {
           additionalProperties: false,
           required: ['id', 'themes'],
           properties: {
-            id: { type: 'string', enum: refs },
-            themes: { type: 'array', items: { type: 'string', enum: [...themeIds] } },
+            id: { type: 'string' },
+            themes: {
+              type: 'array',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['theme', 'quote'],
+                properties: { theme: { type: 'string', enum: [...themeIds] }, quote: { type: 'string' } },
+              },
+            },
           },
         },
       },
@@ -31,12 +40,12 @@ export function answerJsonSchema(refs: string[], themeIds: readonly ThemeId[]) {
   };
 }
 
-export function responseFormat(mode: ResponseMode, refs: string[], themeIds: readonly ThemeId[]) {
+export function responseFormat(mode: ResponseMode, themeIds: readonly ThemeId[]) {
   switch (mode) {
     case 'json_schema':
       return {
         type: 'json_schema' as const,
-        json_schema: { name: 'theme_labels', strict: true, schema: answerJsonSchema(refs, themeIds) },
+        json_schema: { name: 'theme_labels', strict: true, schema: answerJsonSchema(themeIds) },
       };
     case 'json_object':
       return { type: 'json_object' as const };
@@ -45,61 +54,84 @@ export function responseFormat(mode: ResponseMode, refs: string[], themeIds: rea
   }
 }
 
-// Lenient where models commonly stray (numeric ids, a bare array, extra keys); what matters is checked after.
+/** One theme the model gave an item, with the words it quoted for it (null when it quoted none). */
+export interface LabelClaim {
+  theme: ThemeId;
+  quote: string | null;
+}
+
+// Lenient where models commonly stray (numeric ids, a bare array, a theme without its quote); each
+// entry is checked on its own, so one bad entry costs one item.
+const rootSchema = z.preprocess((value) => (Array.isArray(value) ? { items: value } : value), z.object({ items: z.array(z.unknown()) }));
 const entrySchema = z.object({
-  id: z.union([z.string(), z.number()]).transform(String),
-  themes: z.array(z.string()),
+  id: z.union([z.string(), z.number()]).transform((id) => String(id).trim()),
+  themes: z.array(z.union([z.string(), z.object({ theme: z.string(), quote: z.string().nullish() })])),
 });
-const answerSchema = z.preprocess(
-  (value) => (Array.isArray(value) ? { items: value } : value),
-  z.object({ items: z.array(entrySchema) }),
-);
 
 export type ParsedAnswer =
   | {
       kind: 'ok';
-      /** Themes by ref, for the refs the answer covered. */
-      labels: Map<string, ThemeId[]>;
-      /** Theme ids outside the enum, dropped. */
-      unknownThemes: string[];
+      /** Claims by ref, for the refs the answer covered with a valid entry. */
+      labels: Map<string, LabelClaim[]>;
+      /** Refs of the batch whose entry was invalid or given more than once, with why. */
+      bad: Map<string, string>;
       /** Refs that were not in the batch, dropped. */
       unknownRefs: string[];
     }
   | { kind: 'not-json'; detail: string }
   | { kind: 'invalid'; detail: string };
 
-/** Validates a model's answer against the batch's refs and the theme enum. */
+/** Validates a model's answer against the batch's refs and the theme enum, entry by entry. */
 export function parseAnswer(content: string, refs: string[], themeIds: readonly ThemeId[]): ParsedAnswer {
   const json = extractJson(content);
   if (json === undefined) return { kind: 'not-json', detail: excerpt(content) };
-  const parsed = answerSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+  const root = rootSchema.safeParse(json);
+  if (!root.success) {
+    const issue = root.error.issues[0];
     return { kind: 'invalid', detail: issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid' };
   }
   const known = new Set<string>(themeIds);
   const batch = new Set(refs);
-  const labels = new Map<string, ThemeId[]>();
-  const unknownThemes: string[] = [];
+  const labels = new Map<string, LabelClaim[]>();
+  const bad = new Map<string, string>();
   const unknownRefs: string[] = [];
-  for (const entry of parsed.data.items) {
-    const ref = entry.id.trim();
+  const seen = new Set<string>();
+  for (const raw of root.data.items) {
+    const entry = entrySchema.safeParse(raw);
+    const ref = entry.success ? entry.data.id : readRef(raw);
+    if (ref === undefined) continue;
     if (!batch.has(ref)) {
       unknownRefs.push(ref);
       continue;
     }
-    const themes = new Set(labels.get(ref));
-    for (const raw of entry.themes) {
-      const id = raw.trim().toLowerCase();
-      if (known.has(id)) themes.add(id as ThemeId);
-      else unknownThemes.push(raw);
+    if (seen.has(ref)) {
+      // Two answers for one item: neither can be trusted.
+      labels.delete(ref);
+      bad.set(ref, 'duplicate id in llm answer');
+      continue;
     }
-    labels.set(
-      ref,
-      themeIds.filter((id) => themes.has(id)),
+    seen.add(ref);
+    if (!entry.success) {
+      bad.set(ref, 'invalid entry in llm answer');
+      continue;
+    }
+    const claims: LabelClaim[] = entry.data.themes.map((claim) =>
+      typeof claim === 'string' ? { theme: claim.trim().toLowerCase() as ThemeId, quote: null } : { theme: claim.theme.trim().toLowerCase() as ThemeId, quote: claim.quote ?? null },
     );
+    const unknown = claims.find((claim) => !known.has(claim.theme));
+    if (unknown) {
+      bad.set(ref, `unknown theme "${excerpt(unknown.theme)}" in llm answer`);
+      continue;
+    }
+    labels.set(ref, claims);
   }
-  return { kind: 'ok', labels, unknownThemes, unknownRefs };
+  return { kind: 'ok', labels, bad, unknownRefs };
+}
+
+function readRef(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null || !('id' in raw)) return undefined;
+  const id = (raw as { id: unknown }).id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id).trim() : undefined;
 }
 
 /** The JSON value in a reply: the whole text, else inside a ``` fence, else from the first `{` to the last `}`. */

@@ -1,27 +1,31 @@
-import OpenAI from 'openai';
 import type { LlmConfig } from '../config/config-schema.js';
 import type { Logger } from '../core/logger.js';
 import { THEME_IDS, type ThemeId } from '../core/themes.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { ClassificationStore } from '../store/classification-store.js';
 import type { Classification } from './classifier.js';
 import { offlineLabel, toClassifierInput, type ClassifiableItem, type ItemClassifier, type ItemLabel } from './item-classifier.js';
+import { createLlmClient, type LlmClient } from './llm-client.js';
+import { groundLabels, implausibleAnswer, looksLikeInstructions, overloaded } from './llm-grounding.js';
 import type { OfflineClassifier } from './offline-classifier.js';
 import { parseAnswer, RESPONSE_MODES, responseFormat, type ResponseMode } from './llm-answer.js';
 import { buildMessages, type ClassifyPrompt } from './llm-prompt.js';
-import { completeWithRetries, type RetryPolicy } from './llm-request.js';
+import type { RetryPolicy } from './llm-request.js';
 
-/** What the LLM classifier keeps in the database: its answer cache and the token ledger. */
-export type LlmLedger = Pick<ClassificationStore, 'cachedThemes' | 'cacheThemes' | 'recordUsage' | 'tokensUsedSince'>;
+/** What the LLM classifier keeps in the database: its answer cache, the token ledger, the response mode that works. */
+export type LlmLedger = Pick<ClassificationStore, 'cachedThemes' | 'cacheThemes' | 'recordUsage' | 'tokensUsedSince' | 'savedMode' | 'saveMode'>;
 
 export interface LlmClassifierOptions {
   config: LlmConfig;
-  /** From OPENAI_API_KEY; local servers accept any placeholder. Never logged. */
-  apiKey: string;
   prompt: ClassifyPrompt;
   offline: OfflineClassifier;
   ledger: LlmLedger;
   logger: Logger;
-  /** After a batch fails for want of a server (retries exhausted, 401…), later batches go offline for this long. */
+  /** The process's LLM client; built from the options below when absent. */
+  client?: LlmClient;
+  /** From OPENAI_API_KEY; local servers accept any placeholder. Never logged. */
+  apiKey?: string;
+  metrics?: Pick<Metrics, 'llmTokens'> | undefined;
   pauseAfterFailureMs?: number;
   backoff?: RetryPolicy['backoff'];
   sleep?: (ms: number) => Promise<void>;
@@ -29,119 +33,167 @@ export interface LlmClassifierOptions {
 }
 
 export interface LlmClassifier extends ItemClassifier {
-  /** The response format that last worked (or the next to try after a refusal). */
+  /** The response format in use: the one that worked, or the next to try after a refusal. */
   readonly mode: ResponseMode;
+  readonly client: LlmClient;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** One distinct text waiting for the model. */
+interface Pending {
+  hash: string;
+  item: ClassifiableItem;
+}
+
+type LlmLabels = { kind: 'llm'; themes: ThemeId[]; quotes: Partial<Record<ThemeId, string>> };
+type ItemOutcome = LlmLabels | { kind: 'offline'; reason: string; awaitingLlm: boolean };
+
+type AskOutcome =
+  | { kind: 'answer'; labels: Map<string, LlmLabels>; retry: Map<string, string>; implausible: boolean }
+  /** Nothing usable came back (not JSON, cut off, the wrong shape): every item may be asked again. */
+  | { kind: 'no-answer'; reason: string }
+  | { kind: 'failed'; reason: string; awaitingLlm: boolean };
 
 /**
  * Labels items with an OpenAI-compatible chat model, spending as little as possible: the offline
  * classifier runs first and items without a regional signal stay offline (when configured); the
  * cache answers text it has seen under this model and prompt; the rest goes out in batches while
- * the UTC day's token budget lasts. Whatever the model cannot label gets offline labels with a reason.
+ * the UTC day's token budget lasts. An answer is trusted entry by entry: a bad or missing entry is
+ * asked again once in a smaller batch, then labelled offline; a label stands only with a quote
+ * found in its item; an implausible answer is retried item by item; text that reads like
+ * instructions goes alone. Only validated labels are cached.
  */
 export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifier {
   const { config, prompt, offline, ledger } = options;
   const log = options.logger.child({ module: 'llm-classifier', model: config.model });
   const now = options.now ?? Date.now;
-  const client = new OpenAI({
-    apiKey: options.apiKey,
-    baseURL: config.baseURL,
-    timeout: config.timeoutSeconds * 1000,
-    maxRetries: 0,
-    logLevel: 'off',
-  });
-  const policy: RetryPolicy = {
-    maxRetries: config.maxRetries,
-    maxRetryAfterMs: config.maxRetryAfterSeconds * 1000,
-    backoff: options.backoff ?? { baseMs: 1000, maxMs: 30_000 },
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-    now,
-  };
-  const pauseAfterFailureMs = options.pauseAfterFailureMs ?? 5 * 60 * 1000;
-  let mode: ResponseMode = 'json_schema';
-  let pausedUntil = 0;
-  let pauseReason = '';
+  const client =
+    options.client ??
+    createLlmClient({
+      config,
+      apiKey: options.apiKey ?? 'sk-local',
+      ledger,
+      logger: options.logger,
+      metrics: options.metrics,
+      ...(options.pauseAfterFailureMs === undefined ? {} : { pauseAfterFailureMs: options.pauseAfterFailureMs }),
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      now,
+    });
+  const saved = ledger.savedMode(client.server, config.model);
+  let mode: ResponseMode = RESPONSE_MODES.find((known) => known === saved) ?? 'json_schema';
+  // A mode read back from the database worked before: a 4xx to it is a failure, not a refusal.
+  let confirmed = mode === saved;
 
-  type BatchOutcome = { kind: 'ok'; labels: Map<string, ThemeId[]> } | { kind: 'failed'; reason: string };
-
-  /** Asks for one batch of distinct texts, stepping down the response modes as the server requires. */
-  async function requestBatch(batch: ClassifiableItem[]): Promise<BatchOutcome> {
+  /** One request for a batch, stepping down the response modes when the server refuses one. */
+  async function ask(batch: Pending[]): Promise<AskOutcome> {
     const refs = batch.map((_, index) => String(index + 1));
     const messages = buildMessages(
       prompt,
-      batch.map((item, index) => ({ ref: refs[index] as string, title: item.title, summary: item.summary, language: item.language })),
+      batch.map(({ item }, index) => ({ ref: refs[index] as string, title: item.title, summary: item.summary })),
       config.maxItemChars,
     );
-    let failure = 'llm answer not JSON in any response format';
-    for (let index = RESPONSE_MODES.indexOf(mode); index < RESPONSE_MODES.length; index++) {
-      const attempt = RESPONSE_MODES[index] as ResponseMode;
-      const format = responseFormat(attempt, refs, prompt.themeIds);
-      const outcome = await completeWithRetries(
-        () =>
-          client.chat.completions.create({
-            model: config.model,
-            temperature: 0,
-            messages: [
-              { role: 'system', content: messages.system },
-              { role: 'user', content: messages.user },
-            ],
-            ...(format ? { response_format: format } : {}),
-          }),
-        policy,
-        log,
-      );
+    // A repeating 5xx may be a refusal (llama-cpp-python) or an outage: if every mode fails, it was the outage.
+    let before5xx: ResponseMode | undefined;
+    for (;;) {
+      const format = responseFormat(mode, prompt.themeIds);
+      const outcome = await client.chat({
+        purpose: 'classify',
+        system: messages.system,
+        user: messages.user,
+        temperature: 0,
+        responseFormat: format,
+        mode,
+        items: batch.length,
+        probing: !confirmed && format !== undefined,
+      });
       if (outcome.kind === 'format-rejected') {
-        // A refusal is a property of the server: never ask for this mode again.
-        mode = RESPONSE_MODES[index + 1] ?? attempt;
-        log.warn({ refused: attempt, next: mode, detail: outcome.detail }, 'llm-classifier: response format refused');
-        failure = 'llm refused the response format';
+        const next = RESPONSE_MODES[RESPONSE_MODES.indexOf(mode) + 1];
+        log.warn({ refused: mode, next: next ?? null, detail: outcome.detail }, 'llm-classifier: response format refused');
+        if (!next) return { kind: 'failed', reason: 'llm refused every response format', awaitingLlm: false };
+        if (outcome.serverError) before5xx ??= mode;
+        mode = next;
+        confirmed = false;
         continue;
       }
+      if (outcome.kind === 'unavailable') return { kind: 'failed', reason: outcome.reason, awaitingLlm: true };
       if (outcome.kind === 'failed') {
-        pausedUntil = now() + Math.max(pauseAfterFailureMs, outcome.retryAfterMs ?? 0);
-        pauseReason = outcome.reason;
-        return { kind: 'failed', reason: `llm unavailable: ${outcome.reason}` };
+        if (before5xx) mode = before5xx;
+        return { kind: 'failed', reason: `llm unavailable: ${outcome.reason}`, awaitingLlm: true };
       }
-      const usage = outcome.usage ?? estimateUsage(messages.system + messages.user, outcome.content);
-      ledger.recordUsage({ at: now(), model: config.model, ...usage, items: batch.length, mode: attempt });
-      if (outcome.finishReason === 'length') return { kind: 'failed', reason: 'llm answer truncated' };
+      if (outcome.finishReason === 'length') return { kind: 'no-answer', reason: 'llm answer truncated' };
       const answer = parseAnswer(outcome.content, refs, prompt.themeIds);
       if (answer.kind === 'not-json') {
-        // The server ignored the requested format; the next mode may still get JSON out of it.
-        log.warn({ mode: attempt, content: answer.detail }, 'llm-classifier: answer is not JSON');
-        failure = 'llm answer not JSON in any response format';
-        continue;
+        log.warn({ mode, content: answer.detail }, 'llm-classifier: answer is not JSON');
+        return { kind: 'no-answer', reason: 'llm answer not JSON' };
+      }
+      if (!confirmed) {
+        // JSON came back in this mode: remember it for this server and model, across restarts.
+        confirmed = true;
+        ledger.saveMode(client.server, config.model, mode, now());
+        log.info({ mode, server: client.server }, 'llm-classifier: response format works with this server');
       }
       if (answer.kind === 'invalid') {
-        log.warn({ mode: attempt, detail: answer.detail }, 'llm-classifier: answer breaks the schema');
-        return { kind: 'failed', reason: `llm answer invalid: ${answer.detail}` };
+        log.warn({ mode, detail: answer.detail }, 'llm-classifier: answer breaks the schema');
+        return { kind: 'no-answer', reason: `llm answer invalid: ${answer.detail}` };
       }
-      mode = attempt;
-      if (answer.unknownThemes.length > 0 || answer.unknownRefs.length > 0) {
-        log.warn(
-          { unknownThemes: answer.unknownThemes.slice(0, 20), unknownRefs: answer.unknownRefs.slice(0, 20) },
-          'llm-classifier: dropped unknown ids from the answer',
-        );
-      }
-      const labels = new Map<string, ThemeId[]>();
-      batch.forEach((item, index) => {
-        const themes = answer.labels.get(refs[index] as string);
-        if (themes) labels.set(item.contentHash, themes);
+      if (answer.unknownRefs.length > 0) log.warn({ unknownRefs: answer.unknownRefs.slice(0, 20) }, 'llm-classifier: dropped unknown ids from the answer');
+      const labels = new Map<string, LlmLabels>();
+      const retry = new Map<string, string>();
+      batch.forEach(({ hash, item }, index) => {
+        const ref = refs[index] as string;
+        const bad = answer.bad.get(ref);
+        const claims = answer.labels.get(ref);
+        if (bad !== undefined || !claims) {
+          retry.set(hash, bad ?? 'missing from llm answer');
+          return;
+        }
+        const grounded = groundLabels(claims, item, prompt.themeIds);
+        if (grounded.dropped.length > 0) {
+          log.warn({ itemId: item.id, dropped: grounded.dropped.slice(0, 9) }, 'llm-classifier: labels dropped, their quote is not in the item');
+        }
+        labels.set(hash, { kind: 'llm', themes: grounded.themes, quotes: grounded.quotes });
       });
-      return { kind: 'ok', labels };
+      return { kind: 'answer', labels, retry, implausible: implausibleAnswer([...labels.values()].map((label) => label.themes)) };
     }
-    return { kind: 'failed', reason: failure };
   }
 
-  /** Why no call may be made now, if so. */
-  function blocked(): string | undefined {
-    const at = now();
-    if (at < pausedUntil) return `llm paused: ${pauseReason}`;
-    const dayStart = Math.floor(at / DAY_MS) * DAY_MS;
-    if (ledger.tokensUsedSince(dayStart) >= config.dailyTokenBudget) return 'daily token budget exhausted';
-    return undefined;
+  /**
+   * Labels one batch. What the answer leaves out or gets wrong is asked again once (`reask`), in
+   * batches half the size; an implausible answer is asked again item by item.
+   */
+  async function labelBatch(batch: Pending[], reask: boolean): Promise<Map<string, ItemOutcome>> {
+    const results = new Map<string, ItemOutcome>();
+    const outcome = await ask(batch);
+    if (outcome.kind === 'failed') {
+      for (const { hash } of batch) results.set(hash, { kind: 'offline', reason: outcome.reason, awaitingLlm: outcome.awaitingLlm });
+      return results;
+    }
+    if (outcome.kind === 'answer' && outcome.implausible && batch.length > 1) {
+      log.warn({ items: batch.length }, 'llm-classifier: most items carry most themes; answer rejected, asking item by item');
+      for (const one of batch) for (const [hash, result] of await labelBatch([one], false)) results.set(hash, result);
+      return results;
+    }
+    const again = new Map<string, string>(
+      outcome.kind === 'no-answer' ? batch.map(({ hash }) => [hash, outcome.reason]) : outcome.retry,
+    );
+    if (outcome.kind === 'answer') {
+      for (const [hash, label] of outcome.labels) {
+        if (overloaded(label.themes)) again.set(hash, 'llm answer implausible');
+        else results.set(hash, label);
+      }
+    }
+    const retry = batch.filter(({ hash }) => again.has(hash));
+    if (retry.length === 0) return results;
+    if (reask) {
+      log.warn({ items: retry.length, of: batch.length, reason: again.get(retry[0]?.hash as string) }, 'llm-classifier: asking again for items the answer missed');
+      const size = Math.max(1, Math.ceil(batch.length / 2));
+      for (let start = 0; start < retry.length; start += size) {
+        for (const [hash, result] of await labelBatch(retry.slice(start, start + size), false)) results.set(hash, result);
+      }
+      return results;
+    }
+    for (const { hash } of retry) results.set(hash, { kind: 'offline', reason: again.get(hash) as string, awaitingLlm: false });
+    return results;
   }
 
   async function classifyItems(items: ClassifiableItem[]): Promise<ItemLabel[]> {
@@ -152,7 +204,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
       if (config.skipWithoutRegionalSignal && !offlineResult.regionalSignal) return offlineLabel(item, offlineResult, 'no regional signal');
       return undefined;
     });
-    const llmLabel = (index: number, themes: ThemeId[]): ItemLabel => {
+    const llmLabel = (index: number, themes: ThemeId[], quotes: Partial<Record<ThemeId, string>> = {}): ItemLabel => {
       const item = items[index] as ClassifiableItem;
       return {
         itemId: item.id,
@@ -161,11 +213,8 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
         model: config.model,
         promptVersion: prompt.version,
         reason: null,
-        classification: fromLlm(offlineResults[index] as Classification, themes),
+        classification: fromLlm(offlineResults[index] as Classification, themes, quotes),
       };
-    };
-    const fallBack = (indexes: number[], reason: string) => {
-      for (const index of indexes) results[index] = offlineLabel(items[index] as ClassifiableItem, offlineResults[index] as Classification, reason);
     };
 
     // Items waiting for the model, grouped by text so the same text is never sent twice.
@@ -179,36 +228,39 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
       waiting.delete(hash);
     }
 
-    const hashes = [...waiting.keys()];
+    const pending: Pending[] = [...waiting.keys()].map((hash) => ({ hash, item: items[(waiting.get(hash) as number[])[0] as number] as ClassifiableItem }));
+    // Text that addresses a model goes alone: whatever it gets out of the model, it gets for itself only.
+    const suspicious = pending.filter(({ item }) => looksLikeInstructions(item));
+    if (suspicious.length > 0) log.info({ itemIds: suspicious.map(({ item }) => item.id).slice(0, 20) }, 'llm-classifier: instruction-like text, classified alone');
+    const plain = pending.filter((entry) => !suspicious.includes(entry));
+    const batches: Pending[][] = suspicious.map((entry) => [entry]);
+    for (let start = 0; start < plain.length; start += config.batchSize) batches.push(plain.slice(start, start + config.batchSize));
+
     let sent = 0;
     let held: { items: number; reason: string } | undefined;
-    for (let start = 0; start < hashes.length; start += config.batchSize) {
-      const batchHashes = hashes.slice(start, start + config.batchSize);
-      const indexesOf = (hash: string) => waiting.get(hash) ?? [];
-      const stop = blocked();
-      if (stop) {
-        fallBack(batchHashes.flatMap(indexesOf), stop);
-        held = { items: (held?.items ?? 0) + batchHashes.length, reason: stop };
-        continue;
+    for (const batch of batches) {
+      const stop = client.blocked();
+      const outcomes: Map<string, ItemOutcome> = stop
+        ? new Map(batch.map(({ hash }) => [hash, { kind: 'offline', reason: stop, awaitingLlm: true }]))
+        : await labelBatch(batch, true);
+      if (stop) held = { items: (held?.items ?? 0) + batch.length, reason: stop };
+      else sent += batch.length;
+      const validated: { contentHash: string; themes: ThemeId[] }[] = [];
+      const offlineReasons = new Set<string>();
+      for (const { hash } of batch) {
+        const outcome = outcomes.get(hash) ?? { kind: 'offline', reason: 'missing from llm answer', awaitingLlm: false };
+        for (const index of waiting.get(hash) ?? []) {
+          results[index] =
+            outcome.kind === 'llm'
+              ? llmLabel(index, outcome.themes, outcome.quotes)
+              : offlineLabel(items[index] as ClassifiableItem, offlineResults[index] as Classification, outcome.reason, outcome.awaitingLlm);
+        }
+        if (outcome.kind === 'llm') validated.push({ contentHash: hash, themes: outcome.themes });
+        else offlineReasons.add(outcome.reason);
       }
-      const batch = batchHashes.map((hash) => items[indexesOf(hash)[0] as number] as ClassifiableItem);
-      const outcome = await requestBatch(batch);
-      sent += batch.length;
-      if (outcome.kind === 'failed') {
-        log.warn({ items: batch.length, reason: outcome.reason }, 'llm-classifier: batch labelled offline');
-        fallBack(batchHashes.flatMap(indexesOf), outcome.reason);
-        continue;
-      }
-      ledger.cacheThemes(
-        [...outcome.labels].map(([contentHash, themes]) => ({ contentHash, themes })),
-        config.model,
-        prompt.version,
-        now(),
-      );
-      for (const hash of batchHashes) {
-        const themes = outcome.labels.get(hash);
-        if (themes) for (const index of indexesOf(hash)) results[index] = llmLabel(index, themes);
-        else fallBack(indexesOf(hash), 'missing from llm answer');
+      if (validated.length > 0) ledger.cacheThemes(validated, config.model, prompt.version, now());
+      if (!stop && offlineReasons.size > 0) {
+        log.warn({ items: batch.length - validated.length, of: batch.length, reasons: [...offlineReasons] }, 'llm-classifier: items labelled offline');
       }
     }
     if (held) log.info(held, 'llm-classifier: texts labelled offline without asking the model');
@@ -218,6 +270,8 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
 
   return {
     classifyItems,
+    canAskLlm: () => client.blocked() === undefined,
+    client,
     get mode() {
       return mode;
     },
@@ -225,22 +279,15 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
 }
 
 /**
- * The model decides the labels, with full confidence; the offline evidence for those labels is
- * kept so a reader can see what in the text supports them.
+ * The model decides the labels, with full confidence. The evidence for a label is the quote the
+ * model gave for it, then what the offline classifier found for the same theme.
  */
-function fromLlm(offline: Classification, themes: ThemeId[]): Classification {
+function fromLlm(offline: Classification, themes: ThemeId[], quotes: Partial<Record<ThemeId, string>>): Classification {
   const scores = Object.fromEntries(THEME_IDS.map((id) => [id, themes.includes(id) ? 1 : 0])) as Record<ThemeId, number>;
   const evidence: Classification['evidence'] = {};
   for (const theme of themes) {
-    const found = offline.evidence[theme];
-    if (found) evidence[theme] = found;
+    const found = [...(quotes[theme] ? [`“${quotes[theme]}” (llm)`] : []), ...(offline.evidence[theme] ?? [])];
+    if (found.length > 0) evidence[theme] = found;
   }
   return { ...offline, themes, scores, evidence };
-}
-
-/** Servers that report no usage still count against the budget: about four characters per token. */
-function estimateUsage(prompt: string, completion: string) {
-  const promptTokens = Math.ceil(prompt.length / 4);
-  const completionTokens = Math.ceil(completion.length / 4);
-  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
 }

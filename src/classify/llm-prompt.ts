@@ -22,31 +22,36 @@ export interface ClassifyPrompt {
   themeIds: ThemeId[];
 }
 
-/** Items as the prompt shows them: a per-batch ref instead of the database id. */
+/** Items as the prompt shows them: a per-batch ref instead of the database id. The language is
+ *  not given: models read it from the text, and the attribute cost tokens on every item. */
 export interface PromptItem {
   ref: string;
   title: string;
   summary: string;
-  language?: string | undefined;
 }
 
 const PLACEHOLDERS = ['themes', 'theme_ids', 'tag'];
 
-export function loadClassifyPrompt(themes: PromptTheme[], file = DEFAULT_CLASSIFY_PROMPT_PATH): ClassifyPrompt {
+/**
+ * Reads a prompt file (`prompts/*.md`) and checks its `{{placeholders}}` against the ones the caller
+ * fills: one missing, or one unknown, is a config error naming the file. Every prompt of the LLM
+ * (classification, digest overviews) is loaded here.
+ */
+export function loadPromptTemplate(file: string, placeholders: readonly string[], what: string): string {
   let template: string;
   try {
     template = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`${file}: cannot read the classification prompt`, { cause: error });
+    throw new ConfigError(`${file}: cannot read the ${what}`, { cause: error });
   }
-  return buildClassifyPrompt(template, themes, file);
+  checkPlaceholders(template, placeholders, file);
+  return template;
 }
 
-/** Fills the themes into a template; a template missing a placeholder, or naming an unknown one, is a config error. */
-export function buildClassifyPrompt(template: string, themes: PromptTheme[], source = 'classify prompt'): ClassifyPrompt {
+export function checkPlaceholders(template: string, placeholders: readonly string[], source: string): void {
   const used = new Set([...template.matchAll(/\{\{\s*([\w-]+)\s*\}\}/g)].map((match) => match[1]));
-  const unknown = [...used].filter((name) => name && !PLACEHOLDERS.includes(name));
-  const missing = PLACEHOLDERS.filter((name) => !used.has(name));
+  const unknown = [...used].filter((name) => name && !placeholders.includes(name));
+  const missing = placeholders.filter((name) => !used.has(name));
   if (unknown.length > 0 || missing.length > 0) {
     const problems = [
       ...missing.map((name) => `missing {{${name}}}`),
@@ -54,6 +59,22 @@ export function buildClassifyPrompt(template: string, themes: PromptTheme[], sou
     ];
     throw new ConfigError(`${source}: ${problems.join(', ')}`);
   }
+}
+
+/** A short sha256 of what makes a prompt: stored with every result it produced, part of every cache key. */
+export function promptVersion(...parts: string[]): string {
+  const hash = createHash('sha256');
+  parts.forEach((part, index) => hash.update(index === 0 ? part : `\0${part}`));
+  return hash.digest('hex').slice(0, 12);
+}
+
+export function loadClassifyPrompt(themes: PromptTheme[], file = DEFAULT_CLASSIFY_PROMPT_PATH): ClassifyPrompt {
+  return buildClassifyPrompt(loadPromptTemplate(file, PLACEHOLDERS, 'classification prompt'), themes, file);
+}
+
+/** Fills the themes into a template; a template missing a placeholder, or naming an unknown one, is a config error. */
+export function buildClassifyPrompt(template: string, themes: PromptTheme[], source = 'classify prompt'): ClassifyPrompt {
+  checkPlaceholders(template, PLACEHOLDERS, source);
   const themesSection = themes
     .map((theme) => `- \`${theme.id}\`: ${oneLine(theme.name)}. ${oneLine(theme.description)}`)
     .join('\n');
@@ -61,7 +82,7 @@ export function buildClassifyPrompt(template: string, themes: PromptTheme[], sou
   const text = template
     .replaceAll(/\{\{\s*themes\s*\}\}/g, themesSection)
     .replaceAll(/\{\{\s*theme_ids\s*\}\}/g, themeIds.map((id) => `"${id}"`).join(', '));
-  const version = createHash('sha256').update(template).update('\0').update(themesSection).digest('hex').slice(0, 12);
+  const version = promptVersion(template, themesSection);
   return { text, version, themeIds };
 }
 
@@ -86,14 +107,11 @@ export function buildMessages(
   const bodies = items.map((item) => itemBody(item, maxItemChars));
   let tag = newTag();
   while (bodies.some((body) => body.toLowerCase().includes(tag.toLowerCase()))) tag = newTag();
-  const fenced = items.map((item, index) => {
-    const lang = item.language ? ` lang="${sanitizeItemText(item.language, 8)}"` : '';
-    return `<${tag} ref="${item.ref}"${lang}>\n${bodies[index]}\n</${tag}>`;
-  });
+  const fenced = items.map((item, index) => `<${tag} ref="${item.ref}">\n${bodies[index]}\n</${tag}>`);
   return {
     tag,
     system: prompt.text.replaceAll(/\{\{\s*tag\s*\}\}/g, tag),
-    user: `Label these ${items.length} news items.\n\n${fenced.join('\n\n')}`,
+    user: `Label these ${items.length} news items.\n\n${fenced.join('\n')}`,
   };
 }
 

@@ -5,7 +5,8 @@ import type { Logger } from '../core/logger.js';
 /**
  * One chat completion with our own retries. The SDK's retries are off (`maxRetries: 0` on the
  * client): openai 6.x sleeps for any Retry-After the server names, however long, and its backoff
- * cannot be shortened in tests.
+ * cannot be shortened in tests. Each attempt gets its own deadline as an AbortSignal, because the
+ * SDK's own timeout stops when the headers arrive and a stalled or dripping body would hang.
  */
 
 export interface RetryPolicy {
@@ -15,6 +16,8 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
   /** Exponential backoff when the server names no delay: base · 2^attempt, capped, minus up to 25 % jitter. */
   backoff: { baseMs: number; maxMs: number };
+  /** The whole of one attempt, body included. */
+  timeoutMs: number;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
 }
@@ -27,29 +30,42 @@ export interface TokenUsage {
 
 export type CompletionOutcome =
   | { kind: 'ok'; content: string; finishReason: string; usage: TokenUsage | null }
-  /** The server refused the requested response_format (no structured outputs, no JSON mode). */
-  | { kind: 'format-rejected'; detail: string }
+  /** The server refused the requested response_format (no structured outputs, no JSON mode); `serverError` when told by a repeating 5xx. */
+  | { kind: 'format-rejected'; detail: string; serverError?: boolean }
   /** Retries exhausted or not retryable; `retryAfterMs` when the server asked for a longer pause than we wait. */
   | { kind: 'failed'; reason: string; retryAfterMs?: number };
 
+/**
+ * `probing`: the request names a response format that has not worked with this server yet. Servers
+ * without structured outputs refuse it in many shapes (vLLM's `{"object":"error"}`, a FastAPI 422,
+ * a 400 with no body, llama-cpp-python's 500), so then any 4xx but 401/403/404/408/429, and a 5xx
+ * that repeats, count as a refusal of the format rather than a failure of the server.
+ */
 export async function completeWithRetries(
-  send: () => Promise<ChatCompletion>,
+  send: (signal: AbortSignal) => Promise<ChatCompletion>,
   policy: RetryPolicy,
   log: Logger,
+  probing = false,
 ): Promise<CompletionOutcome> {
+  let serverErrors = 0;
   for (let attempt = 0; ; attempt++) {
     let failure: Failure;
+    const deadline = AbortSignal.timeout(policy.timeoutMs);
     try {
-      return readCompletion(await send());
+      return readCompletion(await send(deadline));
     } catch (error) {
-      failure = describeFailure(error, policy.now());
+      failure = deadline.aborted ? { kind: 'retryable', reason: 'timeout' } : describeFailure(error, policy.now(), probing);
     }
+    if (failure.kind === 'retryable' && failure.status !== undefined && failure.status >= 500) serverErrors++;
+    if (probing && serverErrors >= 2 && failure.kind === 'retryable') return { kind: 'format-rejected', detail: `${failure.reason} twice`, serverError: true };
     if (failure.kind === 'format-rejected') return failure;
     if (failure.kind === 'fatal') return { kind: 'failed', reason: failure.reason };
     if (failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs) {
       return { kind: 'failed', reason: `${failure.reason}, retry-after ${Math.ceil(failure.retryAfterMs / 1000)}s`, retryAfterMs: failure.retryAfterMs };
     }
-    if (attempt >= policy.maxRetries) {
+    // A probe's first 5xx is always asked again: only a repeat tells a refusal, whatever maxRetries says.
+    const probeAgain = probing && serverErrors === 1 && failure.status !== undefined && failure.status >= 500;
+    if (attempt >= policy.maxRetries && !probeAgain) {
       return { kind: 'failed', reason: `${failure.reason} after ${attempt + 1} attempts` };
     }
     const delay = failure.retryAfterMs ?? backoffDelay(attempt, policy.backoff);
@@ -59,23 +75,28 @@ export async function completeWithRetries(
 }
 
 type Failure =
-  | { kind: 'retryable'; reason: string; retryAfterMs?: number }
+  | { kind: 'retryable'; reason: string; status?: number; retryAfterMs?: number }
   | { kind: 'format-rejected'; detail: string }
   | { kind: 'fatal'; reason: string };
 
+/** Statuses that say something about the key, the model or the quota, never about the response format. */
+const NOT_A_REFUSAL = new Set([401, 403, 404, 408, 429]);
 const FORMAT_WORDS = /response_format|json_schema|json_object|structured output|schema|grammar/i;
 
 /** Sorts an SDK error into what we do next. Anything that is not an HTTP or network failure is a bug and is rethrown. */
-function describeFailure(error: unknown, now: number): Failure {
+function describeFailure(error: unknown, now: number, probing: boolean): Failure {
   if (error instanceof APIConnectionTimeoutError) return { kind: 'retryable', reason: 'timeout' };
   if (error instanceof APIConnectionError) return { kind: 'retryable', reason: 'connection failed' };
   if (!(error instanceof APIError) || error.status === undefined) throw error;
   const status = error.status;
   if (status === 408 || status === 429 || status >= 500) {
     const retryAfter = retryAfterMs(error.headers, now);
-    return { kind: 'retryable', reason: `http ${status}`, ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) };
+    return { kind: 'retryable', reason: `http ${status}`, status, ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) };
   }
   if ((status === 400 || status === 422) && FORMAT_WORDS.test(error.message)) {
+    return { kind: 'format-rejected', detail: error.message };
+  }
+  if (probing && status >= 400 && status < 500 && !NOT_A_REFUSAL.has(status)) {
     return { kind: 'format-rejected', detail: error.message };
   }
   return { kind: 'fatal', reason: `http ${status}` };

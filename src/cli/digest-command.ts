@@ -4,7 +4,7 @@ import { createAppContext, type AppContext } from '../app-context.js';
 import { digestScheduleSchema, type DigestScheduleConfig } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
 import { UsageError } from '../core/errors.js';
-import { overviewWriterFromConfig } from '../digest/digest-overview.js';
+import { overviewWriterFor } from '../digest/digest-overview.js';
 import { digestStoryCount } from '../digest/digest-types.js';
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { renderDiscordDigest } from '../digest/render-discord.js';
@@ -86,7 +86,7 @@ export function pickSchedule(schedules: DigestScheduleConfig[], name: string | u
 /** What `digest --once` would post now, to the destination it would post to; nothing is queued, sent or recorded. */
 async function dryRun(ctx: AppContext, io: CliIO, schedule: DigestScheduleConfig, windowMs: number | undefined, json: boolean) {
   const to = Date.now();
-  const overview = overviewWriterFromConfig({ llm: ctx.config.llm, env: io.env, cache: createOutboxStore(ctx.db), logger: ctx.logger });
+  const overview = overviewWriterFor(ctx.llm, createOutboxStore(ctx.db), ctx.logger);
   const destination = dryRunDestination(schedule, io.env);
   const digest = await buildScheduledDigest({ ...ctx, overview }, schedule, { from: to - (windowMs ?? schedule.window), to }, { destination: destination.key });
   const stories = digestStoryCount(digest);
@@ -132,7 +132,7 @@ export interface DigestRuntime {
 export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<DigestRuntime> {
   const schedules = ctx.config.digests;
   // Before the login: a broken digest prompt must stop start-up without leaving a gateway open.
-  const overview = overviewWriterFromConfig({ llm: ctx.config.llm, env: io.env, cache: createOutboxStore(ctx.db), logger: ctx.logger });
+  const overview = overviewWriterFor(ctx.llm, createOutboxStore(ctx.db), ctx.logger);
   const setup = await createDeliverer({
     env: io.env,
     logger: ctx.logger,

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import OpenAI from 'openai';
-import type { LlmConfig } from '../config/config-schema.js';
+import type { LlmClient } from '../classify/llm-client.js';
+import { loadPromptTemplate, promptVersion } from '../classify/llm-prompt.js';
 import { PACKAGE_ROOT } from '../config/load-config.js';
-import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ThemeId } from '../core/themes.js';
 import type { Language } from '../core/types.js';
@@ -17,6 +15,7 @@ import { MAX_OVERVIEW_CHARS } from './render-discord.js';
  * The LLM overview of each theme: 2–3 sentences written from the selected stories, in the
  * schedule's language, from `prompts/digest.md`. Cached by prompt version, model, language, theme
  * and stories, so the same digest never asks twice. Any failure means no overview, never no digest.
+ * The requests go through the classifier's own LLM client: same retry cap, deadline, ledger and budget.
  */
 
 export const DEFAULT_DIGEST_PROMPT_PATH = path.join(PACKAGE_ROOT, 'prompts', 'digest.md');
@@ -31,23 +30,8 @@ export interface DigestPrompt {
 }
 
 export function loadDigestPrompt(file = DEFAULT_DIGEST_PROMPT_PATH): DigestPrompt {
-  let template: string;
-  try {
-    template = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`${file}: cannot read the digest prompt`, { cause: error });
-  }
-  const used = new Set([...template.matchAll(/\{\{\s*([\w-]+)\s*\}\}/g)].map((match) => match[1]));
-  const missing = PLACEHOLDERS.filter((name) => !used.has(name));
-  const unknown = [...used].filter((name) => name && !PLACEHOLDERS.includes(name));
-  if (missing.length > 0 || unknown.length > 0) {
-    const problems = [
-      ...missing.map((name) => `missing {{${name}}}`),
-      ...unknown.map((name) => `unknown placeholder {{${name}}}`),
-    ];
-    throw new ConfigError(`${file}: ${problems.join(', ')}`);
-  }
-  return { template, version: createHash('sha256').update(template).digest('hex').slice(0, 12) };
+  const template = loadPromptTemplate(file, PLACEHOLDERS, 'digest prompt');
+  return { template, version: promptVersion(template) };
 }
 
 /** The prompt for one theme, pure. Headlines are escaped so they cannot close their tag. */
@@ -96,8 +80,7 @@ export interface OverviewWriter {
 }
 
 export interface OverviewWriterOptions {
-  llm: LlmConfig;
-  apiKey: string;
+  client: LlmClient;
   cache: OverviewCache;
   logger: Logger;
   prompt?: DigestPrompt;
@@ -108,62 +91,49 @@ export function createOverviewWriter(options: OverviewWriterOptions): OverviewWr
   const log = options.logger.child({ module: 'digest-overview' });
   const prompt = options.prompt ?? loadDigestPrompt();
   const now = options.now ?? Date.now;
-  const client = new OpenAI({
-    apiKey: options.apiKey,
-    baseURL: options.llm.baseURL,
-    timeout: options.llm.timeoutSeconds * 1000,
-    maxRetries: Math.min(options.llm.maxRetries, 2),
-  });
+  const { client } = options;
   return {
     async write(digest) {
       const overviews = new Map<ThemeId, string>();
+      // After a failure the client is paused or out of budget: the other themes use the cache only.
+      let unavailable = false;
       for (const section of digest.sections) {
-        const key = overviewCacheKey(prompt, options.llm.model, section, digest.language);
+        const key = overviewCacheKey(prompt, client.model, section, digest.language);
         const cached = options.cache.cachedOverview(key);
         if (cached !== undefined) {
           overviews.set(section.theme, cached);
           continue;
         }
-        try {
-          const completion = await client.chat.completions.create({
-            model: options.llm.model,
-            temperature: 0.2,
-            messages: [{ role: 'user', content: overviewPrompt(prompt, section, digest.language) }],
-          });
-          const text = cleanOverview(completion.choices[0]?.message?.content ?? '');
-          if (text === null) {
-            log.warn({ theme: section.theme }, 'digest-overview: the model answered nothing; no overview for this theme');
-            continue;
-          }
-          options.cache.cacheOverview(key, text, now());
-          overviews.set(section.theme, text);
-        } catch (error) {
+        if (unavailable) continue;
+        const outcome = await client.chat({
+          purpose: 'overview',
+          user: overviewPrompt(prompt, section, digest.language),
+          temperature: 0.2,
+          mode: 'text',
+          items: section.stories.length,
+        });
+        if (outcome.kind !== 'ok') {
+          unavailable = outcome.kind !== 'format-rejected';
           log.warn(
-            { theme: section.theme, err: error instanceof Error ? error.message : String(error) },
-            'digest-overview: the LLM request failed; the digest goes out without this overview',
+            { theme: section.theme, reason: outcome.kind === 'format-rejected' ? outcome.detail : outcome.reason },
+            'digest-overview: no overview from the LLM; the digest goes out without it',
           );
+          continue;
         }
+        const text = cleanOverview(outcome.content);
+        if (text === null) {
+          log.warn({ theme: section.theme }, 'digest-overview: the model answered nothing; no overview for this theme');
+          continue;
+        }
+        options.cache.cacheOverview(key, text, now());
+        overviews.set(section.theme, text);
       }
       return overviews;
     },
   };
 }
 
-/**
- * The overview writer the configuration asks for: one when `llm` is set (the key from
- * OPENAI_API_KEY; a local server via `llm.baseURL` takes any key), else none.
- */
-export function overviewWriterFromConfig(options: {
-  llm: LlmConfig | undefined;
-  env: NodeJS.ProcessEnv;
-  cache: OverviewCache;
-  logger: Logger;
-}): OverviewWriter | undefined {
-  if (!options.llm) return undefined;
-  const key = options.env.OPENAI_API_KEY?.trim();
-  if (!key && !options.llm.baseURL) {
-    options.logger.warn({ module: 'digest-overview' }, 'digest-overview: OPENAI_API_KEY is not set; digests go out without overviews');
-    return undefined;
-  }
-  return createOverviewWriter({ llm: options.llm, apiKey: key || 'sk-local', cache: options.cache, logger: options.logger });
+/** The overview writer when an LLM client is configured, else none. */
+export function overviewWriterFor(client: LlmClient | undefined, cache: OverviewCache, logger: Logger): OverviewWriter | undefined {
+  return client ? createOverviewWriter({ client, cache, logger }) : undefined;
 }

@@ -9,6 +9,8 @@ import type { DiscordState } from './discord-state.js';
  *   check passes (grace), so a restart does not report a fault before the bot had a chance to poll.
  *   With no enabled feed there is nothing to poll, and that is healthy;
  * - discord: the gateway is ready, or no gateway is used (preview and webhook modes: `disabled`).
+ * With an LLM configured, its state is shown as a detail: a paused LLM or a spent budget means
+ * offline labels, not an unhealthy bot.
  */
 
 export interface FeedPollState {
@@ -23,6 +25,16 @@ export interface HealthInput {
   feeds: FeedPollState[] | { error: string };
   defaultIntervalMinutes: number;
   discord: DiscordState;
+  /** The LLM client's state, when one is configured. */
+  llm?: LlmHealth | undefined;
+}
+
+export interface LlmHealth {
+  state: 'ready' | 'paused' | 'budget-exhausted';
+  reason: string | null;
+  until: number | null;
+  tokensToday: number;
+  dailyTokenBudget: number;
 }
 
 export interface HealthReport {
@@ -31,6 +43,7 @@ export interface HealthReport {
     database: { ok: boolean; error?: string };
     polling: { ok: boolean; lastSuccessAgeSeconds: number | null; thresholdSeconds: number | null };
     discord: { ok: boolean; state: DiscordState };
+    llm?: { ok: true; state: LlmHealth['state']; reason: string | null; until: string | null; tokensToday: number; dailyTokenBudget: number };
   };
 }
 
@@ -54,7 +67,8 @@ export function evaluateHealth(input: HealthInput): HealthReport {
   }
   const polling = pollingCheck(input.feeds, input);
   const ok = polling.ok && discord.ok;
-  return { status: ok ? 'ok' : 'unhealthy', checks: { database: { ok: true }, polling, discord } };
+  const llm = input.llm ? { llm: { ok: true as const, ...input.llm, until: input.llm.until === null ? null : new Date(input.llm.until).toISOString() } } : {};
+  return { status: ok ? 'ok' : 'unhealthy', checks: { database: { ok: true }, polling, discord, ...llm } };
 }
 
 function pollingCheck(feeds: FeedPollState[], input: HealthInput): HealthReport['checks']['polling'] {

@@ -5,7 +5,7 @@ import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { FeedStore } from '../store/feed-store.js';
 import type { DiscordStateCell } from './discord-state.js';
-import { evaluateHealth, type HealthInput, type HealthReport } from './health-check.js';
+import { evaluateHealth, type HealthInput, type HealthReport, type LlmHealth } from './health-check.js';
 import type { Metrics } from './metrics.js';
 
 /** What the listener reads: the feed list (through the database), the polling settings, Discord, metrics. */
@@ -16,6 +16,8 @@ export interface HealthContext {
   discordState: Pick<DiscordStateCell, 'get'>;
   metrics: Metrics;
   logger: Logger;
+  /** The LLM client, when one is configured: its state is a detail of /healthz. */
+  llm?: { state(): LlmHealth } | undefined;
 }
 
 export interface HealthServer {
@@ -93,5 +95,12 @@ function healthReport(ctx: HealthContext, startedAt: number, now: number): Healt
   } catch (error) {
     feeds = { error: error instanceof Error ? error.message : String(error) };
   }
-  return evaluateHealth({ now, startedAt, feeds, defaultIntervalMinutes: ctx.polling.defaultInterval, discord: ctx.discordState.get() });
+  return evaluateHealth({
+    now,
+    startedAt,
+    feeds,
+    defaultIntervalMinutes: ctx.polling.defaultInterval,
+    discord: ctx.discordState.get(),
+    llm: ctx.llm?.state(),
+  });
 }

@@ -28,7 +28,7 @@ export interface Metrics {
   feedPolled(report: FeedPollCounts, at?: number): void;
   /** Items labelled in one classification run, by who labelled them. */
   classified(bySource: Record<ClassificationSource, number>): void;
-  /** Tokens of one chat completion, as the LLM classifier records them in its ledger. */
+  /** Tokens of one chat completion, as the LLM client records them in its ledger. */
   llmTokens(usage: { model: string; promptTokens: number; completionTokens: number }): void;
   digestPartSent(destination: DigestDestinationKind): void;
   digestPartFailed(destination: DigestDestinationKind, kind: DigestFailureKind): void;
@@ -72,7 +72,7 @@ export function createMetrics(): Metrics {
   });
   const llmTokens = new Counter({
     name: 'sancocho_llm_tokens_total',
-    help: 'LLM tokens spent by the classifier, by model and kind (prompt or completion).',
+    help: 'LLM tokens spent (classification and digest overviews), by model and kind (prompt or completion).',
     labelNames: ['model', 'kind'] as const,
     registers,
   });

@@ -1,7 +1,7 @@
-import type { ItemClassifier } from '../classify/item-classifier.js';
+import type { ItemClassifier, ItemLabel } from '../classify/item-classifier.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../ops/metrics.js';
-import { createClassificationStore } from '../store/classification-store.js';
+import { createClassificationStore, type ClassificationRecord } from '../store/classification-store.js';
 import type { Database } from '../store/open-database.js';
 
 export interface ClassifyContext {
@@ -24,12 +24,17 @@ export interface ClassifyReport {
   bySource: { offline: number; llm: number };
   /** Items left pending because classifying or storing their page threw (a bug or a database fault). */
   failed: number;
+  /** Items labelled offline earlier for want of budget or server, now labelled by the LLM. */
+  relabelled: number;
 }
 
 /**
  * Classifies the items that have no classification for their current wording, page by page,
- * storing each page as soon as it is labelled. A page that throws is logged and left pending for
- * the next cycle; this never throws, so the poll cycle goes on.
+ * storing each page as soon as it is labelled. Then, while the LLM can be asked, the items it
+ * could not label earlier (budget spent, server out) are asked again, oldest first; they keep
+ * their classification time, so a digest that already showed them does not show them again.
+ * A page that throws is logged and left as it was for the next cycle; this never throws, so the
+ * poll cycle goes on.
  */
 export async function classifyNewItems(ctx: ClassifyContext, options: ClassifyOptions = {}): Promise<ClassifyReport> {
   const log = ctx.logger.child({ module: 'classify-new-items' });
@@ -37,7 +42,7 @@ export async function classifyNewItems(ctx: ClassifyContext, options: ClassifyOp
   const pageSize = options.pageSize ?? 100;
   const limit = options.limit ?? 1000;
   const now = options.now ?? Date.now;
-  const report: ClassifyReport = { classified: 0, bySource: { offline: 0, llm: 0 }, failed: 0 };
+  const report: ClassifyReport = { classified: 0, bySource: { offline: 0, llm: 0 }, failed: 0, relabelled: 0 };
   let afterId = 0;
   while (report.classified + report.failed < limit) {
     const page = store.pending({ afterId, limit: Math.min(pageSize, limit - report.classified - report.failed) });
@@ -46,15 +51,7 @@ export async function classifyNewItems(ctx: ClassifyContext, options: ClassifyOp
     try {
       const labels = await ctx.classifier.classifyItems(page);
       const classifiedAt = now();
-      store.save(
-        labels.map(({ classification, ...label }) => ({
-          ...label,
-          themes: classification.themes,
-          scores: classification.scores,
-          evidence: classification.evidence,
-          classifiedAt,
-        })),
-      );
+      store.save(toRecords(labels, () => classifiedAt));
       for (const label of labels) report.bySource[label.source]++;
       report.classified += labels.length;
     } catch (error) {
@@ -62,7 +59,34 @@ export async function classifyNewItems(ctx: ClassifyContext, options: ClassifyOp
       report.failed += page.length;
     }
   }
+  let afterAwaiting = 0;
+  let asked = report.classified + report.failed;
+  while (asked < limit && ctx.classifier.canAskLlm?.() === true) {
+    const page = store.awaitingLlm({ afterId: afterAwaiting, limit: Math.min(pageSize, limit - asked) });
+    if (page.length === 0) break;
+    afterAwaiting = (page.at(-1) as (typeof page)[number]).id;
+    asked += page.length;
+    try {
+      const labels = await ctx.classifier.classifyItems(page.map(({ classifiedAt: _, ...item }) => ({ ...item, backlog: false })));
+      const classifiedAt = new Map(page.map((item) => [item.id, item.classifiedAt]));
+      store.save(toRecords(labels, (itemId) => classifiedAt.get(itemId) as number));
+      report.relabelled += labels.filter((label) => label.source === 'llm').length;
+    } catch (error) {
+      log.error({ err: error, items: page.length, firstId: page[0]?.id }, 'classify-new-items: relabelling page failed, left as it was');
+      break;
+    }
+  }
   ctx.metrics?.classified(report.bySource);
-  if (report.classified + report.failed > 0) log.info(report, 'classify-new-items: done');
+  if (report.classified + report.failed + report.relabelled > 0) log.info(report, 'classify-new-items: done');
   return report;
+}
+
+function toRecords(labels: ItemLabel[], classifiedAt: (itemId: number) => number): ClassificationRecord[] {
+  return labels.map(({ classification, ...label }) => ({
+    ...label,
+    themes: classification.themes,
+    scores: classification.scores,
+    evidence: classification.evidence,
+    classifiedAt: classifiedAt(label.itemId),
+  }));
 }

@@ -17,6 +17,8 @@ export interface ClassificationRecord {
   evidence: Partial<Record<ThemeId, string[]>>;
   /** Why offline labels were used when an LLM is configured; null otherwise. */
   reason: string | null;
+  /** Offline labels for want of budget or server: the LLM is asked again later. */
+  awaitingLlm?: boolean | undefined;
   classifiedAt: number;
 }
 
@@ -30,6 +32,8 @@ export interface LlmUsage {
   totalTokens: number;
   items: number;
   mode: string;
+  /** What the tokens were spent on: labelling items, or a digest overview. */
+  purpose?: 'classify' | 'overview' | undefined;
 }
 
 interface ClassificationRow {
@@ -42,6 +46,7 @@ interface ClassificationRow {
   scores: string;
   evidence: string;
   reason: string | null;
+  awaitingLlm: number;
   classifiedAt: number;
 }
 
@@ -54,19 +59,32 @@ export function createClassificationStore(db: Database) {
      ORDER BY items.id LIMIT @limit`,
   );
   const upsert = db.prepare(
-    `INSERT INTO classifications (item_id, content_hash, source, model, prompt_version, themes, scores, evidence, reason, classified_at)
-     VALUES (@itemId, @contentHash, @source, @model, @promptVersion, @themes, @scores, @evidence, @reason, @classifiedAt)
+    `INSERT INTO classifications (item_id, content_hash, source, model, prompt_version, themes, scores, evidence, reason, awaiting_llm, classified_at)
+     VALUES (@itemId, @contentHash, @source, @model, @promptVersion, @themes, @scores, @evidence, @reason, @awaitingLlm, @classifiedAt)
      ON CONFLICT (item_id) DO UPDATE SET content_hash = excluded.content_hash, source = excluded.source,
        model = excluded.model, prompt_version = excluded.prompt_version, themes = excluded.themes,
        scores = excluded.scores, evidence = excluded.evidence, reason = excluded.reason,
-       classified_at = excluded.classified_at`,
+       awaiting_llm = excluded.awaiting_llm, classified_at = excluded.classified_at`,
   );
   const clearThemes = db.prepare(`DELETE FROM item_themes WHERE item_id = ?`);
   const addTheme = db.prepare(`INSERT INTO item_themes (item_id, theme, score) VALUES (?, ?, ?)`);
   const byItem = db.prepare(
     `SELECT item_id AS itemId, content_hash AS contentHash, source, model, prompt_version AS promptVersion,
-       themes, scores, evidence, reason, classified_at AS classifiedAt
+       themes, scores, evidence, reason, awaiting_llm AS awaitingLlm, classified_at AS classifiedAt
      FROM classifications WHERE item_id = ?`,
+  );
+  // Oldest first: they have waited longest. Their wording is still the classified one (else they are pending).
+  const awaiting = db.prepare(
+    `SELECT items.id, items.content_hash AS contentHash, items.title, items.summary, items.language, c.classified_at AS classifiedAt
+     FROM classifications c JOIN items ON items.id = c.item_id
+     WHERE c.awaiting_llm = 1 AND c.content_hash = items.content_hash AND items.id > @afterId
+     ORDER BY items.id LIMIT @limit`,
+  );
+  const awaitingCount = db.prepare(`SELECT COUNT(*) AS n FROM classifications WHERE awaiting_llm = 1`);
+  const getMode = db.prepare(`SELECT mode FROM llm_modes WHERE server = ? AND model = ?`);
+  const putMode = db.prepare(
+    `INSERT INTO llm_modes (server, model, mode, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (server, model) DO UPDATE SET mode = excluded.mode, updated_at = excluded.updated_at`,
   );
   // A digest window holds the items that became usable (classified) inside it, so an item published
   // just before a digest but stored or classified just after it is in the next digest, not in none.
@@ -86,13 +104,13 @@ export function createClassificationStore(db: Database) {
     `INSERT OR REPLACE INTO llm_cache (content_hash, model, prompt_version, themes, created_at) VALUES (?, ?, ?, ?, ?)`,
   );
   const usage = db.prepare(
-    `INSERT INTO llm_usage (at, model, prompt_tokens, completion_tokens, total_tokens, items, mode)
-     VALUES (@at, @model, @promptTokens, @completionTokens, @totalTokens, @items, @mode)`,
+    `INSERT INTO llm_usage (at, model, prompt_tokens, completion_tokens, total_tokens, items, mode, purpose)
+     VALUES (@at, @model, @promptTokens, @completionTokens, @totalTokens, @items, @mode, @purpose)`,
   );
   const tokensSince = db.prepare(`SELECT COALESCE(SUM(total_tokens), 0) AS n FROM llm_usage WHERE at >= ?`);
   const usageSince = db.prepare(
     `SELECT at, model, prompt_tokens AS promptTokens, completion_tokens AS completionTokens, total_tokens AS totalTokens,
-       items, mode
+       items, mode, purpose
      FROM llm_usage WHERE at >= ? ORDER BY id`,
   );
 
@@ -103,6 +121,7 @@ export function createClassificationStore(db: Database) {
         themes: JSON.stringify(record.themes),
         scores: JSON.stringify(record.scores),
         evidence: JSON.stringify(record.evidence),
+        awaitingLlm: record.awaitingLlm ? 1 : 0,
       });
       clearThemes.run(record.itemId);
       for (const theme of record.themes) addTheme.run(record.itemId, theme, record.scores[theme] ?? 1);
@@ -124,6 +143,7 @@ export function createClassificationStore(db: Database) {
       if (!row) return undefined;
       return {
         ...row,
+        awaitingLlm: row.awaitingLlm === 1,
         themes: JSON.parse(row.themes) as ThemeId[],
         scores: JSON.parse(row.scores) as ClassificationRecord['scores'],
         evidence: JSON.parse(row.evidence) as ClassificationRecord['evidence'],
@@ -148,8 +168,19 @@ export function createClassificationStore(db: Database) {
       },
     ),
 
+    /** Items labelled offline for want of budget or server, oldest first, with when they were classified. */
+    awaitingLlm: (options: { limit: number; afterId?: number }) =>
+      (awaiting.all({ afterId: options.afterId ?? 0, limit: options.limit }) as (Omit<PendingItem, 'backlog'> & { classifiedAt: number })[]),
+    countAwaitingLlm: (): number => (awaitingCount.get() as { n: number }).n,
+
+    /** The response format that last worked with this server and model. */
+    savedMode: (server: string, model: string): string | undefined => (getMode.get(server, model) as { mode: string } | undefined)?.mode,
+    saveMode: (server: string, model: string, mode: string, at: number): void => {
+      putMode.run(server, model, mode, at);
+    },
+
     recordUsage: (entry: LlmUsage): void => {
-      usage.run(entry);
+      usage.run({ ...entry, purpose: entry.purpose ?? 'classify' });
     },
     tokensUsedSince: (at: number): number => (tokensSince.get(at) as { n: number }).n,
     usageSince: (at: number): LlmUsage[] => usageSince.all(at) as LlmUsage[],

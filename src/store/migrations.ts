@@ -270,6 +270,26 @@ export const MIGRATIONS: Migration[] = [
         ALTER TABLE feeds ADD COLUMN guild_id TEXT;
       `),
   },
+  {
+    version: 7,
+    name: 'LLM response modes, usage by purpose, offline labels awaiting the LLM',
+    up: (db) =>
+      db.exec(`
+        -- The response format that worked with a server and model, so a restart does not rediscover it.
+        CREATE TABLE llm_modes (
+          server TEXT NOT NULL,
+          model TEXT NOT NULL,
+          mode TEXT NOT NULL CHECK (mode IN ('json_schema', 'json_object', 'plain')),
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (server, model)
+        ) WITHOUT ROWID;
+        -- Digest overviews spend tokens from the same daily budget as classification.
+        ALTER TABLE llm_usage ADD COLUMN purpose TEXT NOT NULL DEFAULT 'classify';
+        -- Offline labels given because the budget was spent or the server was out: asked again later.
+        ALTER TABLE classifications ADD COLUMN awaiting_llm INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX classifications_awaiting_llm ON classifications (item_id) WHERE awaiting_llm = 1;
+      `),
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {

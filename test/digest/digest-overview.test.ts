@@ -1,11 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { llmSchema } from '../../src/config/config-schema.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { createLlmClient } from '../../src/classify/llm-client.js';
+import { createMetrics } from '../../src/ops/metrics.js';
+import { createClassificationStore } from '../../src/store/classification-store.js';
 import { cleanOverview, createOverviewWriter, loadDigestPrompt, overviewPrompt } from '../../src/digest/digest-overview.js';
 import { renderDiscordDigest } from '../../src/digest/render-discord.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
 import { createOutboxStore } from '../../src/store/outbox-store.js';
-import { completion, startOpenAIServer, type FakeOpenAIServer } from '../peers/openai-server.js';
+import { apiError, completion, startOpenAIServer, type FakeOpenAIServer } from '../peers/openai-server.js';
 import { digestOf, item, story } from './fixtures.js';
 
 const prompt = loadDigestPrompt();
@@ -53,13 +56,16 @@ describe('LLM overviews', () => {
     await server.close();
   });
 
-  const writer = () =>
-    createOverviewWriter({
-      llm: llmSchema.parse({ baseURL: server.baseURL, model: 'digest-model', maxRetries: 0 }),
+  const client = (config: Record<string, unknown> = {}, metrics = createMetrics()) =>
+    createLlmClient({
+      config: llmSchema.parse({ baseURL: server.baseURL, model: 'digest-model', maxRetries: 0, ...config }),
       apiKey: 'sk-test',
-      cache: createOutboxStore(db),
+      ledger: createClassificationStore(db),
       logger: silentLogger(),
+      metrics,
+      backoff: { baseMs: 1, maxMs: 2 },
     });
+  const writer = (llm = client()) => createOverviewWriter({ client: llm, cache: createOutboxStore(db), logger: silentLogger() });
 
   it('writes one overview per theme, cached: the same digest never asks twice', async () => {
     const first = await writer().write(digest());
@@ -85,9 +91,48 @@ describe('LLM overviews', () => {
     expect(description).toContain('\\[clic\\](https://evil.example)');
   });
 
-  it('leaves a theme without overview when the server fails, and never throws', async () => {
+  it('leaves the themes without overview when the server fails, and never throws; the LLM pauses for classification too', async () => {
     server.enqueue({ status: 500, body: { error: { message: 'boom', type: 'server_error' } } });
-    const overviews = await writer().write(digest());
-    expect([...overviews.keys()]).toEqual(['china-latam']);
+    const llm = client();
+    const overviews = await writer(llm).write(digest());
+    expect([...overviews.keys()]).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+    expect(llm.state()).toMatchObject({ state: 'paused', reason: 'http 500 after 1 attempts' });
+  });
+
+  it('retries a 5xx with the classifier’s own retries', async () => {
+    server.enqueue({ status: 503, body: { error: { message: 'busy', type: 'server_error' } } });
+    const overviews = await writer(client({ maxRetries: 1 })).write(digest());
+    expect([...overviews.keys()]).toEqual(['trade-tariffs', 'china-latam']);
+  });
+
+  it('does not wait out a Retry-After beyond maxRetryAfterSeconds (a digest is not held for 90 s)', async () => {
+    server.enqueue(apiError(429, 'slow down', { headers: { 'retry-after': '90' } }));
+    const started = Date.now();
+    const overviews = await writer(client({ maxRetries: 3, maxRetryAfterSeconds: 10 })).write(digest());
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(overviews.size).toBe(0);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('gives up on a stalled answer body at timeoutSeconds', async () => {
+    server.enqueue({ stallBodyMs: 10_000, body: {} });
+    const started = Date.now();
+    const overviews = await writer(client({ timeoutSeconds: 0.3 })).write(digest());
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(overviews.size).toBe(0);
+  });
+
+  it('writes its tokens to the ledger and the metrics, and counts them against the daily budget', async () => {
+    const metrics = createMetrics();
+    const store = createClassificationStore(db);
+    await writer(client({ dailyTokenBudget: 1 }, metrics)).write(digest());
+
+    // The first overview spent the whole budget: the second is not asked for.
+    expect(server.requests).toHaveLength(1);
+    const usage = store.usageSince(0);
+    expect(usage.map((row) => [row.purpose, row.mode, row.model])).toEqual([['overview', 'text', 'digest-model']]);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain(`sancocho_llm_tokens_total{model="digest-model",kind="prompt"} ${usage[0]?.promptTokens}`);
   });
 });

@@ -12,6 +12,7 @@ import { evaluateHealth, type FeedPollState, type HealthInput } from '../../src/
 import { startHealthServer, type HealthContext, type HealthServer } from '../../src/ops/health-server.js';
 import { createMetrics } from '../../src/ops/metrics.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
+import { createClassificationStore } from '../../src/store/classification-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
 
 const MIN = 60_000;
@@ -173,6 +174,31 @@ describe('health server on the app context', () => {
       app.discordState.set('disconnected');
       expect((await fetch(`${server!.url}/healthz`)).status).toBe(503);
       expect(await (await fetch(`${server!.url}/metrics`)).text()).toContain('sancocho_feeds_polled_total{status="ok"} 0');
+    } finally {
+      await server?.close();
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('health server with an LLM', () => {
+  it('shows the LLM’s state as a detail: a spent budget is healthy, with the day’s tokens and when it resets', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sancocho-health-llm-'));
+    const file = path.join(dir, 'sancocho.yaml');
+    writeFileSync(file, 'feeds: []\nllm:\n  baseURL: "http://127.0.0.1:9/v1"\n  model: m\n  dailyTokenBudget: 100\n');
+    const app = createAppContext(loadConfig({ SANCOCHO_CONFIG: file, SANCOCHO_DB: path.join(dir, 'app.db'), SANCOCHO_HEALTH_PORT: '0' }), silentLogger());
+    const server = await startHealthServer(app);
+    try {
+      const ready = (await (await fetch(`${server!.url}/healthz`)).json()) as { checks: Record<string, unknown> };
+      expect(ready.checks.llm).toEqual({ ok: true, state: 'ready', reason: null, until: null, tokensToday: 0, dailyTokenBudget: 100 });
+
+      createClassificationStore(app.db).recordUsage({ at: Date.now(), model: 'm', promptTokens: 90, completionTokens: 10, totalTokens: 100, items: 1, mode: 'text', purpose: 'overview' });
+      const response = await fetch(`${server!.url}/healthz`);
+      expect(response.status).toBe(200);
+      const spent = (await response.json()) as { checks: { llm: { until: string } } };
+      expect(spent.checks.llm).toMatchObject({ ok: true, state: 'budget-exhausted', reason: 'daily token budget exhausted', tokensToday: 100 });
+      expect(spent.checks.llm.until).toMatch(/T00:00:00\.000Z$/);
     } finally {
       await server?.close();
       await app.close();

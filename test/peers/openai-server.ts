@@ -34,6 +34,33 @@ export interface FakeResponse {
   body?: unknown;
   /** Waits this long before answering (to trip client timeouts). */
   delayMs?: number;
+  /** Sends the headers and the first bytes of the body, then nothing for this long. */
+  stallBodyMs?: number;
+  /** Sends the body one byte every this many milliseconds (a body that never seems to end). */
+  dripMs?: number;
+}
+
+/**
+ * How servers without structured outputs refuse a `response_format` they do not support, as seen in
+ * the wild: OpenAI's own 400, old vLLM's `{"object":"error"}` 400, a FastAPI wrapper's 422
+ * validation error, llama-cpp-python's 500 (every time), and a proxy's 400 with no body at all.
+ */
+export const REFUSAL_SHAPES = ['openai', 'vllm', 'fastapi', 'llama-cpp', 'no-body'] as const;
+export type RefusalShape = (typeof REFUSAL_SHAPES)[number];
+
+export function refusal(shape: RefusalShape): FakeResponse {
+  switch (shape) {
+    case 'openai':
+      return apiError(400, "Invalid value for 'response_format': json_schema is not supported by this model", { param: 'response_format' });
+    case 'vllm':
+      return { status: 400, body: { object: 'error', message: '1 validation error for ChatCompletionRequest', type: 'BadRequestError', param: null, code: 400 } };
+    case 'fastapi':
+      return { status: 422, body: { detail: [{ loc: ['body', 'rf', 'type'], msg: "unexpected value; permitted: 'text'", type: 'value_error.const' }] } };
+    case 'llama-cpp':
+      return { status: 500, body: { error: { code: 500, message: 'Internal Server Error', type: 'server_error' } } };
+    case 'no-body':
+      return { status: 400, body: '' };
+  }
 }
 
 export type Responder = (request: ChatRequest) => FakeResponse | Promise<FakeResponse>;
@@ -53,6 +80,8 @@ export interface FakeServerOptions {
   responder?: Responder;
   /** Refuse `response_format: json_schema` with a 400, as servers without structured outputs do. */
   rejectJsonSchema?: boolean;
+  /** Refuse these response format types (default json_schema) in this shape. */
+  refuse?: { shape: RefusalShape; formats?: string[] };
 }
 
 export async function startOpenAIServer(options: FakeServerOptions = {}): Promise<FakeOpenAIServer> {
@@ -62,10 +91,10 @@ export async function startOpenAIServer(options: FakeServerOptions = {}): Promis
 
   const answer = async (body: ChatRequest): Promise<FakeResponse> => {
     if (options.rejectJsonSchema && body.response_format?.type === 'json_schema') {
-      return apiError(400, "Invalid value for 'response_format': json_schema is not supported by this model", {
-        param: 'response_format',
-      });
+      return refusal('openai');
     }
+    const type = body.response_format?.type;
+    if (options.refuse && type && (options.refuse.formats ?? ['json_schema']).includes(type)) return refusal(options.refuse.shape);
     const next = queue.shift() ?? fallback;
     return typeof next === 'function' ? next(body) : next;
   };
@@ -89,7 +118,7 @@ export async function startOpenAIServer(options: FakeServerOptions = {}): Promis
     requests.push({ method: req.method, path, headers: req.headers, body });
     const response = await answer(body);
     if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs));
-    if (!res.destroyed) send(res, response);
+    if (!res.destroyed) await send(res, response);
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -109,13 +138,26 @@ export async function startOpenAIServer(options: FakeServerOptions = {}): Promis
   };
 }
 
-function send(res: ServerResponse, response: FakeResponse): void {
+async function send(res: ServerResponse, response: FakeResponse): Promise<void> {
   const isText = typeof response.body === 'string';
+  const text = isText ? (response.body as string) : JSON.stringify(response.body ?? {});
   res.writeHead(response.status ?? 200, {
     'content-type': isText ? 'text/plain' : 'application/json',
     ...response.headers,
   });
-  res.end(isText ? response.body : JSON.stringify(response.body ?? {}));
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  if (response.stallBodyMs !== undefined) {
+    res.write(text.slice(0, 1));
+    await pause(response.stallBodyMs);
+  }
+  if (response.dripMs !== undefined) {
+    for (const char of text) {
+      if (res.destroyed) return;
+      res.write(char);
+      await pause(response.dripMs);
+    }
+  }
+  if (!res.destroyed) res.end(response.stallBodyMs !== undefined || response.dripMs !== undefined ? '' : text);
 }
 
 const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
@@ -186,17 +228,57 @@ export const DEFAULT_KEYWORDS: Record<string, RegExp> = {
 };
 
 /**
- * The default model: labels each fenced item by keyword and answers in the requested JSON shape.
- * Like a well-behaved model, it reads only the item's own text.
+ * The default model: labels each fenced item by keyword, quoting the words that matched, and
+ * answers in the requested JSON shape. Like a well-behaved model, it reads only the item's own text.
  */
 export function keywordResponder(keywords: Record<string, RegExp> = DEFAULT_KEYWORDS): Responder {
   return (request) => {
     const items = fencedItems(request).map((item) => ({
       id: item.ref,
-      themes: Object.entries(keywords)
-        .filter(([, pattern]) => pattern.test(item.text))
-        .map(([theme]) => theme),
+      themes: Object.entries(keywords).flatMap(([theme, pattern]) => {
+        const match = pattern.exec(item.text);
+        return match ? [{ theme, quote: match[0] }] : [];
+      }),
     }));
+    return completion(request, JSON.stringify({ items }));
+  };
+}
+
+const ALL_THEMES = Object.keys(DEFAULT_KEYWORDS);
+const INJECTION = /ignore (all |your |previous )*instructions|ignora las instrucciones/i;
+
+/**
+ * A model that obeys instructions hidden in an item: when any item of the request tells it to, it
+ * labels every item of the request with every theme, quoting each item's first words so the quotes
+ * are found. Otherwise it is `model`.
+ */
+export function obedientResponder(model: Responder = keywordResponder(), trigger: RegExp = INJECTION): Responder {
+  return (request) => {
+    const items = fencedItems(request);
+    if (!items.some((item) => trigger.test(item.text))) return model(request);
+    const answer = items.map((item) => {
+      const quote = item.text.trim().split(/\s+/).slice(0, 3).join(' ');
+      return { id: item.ref, themes: ALL_THEMES.map((theme) => ({ theme, quote })) };
+    });
+    return completion(request, JSON.stringify({ items: answer }));
+  };
+}
+
+/** The key a gold responder finds an item by: its title as the fence shows it. */
+const titleKey = (title: string) => title.normalize('NFKC').replace(/\s+/g, ' ').trim().slice(0, 80);
+
+/**
+ * A perfect model for a labelled set: answers each item with its gold themes, quoting the first
+ * words of its title for each. Whatever score falls short of 1.0 against it was lost in the plumbing.
+ */
+export function goldResponder(gold: { title: string; themes: string[] }[]): Responder {
+  const byTitle = new Map(gold.map((entry) => [titleKey(entry.title), entry.themes]));
+  return (request) => {
+    const items = fencedItems(request).map((item) => {
+      const title = item.text.trim().split('\n')[0] ?? '';
+      const quote = title.split(/\s+/).slice(0, 4).join(' ');
+      return { id: item.ref, themes: (byTitle.get(titleKey(title)) ?? []).map((theme) => ({ theme, quote })) };
+    });
     return completion(request, JSON.stringify({ items }));
   };
 }

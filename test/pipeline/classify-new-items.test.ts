@@ -13,7 +13,7 @@ import { createClassificationStore, type ClassificationStore } from '../../src/s
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore, type ItemStore } from '../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
-import { apiError, fencedItems, startOpenAIServer, type FakeOpenAIServer } from '../peers/openai-server.js';
+import { apiError, fencedItems, keywordResponder, startOpenAIServer, type FakeOpenAIServer, type FakeResponse } from '../peers/openai-server.js';
 
 const themes = loadThemes();
 const T0 = Date.UTC(2026, 10, 28, 12);
@@ -48,9 +48,10 @@ describe('classify new items', () => {
   let server: FakeOpenAIServer;
   let feedId: number;
   const store = (list: NormalizedItem[]) => items.saveFeedItems(feedId, list, { fetchedAt: T0, backlog: false });
-  const llmClassifier = (overrides: { maxRetries?: number } = {}): ItemClassifier =>
+  const llmClassifier = (overrides: { maxRetries?: number; timeoutSeconds?: number; dailyTokenBudget?: number } = {}, now = () => T0): ItemClassifier =>
     createLlmClassifier({
       config: llmSchema.parse({ baseURL: server.baseURL, model: 'test-model', ...overrides }),
+      now,
       apiKey: 'sk-local',
       prompt: loadClassifyPrompt(themes.themes),
       offline: createOfflineClassifier(themes),
@@ -78,7 +79,7 @@ describe('classify new items', () => {
     store(NEWS);
     const offline = createClassifier({ llm: undefined, db, logger: silentLogger(), themes });
 
-    expect(await run(offline)).toEqual({ classified: 3, bySource: { offline: 3, llm: 0 }, failed: 0 });
+    expect(await run(offline)).toEqual({ classified: 3, bySource: { offline: 3, llm: 0 }, failed: 0, relabelled: 0 });
     expect(classifications.get(idOf('1'))).toMatchObject({
       source: 'offline',
       model: null,
@@ -88,14 +89,14 @@ describe('classify new items', () => {
       classifiedAt: T0,
     });
     expect(classifications.get(idOf('1'))?.themes).toContain('regional-integration');
-    expect(await run(offline)).toEqual({ classified: 0, bySource: { offline: 0, llm: 0 }, failed: 0 });
+    expect(await run(offline)).toEqual({ classified: 0, bySource: { offline: 0, llm: 0 }, failed: 0, relabelled: 0 });
   });
 
   it('stores LLM labels with model and prompt version, findable by theme', async () => {
     store(NEWS);
     const report = await run(llmClassifier());
 
-    expect(report).toEqual({ classified: 3, bySource: { offline: 1, llm: 2 }, failed: 0 });
+    expect(report).toEqual({ classified: 3, bySource: { offline: 1, llm: 2 }, failed: 0, relabelled: 0 });
     expect(server.requests).toHaveLength(1);
     expect(classifications.get(idOf('2'))).toMatchObject({
       source: 'llm',
@@ -114,12 +115,53 @@ describe('classify new items', () => {
     store(NEWS);
     const report = await run(llmClassifier({ maxRetries: 1 }));
 
-    expect(report).toEqual({ classified: 3, bySource: { offline: 3, llm: 0 }, failed: 0 });
+    expect(report).toEqual({ classified: 3, bySource: { offline: 3, llm: 0 }, failed: 0, relabelled: 0 });
     expect(classifications.get(idOf('1'))).toMatchObject({
       source: 'offline',
       reason: 'llm unavailable: http 502 after 2 attempts',
     });
     expect(classifications.pending({ limit: 10 })).toEqual([]);
+  });
+
+  it('finishes while the LLM is stalled: new items get offline labels, recorded as awaiting the LLM', async () => {
+    server.setDefault(() => ({ stallBodyMs: 10_000, body: {} }));
+    store(NEWS);
+    const started = Date.now();
+    const report = await run(llmClassifier({ timeoutSeconds: 0.3, maxRetries: 0 }));
+
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(report).toMatchObject({ classified: 3, bySource: { offline: 3, llm: 0 }, failed: 0 });
+    expect(classifications.get(idOf('1'))).toMatchObject({ source: 'offline', reason: 'llm unavailable: timeout after 1 attempts', awaitingLlm: true });
+    // Off-topic items were never going to the LLM: nothing to ask later.
+    expect(classifications.get(idOf('3'))).toMatchObject({ source: 'offline', reason: 'no regional signal', awaitingLlm: false });
+  });
+
+  it('asks the LLM later for items labelled offline for want of budget or server, oldest first, within the budget, keeping their time', async () => {
+    const day = 24 * HOUR;
+    store(NEWS);
+    store([entry('4', 'Lula y Petro defienden la integración de la Celac'), entry('5', 'El Mercosur negocia con China un acuerdo comercial')]);
+    let now = T0;
+    const usage = { model: 'test-model', promptTokens: 900, completionTokens: 100, totalTokens: 1000, items: 20, mode: 'json_schema' };
+    classifications.recordUsage({ ...usage, at: T0 });
+    const classifier = llmClassifier({ dailyTokenBudget: 1000, maxRetries: 0 }, () => now);
+    const ctx = { db, classifier, logger: silentLogger() };
+    expect(await classifyNewItems(ctx, { now: () => now })).toMatchObject({ bySource: { offline: 5, llm: 0 }, relabelled: 0 });
+    expect(classifications.get(idOf('1'))).toMatchObject({ reason: 'daily token budget exhausted', awaitingLlm: true });
+    expect(server.requests).toHaveLength(0);
+
+    // The next day: budget for one request of two items, asked oldest first.
+    now = T0 + day;
+    server.setDefault((request) => {
+      const response = keywordResponder()(request) as FakeResponse;
+      (response.body as { usage: { total_tokens: number } }).usage.total_tokens = 1000;
+      return response;
+    });
+    const report = await classifyNewItems(ctx, { now: () => now, pageSize: 2 });
+    expect(report).toMatchObject({ classified: 0, relabelled: 2 });
+    expect(fencedItems(server.requests[0]!.body).map((fenced) => fenced.text.trim())).toEqual([NEWS[0]!.title, NEWS[1]!.title]);
+    expect(classifications.get(idOf('1'))).toMatchObject({ source: 'llm', awaitingLlm: false, classifiedAt: T0 });
+    expect(classifications.get(idOf('4'))).toMatchObject({ source: 'offline', awaitingLlm: true });
+    expect(server.requests).toHaveLength(1);
   });
 
   it('re-classifies an item whose wording changed, sending only the new text', async () => {
@@ -129,7 +171,7 @@ describe('classify new items', () => {
     const changed = { ...entry('2', NEWS[1]!.title, 'Pekín ofrece créditos a Venezuela'), contentHash: 'hash:changed' };
     expect(store([changed]).updated).toBe(1);
 
-    expect(await run(classifier)).toEqual({ classified: 1, bySource: { offline: 0, llm: 1 }, failed: 0 });
+    expect(await run(classifier)).toEqual({ classified: 1, bySource: { offline: 0, llm: 1 }, failed: 0, relabelled: 0 });
     expect(server.requests).toHaveLength(2);
     expect(fencedItems(server.requests[1]!.body).map((fenced) => fenced.text)).toEqual([
       `\n${changed.title}\nPekín ofrece créditos a Venezuela\n`,
@@ -148,9 +190,9 @@ describe('classify new items', () => {
       },
     };
 
-    expect(await run(flaky, { pageSize: 2 })).toEqual({ classified: 1, bySource: { offline: 1, llm: 0 }, failed: 2 });
+    expect(await run(flaky, { pageSize: 2 })).toEqual({ classified: 1, bySource: { offline: 1, llm: 0 }, failed: 2, relabelled: 0 });
     expect(classifications.pending({ limit: 10 }).map((row) => row.id)).toEqual([idOf('1'), idOf('2')]);
-    expect(await run(flaky)).toMatchObject({ classified: 2, failed: 0 });
+    expect(await run(flaky)).toMatchObject({ classified: 2, failed: 0, relabelled: 0 });
   });
 
   it('classifies at most `limit` items per run, in pages', async () => {

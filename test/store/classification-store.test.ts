@@ -146,12 +146,21 @@ describe('classification store', () => {
     const usage = { model: 'm', promptTokens: 900, completionTokens: 100, totalTokens: 1000, items: 20, mode: 'json_schema' };
     store.recordUsage({ ...usage, at: T0 - 1 });
     store.recordUsage({ ...usage, at: T0 });
-    store.recordUsage({ ...usage, at: T0 + 5, totalTokens: 500 });
+    store.recordUsage({ ...usage, at: T0 + 5, totalTokens: 500, mode: 'text', purpose: 'overview' });
 
+    // Digest overviews count against the same budget as classification.
     expect(store.tokensUsedSince(T0)).toBe(1500);
     expect(store.usageSince(T0)).toEqual([
-      { ...usage, at: T0 },
-      { ...usage, at: T0 + 5, totalTokens: 500 },
+      { ...usage, at: T0, purpose: 'classify' },
+      { ...usage, at: T0 + 5, totalTokens: 500, mode: 'text', purpose: 'overview' },
     ]);
+  });
+
+  it('remembers the response mode that works per server and model', () => {
+    expect(store.savedMode('127.0.0.1:8000/v1', 'm')).toBeUndefined();
+    store.saveMode('127.0.0.1:8000/v1', 'm', 'json_object', T0);
+    store.saveMode('127.0.0.1:8000/v1', 'm', 'plain', T0 + 1);
+    expect(store.savedMode('127.0.0.1:8000/v1', 'm')).toBe('plain');
+    expect(store.savedMode('127.0.0.1:8000/v1', 'other')).toBeUndefined();
   });
 });
