@@ -22,6 +22,8 @@ export const ACCEPT_ENCODING = 'gzip, deflate, br';
 
 /** Returns a reason to refuse connecting to `ip`, or null to allow it. */
 export type CheckAddress = (ip: string, family: 4 | 6) => string | null;
+/** Returns a reason to refuse a host name before it is looked up, or null to allow it. */
+export type CheckHost = (hostname: string) => string | null;
 
 export interface FetchOptions {
   /** Sent as If-None-Match. */
@@ -104,9 +106,13 @@ const DISCARD_LIMIT = 64 * 1024;
 /** The check each dispatcher made here enforces, so fetchFeed can tell whether a caller's check would run. */
 const dispatcherChecks = new WeakMap<Dispatcher, CheckAddress | null>();
 
-/** An agent whose connect step applies `checkAddress` to the address it is about to use. */
-export function createFeedDispatcher(options: { connectTimeoutMs?: number; checkAddress?: CheckAddress } = {}): Agent {
+/**
+ * An agent whose connect step applies `checkAddress` to the address it is about to use, and
+ * `checkHost` (only together with `checkAddress`) to a host name before it is looked up.
+ */
+export function createFeedDispatcher(options: { connectTimeoutMs?: number; checkAddress?: CheckAddress; checkHost?: CheckHost } = {}): Agent {
   const checkAddress = options.checkAddress ?? null;
+  const checkHost = options.checkHost ?? (() => null);
   const timeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   let agent: Agent;
   if (checkAddress === null) {
@@ -115,9 +121,9 @@ export function createFeedDispatcher(options: { connectTimeoutMs?: number; check
     const connector = buildConnector({ timeout, lookup: checkedLookup(checkAddress) });
     agent = new Agent({
       connect: (target, callback) => {
-        // Node never calls `lookup` for an IP literal, so literals are checked here.
+        // Node never calls `lookup` for an IP literal, so literals are checked here; names by name, before the lookup.
         const family = isIP(target.hostname);
-        const reason = family === 0 ? null : checkAddress(target.hostname, family === 6 ? 6 : 4);
+        const reason = family === 0 ? checkHost(target.hostname) : checkAddress(target.hostname, family === 6 ? 6 : 4);
         if (reason !== null) callback(new BlockedAddressError(target.hostname, reason), null);
         else connector(target, callback);
       },

@@ -53,11 +53,27 @@ describe('adding a feed on a user’s request', () => {
     ['an IPv6 loopback literal', (port: number) => `http://[::1]:${port}/internal.xml`],
     ['an IPv4-mapped IPv6 literal', (port: number) => `http://[::ffff:127.0.0.1]:${port}/internal.xml`],
     ['a hostname that resolves to a private address', (port: number) => `http://localhost:${port}/internal.xml`],
+    ['an IPv4-translated IPv6 literal', (port: number) => `http://[::ffff:0:127.0.0.1]:${port}/internal.xml`],
+    ['a loopback name with a trailing dot', (port: number) => `http://LOCALHOST.:${port}/internal.xml`],
+    ['a subdomain of localhost', (port: number) => `http://feeds.localhost:${port}/internal.xml`],
   ])('refuses %s without reaching it', async (_case, url) => {
     const outcome = await addUserFeed(ctx, { url: url(privateServer.port) }, NOW);
     expect(outcome).toMatchObject({ status: 'refused' });
     expect(privateServer.requests()).toHaveLength(0);
     expect(ctx.feeds.list()).toEqual([]);
+  });
+
+  it('refuses loopback names by name, even where their addresses are allowed', async () => {
+    const allowing = testIngestContext({ allowPrivateAddresses: ['127.0.0.0/8'] });
+    try {
+      for (const host of ['localhost', 'LOCALHOST.']) {
+        const outcome = await addUserFeed(allowing, { url: `http://${host}:${privateServer.port}/internal.xml` }, NOW);
+        expect(outcome).toMatchObject({ status: 'refused' });
+      }
+      expect(privateServer.requests()).toHaveLength(0);
+    } finally {
+      await allowing.close();
+    }
   });
 
   it('refuses a public-looking URL that redirects to a private one', async () => {
