@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { createAppContext } from '../app-context.js';
 import { loadConfig } from '../config/load-config.js';
 import { runPollCycle } from '../pipeline/run-poll-cycle.js';
@@ -6,7 +6,7 @@ import type { ClassifyReport } from '../pipeline/classify-new-items.js';
 import type { FeedReport } from '../pipeline/ingest-feed.js';
 import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';
-import { cliLogger, writeLine, type CliIO } from './cli-io.js';
+import { cliLogger, holdWriterLock, writeLine, type CliIO } from './cli-io.js';
 import { formatTable } from './format-table.js';
 import { stopSignal } from './stop-signal.js';
 
@@ -22,6 +22,7 @@ export function registerFetchCommand(program: Command, io: CliIO): void {
       const ctx = createAppContext(config, cliLogger(io, options.once ? 'warn' : 'info'));
       try {
         if (!options.once) {
+          const writer = holdWriterLock(ctx, 'fetch');
           const signal = stopSignal();
           try {
             const scheduler = startScheduler([pollFeedsJob(ctx)], ctx.logger);
@@ -30,11 +31,20 @@ export function registerFetchCommand(program: Command, io: CliIO): void {
             await scheduler.stop();
           } finally {
             signal.dispose();
+            // Released with the database still open: nothing is written after the scheduler stopped.
+            writer.release();
           }
           return;
         }
         const { feeds, classified } = await runPollCycle(ctx, { all: options.all === true });
         writeLine(io.stdout, options.json ? JSON.stringify(fetchJson(feeds)) : fetchTable(feeds, classified));
+        // A feed's own faults are its publisher's business; ours (a locked or broken database) must fail the command.
+        const internal = feeds.filter((report) => report.errorKind === 'internal').length;
+        if (internal > 0) {
+          const message = `fetch: ${internal} feed(s) failed for an internal reason (see the log); their failure is recorded on the feed`;
+          writeLine(io.stderr, `sancocho: ${message}`);
+          throw new CommanderError(1, 'sancocho.fetch-internal-error', message);
+        }
       } finally {
         await ctx.close();
       }

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError, UsageError } from '../core/errors.js';
+import { ConfigError, DatabaseError, UsageError } from '../core/errors.js';
 import { processIO, writeLine, type CliIO } from './cli-io.js';
 import { registerDigestCommand } from './digest-command.js';
 import { registerDeployCommandsCommand } from './deploy-commands-command.js';
@@ -44,7 +44,7 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
       writeLine(io.stderr, `sancocho: configuration error\n${error.message}`);
       return 2;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof DatabaseError) {
       writeLine(io.stderr, `sancocho: ${error.message}`);
       return 2;
     }

@@ -5,7 +5,7 @@ import { previewDirectory } from '../discord/deliver-preview.js';
 import { digestJobs } from '../jobs/digest-job.js';
 import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';
-import { cliLogger, writeLine, type CliIO } from './cli-io.js';
+import { cliLogger, holdWriterLock, writeLine, type CliIO } from './cli-io.js';
 import { openDigestRuntime, type DigestRuntime } from './digest-command.js';
 import { stopSignal } from './stop-signal.js';
 import { startHealthServer, type HealthServer } from '../ops/health-server.js';
@@ -35,7 +35,9 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
   const ctx = createAppContext(config, cliLogger(io, 'info'));
   let health: HealthServer | null = null;
   let runtime: DigestRuntime | undefined;
+  let writer: { release(): void } | undefined;
   try {
+    writer = holdWriterLock(ctx, 'start');
     // Up before the Discord login, so /healthz answers while the gateway connects.
     health = await startHealthServer(ctx);
     runtime = await openDigestRuntime(ctx, io);
@@ -78,5 +80,6 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
     await runtime?.close();
     await health?.close();
     await ctx.close();
+    writer?.release();
   }
 }

@@ -1,6 +1,7 @@
 import type { Language } from '../core/types.js';
 import { canonicalizeUrl } from '../feeds/canonical-url.js';
 import type { FeedRow } from '../store/feed-store.js';
+import { writeTransaction } from '../store/write-transaction.js';
 import { fetchParsedFeed } from './fetch-parsed-feed.js';
 import type { IngestContext } from './ingest-feed.js';
 import { nextDueAfterSuccess } from './next-poll.js';
@@ -47,7 +48,7 @@ export async function addUserFeed(
 
   const { fetched, feed: parsed, items } = outcome;
   const name = request.name?.trim() || parsed.title?.trim() || new URL(url).host;
-  const store = ctx.db.transaction(() => {
+  const store = writeTransaction(ctx.db, () => {
     const row = ctx.feeds.add({ url, name, language: request.language }, 'user', now);
     ctx.items.saveFeedItems(row.id, items, { fetchedAt: now, backlog: true });
     ctx.feeds.recordPoll(row.id, {
