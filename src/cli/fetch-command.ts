@@ -1,6 +1,7 @@
 import { CommanderError, type Command } from 'commander';
 import { createAppContext } from '../app-context.js';
 import { loadConfig } from '../config/load-config.js';
+import { redactCredentials } from '../core/redact-credentials.js';
 import { runPollCycle } from '../pipeline/run-poll-cycle.js';
 import type { ClassifyReport } from '../pipeline/classify-new-items.js';
 import type { FeedReport } from '../pipeline/ingest-feed.js';
@@ -55,7 +56,7 @@ export function registerFetchCommand(program: Command, io: CliIO): void {
 export function fetchJson(reports: FeedReport[]) {
   return {
     feeds: reports.map((report) => ({
-      url: report.url,
+      url: redactCredentials(report.url),
       status: report.status,
       http: report.http,
       new: report.new,
@@ -63,7 +64,7 @@ export function fetchJson(reports: FeedReport[]) {
       duplicate: report.duplicate,
       bytes: report.bytes,
       ms: report.ms,
-      ...(report.error === undefined ? {} : { error: report.error }),
+      ...(report.error === undefined ? {} : { error: redactCredentials(report.error) }),
     })),
   };
 }
@@ -79,7 +80,7 @@ export function fetchTable(reports: FeedReport[], classified: ClassifyReport): s
     { header: 'dup', value: (r) => r.duplicate, align: 'right' },
     { header: 'bytes', value: (r) => r.bytes, align: 'right' },
     { header: 'ms', value: (r) => r.ms, align: 'right' },
-    { header: 'error', value: (r) => r.error ?? '', maxWidth: 60 },
+    { header: 'error', value: (r) => redactCredentials(r.error ?? ''), maxWidth: 60 },
   ]);
   const errors = reports.filter((r) => r.status === 'error').length;
   const fresh = reports.reduce((total, r) => total + r.new, 0);

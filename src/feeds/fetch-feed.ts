@@ -239,7 +239,7 @@ async function follow(first: URL, progress: Progress, settings: Settings): Promi
     progress.bytes = 0;
     const { statusCode: status, headers, body } = await request(current, {
       method: 'GET',
-      headers: settings.headers,
+      headers: withCredentials(settings.headers, current, first),
       dispatcher: settings.dispatcher,
       signal: settings.signal,
     });
@@ -397,6 +397,25 @@ function toFeedUrl(raw: string, base?: URL): URL | string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `"${raw}" is not an http or https URL.`;
   url.hash = '';
   return url;
+}
+
+/**
+ * undici ignores a URL's `user:password`, so it is sent as Basic auth, as browsers do: from the URL
+ * being requested, or from the first URL for a redirect within its origin, never to another origin.
+ */
+function withCredentials(headers: Record<string, string>, url: URL, first: URL): Record<string, string> {
+  const source = url.username || url.password ? url : url.origin === first.origin ? first : url;
+  if (!source.username && !source.password) return headers;
+  const pair = `${percentDecoded(source.username)}:${percentDecoded(source.password)}`;
+  return { ...headers, authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
+}
+
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function header(headers: Dispatcher.ResponseData['headers'], name: string): string | null {

@@ -1,6 +1,7 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { collapse, cut, escapeMarkdown } from '../../digest/format-story.js';
 import { canonicalizeUrl } from '../../feeds/canonical-url.js';
+import { redactCredentials } from '../../core/redact-credentials.js';
 import { addUserFeed, type AddFeedOutcome } from '../../pipeline/add-user-feed.js';
 import type { FeedRow } from '../../store/feed-store.js';
 import {
@@ -64,7 +65,7 @@ function host(url: string): string {
 }
 
 export function describeAddOutcome(outcome: AddFeedOutcome, pollMinutes: number): string {
-  const detail = (message: string) => escapeMarkdown(cut(collapse(message), 200));
+  const detail = (message: string) => escapeMarkdown(cut(collapse(redactCredentials(message)), 200));
   switch (outcome.status) {
     case 'added':
       return (
@@ -165,7 +166,7 @@ export const feeds: SlashCommand<FeedsInput> = {
     const typed = fold(focused.value.trim());
     return ctx.app.feeds
       .list()
-      .filter((feed) => typed === '' || fold(feed.name).includes(typed) || feed.url.toLowerCase().includes(typed))
+      .filter((feed) => typed === '' || fold(feed.name).includes(typed) || redactCredentials(feed.url).toLowerCase().includes(typed))
       .sort((a, b) => Number(a.status === 'disabled') - Number(b.status === 'disabled'))
       .slice(0, MAX_CHOICES)
       .map((feed) => choice(`${collapse(feed.name)} — ${host(feed.url)}${feed.status === 'active' ? '' : ` (${feed.status})`}`, String(feed.id)));
