@@ -44,7 +44,9 @@ async function ingestGuarded(ctx: IngestContext, feed: FeedRow, now: number): Pr
     const log = ctx.logger.child({ module: 'poll-feeds', feed: feed.url });
     log.error({ err: error }, `poll-feeds: ${message}`);
     recordInternalFailure(ctx, feed, message, now, log);
-    return { feedId: feed.id, name: feed.name, url: feed.url, status: 'error', http: null, new: 0, updated: 0, duplicate: 0, bytes: 0, ms: 0, errorKind: 'internal', error: message };
+    const report: FeedReport = { feedId: feed.id, name: feed.name, url: feed.url, status: 'error', http: null, new: 0, updated: 0, duplicate: 0, bytes: 0, ms: 0, errorKind: 'internal', error: message };
+    ctx.metrics?.feedPolled(report, now);
+    return report;
   }
 }
 
