@@ -1,6 +1,6 @@
-import type { AppContext } from '../app-context.js';
 import { DatabaseError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
+import { openDatabase } from '../store/open-database.js';
 import { acquireWriterLock, describeHeldLock } from '../store/writer-lock.js';
 
 /** Where a command writes: real streams in the binary, buffers in tests. */
@@ -26,12 +26,17 @@ export function writeLine(stream: NodeJS.WritableStream, text: string): void {
 }
 
 /**
- * For the long-running commands: the database's single-writer lock, or a DatabaseError naming its
- * holder (exit 2). Release it after the context is closed.
+ * For the long-running commands, before anything else touches the database (a refused process must
+ * not even sync its feed list into it): the single-writer lock, or a DatabaseError naming its holder
+ * (exit 2). Release it after the app context is closed.
  */
-export function holdWriterLock(ctx: AppContext, command: string): { release(): void } {
-  const lock = acquireWriterLock(ctx.db, ctx.config.database, command);
-  if (lock.kind === 'held') throw new DatabaseError(describeHeldLock(ctx.config.database, lock.holder));
-  ctx.logger.debug({ module: 'writer-lock', database: ctx.config.database }, 'writer-lock: this process is the database\'s writer');
-  return lock;
+export function holdWriterLock(database: string, command: string): { release(): void } {
+  const db = openDatabase(database);
+  try {
+    const lock = acquireWriterLock(db, database, command);
+    if (lock.kind === 'held') throw new DatabaseError(describeHeldLock(database, lock.holder));
+    return lock;
+  } finally {
+    db.close();
+  }
 }

@@ -1,5 +1,5 @@
 import { CommanderError, type Command } from 'commander';
-import { createAppContext } from '../app-context.js';
+import { createAppContext, type AppContext } from '../app-context.js';
 import { loadConfig } from '../config/load-config.js';
 import { redactCredentials } from '../core/redact-credentials.js';
 import { runPollCycle } from '../pipeline/run-poll-cycle.js';
@@ -20,23 +20,17 @@ export function registerFetchCommand(program: Command, io: CliIO): void {
     .option('--json', 'print one JSON object instead of a table (with --once)')
     .action(async (options: { once?: boolean; all?: boolean; json?: boolean }) => {
       const config = loadConfig(io.env);
-      const ctx = createAppContext(config, cliLogger(io, options.once ? 'warn' : 'info'));
-      try {
-        if (!options.once) {
-          const writer = holdWriterLock(ctx, 'fetch');
-          const signal = stopSignal();
-          try {
-            const scheduler = startScheduler([pollFeedsJob(ctx)], ctx.logger);
-            void scheduler.runNow('poll-feeds');
-            await signal.received;
-            await scheduler.stop();
-          } finally {
-            signal.dispose();
-            // Released with the database still open: nothing is written after the scheduler stopped.
-            writer.release();
-          }
-          return;
+      if (!options.once) {
+        const writer = holdWriterLock(config.database, 'fetch');
+        try {
+          await pollUntilStopped(createAppContext(config, cliLogger(io, 'info')));
+        } finally {
+          writer.release();
         }
+        return;
+      }
+      const ctx = createAppContext(config, cliLogger(io, 'warn'));
+      try {
         const { feeds, classified } = await runPollCycle(ctx, { all: options.all === true });
         writeLine(io.stdout, options.json ? JSON.stringify(fetchJson(feeds)) : fetchTable(feeds, classified));
         // A feed's own faults are its publisher's business; ours (a locked or broken database) must fail the command.
@@ -50,6 +44,19 @@ export function registerFetchCommand(program: Command, io: CliIO): void {
         await ctx.close();
       }
     });
+}
+
+async function pollUntilStopped(ctx: AppContext): Promise<void> {
+  const signal = stopSignal();
+  try {
+    const scheduler = startScheduler([pollFeedsJob(ctx)], ctx.logger);
+    void scheduler.runNow('poll-feeds');
+    await signal.received;
+    await scheduler.stop();
+  } finally {
+    signal.dispose();
+    await ctx.close();
+  }
 }
 
 /** The documented `--json` shape: one object, one entry per polled feed. */

@@ -16,12 +16,15 @@ export function registerStartCommand(program: Command, io: CliIO): void {
     .description('run Sancocho: poll feeds and send digests on their schedules until SIGINT/SIGTERM')
     .action(async () => {
       const config = loadConfig(io.env);
+      // Held from before the database is first touched until after it is closed.
+      const writer = holdWriterLock(config.database, 'start');
       // Listen before the slow parts (Discord login), so an early Ctrl-C still shuts down cleanly.
       const signal = stopSignal();
       try {
         await runUntilStopped(config, io, signal.received);
       } finally {
         signal.dispose();
+        writer.release();
       }
     });
 }
@@ -35,9 +38,7 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
   const ctx = createAppContext(config, cliLogger(io, 'info'));
   let health: HealthServer | null = null;
   let runtime: DigestRuntime | undefined;
-  let writer: { release(): void } | undefined;
   try {
-    writer = holdWriterLock(ctx, 'start');
     // Up before the Discord login, so /healthz answers while the gateway connects.
     health = await startHealthServer(ctx);
     runtime = await openDigestRuntime(ctx, io);
@@ -80,6 +81,5 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
     await runtime?.close();
     await health?.close();
     await ctx.close();
-    writer?.release();
   }
 }

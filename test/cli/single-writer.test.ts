@@ -44,6 +44,10 @@ describe('one database, one writer process', () => {
       expect(second.stderr.trim().split('\n')).toHaveLength(1);
       // A foreground poller is long-running too.
       expect((await cli(['fetch'], env)).code).toBe(2);
+      // Refused before touching the database: another config file's feed list is not synced into it.
+      const other = path.join(dir, 'other.yaml');
+      writeFileSync(other, `database: ${JSON.stringify(database)}\nfeeds: []\n`);
+      expect((await cli(['start'], { SANCOCHO_CONFIG: other })).code).toBe(2);
 
       expect((await cli(['fetch', '--once', '--all'], env)).code).toBe(0);
       expect((await cli(['feeds'], env)).stdout).toMatch(/Diario\s+auto\s+active\s+1/);
