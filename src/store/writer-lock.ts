@@ -36,12 +36,17 @@ export function acquireWriterLock(db: Database, file: string, command: string, n
     if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
     return { kind: 'held', lockFile, holder: readHolder(db) };
   }
-  writeTransaction(db, () => {
-    db.prepare(
-      `INSERT INTO writer_lock (id, pid, host, command, started_at) VALUES (1, @pid, @host, @command, @now)
-       ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, host = excluded.host, command = excluded.command, started_at = excluded.started_at`,
-    ).run({ pid: process.pid, host: hostname(), command, now });
-  })();
+  try {
+    writeTransaction(db, () => {
+      db.prepare(
+        `INSERT INTO writer_lock (id, pid, host, command, started_at) VALUES (1, @pid, @host, @command, @now)
+         ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, host = excluded.host, command = excluded.command, started_at = excluded.started_at`,
+      ).run({ pid: process.pid, host: hostname(), command, now });
+    })();
+  } catch (error) {
+    lock.close();
+    throw error;
+  }
   return { kind: 'acquired', lockFile, release: () => lock.close() };
 }
 
