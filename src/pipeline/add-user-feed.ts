@@ -27,7 +27,8 @@ export async function addUserFeed(
 ): Promise<AddFeedOutcome> {
   const url = canonicalizeUrl(request.url.trim());
   if (url === null) return { status: 'invalid-url', message: 'Only http:// and https:// feed URLs can be added.' };
-  const known = ctx.feeds.getByUrl(url);
+  // Config feeds are stored as written: compare canonical spellings, so `?utm_source=…` is no new feed.
+  const known = ctx.feeds.getByUrl(url) ?? ctx.feeds.list().find((feed) => canonicalizeUrl(feed.url) === url);
   if (known) return { status: 'exists', feed: known };
 
   const outcome = await fetchParsedFeed(url, {

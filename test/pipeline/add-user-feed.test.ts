@@ -38,6 +38,14 @@ describe('adding a feed on a user’s request', () => {
     expect(await addUserFeed(ctx, { url: publicServer.url('/feed.xml') }, NOW)).toMatchObject({ status: 'exists' });
   });
 
+  it('knows a feed already listed in the config file under another spelling of its URL, fetching nothing', async () => {
+    publicServer.route('/feed.xml', { body: rss([{ title: 'Mercosur: nueva cumbre', guid: '1' }]) });
+    const listed = ctx.feeds.add({ url: `${publicServer.url('/feed.xml')}?utm_source=rss`, name: 'Diario' }, 'config', NOW);
+    const outcome = await addUserFeed(ctx, { url: `${publicServer.url('/feed.xml')}#latest` }, NOW);
+    expect(outcome).toMatchObject({ status: 'exists', feed: { id: listed.id } });
+    expect(publicServer.requests()).toHaveLength(0);
+  });
+
   it('refuses a URL that does not parse as a feed, saving nothing', async () => {
     publicServer.route('/page.html', { body: '<!doctype html><html><body>Hola</body></html>', contentType: 'text/html' });
     expect(await addUserFeed(ctx, { url: publicServer.url('/page.html') }, NOW)).toMatchObject({ status: 'not-a-feed' });
