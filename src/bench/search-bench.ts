@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Database } from '../store/open-database.js';
 import { createSearchStore, type SearchFilters } from '../store/search-items.js';
+import { writeTransaction } from '../store/write-transaction.js';
 import { createTextGenerator } from './sample-text.js';
 import { percentile, significant } from './stats.js';
 
@@ -93,7 +94,7 @@ function createSeeder(db: Database): (size: number) => number {
   const addTheme = db.prepare(`INSERT INTO item_themes (item_id, theme, score) VALUES (?, ?, 0.8)`);
   const text = createTextGenerator(3);
   let count = 0;
-  const fill = db.transaction((until: number) => {
+  const fill = writeTransaction(db, (until: number) => {
     for (; count < until; count++) {
       const item = text.item();
       const feedId = (count % FEEDS) + 1;

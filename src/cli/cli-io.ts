@@ -1,4 +1,7 @@
+import { DatabaseError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
+import { openDatabase } from '../store/open-database.js';
+import { acquireWriterLock, describeHeldLock } from '../store/writer-lock.js';
 
 /** Where a command writes: real streams in the binary, buffers in tests. */
 export interface CliIO {
@@ -20,4 +23,20 @@ export function cliLogger(io: CliIO, defaultLevel: string): Logger {
 
 export function writeLine(stream: NodeJS.WritableStream, text: string): void {
   stream.write(`${text}\n`);
+}
+
+/**
+ * For the long-running commands, before anything else touches the database (a refused process must
+ * not even sync its feed list into it): the single-writer lock, or a DatabaseError naming its holder
+ * (exit 2). Release it after the app context is closed.
+ */
+export function holdWriterLock(database: string, command: string): { release(): void } {
+  const db = openDatabase(database);
+  try {
+    const lock = acquireWriterLock(db, database, command);
+    if (lock.kind === 'held') throw new DatabaseError(describeHeldLock(database, lock.holder));
+    return lock;
+  } finally {
+    db.close();
+  }
 }

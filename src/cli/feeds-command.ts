@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createAppContext } from '../app-context.js';
 import { loadConfig } from '../config/load-config.js';
+import { redactCredentials } from '../core/redact-credentials.js';
 import type { FeedRow } from '../store/feed-store.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
 import { formatTable, relativeTime } from './format-table.js';
@@ -13,7 +14,12 @@ export function registerFeedsCommand(program: Command, io: CliIO): void {
     .action(async (options: { json?: boolean }) => {
       const ctx = createAppContext(loadConfig(io.env), cliLogger(io, 'warn'));
       try {
-        const rows = ctx.feeds.list().map((feed) => ({ ...feed, items: ctx.items.countForFeed(feed.id) }));
+        const rows = ctx.feeds.list().map((feed) => ({
+          ...feed,
+          url: redactCredentials(feed.url),
+          lastErrorMessage: feed.lastErrorMessage === null ? null : redactCredentials(feed.lastErrorMessage),
+          items: ctx.items.countForFeed(feed.id),
+        }));
         writeLine(io.stdout, options.json ? JSON.stringify({ feeds: rows }) : feedsTable(rows, Date.now()));
       } finally {
         await ctx.close();

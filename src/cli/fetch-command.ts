@@ -1,12 +1,13 @@
-import type { Command } from 'commander';
-import { createAppContext } from '../app-context.js';
+import { CommanderError, type Command } from 'commander';
+import { createAppContext, type AppContext } from '../app-context.js';
 import { loadConfig } from '../config/load-config.js';
+import { redactCredentials } from '../core/redact-credentials.js';
 import { runPollCycle } from '../pipeline/run-poll-cycle.js';
 import type { ClassifyReport } from '../pipeline/classify-new-items.js';
 import type { FeedReport } from '../pipeline/ingest-feed.js';
 import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';
-import { cliLogger, writeLine, type CliIO } from './cli-io.js';
+import { cliLogger, holdWriterLock, writeLine, type CliIO } from './cli-io.js';
 import { formatTable } from './format-table.js';
 import { stopSignal } from './stop-signal.js';
 
@@ -19,33 +20,50 @@ export function registerFetchCommand(program: Command, io: CliIO): void {
     .option('--json', 'print one JSON object instead of a table (with --once)')
     .action(async (options: { once?: boolean; all?: boolean; json?: boolean }) => {
       const config = loadConfig(io.env);
-      const ctx = createAppContext(config, cliLogger(io, options.once ? 'warn' : 'info'));
-      try {
-        if (!options.once) {
-          const signal = stopSignal();
-          try {
-            const scheduler = startScheduler([pollFeedsJob(ctx)], ctx.logger);
-            void scheduler.runNow('poll-feeds');
-            await signal.received;
-            await scheduler.stop();
-          } finally {
-            signal.dispose();
-          }
-          return;
+      if (!options.once) {
+        const writer = holdWriterLock(config.database, 'fetch');
+        try {
+          await pollUntilStopped(createAppContext(config, cliLogger(io, 'info')));
+        } finally {
+          writer.release();
         }
+        return;
+      }
+      const ctx = createAppContext(config, cliLogger(io, 'warn'));
+      try {
         const { feeds, classified } = await runPollCycle(ctx, { all: options.all === true });
         writeLine(io.stdout, options.json ? JSON.stringify(fetchJson(feeds)) : fetchTable(feeds, classified));
+        // A feed's own faults are its publisher's business; ours (a locked or broken database) must fail the command.
+        const internal = feeds.filter((report) => report.errorKind === 'internal').length;
+        if (internal > 0) {
+          const message = `fetch: ${internal} feed(s) failed for an internal reason (see the log); their failure is recorded on the feed`;
+          writeLine(io.stderr, `sancocho: ${message}`);
+          throw new CommanderError(1, 'sancocho.fetch-internal-error', message);
+        }
       } finally {
         await ctx.close();
       }
     });
 }
 
+async function pollUntilStopped(ctx: AppContext): Promise<void> {
+  const signal = stopSignal();
+  try {
+    const scheduler = startScheduler([pollFeedsJob(ctx)], ctx.logger);
+    void scheduler.runNow('poll-feeds');
+    await signal.received;
+    await scheduler.stop();
+  } finally {
+    signal.dispose();
+    await ctx.close();
+  }
+}
+
 /** The documented `--json` shape: one object, one entry per polled feed. */
 export function fetchJson(reports: FeedReport[]) {
   return {
     feeds: reports.map((report) => ({
-      url: report.url,
+      url: redactCredentials(report.url),
       status: report.status,
       http: report.http,
       new: report.new,
@@ -53,7 +71,7 @@ export function fetchJson(reports: FeedReport[]) {
       duplicate: report.duplicate,
       bytes: report.bytes,
       ms: report.ms,
-      ...(report.error === undefined ? {} : { error: report.error }),
+      ...(report.error === undefined ? {} : { error: redactCredentials(report.error) }),
     })),
   };
 }
@@ -69,7 +87,7 @@ export function fetchTable(reports: FeedReport[], classified: ClassifyReport): s
     { header: 'dup', value: (r) => r.duplicate, align: 'right' },
     { header: 'bytes', value: (r) => r.bytes, align: 'right' },
     { header: 'ms', value: (r) => r.ms, align: 'right' },
-    { header: 'error', value: (r) => r.error ?? '', maxWidth: 60 },
+    { header: 'error', value: (r) => redactCredentials(r.error ?? ''), maxWidth: 60 },
   ]);
   const errors = reports.filter((r) => r.status === 'error').length;
   const fresh = reports.reduce((total, r) => total + r.new, 0);

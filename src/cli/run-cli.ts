@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError, UsageError } from '../core/errors.js';
+import { ConfigError, DatabaseError, UsageError } from '../core/errors.js';
 import { processIO, writeLine, type CliIO } from './cli-io.js';
 import { registerDigestCommand } from './digest-command.js';
 import { registerDeployCommandsCommand } from './deploy-commands-command.js';
@@ -12,6 +12,19 @@ import { registerFetchCommand } from './fetch-command.js';
 import { registerStartCommand } from './start-command.js';
 import { VERSION } from '../core/version.js';
 
+/** Commander's codes for a command line it could not make sense of (help shown for no command at all); it exits 1 on them. */
+const USAGE_ERRORS = new Set([
+  'commander.help',
+  'commander.unknownOption',
+  'commander.unknownCommand',
+  'commander.excessArguments',
+  'commander.missingArgument',
+  'commander.optionMissingArgument',
+  'commander.missingMandatoryOptionValue',
+  'commander.conflictingOption',
+  'commander.invalidArgument',
+]);
+
 /**
  * The whole command line as a function: returns the exit code instead of exiting, so tests run it
  * in-process. Expected problems (bad config, bad flags) print one clear message, never a stack trace.
@@ -21,6 +34,8 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
     .description('Sancocho: Latin American regional-integration news, classified and digested for Discord')
     .version(VERSION)
     .exitOverride()
+    // Subcommands inherit these: a mistyped flag prints that command's usage after the error.
+    .showHelpAfterError()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
@@ -39,12 +54,12 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CommanderError) return error.exitCode === 1 && USAGE_ERRORS.has(error.code) ? 2 : error.exitCode;
     if (error instanceof ConfigError) {
       writeLine(io.stderr, `sancocho: configuration error\n${error.message}`);
       return 2;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof DatabaseError) {
       writeLine(io.stderr, `sancocho: ${error.message}`);
       return 2;
     }

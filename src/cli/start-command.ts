@@ -5,7 +5,7 @@ import { previewDirectory } from '../discord/deliver-preview.js';
 import { digestJobs } from '../jobs/digest-job.js';
 import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';
-import { cliLogger, writeLine, type CliIO } from './cli-io.js';
+import { cliLogger, holdWriterLock, writeLine, type CliIO } from './cli-io.js';
 import { openDigestRuntime, type DigestRuntime } from './digest-command.js';
 import { stopSignal } from './stop-signal.js';
 import { startHealthServer, type HealthServer } from '../ops/health-server.js';
@@ -16,12 +16,15 @@ export function registerStartCommand(program: Command, io: CliIO): void {
     .description('run Sancocho: poll feeds and send digests on their schedules until SIGINT/SIGTERM')
     .action(async () => {
       const config = loadConfig(io.env);
+      // Held from before the database is first touched until after it is closed.
+      const writer = holdWriterLock(config.database, 'start');
       // Listen before the slow parts (Discord login), so an early Ctrl-C still shuts down cleanly.
       const signal = stopSignal();
       try {
         await runUntilStopped(config, io, signal.received);
       } finally {
         signal.dispose();
+        writer.release();
       }
     });
 }

@@ -24,11 +24,19 @@ const httpUrl = z.string().trim().refine((value) => {
   }
 }, 'must be an absolute http(s) URL');
 
+/**
+ * Durations are bounded by what makes sense and, below that, by what Node's timers accept: past
+ * 2 147 483 647 ms (24.8 days) setTimeout fires at once, which would break every fetch.
+ */
+const seconds = (max: number, sense: string) => z.number().positive().max(max, `must be at most ${max} seconds (${sense})`);
+const minutes = (max: number, sense: string) => z.number().int().min(1).max(max, `must be at most ${max} minutes (${sense})`);
+const WEEK_MINUTES = 7 * 24 * 60;
+
 export const feedSchema = z.strictObject({
   url: httpUrl,
   name: z.string().trim().min(1, 'must not be empty'),
   language: language.optional(),
-  interval: z.number().int().min(1).max(7 * 24 * 60).optional().describe('minutes between polls'),
+  interval: minutes(WEEK_MINUTES, 'a week').optional().describe('minutes between polls'),
 });
 
 const cidr = z.string().refine((value) => {
@@ -42,18 +50,18 @@ export const pollingSchema = z.strictObject({
   /** node-cron expression for the poll cycle; each feed is polled only when it is due. */
   schedule: cronExpression.default('*/5 * * * *'),
   /** Minutes between polls of a feed that sets no interval of its own. */
-  defaultInterval: z.number().int().min(1).default(30),
+  defaultInterval: minutes(WEEK_MINUTES, 'a week').default(30),
   concurrency: z.number().int().min(1).max(256).default(8),
   perHostConcurrency: z.number().int().min(1).max(64).default(2),
-  connectTimeoutSeconds: z.number().positive().default(10),
-  timeoutSeconds: z.number().positive().default(30),
+  connectTimeoutSeconds: seconds(300, 'five minutes').default(10),
+  timeoutSeconds: seconds(3600, 'an hour').default(30),
   maxBodyBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
   maxRedirects: z.number().int().min(0).max(20).default(5),
   /** Consecutive failures after which a feed is marked failing and polled only every `failingInterval` minutes. */
   failingAfter: z.number().int().min(1).default(10),
-  failingInterval: z.number().int().min(1).default(24 * 60),
+  failingInterval: minutes(WEEK_MINUTES, 'a week').default(24 * 60),
   /** Ceiling for the exponential backoff after errors, in minutes. */
-  maxBackoff: z.number().int().min(1).default(12 * 60),
+  maxBackoff: minutes(WEEK_MINUTES, 'a week').default(12 * 60),
   /**
    * Feeds added from Discord may not reach loopback, private, link-local or metadata addresses.
    * `true` lifts that (only for tests against a loopback server); a list of CIDRs lifts it for those.
@@ -65,11 +73,11 @@ export const pollingSchema = z.strictObject({
 export const llmSchema = z.strictObject({
   baseURL: httpUrl.optional().describe('omit for OpenAI itself'),
   model: z.string().min(1),
-  timeoutSeconds: z.number().positive().default(60),
+  timeoutSeconds: seconds(3600, 'an hour').default(60),
   batchSize: z.number().int().min(1).max(100).default(20),
   maxRetries: z.number().int().min(0).max(10).default(3),
   /** Longest wait honoured from a Retry-After header before giving up on the batch (seconds). */
-  maxRetryAfterSeconds: z.number().positive().default(60),
+  maxRetryAfterSeconds: seconds(3600, 'an hour').default(60),
   /** Tokens per UTC day; past it the offline classifier takes over until midnight. */
   dailyTokenBudget: z.number().int().min(0).default(500_000),
   /** Items in which the offline stage finds no regional signal are not sent. */

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigError } from '../core/errors.js';
+import { redactCredentials } from '../core/redact-credentials.js';
+import { canonicalizeUrl } from '../feeds/canonical-url.js';
 import { configSchema, healthSchema, type HealthConfig, type SancochoConfig } from './config-schema.js';
 import { formatZodError } from './format-zod-error.js';
 
@@ -23,18 +25,29 @@ export interface LoadedConfig extends SancochoConfig {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const file = env.SANCOCHO_CONFIG ? path.resolve(env.SANCOCHO_CONFIG) : DEFAULT_CONFIG_PATH;
   if (!existsSync(file)) throw new ConfigError(`${file}: configuration file not found (set SANCOCHO_CONFIG to its path)`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    // Stopping here, never carrying on with no feeds: that would disable every feed in the database.
+    throw new ConfigError(`${file}: cannot be read (${(error as { code?: string }).code ?? String(error)})`, { cause: error });
+  }
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
+    raw = parseYaml(text);
   } catch (error) {
     const detail = error instanceof YAMLParseError ? error.message.split('\n')[0] : String(error);
     throw new ConfigError(`${file}: not valid YAML: ${detail}`, { cause: error });
   }
-  const parsed = configSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new ConfigError(formatZodError(file, parsed.error), { cause: parsed.error });
+  // An empty or feed-less file would mark every configured feed removed: no feeds must be said.
+  if (raw === null || raw === undefined) throw new ConfigError(`${file}: the file is empty; ${NO_FEEDS_HINT}`);
+  const parsed = configSchema.safeParse(raw);
+  const problems = parsed.success ? [] : [formatZodError(file, parsed.error)];
+  if (typeof raw === 'object' && !Array.isArray(raw) && !('feeds' in raw)) problems.push(`${file}: feeds: missing; ${NO_FEEDS_HINT}`);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems.join('\n'), { cause: parsed.error });
   const config = parsed.data;
   const duplicate = findDuplicateFeed(config.feeds.map((feed) => feed.url));
-  if (duplicate) throw new ConfigError(`${file}: feeds: ${duplicate} is listed twice`);
+  if (duplicate) throw new ConfigError(`${file}: feeds: ${duplicate}`);
   const database = env.SANCOCHO_DB ?? config.database;
   return { ...config, database, health: healthSettings(env, config.health), source: file };
 }
@@ -56,11 +69,23 @@ function healthSettings(env: NodeJS.ProcessEnv, configured: HealthConfig | undef
   return parsed.data;
 }
 
+const NO_FEEDS_HINT = 'list the feeds to poll under `feeds:`, or write `feeds: []` to poll none';
+
+/**
+ * Two entries that are one feed: the same URL, or URLs that differ only by tracking parameters, a
+ * fragment, letter case in the scheme or host or a default port (canonicalized like item URLs).
+ * Each is kept as written for the request; the sentence shows them with passwords redacted.
+ */
 function findDuplicateFeed(urls: string[]): string | undefined {
-  const seen = new Set<string>();
+  const seen = new Map<string, string>();
   for (const url of urls) {
-    if (seen.has(url)) return url;
-    seen.add(url);
+    const key = canonicalizeUrl(url) ?? url;
+    const first = seen.get(key);
+    if (first === url) return `${redactCredentials(url)} is listed twice`;
+    if (first !== undefined) {
+      return `${redactCredentials(url)} is the same feed as ${redactCredentials(first)} (they differ only by tracking parameters, a fragment or spelling); list it once`;
+    }
+    seen.set(key, url);
   }
   return undefined;
 }

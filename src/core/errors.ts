@@ -12,6 +12,17 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The database file cannot be used: its path is a directory or under a file, it is not a SQLite
+ * database, it cannot be written, or another long-running Sancocho holds it.
+ */
+export class DatabaseError extends Error {
+  override readonly name = 'DatabaseError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 /** The user asked for something the command cannot do (bad flag value, unknown schedule…). */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

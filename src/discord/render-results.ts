@@ -1,4 +1,5 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed } from 'discord.js';
+import { redactCredentials } from '../core/redact-credentials.js';
 import type { ThemeId } from '../core/themes.js';
 import { THEME_COLORS } from '../digest/digest-labels.js';
 import { collapse, cut, escapeMarkdown, linkTarget, outletName } from '../digest/format-story.js';
@@ -217,7 +218,7 @@ export function renderFeedStatus(feeds: FeedRow[]): Reply {
     const last =
       feed.status !== 'active' || feed.consecutiveErrors > 0
         ? feed.lastErrorKind
-          ? ` · ${escapeMarkdown(feed.lastErrorKind)}: ${escapeMarkdown(cut(collapse(feed.lastErrorMessage ?? ''), 100))}`
+          ? ` · ${escapeMarkdown(feed.lastErrorKind)}: ${escapeMarkdown(cut(collapse(redactCredentials(feed.lastErrorMessage ?? '')), 100))}`
           : ''
         : '';
     return `${STATUS_MARK[feed.status]} **${name}** (${feed.status}) · ${success}${errors}${last}`;

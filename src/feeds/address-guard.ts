@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import type { CheckAddress } from './fetch-feed.js';
+import type { CheckAddress, CheckHost } from './fetch-feed.js';
 
 /**
  * Addresses a user-added feed may never reach (SSRF guard): the machine itself, private networks,
@@ -24,6 +24,8 @@ const FORBIDDEN: [range: string, prefix: number, family: 'ipv4' | 'ipv6', reason
   ['240.0.0.0', 4, 'ipv4', 'a reserved or broadcast address'],
   ['::1', 128, 'ipv6', 'a loopback address'],
   ['::', 96, 'ipv6', 'an unspecified or IPv4-compatible address'],
+  // IPv4-translated (RFC 2765, `::ffff:0:a.b.c.d`): BlockList maps only `::ffff:a.b.c.d` onto the IPv4 rules.
+  ['::ffff:0:0:0', 96, 'ipv6', 'an IPv4-translated address'],
   ['64:ff9b::', 96, 'ipv6', 'a NAT64 address'],
   ['64:ff9b:1::', 48, 'ipv6', 'a NAT64 address'],
   ['100::', 64, 'ipv6', 'a discard address'],
@@ -50,6 +52,27 @@ export function forbiddenAddressReason(ip: string): string | null {
   const type = family === 6 ? 'ipv6' : 'ipv4';
   for (const rule of RULES) if (rule.list.check(ip, type)) return rule.reason;
   return null;
+}
+
+/**
+ * Why a host name is refused before it is even looked up, or null. `localhost` and its subdomains
+ * name this machine whatever DNS says, and a trailing dot (`LOCALHOST.`) is a spelling that slips
+ * past name comparisons; no public feed needs one, so both are refused by name.
+ */
+export function forbiddenHostReason(hostname: string): string | null {
+  const name = hostname.toLowerCase().replace(/\.+$/, '');
+  if (name === 'localhost' || name.endsWith('.localhost')) return 'a loopback host name';
+  if (name.length !== hostname.length) return 'a host name ending in a dot';
+  return null;
+}
+
+/** The host-name check for user-added feeds; `allow: true` lifts it with the address check. */
+export function createHostGuard(allow: boolean | string[] = false): CheckHost | undefined {
+  if (allow === true) return undefined;
+  return (hostname) => {
+    const reason = forbiddenHostReason(hostname);
+    return reason === null ? null : `${hostname} is ${reason}`;
+  };
 }
 
 /**

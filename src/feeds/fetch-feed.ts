@@ -22,6 +22,8 @@ export const ACCEPT_ENCODING = 'gzip, deflate, br';
 
 /** Returns a reason to refuse connecting to `ip`, or null to allow it. */
 export type CheckAddress = (ip: string, family: 4 | 6) => string | null;
+/** Returns a reason to refuse a host name before it is looked up, or null to allow it. */
+export type CheckHost = (hostname: string) => string | null;
 
 export interface FetchOptions {
   /** Sent as If-None-Match. */
@@ -104,9 +106,13 @@ const DISCARD_LIMIT = 64 * 1024;
 /** The check each dispatcher made here enforces, so fetchFeed can tell whether a caller's check would run. */
 const dispatcherChecks = new WeakMap<Dispatcher, CheckAddress | null>();
 
-/** An agent whose connect step applies `checkAddress` to the address it is about to use. */
-export function createFeedDispatcher(options: { connectTimeoutMs?: number; checkAddress?: CheckAddress } = {}): Agent {
+/**
+ * An agent whose connect step applies `checkAddress` to the address it is about to use, and
+ * `checkHost` (only together with `checkAddress`) to a host name before it is looked up.
+ */
+export function createFeedDispatcher(options: { connectTimeoutMs?: number; checkAddress?: CheckAddress; checkHost?: CheckHost } = {}): Agent {
   const checkAddress = options.checkAddress ?? null;
+  const checkHost = options.checkHost ?? (() => null);
   const timeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   let agent: Agent;
   if (checkAddress === null) {
@@ -115,9 +121,9 @@ export function createFeedDispatcher(options: { connectTimeoutMs?: number; check
     const connector = buildConnector({ timeout, lookup: checkedLookup(checkAddress) });
     agent = new Agent({
       connect: (target, callback) => {
-        // Node never calls `lookup` for an IP literal, so literals are checked here.
+        // Node never calls `lookup` for an IP literal, so literals are checked here; names by name, before the lookup.
         const family = isIP(target.hostname);
-        const reason = family === 0 ? null : checkAddress(target.hostname, family === 6 ? 6 : 4);
+        const reason = family === 0 ? checkHost(target.hostname) : checkAddress(target.hostname, family === 6 ? 6 : 4);
         if (reason !== null) callback(new BlockedAddressError(target.hostname, reason), null);
         else connector(target, callback);
       },
@@ -233,7 +239,7 @@ async function follow(first: URL, progress: Progress, settings: Settings): Promi
     progress.bytes = 0;
     const { statusCode: status, headers, body } = await request(current, {
       method: 'GET',
-      headers: settings.headers,
+      headers: withCredentials(settings.headers, current, first),
       dispatcher: settings.dispatcher,
       signal: settings.signal,
     });
@@ -391,6 +397,25 @@ function toFeedUrl(raw: string, base?: URL): URL | string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `"${raw}" is not an http or https URL.`;
   url.hash = '';
   return url;
+}
+
+/**
+ * undici ignores a URL's `user:password`, so it is sent as Basic auth, as browsers do: from the URL
+ * being requested, or from the first URL for a redirect within its origin, never to another origin.
+ */
+function withCredentials(headers: Record<string, string>, url: URL, first: URL): Record<string, string> {
+  const source = url.username || url.password ? url : url.origin === first.origin ? first : url;
+  if (!source.username && !source.password) return headers;
+  const pair = `${percentDecoded(source.username)}:${percentDecoded(source.password)}`;
+  return { ...headers, authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
+}
+
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function header(headers: Dispatcher.ResponseData['headers'], name: string): string | null {

@@ -1,6 +1,7 @@
 import type { Language } from '../core/types.js';
 import { canonicalizeUrl } from '../feeds/canonical-url.js';
 import type { FeedRow } from '../store/feed-store.js';
+import { writeTransaction } from '../store/write-transaction.js';
 import { fetchParsedFeed } from './fetch-parsed-feed.js';
 import type { IngestContext } from './ingest-feed.js';
 import { nextDueAfterSuccess } from './next-poll.js';
@@ -29,7 +30,8 @@ export async function addUserFeed(
 ): Promise<AddFeedOutcome> {
   const url = canonicalizeUrl(request.url.trim());
   if (url === null) return { status: 'invalid-url', message: 'Only http:// and https:// feed URLs can be added.' };
-  const known = ctx.feeds.getByUrl(url);
+  // Config feeds are stored as written: compare canonical spellings, so `?utm_source=…` is no new feed.
+  const known = ctx.feeds.getByUrl(url) ?? ctx.feeds.list().find((feed) => canonicalizeUrl(feed.url) === url);
   if (known) return existing(known, request.guildId);
 
   const outcome = await fetchParsedFeed(url, {
@@ -50,7 +52,7 @@ export async function addUserFeed(
 
   const { fetched, feed: parsed, items } = outcome;
   const name = request.name?.trim() || parsed.title?.trim() || new URL(url).host;
-  const store = ctx.db.transaction(() => {
+  const store = writeTransaction(ctx.db, () => {
     const row = ctx.feeds.add({ url, name, language: request.language }, 'user', now, request.guildId);
     ctx.items.saveFeedItems(row.id, items, { fetchedAt: now, backlog: true });
     ctx.feeds.recordPoll(row.id, {

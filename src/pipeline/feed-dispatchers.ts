@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { PollingConfig } from '../config/config-schema.js';
-import { createAddressGuard } from '../feeds/address-guard.js';
+import { createAddressGuard, createHostGuard } from '../feeds/address-guard.js';
 import { createFeedDispatcher } from '../feeds/fetch-feed.js';
 
 export interface FeedDispatchers {
@@ -18,6 +18,7 @@ export function createFeedDispatchers(polling: PollingConfig): FeedDispatchers {
   const userFeedDispatcher = createFeedDispatcher({
     connectTimeoutMs,
     checkAddress: createAddressGuard(polling.allowPrivateAddresses),
+    checkHost: createHostGuard(polling.allowPrivateAddresses),
   });
   return {
     dispatcher,

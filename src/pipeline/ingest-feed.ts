@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger.js';
 import { fetchParsedFeed } from './fetch-parsed-feed.js';
 import type { PollingConfig } from '../config/config-schema.js';
 import type { Database } from '../store/open-database.js';
+import { writeTransaction } from '../store/write-transaction.js';
 import type { FeedRow, FeedStore } from '../store/feed-store.js';
 import type { ItemStore } from '../store/item-store.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -99,7 +100,7 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
   const { fetched, items, dropped } = outcome;
   if (dropped > 0) log.warn({ dropped }, 'ingest-feed: entries without title or link were skipped');
   // Items and the new ETag land together: a crash in between must not leave a 304 hiding unsaved items.
-  const counts = ctx.db.transaction(() => {
+  const counts = writeTransaction(ctx.db, () => {
     const saved = ctx.items.saveFeedItems(feed.id, items, { fetchedAt: now, backlog: feed.lastSuccessAt === null });
     ctx.feeds.recordPoll(feed.id, {
       kind: 'success',

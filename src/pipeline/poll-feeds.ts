@@ -1,6 +1,8 @@
 import pLimit, { type LimitFunction } from 'p-limit';
+import type { Logger } from '../core/logger.js';
 import type { FeedRow } from '../store/feed-store.js';
 import { ingestFeed, type FeedReport, type IngestContext } from './ingest-feed.js';
+import { afterFailure } from './next-poll.js';
 
 export interface PollOptions {
   /** Poll every enabled feed, ignoring next-due times. */
@@ -29,15 +31,32 @@ export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): 
 
 /**
  * ingestFeed returns every expected failure as a report; what it throws is a bug or a database
- * fault (a feed deleted mid-poll, a busy database). That costs this feed's poll, never the cycle,
- * so the other feeds' reports and the classification that follows still happen.
+ * fault (a feed deleted mid-poll, a database locked past busy_timeout). That costs this feed's
+ * poll, never the cycle, so the other feeds' reports and the classification that follows still
+ * happen; the failure is recorded on the feed as kind `internal`, like any other, so `feeds` and
+ * /healthz show it and the feed backs off.
  */
 async function ingestGuarded(ctx: IngestContext, feed: FeedRow, now: number): Promise<FeedReport> {
   try {
     return await ingestFeed(ctx, feed, now);
   } catch (error) {
     const message = `internal error: ${error instanceof Error ? error.message : String(error)}`;
-    ctx.logger.error({ module: 'poll-feeds', feed: feed.url, err: error }, `poll-feeds: ${message}`);
-    return { feedId: feed.id, name: feed.name, url: feed.url, status: 'error', http: null, new: 0, updated: 0, duplicate: 0, bytes: 0, ms: 0, errorKind: 'internal', error: message };
+    const log = ctx.logger.child({ module: 'poll-feeds', feed: feed.url });
+    log.error({ err: error }, `poll-feeds: ${message}`);
+    recordInternalFailure(ctx, feed, message, now, log);
+    const report: FeedReport = { feedId: feed.id, name: feed.name, url: feed.url, status: 'error', http: null, new: 0, updated: 0, duplicate: 0, bytes: 0, ms: 0, errorKind: 'internal', error: message };
+    ctx.metrics?.feedPolled(report, now);
+    return report;
+  }
+}
+
+function recordInternalFailure(ctx: IngestContext, feed: FeedRow, message: string, now: number, log: Logger): void {
+  const interval = feed.intervalMinutes ?? ctx.polling.defaultInterval;
+  const next = afterFailure(now, { intervalMinutes: interval, consecutiveErrors: feed.consecutiveErrors, errorKind: 'internal', retryAfterMs: null }, ctx.polling);
+  try {
+    ctx.feeds.recordPoll(feed.id, { kind: 'error', at: now, http: null, errorKind: 'internal', message, nextDueAt: next.nextDueAt, status: next.status });
+  } catch (error) {
+    // The database itself is failing: the log line above and the report are all that can be kept.
+    log.error({ err: error }, 'poll-feeds: the internal failure could not be recorded on the feed either');
   }
 }

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ThemeId } from '../core/themes.js';
 import type { StoredItem } from './item-store.js';
+import { writeTransaction } from './write-transaction.js';
 
 export type ClassificationSource = 'offline' | 'llm';
 
@@ -114,7 +115,7 @@ export function createClassificationStore(db: Database) {
      FROM llm_usage WHERE at >= ? ORDER BY id`,
   );
 
-  const save = db.transaction((records: ClassificationRecord[]) => {
+  const save = writeTransaction(db, (records: ClassificationRecord[]) => {
     for (const record of records) {
       upsert.run({
         ...record,
@@ -162,7 +163,8 @@ export function createClassificationStore(db: Database) {
       return new Map(rows.map((row) => [row.contentHash, JSON.parse(row.themes) as ThemeId[]]));
     },
 
-    cacheThemes: db.transaction(
+    cacheThemes: writeTransaction(
+      db,
       (entries: { contentHash: string; themes: ThemeId[] }[], model: string, promptVersion: string, now: number) => {
         for (const entry of entries) cache.run(entry.contentHash, model, promptVersion, JSON.stringify(entry.themes), now);
       },

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { FeedSpec, FeedStatus, Language } from '../core/types.js';
+import { writeTransaction } from './write-transaction.js';
 
 export interface FeedRow {
   id: number;
@@ -110,7 +111,7 @@ export function createFeedStore(db: Database) {
      */
     syncConfigured(specs: FeedSpec[], now: number): { added: number; removed: number } {
       let added = 0;
-      db.transaction(() => {
+      writeTransaction(db, () => {
         for (const spec of specs) {
           const row = byUrl.get(spec.url) as FeedRow | undefined;
           const fields = { name: spec.name, language: spec.language ?? null, intervalMinutes: spec.intervalMinutes ?? null };
@@ -123,7 +124,7 @@ export function createFeedStore(db: Database) {
       })();
       const listed = new Set(specs.map((spec) => spec.url));
       let removed = 0;
-      db.transaction(() => {
+      writeTransaction(db, () => {
         for (const row of all.all() as FeedRow[]) {
           if (row.origin !== 'config') continue;
           const unlisted = !listed.has(row.url);
@@ -160,7 +161,7 @@ export function createFeedStore(db: Database) {
       const row = byId.get(id) as FeedRow | undefined;
       if (!row) return 'unknown';
       if (row.origin === 'config') return 'config';
-      db.transaction(() => {
+      writeTransaction(db, () => {
         adoptSharedItems.run({ id });
         deleteFeed.run(id);
       })();

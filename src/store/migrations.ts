@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { writeTransaction } from './write-transaction.js';
 
 export interface Migration {
   version: number;
@@ -290,13 +291,28 @@ export const MIGRATIONS: Migration[] = [
         CREATE INDEX classifications_awaiting_llm ON classifications (item_id) WHERE awaiting_llm = 1;
       `),
   },
+  {
+    version: 8,
+    name: 'the long-running writer holding the database',
+    up: (db) =>
+      db.exec(`
+        -- Who holds the writer lock (see writer-lock.ts), so a second \`sancocho start\` can name it.
+        CREATE TABLE writer_lock (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          pid INTEGER NOT NULL,
+          host TEXT NOT NULL,
+          command TEXT NOT NULL,
+          started_at INTEGER NOT NULL
+        );
+      `),
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   for (const migration of migrations) {
     if (migration.version <= current) continue;
-    db.transaction(() => {
+    writeTransaction(db, () => {
       migration.up(db);
       db.pragma(`user_version = ${migration.version}`);
     })();

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import { writeTransaction } from './write-transaction.js';
 
 /**
  * The digest outbox: a digest and all its message parts are written here, in one transaction,
@@ -111,7 +112,7 @@ export function createOutboxStore(db: Database) {
   const getOverview = db.prepare(`SELECT text FROM digest_overviews WHERE key = ?`);
   const putOverview = db.prepare(`INSERT OR REPLACE INTO digest_overviews (key, text, created_at) VALUES (?, ?, ?)`);
 
-  const enqueue = db.transaction((input: NewDigest): { created: boolean; digest: OutboxDigest } => {
+  const enqueue = writeTransaction(db, (input: NewDigest): { created: boolean; digest: OutboxDigest } => {
     const empty = input.payloads.length === 0;
     const result = insertDigest.run({
       ...input,
@@ -151,7 +152,7 @@ export function createOutboxStore(db: Database) {
     enqueue: (input: NewDigest) => enqueue(input),
 
     /** Discord accepted the part: record its message id; the digest is sent when all its parts are. */
-    markSent: db.transaction((digestId: number, part: number, messageId: string, now: number) => {
+    markSent: writeTransaction(db, (digestId: number, part: number, messageId: string, now: number) => {
       sent.run({ digestId, part, messageId, now });
       completeIfDone.run({ digestId, now });
     }),
@@ -159,7 +160,7 @@ export function createOutboxStore(db: Database) {
       retry.run({ digestId, part, error, nextAttemptAt });
     },
     /** Gives up on the digest's unsent parts (the destination refused, or retries ran out). */
-    markFailed: db.transaction((digestId: number, error: string, now: number) => {
+    markFailed: writeTransaction(db, (digestId: number, error: string, now: number) => {
       failParts.run({ digestId, error });
       failDigest.run({ digestId, error, now });
     }),

@@ -41,7 +41,7 @@ describe('configuration', () => {
   });
 
   it('takes the database path from SANCOCHO_DB over the file', () => {
-    const config = loadConfig({ SANCOCHO_CONFIG: configFile('db.yaml', 'database: x.db\n'), SANCOCHO_DB: '/tmp/other.db' });
+    const config = loadConfig({ SANCOCHO_CONFIG: configFile('db.yaml', 'feeds: []\ndatabase: x.db\n'), SANCOCHO_DB: '/tmp/other.db' });
     expect(config.database).toBe('/tmp/other.db');
   });
 
@@ -58,6 +58,57 @@ describe('configuration', () => {
     const error = loadError(file);
     expect(error.message).toContain(file);
     expect(error.message).toContain(expected);
+  });
+
+  it.each([
+    ['polling.timeoutSeconds', 'polling:\n  timeoutSeconds: 2147484\n', 'at most 3600 seconds'],
+    ['polling.connectTimeoutSeconds', 'polling:\n  connectTimeoutSeconds: 3000000\n', 'at most 300 seconds'],
+    ['polling.defaultInterval', 'polling:\n  defaultInterval: 100000000\n', 'at most 10080 minutes'],
+    ['polling.failingInterval', 'polling:\n  failingInterval: 100000000\n', 'at most 10080 minutes'],
+    ['polling.maxBackoff', 'polling:\n  maxBackoff: 100000000\n', 'at most 10080 minutes'],
+    ['feeds.0.interval', '  - { url: "https://a.example/rss", name: A, interval: 100000000 }\n', 'at most 10080 minutes'],
+    ['llm.timeoutSeconds', 'llm:\n  model: m\n  timeoutSeconds: 2147484\n', 'at most 3600 seconds'],
+    ['llm.maxRetryAfterSeconds', 'llm:\n  model: m\n  maxRetryAfterSeconds: 2147484\n', 'at most 3600 seconds'],
+  ])('bounds the duration %s to what a timer accepts and what makes sense', (key, yaml, expected) => {
+    const text = key.startsWith('feeds.') ? `feeds:\n${yaml}` : `feeds: []\n${yaml}`;
+    const error = loadError(configFile(`long-${Math.random().toString(36).slice(2)}.yaml`, text));
+    expect(error.message).toContain(`${key}: must be ${expected}`);
+  });
+
+  it('refuses an empty file and one without `feeds`, but takes `feeds: []` at its word', () => {
+    const empty = configFile('empty.yaml', '');
+    expect(loadError(empty).message).toBe(`${empty}: the file is empty; list the feeds to poll under \`feeds:\`, or write \`feeds: []\` to poll none`);
+    const comments = configFile('comments.yaml', '# feeds go here\n');
+    expect(loadError(comments).message).toContain(`${comments}: the file is empty`);
+    const feedless = configFile('feedless.yaml', 'polling:\n  concurrency: 4\n');
+    expect(loadError(feedless).message).toBe(`${feedless}: feeds: missing; list the feeds to poll under \`feeds:\`, or write \`feeds: []\` to poll none`);
+    // Both problems at once, one line each.
+    const both = configFile('both.yaml', 'polling:\n  concurrency: lots\n');
+    expect(loadError(both).message.split('\n')).toEqual([expect.stringContaining('polling.concurrency'), expect.stringContaining('feeds: missing')]);
+    expect(loadConfig({ SANCOCHO_CONFIG: configFile('none.yaml', 'feeds: []\n') }).feeds).toEqual([]);
+  });
+
+  it('refuses a file it cannot read, naming it', () => {
+    expect(loadError(dir).message).toBe(`${dir}: cannot be read (EISDIR)`);
+  });
+
+  it.each([
+    ['tracking parameters', 'https://a.example/rss?utm_source=x&utm_medium=rss', 'https://a.example/rss'],
+    ['a fragment', 'https://a.example/rss#top', 'https://a.example/rss'],
+    ['case and a default port', 'HTTPS://A.example:443/rss?id=7&fbclid=z', 'https://a.example/rss?id=7'],
+  ])('treats feed URLs that differ only by %s as one feed', (_case, second, first) => {
+    const file = configFile(`dup-${Math.random().toString(36).slice(2)}.yaml`, `feeds:\n  - { url: "${first}", name: A }\n  - { url: "${second}", name: B }\n`);
+    expect(loadError(file).message).toBe(
+      `${file}: feeds: ${second} is the same feed as ${first} (they differ only by tracking parameters, a fragment or spelling); list it once`,
+    );
+  });
+
+  it('keeps a feed URL’s password for the request but never shows it in a message', () => {
+    const file = configFile('secret.yaml', 'feeds:\n  - { url: "https://lector:s3cr3t@a.example/rss", name: A }\n  - { url: "https://lector:s3cr3t@a.example/rss#x", name: B }\n');
+    expect(loadError(file).message).toContain('https://lector:***@a.example/rss#x is the same feed as https://lector:***@a.example/rss');
+    expect(loadError(file).message).not.toContain('s3cr3t');
+    const ok = configFile('secret-ok.yaml', 'feeds:\n  - { url: "https://lector:s3cr3t@a.example/rss", name: A }\n');
+    expect(loadConfig({ SANCOCHO_CONFIG: ok }).feeds[0]?.url).toBe('https://lector:s3cr3t@a.example/rss');
   });
 
   it('reports invalid YAML and a missing file clearly', () => {

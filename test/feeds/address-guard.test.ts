@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAddressGuard, forbiddenAddressReason } from '../../src/feeds/address-guard.js';
+import { createAddressGuard, createHostGuard, forbiddenAddressReason, forbiddenHostReason } from '../../src/feeds/address-guard.js';
 
 describe('the address guard for user-added feeds', () => {
   it.each([
@@ -24,6 +24,9 @@ describe('the address guard for user-added feeds', () => {
     ['fe80::1', 'link-local'],
     ['ff02::1', 'multicast'],
     ['64:ff9b::a00:1', 'NAT64'],
+    ['::ffff:0:7f00:1', 'IPv4-translated'],
+    ['::ffff:0:a00:1', 'IPv4-translated'],
+    ['::ffff:0:808:808', 'IPv4-translated'],
   ])('refuses %s (%s)', (ip, reason) => {
     expect(forbiddenAddressReason(ip)).toContain(reason);
   });
@@ -34,6 +37,35 @@ describe('the address guard for user-added feeds', () => {
       expect(forbiddenAddressReason(ip)).toBeNull();
     },
   );
+
+  it('refuses the IPv4-translated range ::ffff:0:0:0/96 as written in a URL ([::ffff:0:127.0.0.1])', () => {
+    const ip = new URL('http://[::ffff:0:127.0.0.1]/feed.xml').hostname.slice(1, -1);
+    expect(ip).toBe('::ffff:0:7f00:1');
+    expect(createAddressGuard(false)?.(ip, 6)).toBe('::ffff:0:7f00:1 is an IPv4-translated address');
+  });
+
+  it.each([
+    ['localhost', 'loopback host name'],
+    ['LOCALHOST', 'loopback host name'],
+    ['localhost.', 'loopback host name'],
+    [new URL('http://LOCALHOST./').hostname, 'loopback host name'],
+    ['localhost..', 'loopback host name'],
+    ['feeds.localhost', 'loopback host name'],
+    ['feeds.localhost.', 'loopback host name'],
+    ['news.example.', 'host name ending in a dot'],
+  ])('refuses the host name %s by name (%s)', (hostname, reason) => {
+    expect(forbiddenHostReason(hostname)).toContain(reason);
+  });
+
+  it.each(['news.example', 'localhost.example', 'mylocalhost', 'g1.globo.com'])('allows the host name %s', (hostname) => {
+    expect(forbiddenHostReason(hostname)).toBeNull();
+  });
+
+  it('lifts the host-name refusal only when every address is allowed', () => {
+    expect(createHostGuard(false)?.('LOCALHOST.')).toBe('LOCALHOST. is a loopback host name');
+    expect(createHostGuard(['127.0.0.0/8'])?.('localhost')).toBe('localhost is a loopback host name');
+    expect(createHostGuard(true)).toBeUndefined();
+  });
 
   it('lifts the refusal only where the config explicitly allows it', () => {
     expect(createAddressGuard(false)?.('127.0.0.1', 4)).toBe('127.0.0.1 is a loopback address');

@@ -404,6 +404,36 @@ describe('fetchFeed: URLs', () => {
   );
 });
 
+describe('fetchFeed: a password in the URL', () => {
+  const basic = (pair: string) => `Basic ${Buffer.from(pair).toString('base64')}`;
+  const withPassword = (url: string, userinfo: string) => url.replace('http://', `http://${userinfo}@`);
+
+  it('is sent as Basic auth, percent-decoded, and kept on a redirect within the same origin', async () => {
+    const target = server.route('/private.xml', { body: RSS });
+    server.route('/moved.xml', { status: 301, redirect: target });
+
+    const outcome = await fetchFeed(withPassword(server.url('/moved.xml'), 'lector:s3%40cr3t'));
+
+    expect(outcome).toMatchObject({ status: 'ok', http: 200 });
+    expect(server.requests().map((request) => request.headers.authorization)).toEqual([basic('lector:s3@cr3t'), basic('lector:s3@cr3t')]);
+  });
+
+  it('is never sent to another origin a redirect leads to', async () => {
+    const other = await startFeedServer();
+    try {
+      const target = other.route('/feed.xml', { body: RSS });
+      server.route('/elsewhere.xml', { status: 302, redirect: target });
+
+      expect(await fetchFeed(withPassword(server.url('/elsewhere.xml'), 'lector:s3cr3t'))).toMatchObject({ status: 'ok' });
+      expect(server.requests()[0]?.headers.authorization).toBe(basic('lector:s3cr3t'));
+      expect(other.requests()[0]?.headers.authorization).toBeUndefined();
+      await other.idle();
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('fetchFeed: checkAddress', () => {
   const refuseLoopback = (ip: string): string | null => (ip === '127.0.0.1' || ip === '::1' ? 'loopback is private' : null);
 

@@ -221,12 +221,12 @@ describe('health configuration', () => {
 
   it('is off by default; a port turns it on, on loopback', () => {
     expect(load('feeds: []').health).toBeUndefined();
-    expect(load('health: { port: 9464 }').health).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(load('feeds: []\nhealth: { port: 9464 }').health).toEqual({ port: 9464, host: '127.0.0.1' });
   });
 
   it('takes SANCOCHO_HEALTH_PORT and SANCOCHO_HEALTH_HOST over the file', () => {
     expect(load('feeds: []', { SANCOCHO_HEALTH_PORT: '8080', SANCOCHO_HEALTH_HOST: '0.0.0.0' }).health).toEqual({ port: 8080, host: '0.0.0.0' });
-    expect(load('health: { port: 9464 }', { SANCOCHO_HEALTH_HOST: '0.0.0.0' }).health).toEqual({ port: 9464, host: '0.0.0.0' });
+    expect(load('feeds: []\nhealth: { port: 9464 }', { SANCOCHO_HEALTH_HOST: '0.0.0.0' }).health).toEqual({ port: 9464, host: '0.0.0.0' });
     // A host alone turns nothing on, so an image that sets the host runs without the listener when the port is emptied.
     expect(load('feeds: []', { SANCOCHO_HEALTH_PORT: '', SANCOCHO_HEALTH_HOST: '0.0.0.0' }).health).toBeUndefined();
   });

@@ -45,6 +45,14 @@ describe('adding a feed on a user’s request', () => {
     expect(publicServer.requests('/feed.xml')).toHaveLength(1);
   });
 
+  it('knows a feed already listed in the config file under another spelling of its URL, fetching nothing', async () => {
+    publicServer.route('/feed.xml', { body: rss([{ title: 'Mercosur: nueva cumbre', guid: '1' }]) });
+    const listed = ctx.feeds.add({ url: `${publicServer.url('/feed.xml')}?utm_source=rss`, name: 'Diario' }, 'config', NOW);
+    const outcome = await addUserFeed(ctx, { url: `${publicServer.url('/feed.xml')}#latest`, guildId: GUILD }, NOW);
+    expect(outcome).toMatchObject({ status: 'exists', feed: { id: listed.id } });
+    expect(publicServer.requests()).toHaveLength(0);
+  });
+
   it('refuses a URL that does not parse as a feed, saving nothing', async () => {
     publicServer.route('/page.html', { body: '<!doctype html><html><body>Hola</body></html>', contentType: 'text/html' });
     expect(await addUserFeed(ctx, { url: publicServer.url('/page.html'), guildId: GUILD }, NOW)).toMatchObject({ status: 'not-a-feed' });
@@ -60,11 +68,27 @@ describe('adding a feed on a user’s request', () => {
     ['an IPv6 loopback literal', (port: number) => `http://[::1]:${port}/internal.xml`],
     ['an IPv4-mapped IPv6 literal', (port: number) => `http://[::ffff:127.0.0.1]:${port}/internal.xml`],
     ['a hostname that resolves to a private address', (port: number) => `http://localhost:${port}/internal.xml`],
+    ['an IPv4-translated IPv6 literal', (port: number) => `http://[::ffff:0:127.0.0.1]:${port}/internal.xml`],
+    ['a loopback name with a trailing dot', (port: number) => `http://LOCALHOST.:${port}/internal.xml`],
+    ['a subdomain of localhost', (port: number) => `http://feeds.localhost:${port}/internal.xml`],
   ])('refuses %s without reaching it', async (_case, url) => {
     const outcome = await addUserFeed(ctx, { url: url(privateServer.port), guildId: GUILD }, NOW);
     expect(outcome).toMatchObject({ status: 'refused' });
     expect(privateServer.requests()).toHaveLength(0);
     expect(ctx.feeds.list()).toEqual([]);
+  });
+
+  it('refuses loopback names by name, even where their addresses are allowed', async () => {
+    const allowing = testIngestContext({ allowPrivateAddresses: ['127.0.0.0/8'] });
+    try {
+      for (const host of ['localhost', 'LOCALHOST.']) {
+        const outcome = await addUserFeed(allowing, { url: `http://${host}:${privateServer.port}/internal.xml`, guildId: GUILD }, NOW);
+        expect(outcome).toMatchObject({ status: 'refused' });
+      }
+      expect(privateServer.requests()).toHaveLength(0);
+    } finally {
+      await allowing.close();
+    }
   });
 
   it('refuses a public-looking URL that redirects to a private one', async () => {

@@ -2,6 +2,7 @@ import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { foldTyped } from '../../classify/fold-text.js';
 import { collapse, cut, escapeMarkdown } from '../../digest/format-story.js';
 import { canonicalizeUrl } from '../../feeds/canonical-url.js';
+import { redactCredentials } from '../../core/redact-credentials.js';
 import { addUserFeed, type AddFeedOutcome } from '../../pipeline/add-user-feed.js';
 import type { FeedRow } from '../../store/feed-store.js';
 import {
@@ -67,7 +68,7 @@ function host(url: string): string {
 }
 
 export function describeAddOutcome(outcome: AddFeedOutcome, pollMinutes: number): string {
-  const detail = (message: string) => escapeMarkdown(cut(collapse(message), 200));
+  const detail = (message: string) => escapeMarkdown(cut(collapse(redactCredentials(message)), 200));
   switch (outcome.status) {
     case 'added':
       return (
@@ -173,7 +174,7 @@ export const feeds: SlashCommand<FeedsInput> = {
     return ctx.app.feeds
       .visibleTo(ctx.guildId)
       .filter(removable)
-      .filter((feed) => typed === '' || foldTyped(feed.name).includes(typed) || foldTyped(feed.url).includes(typed))
+      .filter((feed) => typed === '' || foldTyped(feed.name).includes(typed) || foldTyped(redactCredentials(feed.url)).includes(typed))
       .sort((a, b) => Number(a.status === 'disabled') - Number(b.status === 'disabled'))
       .slice(0, MAX_CHOICES)
       .map((feed) => choice(`${collapse(feed.name)} — ${host(feed.url)}${feed.status === 'active' ? '' : ` (${feed.status})`}`, String(feed.id)));

@@ -167,4 +167,31 @@ describe('/feeds through the fake Discord', () => {
     );
     expect(trouble.slice(1).every((line) => line.startsWith('🟢 '))).toBe(true);
   });
+
+  it('never shows the password of a feed URL: not in answers, not in /feeds status, not to autocomplete', async () => {
+    const secret = (route: string) => publicServer.url(route).replace('http://', 'http://lector:s3cr3t@');
+    const missing = await h.run('feeds', { subcommand: 'add', options: { url: secret('/cerrado.xml') }, ...admin });
+    expect(missing.body.content).toMatch(/^Could not fetch that address: http:\/\/lector:\\\*\\\*\\\*@127\.0\.0\.2:\d+\/cerrado\.xml was not found \(HTTP 404\)\./);
+
+    publicServer.route('/privado.xml', { body: rss([{ title: 'Uno', guid: '1' }], { title: 'Boletín Privado' }) });
+    const added = await h.run('feeds', { subcommand: 'add', options: { url: secret('/privado.xml') }, ...admin });
+    expect(added.body.content).toMatch(/^Added \*\*Boletín Privado\*\* \(127\.0\.0\.2:\d+\)/);
+    expect(publicServer.requests('/privado.xml')[0]?.headers.authorization).toBe(`Basic ${Buffer.from('lector:s3cr3t').toString('base64')}`);
+    const feed = h.ctx.feeds.getByUrl(secret('/privado.xml'));
+    h.ctx.feeds.recordPoll(feed?.id ?? 0, {
+      kind: 'error',
+      at: Date.now(),
+      http: 500,
+      errorKind: 'http',
+      message: `${secret('/privado.xml')} answered HTTP 500.`,
+      nextDueAt: Date.now() + 3_600_000,
+      status: 'active',
+    });
+    const status = await h.run('feeds', { subcommand: 'status' });
+    expect(status.body.embeds[0].description).toContain('Boletín Privado');
+    expect(status.body.embeds[0].description).toContain('lector:\\*\\*\\*@127.0.0.2');
+    const suggestions = await h.fake.answer(h.fake.autocomplete('feeds', { subcommand: 'remove', options: { feed: 's3cr3t' }, focused: 'feed', ...admin }));
+    expect(suggestions.body.choices).toEqual([]);
+    for (const answer of [missing, added, status, suggestions]) expect(JSON.stringify(answer.body)).not.toContain('s3cr3t');
+  });
 });
