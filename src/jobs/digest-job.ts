@@ -20,6 +20,7 @@ import type { ItemStore } from '../store/item-store.js';
 import type { Database } from '../store/open-database.js';
 import { createOutboxStore, type DigestStatus, type DigestTrigger, type OutboxDigest } from '../store/outbox-store.js';
 import { createRouteStore } from '../store/route-store.js';
+import { writeTransaction } from '../store/write-transaction.js';
 import type { Job } from './scheduler.js';
 
 /**
@@ -149,7 +150,8 @@ export function createDigestRunner(deps: DigestJobDeps) {
    * once more against what the destination has (a digest built at the same time for the same
    * destination may have queued some of them since), rendered, and each part written with its items.
    */
-  const enqueue = deps.db.transaction(
+  const enqueue = writeTransaction(
+    deps.db,
     (built: Digest, target: { slotAt: number; trigger: DigestTrigger; destination: Destination; window: { from: number; to: number } }) => {
       const digest = withoutReceived(built, deliveries.received(target.destination.key, digestItemIds(built)));
       const markdown = renderMarkdown(digest);

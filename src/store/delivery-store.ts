@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { writeTransaction } from './write-transaction.js';
 
 /**
  * What each destination already has, so no digest (manual or scheduled, any slot) posts a story
@@ -30,7 +31,7 @@ export function createDeliveryStore(db: Database) {
 
   return {
     /** The items of each part of a digest, parts numbered from 1 as in the outbox. */
-    recordParts: db.transaction((digestId: number, parts: readonly (readonly PartItem[])[]) => {
+    recordParts: writeTransaction(db, (digestId: number, parts: readonly (readonly PartItem[])[]) => {
       parts.forEach((items, index) => {
         for (const item of items) insertPartItem.run(digestId, index + 1, item.itemId, item.title);
       });
