@@ -50,12 +50,12 @@ export async function createDeliverer(options: DelivererOptions): Promise<Delive
   const deliverer: Deliverer = {
     mode: bot ? 'bot' : options.hasWebhooks ? 'webhook' : 'preview',
     canDeliver: (destination) => destination.kind !== 'channel' || bot !== undefined,
-    async send(destination, payload, { nonce }) {
+    async send(destination, payload, options) {
       switch (destination.kind) {
         case 'channel':
-          return bot ? bot.send(destination, payload, nonce) : { kind: 'retry', reason: 'no bot is logged in (DISCORD_TOKEN is not set)' };
+          return bot ? bot.send(destination, payload, options) : { kind: 'retry', reason: 'no bot is logged in (DISCORD_TOKEN is not set)' };
         case 'webhook':
-          return (await webhookSender()).send(destination, payload);
+          return (await webhookSender()).send(destination, payload, options);
         case 'preview':
           return preview(payload);
       }

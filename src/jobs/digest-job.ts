@@ -35,6 +35,9 @@ export interface RetryPolicy {
   maxAttempts: number;
 }
 
+/** How long a stop waits for Discord to answer the send in flight (Docker gives 10 s in all). */
+export const STOP_GRACE_MS = 3000;
+
 export const DEFAULT_RETRY: RetryPolicy = { baseMs: 30_000, maxMs: 30 * 60_000, maxAttempts: 10 };
 
 export interface DigestJobDeps {
@@ -89,6 +92,8 @@ export function createDigestRunner(deps: DigestJobDeps) {
   const outbox = createOutboxStore(deps.db);
   const routes = createRouteStore(deps.db);
   let stopping = false;
+  /** Aborted when a stop's grace is over: a send or an overview still waiting gives up. */
+  const abort = new AbortController();
   let chain: Promise<unknown> = Promise.resolve();
   const warnedUndeliverable = new Set<string>();
 
@@ -283,9 +288,11 @@ export function createDigestRunner(deps: DigestJobDeps) {
       if (part.status === 'sent') continue;
       if (part.status === 'failed' || part.nextAttemptAt > now() || stopping) return;
       const payload = JSON.parse(part.payload) as OutboxPayload;
-      const outcome = await deps.deliverer.send(destination, payload, { nonce: part.nonce });
+      // Recorded before the request leaves: if this process dies mid-send, the next one knows to look.
+      outbox.markAttempt(id, part.part, now());
+      const outcome = await deps.deliverer.send(destination, payload, { nonce: part.nonce, earlierAttemptAt: part.attemptedAt, signal: abort.signal });
       if (outcome.kind === 'sent') deps.metrics?.digestPartSent(destination.kind);
-      else deps.metrics?.digestPartFailed(destination.kind, outcome.kind);
+      else if (outcome.kind !== 'interrupted') deps.metrics?.digestPartFailed(destination.kind, outcome.kind);
       const at = now();
       switch (outcome.kind) {
         case 'sent':
@@ -315,6 +322,12 @@ export function createDigestRunner(deps: DigestJobDeps) {
         case 'rejected':
           outbox.markFailed(id, outcome.reason, at);
           log.error({ digest: id, part: part.part, reason: outcome.reason }, `digest-job: ${outcome.reason}`);
+          return;
+        case 'interrupted':
+          log.info(
+            { digest: id, part: part.part, destination: label },
+            `digest-job: stopped while digest ${id} part ${part.part} was on its way to ${label}; the next start checks whether it arrived before sending it`,
+          );
           return;
       }
     }
@@ -365,10 +378,19 @@ export function createDigestRunner(deps: DigestJobDeps) {
     catchUp,
     flush,
     pendingDigests: () => outbox.pendingDigestIds(),
-    /** Lets the write in flight finish, then sends nothing more. */
-    async stop(): Promise<void> {
+    /**
+     * Sends nothing more; a send in flight gets `graceMs` to be answered, then it is cut short and
+     * its part stays in flight (looked up at the next start), so a stalled Discord never holds up
+     * the exit.
+     */
+    async stop(graceMs = STOP_GRACE_MS): Promise<void> {
       stopping = true;
-      await chain;
+      const timer = setTimeout(() => abort.abort(), graceMs);
+      try {
+        await chain;
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

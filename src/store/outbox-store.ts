@@ -47,6 +47,8 @@ export interface OutboxPart {
   nextAttemptAt: number;
   lastError: string | null;
   sentAt: number | null;
+  /** When the latest send began; set while a send is in flight or after one whose outcome is unknown. */
+  attemptedAt: number | null;
 }
 
 /** A digest as built, before the outbox gives it an id and a status. */
@@ -61,7 +63,7 @@ const DIGEST_COLUMNS = `d.id, d.schedule, d.slot_at AS slotAt, d.trigger, d.dest
   (SELECT COUNT(*) FROM digest_parts p WHERE p.digest_id = d.id AND p.status = 'sent') AS sentParts`;
 
 const PART_COLUMNS = `digest_id AS digestId, part, payload, nonce, status, message_id AS messageId, attempts,
-  next_attempt_at AS nextAttemptAt, last_error AS lastError, sent_at AS sentAt`;
+  next_attempt_at AS nextAttemptAt, last_error AS lastError, sent_at AS sentAt, attempted_at AS attemptedAt`;
 
 /** A nonce unique to this digest part: Discord keeps at most 25 characters. */
 export function partNonce(digest: { schedule: string; slotAt: number; destination: string; createdAt: number }, part: number): string {
@@ -87,6 +89,7 @@ export function createOutboxStore(db: Database) {
     `UPDATE digest_parts SET status = 'sent', message_id = @messageId, sent_at = @now, attempts = attempts + 1, last_error = NULL
      WHERE digest_id = @digestId AND part = @part AND status = 'pending'`,
   );
+  const attempt = db.prepare(`UPDATE digest_parts SET attempted_at = ? WHERE digest_id = ? AND part = ? AND status = 'pending'`);
   const retry = db.prepare(
     `UPDATE digest_parts SET attempts = attempts + 1, next_attempt_at = @nextAttemptAt, last_error = @error
      WHERE digest_id = @digestId AND part = @part AND status = 'pending'`,
@@ -155,6 +158,10 @@ export function createOutboxStore(db: Database) {
       sent.run({ digestId, part, messageId, now });
       completeIfDone.run({ digestId, now });
     }),
+    /** A send of the part begins now: recorded before the request leaves, so a crash mid-send is reconcilable. */
+    markAttempt(digestId: number, part: number, now: number): void {
+      attempt.run(now, digestId, part);
+    },
     markRetry(digestId: number, part: number, error: string, nextAttemptAt: number): void {
       retry.run({ digestId, part, error, nextAttemptAt });
     },
