@@ -20,6 +20,14 @@ export interface AppContext extends IngestContext, ClassifyContext {
   metrics: Metrics;
   /** Set by the Discord client; read by /healthz. */
   discordState: DiscordStateCell;
+  /**
+   * Aborted when Sancocho stops and will wait no longer: feed fetches, LLM calls and Discord sends
+   * in flight give up, and what they had not finished is left to be done again at the next start.
+   */
+  signal: AbortSignal;
+  /** Aborts `signal`. */
+  cancelInFlight(): void;
+  /** Cancels what is in flight, then closes the connection pools and the database. */
   close(): Promise<void>;
 }
 
@@ -34,7 +42,8 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
   if (sync.added > 0 || sync.removed > 0) logger.info({ module: 'app-context', ...sync }, 'app-context: feed list synced with the config file');
   const pools = createFeedDispatchers(config.polling);
   const metrics = createMetrics();
-  const classifier = createClassifier({ llm: config.llm, db, logger, metrics });
+  const inFlight = new AbortController();
+  const classifier = createClassifier({ llm: config.llm, db, logger, metrics, signal: inFlight.signal });
   return {
     config,
     logger,
@@ -47,7 +56,10 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
     userFeedDispatcher: pools.userFeedDispatcher,
     metrics,
     discordState: createDiscordState(),
+    signal: inFlight.signal,
+    cancelInFlight: () => inFlight.abort(),
     async close() {
+      inFlight.abort();
       await pools.close();
       db.close();
     },

@@ -20,6 +20,8 @@ export interface CreateClassifierOptions {
   promptPath?: string;
   /** Counts the LLM's tokens as they are recorded in the ledger. */
   metrics?: Pick<Metrics, 'llmTokens'> | undefined;
+  /** Aborted when Sancocho stops: an LLM request in flight gives up and its items stay unclassified. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -53,6 +55,7 @@ export function createClassifier(options: CreateClassifierOptions): ItemClassifi
     offline,
     ledger: countingTokens(createClassificationStore(options.db), options.metrics),
     logger: options.logger,
+    signal: options.signal,
   });
 }
 

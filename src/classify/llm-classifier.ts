@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import OpenAI from 'openai';
 import type { LlmConfig } from '../config/config-schema.js';
 import type { Logger } from '../core/logger.js';
@@ -26,6 +27,11 @@ export interface LlmClassifierOptions {
   backoff?: RetryPolicy['backoff'];
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /**
+   * Aborted when Sancocho stops: the request in flight (or the wait before a retry) ends at once
+   * and classifyItems throws, so the page stays unclassified instead of getting fallback labels.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 export interface LlmClassifier extends ItemClassifier {
@@ -56,7 +62,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
     maxRetries: config.maxRetries,
     maxRetryAfterMs: config.maxRetryAfterSeconds * 1000,
     backoff: options.backoff ?? { baseMs: 1000, maxMs: 30_000 },
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    sleep: options.sleep ?? ((ms) => delay(ms, undefined, { signal: options.signal }).catch(() => undefined)),
     now,
   };
   const pauseAfterFailureMs = options.pauseAfterFailureMs ?? 5 * 60 * 1000;
@@ -88,7 +94,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
               { role: 'user', content: messages.user },
             ],
             ...(format ? { response_format: format } : {}),
-          }),
+          }, { signal: options.signal }),
         policy,
         log,
       );

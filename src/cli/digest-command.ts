@@ -112,7 +112,7 @@ export interface DigestRuntime {
 export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<DigestRuntime> {
   const schedules = ctx.config.digests;
   // Before the login: a broken digest prompt must stop start-up without leaving a gateway open.
-  const overview = overviewWriterFromConfig({ llm: ctx.config.llm, env: io.env, cache: createOutboxStore(ctx.db), logger: ctx.logger });
+  const overview = overviewWriterFromConfig({ llm: ctx.config.llm, env: io.env, cache: createOutboxStore(ctx.db), logger: ctx.logger, signal: ctx.signal });
   const setup = await createDeliverer({
     env: io.env,
     logger: ctx.logger,

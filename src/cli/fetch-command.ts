@@ -8,7 +8,7 @@ import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
 import { formatTable } from './format-table.js';
-import { stopSignal } from './stop-signal.js';
+import { STOP_GRACE_MS, stopSignal } from './stop-signal.js';
 
 export function registerFetchCommand(program: Command, io: CliIO): void {
   program
@@ -27,7 +27,9 @@ export function registerFetchCommand(program: Command, io: CliIO): void {
             const scheduler = startScheduler([pollFeedsJob(ctx)], ctx.logger);
             void scheduler.runNow('poll-feeds');
             await signal.received;
+            const cutShort = setTimeout(() => ctx.cancelInFlight(), STOP_GRACE_MS);
             await scheduler.stop();
+            clearTimeout(cutShort);
           } finally {
             signal.dispose();
           }

@@ -102,6 +102,8 @@ export interface OverviewWriterOptions {
   logger: Logger;
   prompt?: DigestPrompt;
   now?: () => number;
+  /** Aborted when Sancocho stops: the request in flight ends, and the remaining themes go without an overview. */
+  signal?: AbortSignal | undefined;
 }
 
 export function createOverviewWriter(options: OverviewWriterOptions): OverviewWriter {
@@ -118,6 +120,10 @@ export function createOverviewWriter(options: OverviewWriterOptions): OverviewWr
     async write(digest) {
       const overviews = new Map<ThemeId, string>();
       for (const section of digest.sections) {
+        if (options.signal?.aborted) {
+          log.info({ theme: section.theme }, 'digest-overview: stopping; the remaining themes go without an overview');
+          break;
+        }
         const key = overviewCacheKey(prompt, options.llm.model, section, digest.language);
         const cached = options.cache.cachedOverview(key);
         if (cached !== undefined) {
@@ -129,7 +135,7 @@ export function createOverviewWriter(options: OverviewWriterOptions): OverviewWr
             model: options.llm.model,
             temperature: 0.2,
             messages: [{ role: 'user', content: overviewPrompt(prompt, section, digest.language) }],
-          });
+          }, { signal: options.signal });
           const text = cleanOverview(completion.choices[0]?.message?.content ?? '');
           if (text === null) {
             log.warn({ theme: section.theme }, 'digest-overview: the model answered nothing; no overview for this theme');
@@ -138,6 +144,7 @@ export function createOverviewWriter(options: OverviewWriterOptions): OverviewWr
           options.cache.cacheOverview(key, text, now());
           overviews.set(section.theme, text);
         } catch (error) {
+          if (options.signal?.aborted) continue;
           log.warn(
             { theme: section.theme, err: error instanceof Error ? error.message : String(error) },
             'digest-overview: the LLM request failed; the digest goes out without this overview',
@@ -158,6 +165,7 @@ export function overviewWriterFromConfig(options: {
   env: NodeJS.ProcessEnv;
   cache: OverviewCache;
   logger: Logger;
+  signal?: AbortSignal | undefined;
 }): OverviewWriter | undefined {
   if (!options.llm) return undefined;
   const key = options.env.OPENAI_API_KEY?.trim();
@@ -165,5 +173,5 @@ export function overviewWriterFromConfig(options: {
     options.logger.warn({ module: 'digest-overview' }, 'digest-overview: OPENAI_API_KEY is not set; digests go out without overviews');
     return undefined;
   }
-  return createOverviewWriter({ llm: options.llm, apiKey: key || 'sk-local', cache: options.cache, logger: options.logger });
+  return createOverviewWriter({ llm: options.llm, apiKey: key || 'sk-local', cache: options.cache, logger: options.logger, signal: options.signal });
 }

@@ -35,9 +35,6 @@ export interface RetryPolicy {
   maxAttempts: number;
 }
 
-/** How long a stop waits for Discord to answer the send in flight (Docker gives 10 s in all). */
-export const STOP_GRACE_MS = 3000;
-
 export const DEFAULT_RETRY: RetryPolicy = { baseMs: 30_000, maxMs: 30 * 60_000, maxAttempts: 10 };
 
 export interface DigestJobDeps {
@@ -53,6 +50,8 @@ export interface DigestJobDeps {
   now?: () => number;
   retry?: Partial<RetryPolicy>;
   metrics?: Pick<Metrics, 'digestPartSent' | 'digestPartFailed'> | undefined;
+  /** Aborted when Sancocho stops and stops waiting: a send in flight gives up (`interrupted`). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface DigestReport {
@@ -92,8 +91,6 @@ export function createDigestRunner(deps: DigestJobDeps) {
   const outbox = createOutboxStore(deps.db);
   const routes = createRouteStore(deps.db);
   let stopping = false;
-  /** Aborted when a stop's grace is over: a send or an overview still waiting gives up. */
-  const abort = new AbortController();
   let chain: Promise<unknown> = Promise.resolve();
   const warnedUndeliverable = new Set<string>();
 
@@ -290,7 +287,7 @@ export function createDigestRunner(deps: DigestJobDeps) {
       const payload = JSON.parse(part.payload) as OutboxPayload;
       // Recorded before the request leaves: if this process dies mid-send, the next one knows to look.
       outbox.markAttempt(id, part.part, now());
-      const outcome = await deps.deliverer.send(destination, payload, { nonce: part.nonce, earlierAttemptAt: part.attemptedAt, signal: abort.signal });
+      const outcome = await deps.deliverer.send(destination, payload, { nonce: part.nonce, earlierAttemptAt: part.attemptedAt, signal: deps.signal });
       if (outcome.kind === 'sent') deps.metrics?.digestPartSent(destination.kind);
       else if (outcome.kind !== 'interrupted') deps.metrics?.digestPartFailed(destination.kind, outcome.kind);
       const at = now();
@@ -379,18 +376,12 @@ export function createDigestRunner(deps: DigestJobDeps) {
     flush,
     pendingDigests: () => outbox.pendingDigestIds(),
     /**
-     * Sends nothing more; a send in flight gets `graceMs` to be answered, then it is cut short and
-     * its part stays in flight (looked up at the next start), so a stalled Discord never holds up
-     * the exit.
+     * Sends nothing more and waits for the send in flight; once `signal` is aborted that send gives
+     * up and its part stays in flight, looked up at the next start.
      */
-    async stop(graceMs = STOP_GRACE_MS): Promise<void> {
+    async stop(): Promise<void> {
       stopping = true;
-      const timer = setTimeout(() => abort.abort(), graceMs);
-      try {
-        await chain;
-      } finally {
-        clearTimeout(timer);
-      }
+      await chain;
     },
   };
 }
