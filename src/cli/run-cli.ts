@@ -10,6 +10,7 @@ import { registerEvalCommand } from './eval-command.js';
 import { registerFeedsCommand } from './feeds-command.js';
 import { registerFetchCommand } from './fetch-command.js';
 import { registerStartCommand } from './start-command.js';
+import { registerStatusCommand } from './status-command.js';
 import { VERSION } from '../core/version.js';
 
 /**
@@ -28,6 +29,7 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
   registerStartCommand(program, io);
   registerFetchCommand(program, io);
   registerFeedsCommand(program, io);
+  registerStatusCommand(program, io);
   registerClassifyCommand(program, io);
   registerEvalCommand(program, io);
   registerDigestCommand(program, io);

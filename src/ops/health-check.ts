@@ -1,4 +1,5 @@
 import type { DiscordState } from './discord-state.js';
+import type { RefusedDestination } from './status-report.js';
 
 /**
  * The rules of `/healthz`, pure. Healthy means all three hold:
@@ -8,7 +9,10 @@ import type { DiscordState } from './discord-state.js';
  *   a few missed polls, while one slow cycle does not. For the first threshold after start-up the
  *   check passes (grace), so a restart does not report a fault before the bot had a chance to poll.
  *   With no enabled feed there is nothing to poll, and that is healthy;
- * - discord: the gateway is ready, or no gateway is used (preview and webhook modes: `disabled`).
+ * - discord: the gateway is ready, or no gateway is used (preview and webhook modes: `disabled`);
+ * - destinations: Discord refuses none of the channels and webhooks digests go to (a 403 or 404 is
+ *   recorded when a send is refused and cleared by the next accepted one); each refusal is listed
+ *   with its reason, so the operator knows what to fix.
  */
 
 export interface FeedPollState {
@@ -23,6 +27,8 @@ export interface HealthInput {
   feeds: FeedPollState[] | { error: string };
   defaultIntervalMinutes: number;
   discord: DiscordState;
+  /** The destinations in use that Discord refused, or the error that kept them from being read. */
+  refused: RefusedDestination[] | { error: string };
 }
 
 export interface HealthReport {
@@ -31,6 +37,7 @@ export interface HealthReport {
     database: { ok: boolean; error?: string };
     polling: { ok: boolean; lastSuccessAgeSeconds: number | null; thresholdSeconds: number | null };
     discord: { ok: boolean; state: DiscordState };
+    destinations: { ok: boolean; refused: { destination: string; reason: string; since: string }[] };
   };
 }
 
@@ -44,17 +51,22 @@ export function pollingThresholdMs(feeds: FeedPollState[], defaultIntervalMinute
 
 export function evaluateHealth(input: HealthInput): HealthReport {
   const discord = { ok: input.discord === 'ready' || input.discord === 'disabled', state: input.discord };
-  if (!Array.isArray(input.feeds)) {
+  if ('error' in input.feeds || 'error' in input.refused) {
     const checks = {
-      database: { ok: false, error: input.feeds.error },
+      database: { ok: false, error: 'error' in input.feeds ? input.feeds.error : (input.refused as { error: string }).error },
       polling: { ok: false, lastSuccessAgeSeconds: null, thresholdSeconds: null },
       discord,
+      destinations: { ok: false, refused: [] },
     };
     return { status: 'unhealthy', checks };
   }
+  const destinations = {
+    ok: input.refused.length === 0,
+    refused: input.refused.map((line) => ({ destination: line.label, reason: line.reason, since: new Date(line.since).toISOString() })),
+  };
   const polling = pollingCheck(input.feeds, input);
-  const ok = polling.ok && discord.ok;
-  return { status: ok ? 'ok' : 'unhealthy', checks: { database: { ok: true }, polling, discord } };
+  const ok = polling.ok && discord.ok && destinations.ok;
+  return { status: ok ? 'ok' : 'unhealthy', checks: { database: { ok: true }, polling, discord, destinations } };
 }
 
 function pollingCheck(feeds: FeedPollState[], input: HealthInput): HealthReport['checks']['polling'] {

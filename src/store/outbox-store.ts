@@ -83,6 +83,13 @@ export function createOutboxStore(db: Database) {
   const bySlot = db.prepare(`SELECT ${DIGEST_COLUMNS} FROM digests d WHERE schedule = ? AND slot_at = ? AND destination = ?`);
   const byId = db.prepare(`SELECT ${DIGEST_COLUMNS} FROM digests d WHERE id = ?`);
   const recent = db.prepare(`SELECT ${DIGEST_COLUMNS} FROM digests d ORDER BY id DESC LIMIT ?`);
+  const newestPerDestination = db.prepare(
+    `SELECT ${DIGEST_COLUMNS} FROM digests d WHERE d.id IN (SELECT MAX(id) FROM digests GROUP BY schedule, destination) ORDER BY d.id DESC`,
+  );
+  const lastSentAt = db.prepare(
+    `SELECT d.destination, MAX(p.sent_at) AS at FROM digest_parts p JOIN digests d ON d.id = p.digest_id
+     WHERE p.status = 'sent' GROUP BY d.destination`,
+  );
   const partsOf = db.prepare(`SELECT ${PART_COLUMNS} FROM digest_parts WHERE digest_id = ? ORDER BY part`);
   const pendingDigests = db.prepare(`SELECT id FROM digests WHERE status = 'pending' ORDER BY id`);
   const sent = db.prepare(
@@ -142,7 +149,10 @@ export function createOutboxStore(db: Database) {
       bySlot.get(schedule, slotAt, destination) as OutboxDigest | undefined,
     get: (id: number) => byId.get(id) as OutboxDigest | undefined,
     recent: (limit = 20) => recent.all(limit) as OutboxDigest[],
-    /** The newest scheduled (not manual) digest of a schedule. */
+    /** The newest digest of each schedule to each destination, newest first. */
+    newestPerDestination: () => newestPerDestination.all() as OutboxDigest[],
+    /** When each destination last accepted a part. */
+    lastSentAt: () => lastSentAt.all() as { destination: string; at: number }[],
     parts: (digestId: number) => partsOf.all(digestId) as OutboxPart[],
     /** Digests with parts still to send, oldest first. */
     pendingDigestIds: () => (pendingDigests.all() as { id: number }[]).map((row) => row.id),
