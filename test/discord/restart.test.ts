@@ -43,7 +43,8 @@ async function eventually(condition: () => boolean, what: string, timeoutMs = 25
   }
 }
 
-describe.concurrent('sancocho as a process', () => {
+// Two child processes in a row, each compiling the sources as it starts: a loaded machine needs more than the default 20 s.
+describe.concurrent('sancocho as a process', { timeout: 60_000 }, () => {
   it.each<[string, MessageScript]>([
     ['before Discord created part 2', 'hold'],
     ['after Discord created part 2 but before its answer arrived', 'accept-and-hold'],
