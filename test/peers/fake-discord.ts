@@ -7,7 +7,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * A fake Discord on 127.0.0.1: REST v10 over HTTP and a gateway over WebSocket, enough for the real
  * discord.js client to log in (`rest: { api }`; the gateway URL comes from `GET /gateway/bot`) and
  * for the real WebhookClient to post. Every request is recorded with its JSON body; message POSTs
- * can be scripted (429, 500, hold the request open, accept and then hold, drop the connection).
+ * can be scripted (429, 500, hold the request open, accept and then hold or drop the connection,
+ * drop the connection).
  * Messages honour `enforce_nonce` as Discord does: the same nonce returns the same message, for as
  * long as Discord remembers the nonce (a few minutes; `forgetNonces` is "much later"). A channel's
  * messages can be listed (`GET /channels/:id/messages` with limit, before, after and around, newest
@@ -62,13 +63,15 @@ export interface FakeReply {
 }
 
 /** What to do with the next message POST. */
-export type MessageScript = FakeReply | 'accept' | 'hold' | 'accept-and-hold' | 'destroy';
+export type MessageScript = FakeReply | 'accept' | 'hold' | 'accept-and-hold' | 'accept-and-destroy' | 'destroy';
 
 export interface FakeChannel {
   id: string;
   name: string;
   /** Discord channel type: 0 text (default), 2 voice, 5 announcement… */
   type?: number;
+  /** False: the bot lacks Read Message History there, so listing its messages is refused (403). */
+  history?: boolean;
 }
 
 export interface FakeDiscordOptions {
@@ -223,7 +226,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (!authorized) return json(res, 401, { message: '401: Unauthorized', code: 0 });
       const channelId = match[1] as string;
       if (!channels.some((c) => c.id === channelId)) return json(res, 404, { message: 'Unknown Channel', code: 10003 });
-      if (channelId === FORBIDDEN_CHANNEL_ID) return json(res, 403, { message: 'Missing Access', code: 50001 });
+      if (channelId === FORBIDDEN_CHANNEL_ID || channels.find((c) => c.id === channelId)?.history === false) {
+        return json(res, 403, { message: 'Missing Access', code: 50001 });
+      }
       return json(res, 200, listMessages(channelId, request.query).map((m) => apiMessage(m, false)));
     }
     if (request.method === 'POST' && match) {
@@ -252,7 +257,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       held.push(res);
       return;
     }
-    if (script !== undefined && script !== 'accept' && script !== 'accept-and-hold') {
+    if (script !== undefined && script !== 'accept' && script !== 'accept-and-hold' && script !== 'accept-and-destroy') {
       return json(res, script.status, script.body ?? {}, script.headers);
     }
     const nonce = typeof body?.nonce === 'string' || typeof body?.nonce === 'number' ? String(body.nonce) : null;
@@ -263,6 +268,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (enforced) nonces.set(`${channelId}:${nonce}`, message);
     if (script === 'accept-and-hold') {
       held.push(res);
+      return;
+    }
+    if (script === 'accept-and-destroy') {
+      res.socket?.destroy();
       return;
     }
     json(res, 200, apiMessage(message));
