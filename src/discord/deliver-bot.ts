@@ -4,7 +4,7 @@ import type { DiscordMessageBody } from '../digest/split-messages.js';
 import type { Destination } from './destination.js';
 import type { DeliveryOutcome, OutboxPayload, SendOptions } from './deliverer.js';
 import { deliveryFailure } from './delivery-failure.js';
-import { findSentPart } from './find-sent-part.js';
+import { findSentPart, listedMessagesSchema } from './find-sent-part.js';
 
 /** Our clock and Discord's may disagree by this much; the lookup starts this long before the attempt. */
 const CLOCK_SKEW_MS = 2 * 60_000;
@@ -34,7 +34,12 @@ export function createBotSender(client: Client, logger: Logger) {
     let after = SnowflakeUtil.generate({ timestamp: attemptAt - CLOCK_SKEW_MS }).toString();
     try {
       for (let page = 0; page < MAX_PAGES; page++) {
-        const messages = (await client.rest.get(Routes.channelMessages(channelId), { query: makeURLSearchParams({ after, limit: PAGE }), signal })) as APIMessage[];
+        const listed = listedMessagesSchema.safeParse(await client.rest.get(Routes.channelMessages(channelId), { query: makeURLSearchParams({ after, limit: PAGE }), signal }));
+        if (!listed.success) {
+          log.warn({ channel: channelId }, `deliver-bot: channel ${channelId}'s messages came back in an unexpected shape; sending the interrupted part again (it may appear twice)`);
+          return null;
+        }
+        const messages = listed.data;
         const found = findSentPart(messages, body, botUserId);
         if (found !== null || messages.length < PAGE) return found;
         const newest = messages.reduce((max, message) => (BigInt(message.id) > BigInt(max) ? message.id : max), after);

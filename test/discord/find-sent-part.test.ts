@@ -1,7 +1,6 @@
-import type { APIMessage } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import type { DiscordMessageBody } from '../../src/digest/split-messages.js';
-import { findSentPart } from '../../src/discord/find-sent-part.js';
+import { findSentPart, type ListedMessage } from '../../src/discord/find-sent-part.js';
 
 const BOT = '111111111111111111';
 const part = (n: number): DiscordMessageBody => ({
@@ -10,7 +9,7 @@ const part = (n: number): DiscordMessageBody => ({
   allowed_mentions: { parse: [] },
 });
 const listed = (id: string, body: DiscordMessageBody, author = BOT, webhook?: string) =>
-  ({ id, author: { id: author }, content: body.content, embeds: body.embeds, ...(webhook ? { webhook_id: webhook } : {}) }) as unknown as APIMessage;
+  ({ id, author: { id: author }, content: body.content, embeds: body.embeds, ...(webhook ? { webhook_id: webhook } : {}) }) as ListedMessage;
 
 describe('finding an interrupted digest part among a channel’s messages', () => {
   it.each([
