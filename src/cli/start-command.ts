@@ -39,6 +39,10 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
   try {
     // Up before the Discord login, so /healthz answers while the gateway connects.
     health = await startHealthServer(ctx);
+    // A stop before anything runs (Discord slow to let the bot in) has nothing to wait for.
+    void stop.then(() => {
+      if (!runtime) ctx.cancelInFlight();
+    });
     runtime = await openDigestRuntime(ctx, io);
     // Bot mode: the slash commands answer on the same gateway session; they are registered in the background.
     const interactions = runtime.client

@@ -19,13 +19,16 @@ export interface DelivererOptions {
   readyTimeoutMs?: number;
   /** Told of the bot's gateway state, for the health check. */
   onDiscordState?: ((state: DiscordState) => void) | undefined;
+  /** Aborted when Sancocho stops: a login still waiting for Discord gives up. */
+  signal?: AbortSignal | undefined;
 }
 
 export type DelivererSetup =
   /** `client`: the logged-in bot in bot mode, for the slash commands to answer on the same gateway session. */
   | { kind: 'ok'; deliverer: Deliverer; client?: Client | undefined }
   | { kind: 'invalid-token'; message: string }
-  | { kind: 'unreachable'; message: string };
+  | { kind: 'unreachable'; message: string }
+  | { kind: 'stopped'; message: string };
 
 /**
  * Picks the mode from what is configured: bot mode with `DISCORD_TOKEN` (channels; webhooks too),
@@ -40,7 +43,7 @@ export async function createDeliverer(options: DelivererOptions): Promise<Delive
   let bot: { send: ReturnType<typeof createBotSender>; close: () => Promise<void>; client: Client } | undefined;
   if (token) {
     const [client, sender] = await Promise.all([import('./create-client.js'), import('./deliver-bot.js')]);
-    const login = await client.loginBot({ token, apiBase, logger: options.logger, readyTimeoutMs: options.readyTimeoutMs, onState: options.onDiscordState });
+    const login = await client.loginBot({ token, apiBase, logger: options.logger, readyTimeoutMs: options.readyTimeoutMs, onState: options.onDiscordState, signal: options.signal });
     if (login.kind !== 'ready') return login;
     bot = { send: sender.createBotSender(login.client, options.logger), close: () => login.client.destroy(), client: login.client };
   }

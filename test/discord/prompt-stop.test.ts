@@ -87,6 +87,28 @@ describe.concurrent('stopping `sancocho start` while its peers stall', { timeout
     }
   });
 
+  it('while Discord does not answer the bot’s login: exits within 8 s, cleanly', async () => {
+    const silent = await startFeedServer();
+    const ws = workspace(`  - { name: daily, cron: "0 8 * * *", destination: { channelId: "${CHANNEL_ID}" } }\n`);
+    try {
+      silent.route('/api/v10/gateway/bot', { body: '{}', contentType: 'application/json', delayMs: 120_000 });
+      const child = spawnSancocho(['start'], { SANCOCHO_CONFIG: ws.config, DISCORD_TOKEN: 'fake-bot-token.abc.def', DISCORD_API_BASE: `${silent.origin}/api` });
+      const deadline = Date.now() + 40_000;
+      while (silent.requests('/api/v10/gateway/bot').length === 0) {
+        if (Date.now() > deadline) throw new Error(`no login attempt\n${child.stderr()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+
+      const { ms, exit } = await stopTimed(child);
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(ms).toBeLessThan(STOP_LIMIT_MS);
+      expect(child.stderr()).toContain('stopped while logging in to Discord');
+    } finally {
+      await silent.close();
+      ws.cleanup();
+    }
+  });
+
   it('with the LLM stalled while classifying and while writing a digest overview: exits within 8 s, the items stay unclassified', async () => {
     const llm = await startOpenAIServer({ responder: () => new Promise(() => undefined) });
     const ws = workspace('');
