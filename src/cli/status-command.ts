@@ -32,7 +32,7 @@ export function statusTables(report: StatusReport): string {
           { header: 'feed', value: (f) => f.name, maxWidth: 36 },
           { header: 'status', value: (f) => f.status },
           { header: 'last success', value: (f) => relativeTime(f.lastSuccessAt, now) },
-          { header: 'next poll', value: (f) => (f.nextPollAt === null ? '-' : relativeTime(Math.max(f.nextPollAt, now), now)) },
+          { header: 'next poll', value: (f) => (f.nextPollAt === null ? '-' : f.nextPollAt <= now ? 'due now' : relativeTime(f.nextPollAt, now)) },
           { header: 'last outcome', value: (f) => feedOutcomeText(f.last, medium), maxWidth: 80 },
         ]);
   const schedules =

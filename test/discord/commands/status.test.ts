@@ -65,7 +65,7 @@ describe('a refused destination in /status and `sancocho status`', () => {
     const table = await cli(['status'], env);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^Feeds\nfeed +status +last success +next poll +last outcome\n/);
-    expect(table.stdout).toMatch(/\nBBC Mundo +active +never +0s ago +not polled yet\n/);
+    expect(table.stdout).toMatch(/\nBBC Mundo +active +never +due now +not polled yet\n/);
     expect(table.stdout).toMatch(/daily +0 8 \* \* \* +UTC +channel 444444444444444444 +sent \d+s ago: 1 message, 5 stories/);
     expect(table.stdout).toMatch(/locked +0 6 \* \* \* +UTC +channel 555555555555555555 +failed \d+s ago: channel 555555555555555555: missing access/);
     expect(table.stdout).toMatch(/channel 555555555555555555 +locked +REFUSED \d+s ago: channel 555555555555555555: missing access/);
