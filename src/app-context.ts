@@ -23,6 +23,14 @@ export interface AppContext extends IngestContext, ClassifyContext {
   discordState: DiscordStateCell;
   /** The one LLM client of the process (classification and digest overviews); absent without `llm`. */
   llm: LlmClient | undefined;
+  /**
+   * Aborted when Sancocho stops and will wait no longer: feed fetches, LLM calls and Discord sends
+   * in flight give up, and what they had not finished is left to be done again at the next start.
+   */
+  signal: AbortSignal;
+  /** Aborts `signal`. */
+  cancelInFlight(): void;
+  /** Cancels what is in flight, then closes the connection pools and the database. */
   close(): Promise<void>;
 }
 
@@ -37,7 +45,8 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
   if (sync.added > 0 || sync.removed > 0) logger.info({ module: 'app-context', ...sync }, 'app-context: feed list synced with the config file');
   const pools = createFeedDispatchers(config.polling);
   const metrics = createMetrics();
-  const llm = config.llm ? llmClientFromConfig({ llm: config.llm, db, logger, metrics }) : undefined;
+  const inFlight = new AbortController();
+  const llm = config.llm ? llmClientFromConfig({ llm: config.llm, db, logger, metrics, signal: inFlight.signal }) : undefined;
   const classifier = createClassifier({ llm: config.llm, db, logger, metrics, client: llm });
   return {
     config,
@@ -52,7 +61,10 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
     metrics,
     discordState: createDiscordState(),
     llm,
+    signal: inFlight.signal,
+    cancelInFlight: () => inFlight.abort(),
     async close() {
+      inFlight.abort();
       await pools.close();
       db.close();
     },

@@ -54,6 +54,8 @@ export function llmClientFromConfig(options: {
   logger: Logger;
   env?: NodeJS.ProcessEnv | undefined;
   metrics?: Pick<Metrics, 'llmTokens'> | undefined;
+  /** Aborted when Sancocho stops: a request in flight gives up and its work is left for the next start. */
+  signal?: AbortSignal | undefined;
 }): LlmClient {
   return createLlmClient({
     config: options.llm,
@@ -61,5 +63,6 @@ export function llmClientFromConfig(options: {
     ledger: createClassificationStore(options.db),
     logger: options.logger,
     metrics: options.metrics,
+    signal: options.signal,
   });
 }

@@ -1,4 +1,5 @@
 import type { LlmConfig } from '../config/config-schema.js';
+import { StoppingError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { THEME_IDS, type ThemeId } from '../core/themes.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -115,6 +116,8 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
         confirmed = false;
         continue;
       }
+      // Stopping: the page stays unclassified for the next start rather than taking fallback labels.
+      if (outcome.kind === 'stopped') throw new StoppingError('llm-classifier: stopped with a batch in flight');
       if (outcome.kind === 'unavailable') return { kind: 'failed', reason: outcome.reason, awaitingLlm: true };
       if (outcome.kind === 'failed') {
         if (before5xx) mode = before5xx;

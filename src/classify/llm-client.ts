@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import OpenAI from 'openai';
 import type { ResponseFormatJSONObject, ResponseFormatJSONSchema } from 'openai/resources/shared';
 import type { LlmConfig } from '../config/config-schema.js';
@@ -38,6 +39,8 @@ export interface ChatCall {
 export type ChatOutcome =
   | { kind: 'ok'; content: string; finishReason: string }
   | { kind: 'format-rejected'; detail: string; serverError?: boolean }
+  /** Sancocho is stopping: the call was abandoned (the caller leaves its work for the next start). */
+  | { kind: 'stopped' }
   /** Nothing was sent: the day's budget is spent or the LLM is paused after a failure. */
   | { kind: 'unavailable'; reason: string }
   | { kind: 'failed'; reason: string };
@@ -75,6 +78,8 @@ export interface LlmClientOptions {
   backoff?: RetryPolicy['backoff'];
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** Aborted when Sancocho stops: a request in flight, or the wait before a retry, ends at once. */
+  signal?: AbortSignal | undefined;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -90,8 +95,9 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     maxRetryAfterMs: config.maxRetryAfterSeconds * 1000,
     backoff: options.backoff ?? { baseMs: 1000, maxMs: 30_000 },
     timeoutMs: config.timeoutSeconds * 1000,
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    sleep: options.sleep ?? ((ms) => delay(ms, undefined, { signal: options.signal }).catch(() => undefined)),
     now,
+    stop: options.signal,
   };
   const pauseAfterFailureMs = options.pauseAfterFailureMs ?? 5 * 60 * 1000;
   let pausedUntil = 0;
@@ -151,7 +157,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       pauseReason = outcome.reason;
       return { kind: 'failed', reason: outcome.reason };
     }
-    if (outcome.kind === 'format-rejected') return outcome;
+    if (outcome.kind === 'format-rejected' || outcome.kind === 'stopped') return outcome;
     record(call, outcome.usage ?? estimateUsage(`${call.system ?? ''}${call.user}`, outcome.content));
     return { kind: 'ok', content: outcome.content, finishReason: outcome.finishReason };
   }

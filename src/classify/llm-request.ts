@@ -20,6 +20,8 @@ export interface RetryPolicy {
   timeoutMs: number;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
+  /** Aborted when Sancocho stops: the attempt in flight ends at once and no retry follows. */
+  stop?: AbortSignal | undefined;
 }
 
 export interface TokenUsage {
@@ -33,7 +35,9 @@ export type CompletionOutcome =
   /** The server refused the requested response_format (no structured outputs, no JSON mode); `serverError` when told by a repeating 5xx. */
   | { kind: 'format-rejected'; detail: string; serverError?: boolean }
   /** Retries exhausted or not retryable; `retryAfterMs` when the server asked for a longer pause than we wait. */
-  | { kind: 'failed'; reason: string; retryAfterMs?: number };
+  | { kind: 'failed'; reason: string; retryAfterMs?: number }
+  /** Sancocho is stopping: the request was abandoned, which says nothing about the server. */
+  | { kind: 'stopped' };
 
 /**
  * `probing`: the request names a response format that has not worked with this server yet. Servers
@@ -50,10 +54,12 @@ export async function completeWithRetries(
   let serverErrors = 0;
   for (let attempt = 0; ; attempt++) {
     let failure: Failure;
+    if (policy.stop?.aborted) return { kind: 'stopped' };
     const deadline = AbortSignal.timeout(policy.timeoutMs);
     try {
-      return readCompletion(await send(deadline));
+      return readCompletion(await send(policy.stop ? AbortSignal.any([deadline, policy.stop]) : deadline));
     } catch (error) {
+      if (policy.stop?.aborted) return { kind: 'stopped' };
       failure = deadline.aborted ? { kind: 'retryable', reason: 'timeout' } : describeFailure(error, policy.now(), probing);
     }
     if (failure.kind === 'retryable' && failure.status !== undefined && failure.status >= 500) serverErrors++;
@@ -71,6 +77,7 @@ export async function completeWithRetries(
     const delay = failure.retryAfterMs ?? backoffDelay(attempt, policy.backoff);
     log.warn({ reason: failure.reason, attempt: attempt + 1, delayMs: Math.round(delay) }, 'llm-request: retrying');
     await policy.sleep(delay);
+    if (policy.stop?.aborted) return { kind: 'stopped' };
   }
 }
 

@@ -127,7 +127,8 @@ export interface DigestRuntime {
 /**
  * The delivery side for `start` and `digest --once`: bot, webhook or preview mode from the
  * environment, and the digest runner over the outbox. A token Discord rejects stops the command
- * with one clear line (exit 2); an unreachable Discord with exit 1.
+ * with one clear line (exit 2); an unreachable Discord with exit 1; `ctx.signal` aborted while the
+ * bot logs in (a stop during start-up) with exit 0.
  */
 export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<DigestRuntime> {
   const schedules = ctx.config.digests;
@@ -140,7 +141,12 @@ export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<Dig
     previewDir: previewDirectory(ctx.config.database),
     hasWebhooks: schedules.some((schedule) => schedule.destination?.webhookUrl),
     onDiscordState: ctx.discordState.set,
+    signal: ctx.signal,
   });
+  if (setup.kind === 'stopped') {
+    ctx.logger.info({ module: 'digest-command' }, `digest-command: ${setup.message}`);
+    throw new CommanderError(0, 'sancocho.stopped', setup.message);
+  }
   if (setup.kind !== 'ok') {
     writeLine(io.stderr, `sancocho: ${setup.message}`);
     throw new CommanderError(setup.kind === 'invalid-token' ? 2 : 1, `sancocho.discord-${setup.kind}`, setup.message);

@@ -9,7 +9,7 @@ import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { cliLogger, holdWriterLock, writeLine, type CliIO } from './cli-io.js';
 import { formatTable } from './format-table.js';
-import { stopSignal } from './stop-signal.js';
+import { STOP_GRACE_MS, stopSignal } from './stop-signal.js';
 
 export function registerFetchCommand(program: Command, io: CliIO): void {
   program
@@ -52,7 +52,10 @@ async function pollUntilStopped(ctx: AppContext): Promise<void> {
     const scheduler = startScheduler([pollFeedsJob(ctx)], ctx.logger);
     void scheduler.runNow('poll-feeds');
     await signal.received;
+    // What is still in flight after the grace is cut short, so the process stops within Docker's grace.
+    const cutShort = setTimeout(() => ctx.cancelInFlight(), STOP_GRACE_MS);
     await scheduler.stop();
+    clearTimeout(cutShort);
   } finally {
     signal.dispose();
     await ctx.close();

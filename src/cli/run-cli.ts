@@ -10,6 +10,7 @@ import { registerEvalCommand } from './eval-command.js';
 import { registerFeedsCommand } from './feeds-command.js';
 import { registerFetchCommand } from './fetch-command.js';
 import { registerStartCommand } from './start-command.js';
+import { registerStatusCommand } from './status-command.js';
 import { VERSION } from '../core/version.js';
 
 /** Commander's codes for a command line it could not make sense of (help shown for no command at all); it exits 1 on them. */
@@ -43,6 +44,7 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
   registerStartCommand(program, io);
   registerFetchCommand(program, io);
   registerFeedsCommand(program, io);
+  registerStatusCommand(program, io);
   registerClassifyCommand(program, io);
   registerEvalCommand(program, io);
   registerDigestCommand(program, io);

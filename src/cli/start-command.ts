@@ -7,7 +7,7 @@ import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { cliLogger, holdWriterLock, writeLine, type CliIO } from './cli-io.js';
 import { openDigestRuntime, type DigestRuntime } from './digest-command.js';
-import { stopSignal } from './stop-signal.js';
+import { STOP_GRACE_MS, stopSignal } from './stop-signal.js';
 import { startHealthServer, type HealthServer } from '../ops/health-server.js';
 
 export function registerStartCommand(program: Command, io: CliIO): void {
@@ -31,7 +31,8 @@ export function registerStartCommand(program: Command, io: CliIO): void {
 
 /**
  * Bot, webhook or preview mode from the environment; the poll job and one job per digest schedule;
- * the start-up catch-up. On the signal: no new part after the write in flight, no new tick, the
+ * the start-up catch-up. On the signal: no new tick, no new part, what is in flight finished or cut
+ * short after STOP_GRACE_MS (a part cut short stays in flight, looked up at the next start), the
  * gateway closed, the database closed.
  */
 async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<NodeJS.Signals>): Promise<void> {
@@ -41,6 +42,10 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
   try {
     // Up before the Discord login, so /healthz answers while the gateway connects.
     health = await startHealthServer(ctx);
+    // A stop before anything runs (Discord slow to let the bot in) has nothing to wait for.
+    void stop.then(() => {
+      if (!runtime) ctx.cancelInFlight();
+    });
     runtime = await openDigestRuntime(ctx, io);
     // Bot mode: the slash commands answer on the same gateway session; they are registered in the background.
     const interactions = runtime.client
@@ -71,10 +76,16 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
     });
     const received = await stop;
     ctx.logger.info({ module: 'start', signal: received }, 'start: stopping');
-    await interactions?.close();
-    await runtime.runner.stop();
-    await scheduler.stop();
-    await catchUp;
+    // What is in flight gets a moment to finish, then is cut short, leaving its state to be redone.
+    const cutShort = setTimeout(() => {
+      ctx.logger.info({ module: 'start', graceMs: STOP_GRACE_MS }, 'start: cutting short what is still in flight');
+      ctx.cancelInFlight();
+    }, STOP_GRACE_MS);
+    try {
+      await Promise.all([interactions?.close(STOP_GRACE_MS), runtime.runner.stop(), scheduler.stop(), catchUp]);
+    } finally {
+      clearTimeout(cutShort);
+    }
     ctx.logger.info({ module: 'start' }, 'start: stopped');
   } finally {
     // Also on a failed start-up, so an open gateway never keeps the process alive after the error.

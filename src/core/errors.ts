@@ -23,6 +23,14 @@ export class DatabaseError extends Error {
   }
 }
 
+/** Sancocho is stopping: work in flight gives up and is left to be done again at the next start. */
+export class StoppingError extends Error {
+  override readonly name = 'StoppingError';
+  constructor(message = 'sancocho is stopping', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 /** The user asked for something the command cannot do (bad flag value, unknown schedule…). */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

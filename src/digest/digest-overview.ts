@@ -112,6 +112,10 @@ export function createOverviewWriter(options: OverviewWriterOptions): OverviewWr
           mode: 'text',
           items: section.stories.length,
         });
+        if (outcome.kind === 'stopped') {
+          log.info({ theme: section.theme }, 'digest-overview: stopping; the remaining themes go without an overview');
+          break;
+        }
         if (outcome.kind !== 'ok') {
           unavailable = outcome.kind !== 'format-rejected';
           log.warn(

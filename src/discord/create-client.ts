@@ -1,14 +1,21 @@
-import { Client, DiscordjsError, DiscordjsErrorCodes, Events, GatewayIntentBits } from 'discord.js';
+import { Client, DefaultRestOptions, DiscordjsError, DiscordjsErrorCodes, Events, GatewayIntentBits } from 'discord.js';
 import type { Logger } from '../core/logger.js';
 import type { DiscordState } from '../ops/discord-state.js';
 
 /** Rate-limit waits longer than this fail the send; the outbox retries it later instead of blocking. */
 export const MAX_RATE_LIMIT_WAIT_MS = 60_000;
 
-/** REST options shared by the bot and webhook clients. */
-export function restOptions(apiBase: string) {
+/**
+ * REST options shared by the bot and webhook clients. With `signal`, every request of the client
+ * also ends when it is aborted (Sancocho stopping), whatever discord.js is waiting for.
+ */
+export function restOptions(apiBase: string, signal?: AbortSignal) {
   return {
     api: apiBase,
+    ...(signal && {
+      makeRequest: (url: string, init: Parameters<typeof DefaultRestOptions.makeRequest>[1]) =>
+        DefaultRestOptions.makeRequest(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal }),
+    }),
     // 5xx: three immediate retries by discord.js; the outbox backs off after that.
     retries: 3,
     timeout: 15_000,
@@ -21,7 +28,9 @@ export function restOptions(apiBase: string) {
 export type BotLogin =
   | { kind: 'ready'; client: Client; user: string }
   | { kind: 'invalid-token'; message: string }
-  | { kind: 'unreachable'; message: string };
+  | { kind: 'unreachable'; message: string }
+  /** The signal came first (Sancocho is stopping): the half-open client was closed. */
+  | { kind: 'stopped'; message: string };
 
 /**
  * Logs the bot in with the Guilds intent only (it posts; it reads no messages) and waits until the
@@ -34,11 +43,13 @@ export async function loginBot(options: {
   readyTimeoutMs?: number;
   /** Told of every gateway state change, for the health check. */
   onState?: ((state: DiscordState) => void) | undefined;
+  /** Aborted when Sancocho stops: a login still waiting for Discord gives up at once, and so does any request of the client. */
+  signal?: AbortSignal | undefined;
 }): Promise<BotLogin> {
   const log = options.logger.child({ module: 'create-client' });
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
-    rest: restOptions(options.apiBase),
+    rest: restOptions(options.apiBase, options.signal),
     allowedMentions: { parse: [] },
   });
   client.on(Events.Error, (error) => log.warn({ err: error.message }, 'create-client: gateway error'));
@@ -53,13 +64,23 @@ export async function loginBot(options: {
   onState('connecting');
 
   let timer: NodeJS.Timeout | undefined;
+  const { signal } = options;
+  const stopped = new Promise<'stopped'>((resolve) => {
+    if (signal?.aborted) resolve('stopped');
+    signal?.addEventListener('abort', () => resolve('stopped'), { once: true });
+  });
   const ready = new Promise<'ready' | 'timeout'>((resolve) => {
     client.once(Events.ClientReady, () => resolve('ready'));
     timer = setTimeout(() => resolve('timeout'), options.readyTimeoutMs ?? 30_000);
   });
   try {
-    await client.login(options.token);
-    const outcome = await ready;
+    // discord.js's login takes no signal: the race lets a stop through, and destroy() closes what it opened.
+    const outcome = await Promise.race([client.login(options.token).then(() => Promise.race([ready, stopped])), stopped]);
+    if (outcome === 'stopped') {
+      onState('disconnected');
+      await client.destroy();
+      return { kind: 'stopped', message: 'stopped while logging in to Discord' };
+    }
     if (outcome === 'timeout') {
       onState('disconnected');
       await client.destroy();

@@ -19,13 +19,16 @@ export interface DelivererOptions {
   readyTimeoutMs?: number;
   /** Told of the bot's gateway state, for the health check. */
   onDiscordState?: ((state: DiscordState) => void) | undefined;
+  /** Aborted when Sancocho stops: a login still waiting for Discord gives up. */
+  signal?: AbortSignal | undefined;
 }
 
 export type DelivererSetup =
   /** `client`: the logged-in bot in bot mode, for the slash commands to answer on the same gateway session. */
   | { kind: 'ok'; deliverer: Deliverer; client?: Client | undefined }
   | { kind: 'invalid-token'; message: string }
-  | { kind: 'unreachable'; message: string };
+  | { kind: 'unreachable'; message: string }
+  | { kind: 'stopped'; message: string };
 
 /**
  * Picks the mode from what is configured: bot mode with `DISCORD_TOKEN` (channels; webhooks too),
@@ -40,7 +43,7 @@ export async function createDeliverer(options: DelivererOptions): Promise<Delive
   let bot: { send: ReturnType<typeof createBotSender>; close: () => Promise<void>; client: Client } | undefined;
   if (token) {
     const [client, sender] = await Promise.all([import('./create-client.js'), import('./deliver-bot.js')]);
-    const login = await client.loginBot({ token, apiBase, logger: options.logger, readyTimeoutMs: options.readyTimeoutMs, onState: options.onDiscordState });
+    const login = await client.loginBot({ token, apiBase, logger: options.logger, readyTimeoutMs: options.readyTimeoutMs, onState: options.onDiscordState, signal: options.signal });
     if (login.kind !== 'ready') return login;
     bot = { send: sender.createBotSender(login.client, options.logger), close: () => login.client.destroy(), client: login.client };
   }
@@ -50,12 +53,12 @@ export async function createDeliverer(options: DelivererOptions): Promise<Delive
   const deliverer: Deliverer = {
     mode: bot ? 'bot' : options.hasWebhooks ? 'webhook' : 'preview',
     canDeliver: (destination) => destination.kind !== 'channel' || bot !== undefined,
-    async send(destination, payload, { nonce }) {
+    async send(destination, payload, options) {
       switch (destination.kind) {
         case 'channel':
-          return bot ? bot.send(destination, payload, nonce) : { kind: 'retry', reason: 'no bot is logged in (DISCORD_TOKEN is not set)' };
+          return bot ? bot.send(destination, payload, options) : { kind: 'retry', reason: 'no bot is logged in (DISCORD_TOKEN is not set)' };
         case 'webhook':
-          return (await webhookSender()).send(destination, payload);
+          return (await webhookSender()).send(destination, payload, options);
         case 'preview':
           return preview(payload);
       }

@@ -1,13 +1,16 @@
-import { WebhookClient } from 'discord.js';
+import { Routes, WebhookClient, makeURLSearchParams, type APIMessage } from 'discord.js';
 import type { Logger } from '../core/logger.js';
 import { restOptions } from './create-client.js';
 import type { Destination } from './destination.js';
-import type { DeliveryOutcome, OutboxPayload } from './deliverer.js';
+import type { DeliveryOutcome, OutboxPayload, SendOptions } from './deliverer.js';
 import { deliveryFailure } from './delivery-failure.js';
 
 /**
- * Posts through a webhook: no bot, no gateway. discord.js sends with `?wait=true`, so the answer
- * carries the message id we record. One client per webhook, kept for the process's life.
+ * Posts through a webhook: no bot, no gateway. Sent with `?wait=true`, so Discord answers with the
+ * created message and its id is recorded in the same step. A webhook can neither list its channel
+ * nor honour a nonce, so one window remains: a crash or stop after Discord created the message and
+ * before its answer arrived makes that part appear twice after the restart; it is logged when it
+ * may have happened. One client per webhook, kept for the process's life.
  */
 export function createWebhookSender(logger: Logger) {
   const log = logger.child({ module: 'deliver-webhook' });
@@ -16,27 +19,32 @@ export function createWebhookSender(logger: Logger) {
     const key = `${destination.webhookId}@${destination.apiBase}`;
     let client = clients.get(key);
     if (!client) {
-      client = new WebhookClient(
-        { id: destination.webhookId, token: destination.token },
-        { rest: restOptions(destination.apiBase), allowedMentions: { parse: [] } },
-      );
+      client = new WebhookClient({ id: destination.webhookId, token: destination.token }, { rest: restOptions(destination.apiBase) });
       clients.set(key, client);
     }
     return client;
   };
   return {
-    async send(destination: Extract<Destination, { kind: 'webhook' }>, payload: OutboxPayload): Promise<DeliveryOutcome> {
+    async send(destination: Extract<Destination, { kind: 'webhook' }>, payload: OutboxPayload, options: Pick<SendOptions, 'earlierAttemptAt' | 'signal'>): Promise<DeliveryOutcome> {
       const target = `webhook ${destination.webhookId}`;
       if (payload.type !== 'discord') return { kind: 'rejected', reason: `${target}: a preview payload cannot go to a webhook` };
+      if (options.earlierAttemptAt != null) {
+        log.warn(
+          { webhook: destination.webhookId, attemptedAt: new Date(options.earlierAttemptAt).toISOString() },
+          `deliver-webhook: an earlier send to ${target} was interrupted; a webhook cannot check whether it arrived, so the part is sent again and may appear twice`,
+        );
+      }
       try {
-        const message = await clientFor(destination).send({
-          content: payload.body.content,
-          embeds: payload.body.embeds,
-          allowedMentions: { parse: [] },
-        });
+        const message = (await clientFor(destination).rest.post(Routes.webhook(destination.webhookId, destination.token), {
+          body: { content: payload.body.content, embeds: payload.body.embeds, allowed_mentions: { parse: [] } },
+          query: makeURLSearchParams({ wait: true }),
+          auth: false,
+          signal: options.signal,
+        })) as APIMessage;
         log.debug({ webhook: destination.webhookId, message: message.id }, 'deliver-webhook: message accepted');
         return { kind: 'sent', messageId: message.id };
       } catch (error) {
+        if (options.signal?.aborted) return { kind: 'interrupted' };
         return deliveryFailure(error, target);
       }
     },

@@ -11,18 +11,33 @@ export type OutboxPayload =
  * - `retry`: worth another attempt later (5xx after discord.js's own retries, a long 429, network);
  * - `refused`: the destination refuses us (403 missing access, 404 unknown channel or webhook,
  *   401 bad token); recorded for the destination, not retried;
- * - `rejected`: Discord refused this message itself (400): a bug on our side, not retried.
+ * - `rejected`: Discord refused this message itself (400): a bug on our side, not retried;
+ * - `interrupted`: Sancocho is stopping and gave up waiting for Discord. Whether the message was
+ *   created is unknown, so the part stays in flight and is looked up before it is sent again.
  */
 export type DeliveryOutcome =
   | { kind: 'sent'; messageId: string }
   | { kind: 'retry'; reason: string; retryAfterMs?: number }
   | { kind: 'refused'; reason: string }
-  | { kind: 'rejected'; reason: string };
+  | { kind: 'rejected'; reason: string }
+  | { kind: 'interrupted' };
+
+export interface SendOptions {
+  /** The part's idempotency key, sent with channel messages (`enforce_nonce`). */
+  nonce: string;
+  /**
+   * When an earlier send of this part began whose outcome was never recorded (a crash, a stop, a
+   * lost answer): the message may be in the channel already, long after Discord forgot the nonce.
+   */
+  earlierAttemptAt?: number | null | undefined;
+  /** Aborted when Sancocho stops: the send gives up at once (`interrupted`). */
+  signal?: AbortSignal | undefined;
+}
 
 export interface Deliverer {
   mode: 'bot' | 'webhook' | 'preview';
   /** Whether this process can deliver to the destination now (a channel needs the bot). */
   canDeliver(destination: Destination): boolean;
-  send(destination: Destination, payload: OutboxPayload, options: { nonce: string }): Promise<DeliveryOutcome>;
+  send(destination: Destination, payload: OutboxPayload, options: SendOptions): Promise<DeliveryOutcome>;
   close(): Promise<void>;
 }

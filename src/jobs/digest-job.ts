@@ -53,6 +53,8 @@ export interface DigestJobDeps {
   now?: () => number;
   retry?: Partial<RetryPolicy>;
   metrics?: Pick<Metrics, 'digestPartSent' | 'digestPartFailed'> | undefined;
+  /** Aborted when Sancocho stops and stops waiting: a send in flight gives up (`interrupted`). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface DigestReport {
@@ -299,9 +301,11 @@ export function createDigestRunner(deps: DigestJobDeps) {
       if (part.status === 'sent') continue;
       if (part.status === 'failed' || part.nextAttemptAt > now() || stopping) return;
       const payload = JSON.parse(part.payload) as OutboxPayload;
-      const outcome = await deps.deliverer.send(destination, payload, { nonce: part.nonce });
+      // Recorded before the request leaves: if this process dies mid-send, the next one knows to look.
+      outbox.markAttempt(id, part.part, now());
+      const outcome = await deps.deliverer.send(destination, payload, { nonce: part.nonce, earlierAttemptAt: part.attemptedAt, signal: deps.signal });
       if (outcome.kind === 'sent') deps.metrics?.digestPartSent(destination.kind);
-      else deps.metrics?.digestPartFailed(destination.kind, outcome.kind);
+      else if (outcome.kind !== 'interrupted') deps.metrics?.digestPartFailed(destination.kind, outcome.kind);
       const at = now();
       switch (outcome.kind) {
         case 'sent':
@@ -331,6 +335,12 @@ export function createDigestRunner(deps: DigestJobDeps) {
         case 'rejected':
           outbox.markFailed(id, outcome.reason, at);
           log.error({ digest: id, part: part.part, reason: outcome.reason }, `digest-job: ${outcome.reason}`);
+          return;
+        case 'interrupted':
+          log.info(
+            { digest: id, part: part.part, destination: label },
+            `digest-job: stopped while digest ${id} part ${part.part} was on its way to ${label}; the next start checks whether it arrived before sending it`,
+          );
           return;
       }
     }
@@ -381,7 +391,10 @@ export function createDigestRunner(deps: DigestJobDeps) {
     catchUp,
     flush,
     pendingDigests: () => outbox.pendingDigestIds(),
-    /** Lets the write in flight finish, then sends nothing more. */
+    /**
+     * Sends nothing more and waits for the send in flight; once `signal` is aborted that send gives
+     * up and its part stays in flight, looked up at the next start.
+     */
     async stop(): Promise<void> {
       stopping = true;
       await chain;

@@ -1,4 +1,5 @@
 import type { DiscordState } from './discord-state.js';
+import type { RefusedDestination } from './status-report.js';
 
 /**
  * The rules of `/healthz`, pure. Healthy means all three hold:
@@ -8,7 +9,10 @@ import type { DiscordState } from './discord-state.js';
  *   a few missed polls, while one slow cycle does not. For the first threshold after start-up the
  *   check passes (grace), so a restart does not report a fault before the bot had a chance to poll.
  *   With no enabled feed there is nothing to poll, and that is healthy;
- * - discord: the gateway is ready, or no gateway is used (preview and webhook modes: `disabled`).
+ * - discord: the gateway is ready, or no gateway is used (preview and webhook modes: `disabled`);
+ * - destinations: Discord refuses none of the channels and webhooks digests go to (a 403 or 404 is
+ *   recorded when a send is refused and cleared by the next accepted one); each refusal is listed
+ *   with its reason, so the operator knows what to fix.
  * With an LLM configured, its state is shown as a detail: a paused LLM or a spent budget means
  * offline labels, not an unhealthy bot.
  */
@@ -25,6 +29,8 @@ export interface HealthInput {
   feeds: FeedPollState[] | { error: string };
   defaultIntervalMinutes: number;
   discord: DiscordState;
+  /** The destinations in use that Discord refused, or the error that kept them from being read. */
+  refused: RefusedDestination[] | { error: string };
   /** The LLM client's state, when one is configured. */
   llm?: LlmHealth | undefined;
 }
@@ -43,6 +49,7 @@ export interface HealthReport {
     database: { ok: boolean; error?: string };
     polling: { ok: boolean; lastSuccessAgeSeconds: number | null; thresholdSeconds: number | null };
     discord: { ok: boolean; state: DiscordState };
+    destinations: { ok: boolean; refused: { destination: string; reason: string; since: string }[] };
     llm?: { ok: true; state: LlmHealth['state']; reason: string | null; until: string | null; tokensToday: number; dailyTokenBudget: number };
   };
 }
@@ -57,18 +64,23 @@ export function pollingThresholdMs(feeds: FeedPollState[], defaultIntervalMinute
 
 export function evaluateHealth(input: HealthInput): HealthReport {
   const discord = { ok: input.discord === 'ready' || input.discord === 'disabled', state: input.discord };
-  if (!Array.isArray(input.feeds)) {
+  if ('error' in input.feeds || 'error' in input.refused) {
     const checks = {
-      database: { ok: false, error: input.feeds.error },
+      database: { ok: false, error: 'error' in input.feeds ? input.feeds.error : (input.refused as { error: string }).error },
       polling: { ok: false, lastSuccessAgeSeconds: null, thresholdSeconds: null },
       discord,
+      destinations: { ok: false, refused: [] },
     };
     return { status: 'unhealthy', checks };
   }
+  const destinations = {
+    ok: input.refused.length === 0,
+    refused: input.refused.map((line) => ({ destination: line.label, reason: line.reason, since: new Date(line.since).toISOString() })),
+  };
   const polling = pollingCheck(input.feeds, input);
-  const ok = polling.ok && discord.ok;
+  const ok = polling.ok && discord.ok && destinations.ok;
   const llm = input.llm ? { llm: { ok: true as const, ...input.llm, until: input.llm.until === null ? null : new Date(input.llm.until).toISOString() } } : {};
-  return { status: ok ? 'ok' : 'unhealthy', checks: { database: { ok: true }, polling, discord, ...llm } };
+  return { status: ok ? 'ok' : 'unhealthy', checks: { database: { ok: true }, polling, discord, destinations, ...llm } };
 }
 
 function pollingCheck(feeds: FeedPollState[], input: HealthInput): HealthReport['checks']['polling'] {

@@ -7,11 +7,12 @@ import type { FeedStore } from '../store/feed-store.js';
 import type { DiscordStateCell } from './discord-state.js';
 import { evaluateHealth, type HealthInput, type HealthReport, type LlmHealth } from './health-check.js';
 import type { Metrics } from './metrics.js';
+import { readStatus, refusedDestinations, type StatusSource } from './status-report.js';
 
-/** What the listener reads: the feed list (through the database), the polling settings, Discord, metrics. */
-export interface HealthContext {
-  config: { health?: HealthConfig | undefined };
-  feeds: Pick<FeedStore, 'enabled'>;
+/** What the listener reads: the feeds and the outbox (through the database), the polling settings, Discord, metrics. */
+export interface HealthContext extends StatusSource {
+  config: { health?: HealthConfig | undefined } & StatusSource['config'];
+  feeds: Pick<FeedStore, 'enabled' | 'list' | 'visibleTo'>;
   polling: Pick<PollingConfig, 'defaultInterval'>;
   discordState: Pick<DiscordStateCell, 'get'>;
   metrics: Metrics;
@@ -37,6 +38,7 @@ export async function startHealthServer(ctx: HealthContext): Promise<HealthServe
   const startedAt = Date.now();
   const log = ctx.logger.child({ module: 'health-server' });
   ctx.metrics.collectProcessMetrics();
+  ctx.metrics.watchDestinations(() => readStatus(ctx, Date.now()).destinations.map((line) => ({ destination: line.key, refused: line.last.kind === 'refused' })));
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -89,18 +91,22 @@ export async function startHealthServer(ctx: HealthContext): Promise<HealthServe
 
 /** Reads the state the rules need; a database that cannot answer is a failed check, not a crash. */
 function healthReport(ctx: HealthContext, startedAt: number, now: number): HealthReport {
-  let feeds: HealthInput['feeds'];
-  try {
-    feeds = ctx.feeds.enabled();
-  } catch (error) {
-    feeds = { error: error instanceof Error ? error.message : String(error) };
-  }
+  const read = <T>(reader: () => T): T | { error: string } => {
+    try {
+      return reader();
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+  const feeds: HealthInput['feeds'] = read(() => ctx.feeds.enabled());
+  const refused: HealthInput['refused'] = read(() => refusedDestinations(readStatus(ctx, now)));
   return evaluateHealth({
     now,
     startedAt,
     feeds,
     defaultIntervalMinutes: ctx.polling.defaultInterval,
     discord: ctx.discordState.get(),
+    refused,
     llm: ctx.llm?.state(),
   });
 }

@@ -36,6 +36,8 @@ export interface Metrics {
   observeCommand(name: string, seconds: number, outcome?: 'ok' | 'error'): void;
   /** Adds Node's process metrics (memory, CPU, event loop); done once, when /metrics is served. */
   collectProcessMetrics(): void;
+  /** Where `sancocho_destination_refused` reads, at every scrape, which destinations Discord refuses. */
+  watchDestinations(read: () => { destination: string; refused: boolean }[]): void;
 }
 
 export function createMetrics(): Metrics {
@@ -96,6 +98,18 @@ export function createMetrics(): Metrics {
     registers,
   });
 
+  let readDestinations: () => { destination: string; refused: boolean }[] = () => [];
+  new Gauge({
+    name: 'sancocho_destination_refused',
+    help: 'Whether Discord refuses a digest destination (403 missing access, 404 unknown channel or webhook): 1 until a send there is accepted again. By destination: channel:<id>, webhook:<id> (never a token) or preview.',
+    labelNames: ['destination'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const line of readDestinations()) this.set({ destination: line.destination }, line.refused ? 1 : 0);
+    },
+  });
+
   // Known label values start at 0, so a dashboard shows a flat line instead of no series.
   for (const status of ['ok', 'not-modified', 'error'] as const) feedsPolled.inc({ status }, 0);
   for (const outcome of ['new', 'updated', 'duplicate'] as const) items.inc({ outcome }, 0);
@@ -122,6 +136,9 @@ export function createMetrics(): Metrics {
     digestPartSent: (destination) => partsSent.inc({ destination }),
     digestPartFailed: (destination, kind) => partsFailed.inc({ destination, kind }),
     observeCommand: (command, seconds, outcome = 'ok') => commandSeconds.observe({ command, outcome }, seconds),
+    watchDestinations(read) {
+      readDestinations = read;
+    },
     collectProcessMetrics() {
       if (processMetrics) return;
       processMetrics = true;

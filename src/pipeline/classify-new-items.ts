@@ -9,6 +9,8 @@ export interface ClassifyContext {
   classifier: ItemClassifier;
   logger: Logger;
   metrics?: Pick<Metrics, 'classified'> | undefined;
+  /** Aborted when Sancocho stops: no new page starts, and the page in flight stays pending. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ClassifyOptions {
@@ -44,7 +46,7 @@ export async function classifyNewItems(ctx: ClassifyContext, options: ClassifyOp
   const now = options.now ?? Date.now;
   const report: ClassifyReport = { classified: 0, bySource: { offline: 0, llm: 0 }, failed: 0, relabelled: 0 };
   let afterId = 0;
-  while (report.classified + report.failed < limit) {
+  while (report.classified + report.failed < limit && !ctx.signal?.aborted) {
     const page = store.pending({ afterId, limit: Math.min(pageSize, limit - report.classified - report.failed) });
     if (page.length === 0) break;
     afterId = (page.at(-1) as (typeof page)[number]).id;
@@ -55,6 +57,10 @@ export async function classifyNewItems(ctx: ClassifyContext, options: ClassifyOp
       for (const label of labels) report.bySource[label.source]++;
       report.classified += labels.length;
     } catch (error) {
+      if (ctx.signal?.aborted) {
+        log.info({ items: page.length }, 'classify-new-items: stopping; the page in flight stays pending for the next start');
+        break;
+      }
       log.error({ err: error, items: page.length, firstId: page[0]?.id }, 'classify-new-items: page failed, left pending');
       report.failed += page.length;
     }

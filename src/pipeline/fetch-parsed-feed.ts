@@ -33,6 +33,7 @@ export async function fetchParsedFeed(
     lastModified?: string | null;
     language?: Language | null;
     now: number;
+    signal?: AbortSignal | undefined;
   },
 ): Promise<ParsedFeedOutcome> {
   const fetched = await fetchFeed(url, {
@@ -42,6 +43,7 @@ export async function fetchParsedFeed(
     maxBytes: options.polling.maxBodyBytes,
     maxRedirects: options.polling.maxRedirects,
     dispatcher: options.dispatcher,
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   if (fetched.status === 'not-modified') return { status: 'not-modified', fetched };
   if (fetched.status === 'error') return { status: 'error', failure: fetched };

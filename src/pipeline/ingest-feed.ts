@@ -20,6 +20,8 @@ export interface IngestContext {
   /** The pool for feeds users added from Discord: its connect step refuses private addresses. */
   userFeedDispatcher: Dispatcher;
   metrics?: Pick<Metrics, 'feedPolled'> | undefined;
+  /** Aborted when Sancocho stops: a fetch in flight gives up and the feed's state is left as it was. */
+  signal?: AbortSignal | undefined;
 }
 
 /** One line of the fetch report: what polling one feed did. */
@@ -52,6 +54,7 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
     lastModified: feed.lastModified,
     language: feed.language,
     now,
+    signal: ctx.signal,
   });
   const report = { feedId: feed.id, name: feed.name, url: feed.url, new: 0, updated: 0, duplicate: 0 };
   const interval = feed.intervalMinutes ?? ctx.polling.defaultInterval;
@@ -62,6 +65,11 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
     return result;
   };
 
+  if (outcome.status === 'error' && ctx.signal?.aborted) {
+    // Not the feed's fault: nothing is recorded, and the feed is still due at the next start.
+    log.info('ingest-feed: stopping; this poll is left for the next start');
+    return { ...report, status: 'error', http: null, bytes: 0, ms: elapsed(), errorKind: 'cancelled', error: 'Sancocho stopped before the feed answered.' };
+  }
   if (outcome.status === 'error') {
     const failure = outcome.failure;
     const next = afterFailure(

@@ -306,6 +306,16 @@ export const MIGRATIONS: Migration[] = [
         );
       `),
   },
+  {
+    version: 9,
+    name: 'when a digest part was last handed to Discord',
+    up: (db) =>
+      db.exec(`
+        -- Set before each send leaves: a pending part with it set may already be in the channel
+        -- (a crash or a stop while the send was in flight) and is looked up there before it is sent again.
+        ALTER TABLE digest_parts ADD COLUMN attempted_at INTEGER;
+      `),
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {

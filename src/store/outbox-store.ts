@@ -48,6 +48,8 @@ export interface OutboxPart {
   nextAttemptAt: number;
   lastError: string | null;
   sentAt: number | null;
+  /** When the latest send began; set while a send is in flight or after one whose outcome is unknown. */
+  attemptedAt: number | null;
 }
 
 /** A digest as built, before the outbox gives it an id and a status. */
@@ -62,7 +64,7 @@ const DIGEST_COLUMNS = `d.id, d.schedule, d.slot_at AS slotAt, d.trigger, d.dest
   (SELECT COUNT(*) FROM digest_parts p WHERE p.digest_id = d.id AND p.status = 'sent') AS sentParts`;
 
 const PART_COLUMNS = `digest_id AS digestId, part, payload, nonce, status, message_id AS messageId, attempts,
-  next_attempt_at AS nextAttemptAt, last_error AS lastError, sent_at AS sentAt`;
+  next_attempt_at AS nextAttemptAt, last_error AS lastError, sent_at AS sentAt, attempted_at AS attemptedAt`;
 
 /** A nonce unique to this digest part: Discord keeps at most 25 characters. */
 export function partNonce(digest: { schedule: string; slotAt: number; destination: string; createdAt: number }, part: number): string {
@@ -82,12 +84,20 @@ export function createOutboxStore(db: Database) {
   const bySlot = db.prepare(`SELECT ${DIGEST_COLUMNS} FROM digests d WHERE schedule = ? AND slot_at = ? AND destination = ?`);
   const byId = db.prepare(`SELECT ${DIGEST_COLUMNS} FROM digests d WHERE id = ?`);
   const recent = db.prepare(`SELECT ${DIGEST_COLUMNS} FROM digests d ORDER BY id DESC LIMIT ?`);
+  const newestPerDestination = db.prepare(
+    `SELECT ${DIGEST_COLUMNS} FROM digests d WHERE d.id IN (SELECT MAX(id) FROM digests GROUP BY schedule, destination) ORDER BY d.id DESC`,
+  );
+  const lastSentAt = db.prepare(
+    `SELECT d.destination, MAX(p.sent_at) AS at FROM digest_parts p JOIN digests d ON d.id = p.digest_id
+     WHERE p.status = 'sent' GROUP BY d.destination`,
+  );
   const partsOf = db.prepare(`SELECT ${PART_COLUMNS} FROM digest_parts WHERE digest_id = ? ORDER BY part`);
   const pendingDigests = db.prepare(`SELECT id FROM digests WHERE status = 'pending' ORDER BY id`);
   const sent = db.prepare(
     `UPDATE digest_parts SET status = 'sent', message_id = @messageId, sent_at = @now, attempts = attempts + 1, last_error = NULL
      WHERE digest_id = @digestId AND part = @part AND status = 'pending'`,
   );
+  const attempt = db.prepare(`UPDATE digest_parts SET attempted_at = ? WHERE digest_id = ? AND part = ? AND status = 'pending'`);
   const retry = db.prepare(
     `UPDATE digest_parts SET attempts = attempts + 1, next_attempt_at = @nextAttemptAt, last_error = @error
      WHERE digest_id = @digestId AND part = @part AND status = 'pending'`,
@@ -140,7 +150,10 @@ export function createOutboxStore(db: Database) {
       bySlot.get(schedule, slotAt, destination) as OutboxDigest | undefined,
     get: (id: number) => byId.get(id) as OutboxDigest | undefined,
     recent: (limit = 20) => recent.all(limit) as OutboxDigest[],
-    /** The newest scheduled (not manual) digest of a schedule. */
+    /** The newest digest of each schedule to each destination, newest first. */
+    newestPerDestination: () => newestPerDestination.all() as OutboxDigest[],
+    /** When each destination last accepted a part. */
+    lastSentAt: () => lastSentAt.all() as { destination: string; at: number }[],
     parts: (digestId: number) => partsOf.all(digestId) as OutboxPart[],
     /** Digests with parts still to send, oldest first. */
     pendingDigestIds: () => (pendingDigests.all() as { id: number }[]).map((row) => row.id),
@@ -156,6 +169,10 @@ export function createOutboxStore(db: Database) {
       sent.run({ digestId, part, messageId, now });
       completeIfDone.run({ digestId, now });
     }),
+    /** A send of the part begins now: recorded before the request leaves, so a crash mid-send is reconcilable. */
+    markAttempt(digestId: number, part: number, now: number): void {
+      attempt.run(now, digestId, part);
+    },
     markRetry(digestId: number, part: number, error: string, nextAttemptAt: number): void {
       retry.run({ digestId, part, error, nextAttemptAt });
     },

@@ -204,6 +204,43 @@ describe('delivering digests to a fake Discord', () => {
     expect(fake.messages).toHaveLength(1);
   });
 
+  it('finds a part whose answer was lost in the channel, long after Discord forgot its nonce, and never posts it twice', async () => {
+    seedItems(db, newsDay(SLOT));
+    const runner = await runnerFor([schedule()], botEnv());
+    fake.scriptMessages('accept-and-destroy');
+    const report = await runner.run(schedule(), { trigger: 'schedule', slotAt: SLOT });
+    expect(report.status).toBe('pending');
+    expect(fake.messages).toHaveLength(1);
+
+    fake.forgetNonces();
+    clock += 60 * MIN;
+    await runner.flush();
+    const outbox = createOutboxStore(db);
+    expect(outbox.get(report.digestId)?.status).toBe('sent');
+    expect(fake.messages).toHaveLength(1);
+    expect(outbox.parts(report.digestId)[0]?.messageId).toBe(fake.messages[0]?.id);
+    const lookups = fake.requests.filter((r) => r.method === 'GET' && r.path === `/channels/${CHANNEL_ID}/messages`);
+    expect(lookups).toHaveLength(1);
+    expect(lookups[0]?.query.get('limit')).toBe('100');
+  });
+
+  it('without Read Message History sends an interrupted part again rather than lose it', async () => {
+    await fake.close();
+    const noHistory = '444444444444444449';
+    fake = await startFakeDiscord({ channels: [{ id: noHistory, name: 'sin-historial', history: false }] });
+    seedItems(db, newsDay(SLOT));
+    const target = schedule({ destination: { channelId: noHistory } });
+    const runner = await runnerFor([target], botEnv());
+    fake.scriptMessages('accept-and-destroy');
+    const report = await runner.run(target, { trigger: 'schedule', slotAt: SLOT });
+    fake.forgetNonces();
+    clock += 60 * MIN;
+    await runner.flush();
+    expect(createOutboxStore(db).get(report.digestId)?.status).toBe('sent');
+    expect(fake.requests.filter((r) => r.method === 'GET' && r.path === `/channels/${noHistory}/messages`)).toHaveLength(1);
+    expect(fake.messages).toHaveLength(2);
+  });
+
   it('hands a long rate limit back to the outbox instead of blocking', async () => {
     seedItems(db, newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());

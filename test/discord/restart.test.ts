@@ -43,11 +43,12 @@ async function eventually(condition: () => boolean, what: string, timeoutMs = 25
   }
 }
 
-describe.concurrent('sancocho as a process', () => {
+// Two child processes in a row, each compiling the sources as it starts: a loaded machine needs more than the default 20 s.
+describe.concurrent('sancocho as a process', { timeout: 60_000 }, () => {
   it.each<[string, MessageScript]>([
     ['before Discord created part 2', 'hold'],
     ['after Discord created part 2 but before its answer arrived', 'accept-and-hold'],
-  ])('killed %s, then restarted: every part once, in order, none twice', async (_case, secondPart) => {
+  ])('killed %s, then restarted an hour later: every part once, in order, none twice', async (_case, secondPart) => {
     const yaml = `  - { name: daily, cron: "0 8 * * *", window: 24h, maxPerTheme: 25, destination: { channelId: "${CHANNEL_ID}" } }\n`;
     await withPeers(yaml, async (fake, ws) => {
       const db = openDatabase(ws.database);
@@ -65,6 +66,9 @@ describe.concurrent('sancocho as a process', () => {
       expect(before.length).toBeGreaterThanOrEqual(2);
       expect(before.map((p) => p.status)).toEqual(['sent', ...before.slice(1).map(() => 'pending')]);
       expect(fake.messages).toHaveLength(secondPart === 'hold' ? 1 : 2);
+      // Part 2 was in flight: the outbox knows a send began, and Discord's nonce memory is long gone.
+      expect(before[1]?.attemptedAt).toEqual(expect.any(Number));
+      fake.forgetNonces();
 
       // `start` sends what the crash left unsent, then stops cleanly on SIGTERM.
       const second = spawnSancocho(['start'], env);
@@ -76,6 +80,8 @@ describe.concurrent('sancocho as a process', () => {
       const embeds = after.map((p) => (JSON.parse(p.payload) as { body: { embeds: unknown } }).body.embeds);
       expect(fake.messages.map((m) => m.body.embeds)).toEqual(embeds);
       expect(fake.messages.map((m) => m.id)).toEqual(after.map((p) => p.messageId));
+      // The restart looked in the channel for the interrupted part before deciding to send it.
+      expect(fake.requests.filter((r) => r.method === 'GET' && r.path === `/channels/${CHANNEL_ID}/messages`)).toHaveLength(1);
       expect(second.stderr()).toContain('start: stopping');
       expect(second.stderr()).toContain('start: stopped');
       await fake.waitFor(() => fake.gateway.closes === fake.gateway.connections, 5000, 'the gateway to close');

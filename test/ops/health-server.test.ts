@@ -14,12 +14,13 @@ import { createMetrics } from '../../src/ops/metrics.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createClassificationStore } from '../../src/store/classification-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
+import { createOutboxStore } from '../../src/store/outbox-store.js';
 
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 10, 29, 12);
 
 describe('health rules', () => {
-  const base: HealthInput = { now: NOW, startedAt: NOW - 24 * 60 * MIN, feeds: [], defaultIntervalMinutes: 30, discord: 'disabled' };
+  const base: HealthInput = { now: NOW, startedAt: NOW - 24 * 60 * MIN, feeds: [], defaultIntervalMinutes: 30, discord: 'disabled', refused: [] };
   const feed = (ageMinutes: number | null, intervalMinutes: number | null = null): FeedPollState => ({
     intervalMinutes,
     lastSuccessAt: ageMinutes === null ? null : NOW - ageMinutes * MIN,
@@ -60,8 +61,20 @@ describe('health rules', () => {
         database: { ok: false, error: 'The database connection is not open' },
         polling: { ok: false, lastSuccessAgeSeconds: null, thresholdSeconds: null },
         discord: { ok: true, state: 'disabled' },
+        destinations: { ok: false, refused: [] },
       },
     });
+  });
+
+  it('a destination Discord refused fails the destinations check, naming it and the reason', () => {
+    const reason = 'channel 555: missing access: invite the bot to the server and let it see the channel [403 Missing Access (code 50001)]';
+    const report = evaluateHealth({ ...base, refused: [{ key: 'channel:555', label: 'channel 555', reason, since: NOW - 5 * MIN }] });
+    expect(report.status).toBe('unhealthy');
+    expect(report.checks.destinations).toEqual({
+      ok: false,
+      refused: [{ destination: 'channel 555', reason, since: new Date(NOW - 5 * MIN).toISOString() }],
+    });
+    expect({ polling: report.checks.polling.ok, discord: report.checks.discord.ok }).toEqual({ polling: true, discord: true });
   });
 });
 
@@ -76,7 +89,8 @@ describe('health server', () => {
     const feed = feeds.add({ url: 'https://feeds.example/a.xml', name: 'a' }, 'config', NOW);
     feeds.recordPoll(feed.id, { kind: 'not-modified', at: Date.now() - 5 * MIN, etag: null, lastModified: null, nextDueAt: NOW });
     ctx = {
-      config: { health: { port: 0, host: '127.0.0.1' } },
+      config: { health: { port: 0, host: '127.0.0.1' }, digests: [{ name: 'daily', cron: '0 8 * * *', timezone: 'UTC', destination: { channelId: '555555555555555555' } }] },
+      db,
       feeds,
       polling: { defaultInterval: 30 },
       discordState: createDiscordState(),
@@ -96,7 +110,7 @@ describe('health server', () => {
   };
 
   it('is off unless configured', async () => {
-    expect(await startHealthServer({ ...ctx, config: {} })).toBeNull();
+    expect(await startHealthServer({ ...ctx, config: { digests: [] } })).toBeNull();
   });
 
   it('listens on 127.0.0.1 and answers /healthz with 200 and the checks', async () => {
@@ -110,8 +124,31 @@ describe('health server', () => {
         database: { ok: true },
         polling: { ok: true, lastSuccessAgeSeconds: expect.closeTo(300, -1), thresholdSeconds: 5400 },
         discord: { ok: true, state: 'disabled' },
+        destinations: { ok: true, refused: [] },
       },
     });
+  });
+
+  it('shows a refused destination in /healthz (503) and /metrics until a send there is accepted again', async () => {
+    const outbox = createOutboxStore(db);
+    const reason = 'channel 555555555555555555: missing access: invite the bot to the server and let it see the channel [403 Missing Access (code 50001)]';
+    outbox.recordDestinationError('channel:555555555555555555', reason, NOW);
+    // A destination no schedule or subscription uses any more is not a fault.
+    outbox.recordDestinationError('channel:999999999999999999', 'unknown channel', NOW);
+
+    const refused = await get('/healthz');
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { checks: { destinations: unknown } }).checks.destinations).toEqual({
+      ok: false,
+      refused: [{ destination: 'channel 555555555555555555', reason, since: new Date(NOW).toISOString() }],
+    });
+    const metrics = await (await get('/metrics')).text();
+    expect(metrics).toContain('sancocho_destination_refused{destination="channel:555555555555555555"} 1');
+    expect(metrics).not.toContain('999999999999999999');
+
+    outbox.clearDestinationError('channel:555555555555555555');
+    expect((await get('/healthz')).status).toBe(200);
+    expect(await (await get('/metrics')).text()).toContain('sancocho_destination_refused{destination="channel:555555555555555555"} 0');
   });
 
   it.each<[DiscordState, number]>([
@@ -145,7 +182,7 @@ describe('health server', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as { port: number };
     try {
-      await expect(startHealthServer({ ...ctx, config: { health: { port, host: '127.0.0.1' } } })).rejects.toThrow(
+      await expect(startHealthServer({ ...ctx, config: { health: { port, host: '127.0.0.1' }, digests: [] } })).rejects.toThrow(
         new ConfigError(`health: cannot listen on 127.0.0.1:${port} (EADDRINUSE)`),
       );
     } finally {

@@ -31,7 +31,7 @@ describe('metrics: a real ingest, classification and LLM call, read back from /m
     ctx = { ...testIngestContext(), metrics: createMetrics() };
     const started = await startHealthServer({
       ...ctx,
-      config: { health: { port: 0, host: '127.0.0.1' } },
+      config: { health: { port: 0, host: '127.0.0.1' }, digests: [] },
       discordState: createDiscordState(),
     });
     health = started!;

@@ -1,13 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SnowflakeUtil } from 'discord.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /**
  * A fake Discord on 127.0.0.1: REST v10 over HTTP and a gateway over WebSocket, enough for the real
  * discord.js client to log in (`rest: { api }`; the gateway URL comes from `GET /gateway/bot`) and
  * for the real WebhookClient to post. Every request is recorded with its JSON body; message POSTs
- * can be scripted (429, 500, hold the request open, accept and then hold, drop the connection).
- * Messages honour `enforce_nonce` as Discord does: the same nonce returns the same message.
+ * can be scripted (429, 500, hold the request open, accept and then hold or drop the connection,
+ * drop the connection).
+ * Messages honour `enforce_nonce` as Discord does: the same nonce returns the same message, for as
+ * long as Discord remembers the nonce (a few minutes; `forgetNonces` is "much later"). A channel's
+ * messages can be listed (`GET /channels/:id/messages` with limit, before, after and around, newest
+ * first, without the nonce, as Discord lists them). Ids are real snowflakes: they carry the time.
  *
  * Interactions: `command`, `autocomplete` and `click` dispatch INTERACTION_CREATE to the logged-in
  * client as Discord would (a member with the given permissions, in the default server or another one
@@ -50,6 +55,8 @@ export interface CreatedMessage {
   webhookId: string | null;
   nonce: string | null;
   body: any;
+  /** When it was created (ms); its id carries the same time. */
+  at: number;
 }
 
 export interface FakeReply {
@@ -59,7 +66,7 @@ export interface FakeReply {
 }
 
 /** What to do with the next message POST. */
-export type MessageScript = FakeReply | 'accept' | 'hold' | 'accept-and-hold' | 'destroy';
+export type MessageScript = FakeReply | 'accept' | 'hold' | 'accept-and-hold' | 'accept-and-destroy' | 'destroy';
 
 export interface FakeChannel {
   id: string;
@@ -68,6 +75,8 @@ export interface FakeChannel {
   type?: number;
   /** The server it is in: GUILD_ID by default; the bot is in every server one of its channels names. */
   guildId?: string;
+  /** False: the bot lacks Read Message History there, so listing its messages is refused (403). */
+  history?: boolean;
 }
 
 export interface FakeDiscordOptions {
@@ -143,6 +152,8 @@ export interface FakeDiscord {
   answer(record: InteractionRecord, timeoutMs?: number): Promise<Answer>;
   /** Scripts the next message POSTs (channel or webhook), one per request, in order; then accepted. */
   scriptMessages(...scripts: MessageScript[]): void;
+  /** As a restart an hour later sees Discord: the nonces of earlier messages are no longer remembered. */
+  forgetNonces(): void;
   /** POSTs of messages seen (accepted or not). */
   messagePosts(): RecordedRequest[];
   webhookUrl(id?: string, token?: string): string;
@@ -162,8 +173,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const interactions: InteractionRecord[] = [];
   /** Ready gateway sessions, newest last: interactions go to the newest. */
   const sessions: ((t: string, d: object) => void)[] = [];
-  let nextId = 900000000000000000n;
-  const snowflake = () => String(nextId++);
+  /** `channel:nonce` → the message it created, while Discord still remembers the nonce. */
+  const nonces = new Map<string, CreatedMessage>();
+  const snowflake = () => SnowflakeUtil.generate().toString();
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -217,6 +229,15 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       return json(res, 200, { id: channel.id, type: channel.type ?? 0, name: channel.name, guild_id: channel.guildId ?? GUILD_ID, position: 0, permission_overwrites: [] });
     }
     match = /^\/channels\/(\d+)\/messages$/.exec(path);
+    if (request.method === 'GET' && match) {
+      if (!authorized) return json(res, 401, { message: '401: Unauthorized', code: 0 });
+      const channelId = match[1] as string;
+      if (!channels.some((c) => c.id === channelId)) return json(res, 404, { message: 'Unknown Channel', code: 10003 });
+      if (channelId === FORBIDDEN_CHANNEL_ID || channels.find((c) => c.id === channelId)?.history === false) {
+        return json(res, 403, { message: 'Missing Access', code: 50001 });
+      }
+      return json(res, 200, listMessages(channelId, request.query).map((m) => apiMessage(m, false)));
+    }
     if (request.method === 'POST' && match) {
       if (!authorized) return json(res, 401, { message: '401: Unauthorized', code: 0 });
       const channelId = match[1] as string;
@@ -243,18 +264,39 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       held.push(res);
       return;
     }
-    if (script !== undefined && script !== 'accept' && script !== 'accept-and-hold') {
+    if (script !== undefined && script !== 'accept' && script !== 'accept-and-hold' && script !== 'accept-and-destroy') {
       return json(res, script.status, script.body ?? {}, script.headers);
     }
     const nonce = typeof body?.nonce === 'string' || typeof body?.nonce === 'number' ? String(body.nonce) : null;
-    const existing = webhookId === null && body?.enforce_nonce === true && nonce !== null ? messages.find((m) => m.nonce === nonce && m.channelId === channelId) : undefined;
-    const message = existing ?? { id: snowflake(), channelId, webhookId, nonce, body };
+    const enforced = webhookId === null && body?.enforce_nonce === true && nonce !== null;
+    const existing = enforced ? nonces.get(`${channelId}:${nonce}`) : undefined;
+    const message = existing ?? { id: snowflake(), channelId, webhookId, nonce, body, at: Date.now() };
     if (!existing) messages.push(message);
+    if (enforced) nonces.set(`${channelId}:${nonce}`, message);
     if (script === 'accept-and-hold') {
       held.push(res);
       return;
     }
+    if (script === 'accept-and-destroy') {
+      res.socket?.destroy();
+      return;
+    }
     json(res, 200, apiMessage(message));
+  }
+
+  /** A page of a channel's messages as Discord lists them: newest first, at most `limit` (1–100, default 50). */
+  function listMessages(channelId: string, query: URLSearchParams): CreatedMessage[] {
+    const limit = Math.min(100, Math.max(1, Number(query.get('limit') ?? 50)));
+    const id = (name: string) => (query.has(name) ? BigInt(query.get(name) as string) : null);
+    const [after, before, around] = [id('after'), id('before'), id('around')];
+    const inChannel = messages.filter((m) => m.channelId === channelId).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? 1 : -1));
+    if (after !== null) return inChannel.filter((m) => BigInt(m.id) > after).slice(-limit);
+    if (before !== null) return inChannel.filter((m) => BigInt(m.id) < before).slice(0, limit);
+    if (around !== null) {
+      const newer = inChannel.filter((m) => BigInt(m.id) >= around).slice(-Math.ceil(limit / 2));
+      return [...newer, ...inChannel.filter((m) => BigInt(m.id) < around).slice(0, limit - newer.length)];
+    }
+    return inChannel.slice(0, limit);
   }
 
   /** Interaction callbacks, the interaction webhook (edits, follow-ups, deletes), command registration. */
@@ -325,7 +367,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 
   function interactionMessage(record: InteractionRecord, body: any): CreatedMessage {
     const channelId = String(record.payload.channel?.id ?? CHANNEL_ID);
-    return { id: snowflake(), channelId, webhookId: APPLICATION_ID, nonce: null, body };
+    return { id: snowflake(), channelId, webhookId: APPLICATION_ID, nonce: null, body, at: Date.now() };
   }
 
   /** A message sent through an interaction: by the bot, with the flags and components it was given. */
@@ -427,7 +469,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     };
   }
 
-  function apiMessage(message: CreatedMessage) {
+  /** A message as the API returns it; Discord keeps no nonce, so only the answer to the POST carries it. */
+  function apiMessage(message: CreatedMessage, withNonce = true) {
     return {
       id: message.id,
       type: 0,
@@ -444,11 +487,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       mention_everyone: false,
       pinned: false,
       tts: false,
-      timestamp: new Date().toISOString(),
+      timestamp: new Date(message.at).toISOString(),
       edited_timestamp: null,
       flags: 0,
       components: [],
-      ...(message.nonce ? { nonce: message.nonce } : {}),
+      ...(withNonce && message.nonce ? { nonce: message.nonce } : {}),
     };
   }
 
@@ -546,6 +589,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       }
     },
     scriptMessages: (...next) => void scripts.push(...next),
+    forgetNonces: () => nonces.clear(),
     messagePosts: () => requests.filter((r) => r.method === 'POST' && /\/messages$|^\/webhooks\//.test(r.path)),
     webhookUrl: (id = WEBHOOK_ID, webhookToken = WEBHOOK_TOKEN) => `http://127.0.0.1:${port}/api/webhooks/${id}/${webhookToken}`,
     async waitFor(condition, timeoutMs = 10_000, what = 'condition') {

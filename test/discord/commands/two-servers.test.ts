@@ -101,6 +101,17 @@ describe('two servers share one bot, and neither sees or changes what is the oth
     expect(createRouteStore(h.ctx.db).forGuild(GUILD_ID)).toEqual([{ guildId: GUILD_ID, theme: 'trade-tariffs', channelId: A_TRADE_CHANNEL }]);
   });
 
+  it('/status shows a server its own schedules and feeds, not the other server’s', async () => {
+    const statusA = String((await h.run('status', adminA)).body.content);
+    const statusB = String((await h.run('status', adminB)).body.content);
+    expect(statusA).toContain('**ours**');
+    expect(statusA).not.toContain('**theirs**');
+    expect(statusA).not.toContain(`<#${B_CHANNEL}>`);
+    expect(statusB).toContain('**theirs**');
+    expect(statusB).not.toContain('**ours**');
+    expect(statusB).not.toContain(`<#${CHANNEL_ID}>`);
+  });
+
   it('shows and runs only the server’s own digest schedules, and names only its own channels', async () => {
     const choicesB = await h.fake.answer(h.fake.autocomplete('digest', { subcommand: 'now', options: { schedule: '' }, focused: 'schedule', ...adminB }));
     expect(choicesB.body.choices.map((choice: { value: string }) => choice.value)).toEqual(['theirs']);
