@@ -16,6 +16,13 @@ export interface NormalizeContext {
 
 export const MAX_TITLE_LENGTH = 300;
 export const MAX_SUMMARY_LENGTH = 1000;
+/**
+ * Raw fields are cut to this before any transformation, so no field costs more than a fixed amount
+ * of work. Generous: a summary's first 1000 characters of text sit well inside 64 KiB of markup.
+ */
+export const MAX_RAW_SUMMARY_CHARS = 64 * 1024;
+/** Titles, links, ids, dates and outlet names: far beyond any real one. */
+export const MAX_RAW_FIELD_CHARS = 4 * 1024;
 /** Clocks drift and zones get mislabelled; beyond this a "future" date is not believed. */
 export const MAX_FUTURE_SKEW_MS = 10 * 60_000;
 /** When neither the feed nor the text says otherwise: most of the region writes Spanish. */
@@ -26,15 +33,16 @@ export const DEFAULT_LANGUAGE: Language = 'es';
  * An entry with a link but no title borrows the start of its summary, else its URL, as title.
  */
 export function normalizeItem(raw: RawItem, ctx: NormalizeContext): NormalizedItem | null {
-  const url = absoluteHttpUrl(raw.link, ctx.baseUrl);
-  const source = plainText(raw.source);
-  const rawTitle = withoutOutletSuffix(plainText(raw.title), source);
+  const url = absoluteHttpUrl(capped(raw.link, MAX_RAW_FIELD_CHARS), ctx.baseUrl);
+  const source = plainText(capped(raw.source, MAX_RAW_FIELD_CHARS));
+  const rawTitle = withoutOutletSuffix(plainText(capped(raw.title, MAX_RAW_FIELD_CHARS)), source);
   if (rawTitle === '' && url === null) return null;
 
-  const summary = truncateAtWord(plainText(raw.summary), MAX_SUMMARY_LENGTH);
+  const summary = truncateAtWord(plainText(capped(raw.summary, MAX_RAW_SUMMARY_CHARS)), MAX_SUMMARY_LENGTH);
   const title = truncateAtWord(rawTitle || summary || url!, MAX_TITLE_LENGTH);
-  const { publishedAt, dated } = publicationTime(raw.dates, ctx.fetchedAt);
-  const guid = raw.guid?.trim() ?? '';
+  const dates = raw.dates.map((date) => capped(date, MAX_RAW_FIELD_CHARS)!);
+  const { publishedAt, dated } = publicationTime(dates, ctx.fetchedAt);
+  const guid = capped(raw.guid, MAX_RAW_FIELD_CHARS)?.trim() ?? '';
 
   return {
     guid: guid === '' ? null : guid,
@@ -73,6 +81,12 @@ export function titleKey(title: string): string {
     .replace(/[\p{P}\p{S}]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** The first `max` characters, never ending on half a surrogate pair. */
+function capped(value: string | undefined, max: number): string | undefined {
+  if (value === undefined || value.length <= max) return value;
+  return value.slice(0, max).replace(/[\uD800-\uDBFF]$/, '');
 }
 
 /** Mojibake is repaired before whitespace is touched: `Ã­` hides a soft hyphen, `Ã ` an NBSP. */

@@ -27,13 +27,24 @@ type Fields = Record<string, unknown>;
 
 const ROOTS: Readonly<Record<string, Format>> = { rss: 'rss', feed: 'atom', 'rdf:RDF': 'rdf' };
 
-/** Renamed so rss-parser's Atom mapping never sees them (see above). */
-const DATE_TAGS: Readonly<Record<string, string>> = { published: 'raw-published', updated: 'raw-updated' };
+/**
+ * Renamed so rss-parser's own mapping never sees them: the dates (see above), and the text it would
+ * pass to its `contentSnippet` regex, which takes quadratic time on unclosed tags and whose result
+ * we never use. Renamed, they come through as plain custom fields.
+ */
+const RENAMED_TAGS: Readonly<Record<string, string>> = {
+  published: 'raw-published',
+  updated: 'raw-updated',
+  description: 'raw-description',
+  content: 'raw-content',
+  'content:encoded': 'raw-content-encoded',
+};
 
-const PROLOG_PART = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE\s(?:[^[>]|\[[\s\S]*?\])*>)/i;
+const PROLOG_PART = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE\s(?:[^[>]|\[[^\]]*\])*>)/i;
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
-const XHTML_TEXT = /<(title|subtitle|summary|content|rights)(\s[^>]*?\btype\s*=\s*["']xhtml["'][^>]*?)(?<!\/)>([\s\S]*?)<\/\1\s*>/g;
-const AMPERSANDS = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&(?:#(\d{1,7});|#[xX]([0-9a-fA-F]{1,6});|([A-Za-z][A-Za-z0-9]{0,31});)?/g;
+// `[^<>]*` and the unclosed `$` alternatives keep each scan from re-reading the rest of the document: linear time.
+const XHTML_START = /<(title|subtitle|summary|content|rights)(\s[^<>]*?\btype\s*=\s*["']xhtml["'][^<>]*?)(?<!\/)>/g;
+const AMPERSANDS = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|&(?:#(\d{1,7});|#[xX]([0-9a-fA-F]{1,6});|([A-Za-z][A-Za-z0-9]{0,31});)?/g;
 
 export async function parseFeed(xml: string): Promise<ParseOutcome> {
   const document = xml.replace(/^\uFEFF/, '').trim();
@@ -80,10 +91,26 @@ function findRoot(document: string): Root {
 }
 
 function xhtmlAsHtml(document: string): string {
-  return document.replace(XHTML_TEXT, (_match, name: string, attributes: string, markup: string) => {
+  const parts: string[] = [];
+  let copied = 0;
+  // Elements found without a closing tag: a later opening of the same name has none either.
+  const unclosed = new Set<string>();
+  for (const start of document.matchAll(XHTML_START)) {
+    const [tag, name, attributes] = start as unknown as [string, string, string];
+    if (start.index < copied || unclosed.has(name)) continue;
+    const contentStart = start.index + tag.length;
+    const close = document.indexOf(`</${name}`, contentStart);
+    if (close === -1) {
+      unclosed.add(name);
+      continue;
+    }
+    const markup = document.slice(contentStart, close);
     const escaped = markup.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    return `<${name}${attributes.replace(/\btype\s*=\s*["']xhtml["']/, 'type="html"')}>${escaped}</${name}>`;
-  });
+    parts.push(document.slice(copied, start.index), `<${name}${attributes.replace(/\btype\s*=\s*["']xhtml["']/, 'type="html"')}>`, escaped);
+    copied = close;
+  }
+  parts.push(document.slice(copied));
+  return parts.join('');
 }
 
 /** Escapes bare `&` and turns entities XML lacks into numeric references; CDATA and comments stay. */
@@ -105,12 +132,15 @@ function newParser(): Parser<Fields, Fields> {
   // A parser per call: xml2js keeps state between parses.
   return new Parser<Fields, Fields>({
     defaultRSS: 2,
-    xml2js: { tagNameProcessors: [(name: string) => DATE_TAGS[name] ?? name] },
+    xml2js: { tagNameProcessors: [(name: string) => RENAMED_TAGS[name] ?? name] },
     customFields: {
       feed: ['dc:language'],
       item: [
         'raw-published',
         'raw-updated',
+        'raw-description',
+        'raw-content',
+        'raw-content-encoded',
         'dc:date',
         'source',
         ['guid', 'rawGuid', { keepArray: true }],
@@ -140,8 +170,8 @@ function toRawItem(item: Fields, format: Format): RawItem {
     link: atom ? atomLink(item.rawLinks) : text(item.link) ?? permalinkGuid(item.rawGuid, guid),
     title: text(item.title),
     summary: atom
-      ? text(item.summary) ?? text(item.content)
-      : text(item.content) ?? text(item.summary) ?? text(item['content:encoded']),
+      ? text(item.summary) ?? text(item['raw-content'])
+      : text(item['raw-description']) ?? text(item.summary) ?? text(item['raw-content-encoded']),
     dates: [item.pubDate, item['raw-published'], item['dc:date'], item['raw-updated']]
       .map(text)
       .filter((date): date is string => date !== undefined),
