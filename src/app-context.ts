@@ -7,6 +7,7 @@ import type { IngestContext } from './pipeline/ingest-feed.js';
 import type { ClassifyContext } from './pipeline/classify-new-items.js';
 import { createClassifier } from './classify/create-classifier.js';
 import { createFeedDispatchers } from './pipeline/feed-dispatchers.js';
+import { createFeedParser } from './pipeline/feed-parser.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createDiscordState, type DiscordStateCell } from './ops/discord-state.js';
 
@@ -33,6 +34,7 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
   );
   if (sync.added > 0 || sync.removed > 0) logger.info({ module: 'app-context', ...sync }, 'app-context: feed list synced with the config file');
   const pools = createFeedDispatchers(config.polling);
+  const feedParser = createFeedParser();
   const metrics = createMetrics();
   const classifier = createClassifier({ llm: config.llm, db, logger, metrics });
   return {
@@ -45,10 +47,11 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
     polling: config.polling,
     dispatcher: pools.dispatcher,
     userFeedDispatcher: pools.userFeedDispatcher,
+    feedParser,
     metrics,
     discordState: createDiscordState(),
     async close() {
-      await pools.close();
+      await Promise.all([pools.close(), feedParser.close()]);
       db.close();
     },
   };

@@ -32,6 +32,7 @@ export async function addUserFeed(
   const outcome = await fetchParsedFeed(url, {
     polling: ctx.polling,
     dispatcher: ctx.userFeedDispatcher,
+    parser: ctx.feedParser,
     language: request.language ?? null,
     now,
   });
@@ -41,7 +42,7 @@ export async function addUserFeed(
     ctx.logger.info({ module: 'add-user-feed', url, kind }, `add-user-feed: refused: ${message}`);
     if (kind === 'blocked-address') return { status: 'refused', message: 'That address is not allowed: feeds must be on the public internet.' };
     if (kind === 'invalid-url') return { status: 'invalid-url', message };
-    if (kind === 'not-a-feed' || kind === 'malformed') return { status: 'not-a-feed', message };
+    if (kind === 'not-a-feed' || kind === 'malformed' || kind === 'parse-timeout') return { status: 'not-a-feed', message };
     return { status: 'unreachable', message };
   }
 

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../core/logger.js';
+import type { FeedParser } from './feed-parser.js';
 import { fetchParsedFeed } from './fetch-parsed-feed.js';
 import type { PollingConfig } from '../config/config-schema.js';
 import type { Database } from '../store/open-database.js';
@@ -18,6 +19,8 @@ export interface IngestContext {
   dispatcher: Dispatcher;
   /** The pool for feeds users added from Discord: its connect step refuses private addresses. */
   userFeedDispatcher: Dispatcher;
+  /** Parses fetched bodies in worker threads, each within a CPU budget. */
+  feedParser: FeedParser;
   metrics?: Pick<Metrics, 'feedPolled'> | undefined;
 }
 
@@ -47,6 +50,7 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
   const outcome = await fetchParsedFeed(feed.url, {
     polling: ctx.polling,
     dispatcher: feed.origin === 'user' ? ctx.userFeedDispatcher : ctx.dispatcher,
+    parser: ctx.feedParser,
     etag: feed.etag,
     lastModified: feed.lastModified,
     language: feed.language,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PollingConfig } from '../../src/config/config-schema.js';
+import { createFeedParser, type FeedParser } from '../../src/pipeline/feed-parser.js';
 import { ingestFeed } from '../../src/pipeline/ingest-feed.js';
 import { pollFeeds } from '../../src/pipeline/poll-feeds.js';
 import { startFeedServer, type FeedServer } from '../peers/feed-server.js';
@@ -13,8 +14,8 @@ describe('ingesting a feed (fetch → decode → parse → normalize → store)'
   let server: FeedServer;
   let ctx: ReturnType<typeof testIngestContext>;
   const contexts: ReturnType<typeof testIngestContext>[] = [];
-  function context(polling: Partial<PollingConfig> = {}) {
-    const made = testIngestContext(polling);
+  function context(polling: Partial<PollingConfig> = {}, feedParser?: FeedParser) {
+    const made = testIngestContext(polling, feedParser);
     contexts.push(made);
     return made;
   }
@@ -66,6 +67,28 @@ describe('ingesting a feed (fetch → decode → parse → normalize → store)'
     // Only the feed row's poll times change; no item is written.
     expect((changes.get() as { n: number }).n - before).toBe(1);
     expect(ctx.items.count()).toBe(1);
+  });
+
+  it('stops a feed whose parsing outlasts its CPU budget, records it as parse-timeout, and the cycle goes on', async () => {
+    // About 7 MB of ordinary markup: seconds of parsing, against a budget of 100 ms.
+    const heavy = rss(
+      Array.from({ length: 1000 }, (_, i) => ({ title: `Nota ${i}`, guid: `h${i}`, link: `https://n.example/h${i}`, description: '<p>Mercosur y la CAN</p>'.repeat(200) })),
+    );
+    server.route('/heavy.xml', { body: heavy });
+    server.route('/light.xml', { body: rss([{ title: 'Cumbre de la CELAC', guid: 'l1', link: 'https://n.example/l1' }]) });
+    ctx = context({}, createFeedParser({ budgetMs: 100 }));
+    const heavyFeed = addFeed('/heavy.xml');
+    const lightFeed = addFeed('/light.xml');
+
+    const reports = await pollFeeds(ctx, { now: NOW });
+    expect(reports.find((report) => report.feedId === heavyFeed.id)).toMatchObject({ status: 'error', errorKind: 'parse-timeout' });
+    expect(reports.find((report) => report.feedId === lightFeed.id)).toMatchObject({ status: 'ok', new: 1 });
+    expect(ctx.feeds.get(heavyFeed.id)).toMatchObject({ consecutiveErrors: 1, lastErrorKind: 'parse-timeout' });
+    expect(ctx.feeds.get(heavyFeed.id)?.lastErrorMessage).toMatch(/longer than 0\.1 s/);
+
+    // The stopped thread is replaced: the next body parses as usual.
+    server.route('/heavy.xml', { body: rss([{ title: 'Ahora es corta', guid: 'h1', link: 'https://n.example/h1' }]) });
+    expect(await ingestFeed(ctx, ctx.feeds.get(heavyFeed.id)!, NOW + 60 * MIN)).toMatchObject({ status: 'ok', new: 1 });
   });
 
   it('records a failing poll in the feed’s health and backs off; a success clears it', async () => {
