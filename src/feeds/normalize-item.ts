@@ -10,7 +10,7 @@ export interface NormalizeContext {
   /** The language configured for the feed; detection is used only without it. */
   feedLanguage?: Language | undefined;
   fetchedAt: number;
-  /** The feed's URL, against which relative links resolve. */
+  /** The feed's URL (after redirects), against which relative links and `xml:base` values resolve. */
   baseUrl: string;
 }
 
@@ -33,7 +33,7 @@ export const DEFAULT_LANGUAGE: Language = 'es';
  * An entry with a link but no title borrows the start of its summary, else its URL, as title.
  */
 export function normalizeItem(raw: RawItem, ctx: NormalizeContext): NormalizedItem | null {
-  const url = absoluteHttpUrl(capped(raw.link, MAX_RAW_FIELD_CHARS), ctx.baseUrl);
+  const url = absoluteHttpUrl(capped(raw.link, MAX_RAW_FIELD_CHARS), linkBase(raw.bases ?? [], ctx.baseUrl));
   const source = plainText(capped(raw.source, MAX_RAW_FIELD_CHARS));
   const rawTitle = withoutOutletSuffix(plainText(capped(raw.title, MAX_RAW_FIELD_CHARS)), source);
   if (rawTitle === '' && url === null) return null;
@@ -92,6 +92,23 @@ function capped(value: string | undefined, max: number): string | undefined {
 /** Mojibake is repaired before whitespace is touched: `Ã­` hides a soft hyphen, `Ã ` an NBSP. */
 function plainText(value: string | undefined): string {
   return value === undefined ? '' : htmlToText(repairMojibake(value));
+}
+
+/**
+ * The URL a relative link resolves against (RFC 4287 §2, XML Base): each `xml:base` in scope,
+ * outermost first, resolved against the one before it, the first against the document URL. A base
+ * that is not a URL is skipped rather than lose the link.
+ */
+function linkBase(bases: readonly string[], documentUrl: string): string {
+  let base = documentUrl;
+  for (const value of bases) {
+    try {
+      base = new URL(capped(value, MAX_RAW_FIELD_CHARS)!.trim(), base).href;
+    } catch {
+      // An unusable base changes nothing: the link still resolves against the one before it.
+    }
+  }
+  return base;
 }
 
 function absoluteHttpUrl(link: string | undefined, baseUrl: string): string | null {

@@ -70,6 +70,6 @@ export async function addUserFeed(
     if (raced) return { status: 'exists', feed: raced };
     throw error;
   }
-  ctx.logger.info({ module: 'add-user-feed', url, items: items.length }, 'add-user-feed: feed added');
+  ctx.logger.info({ module: 'add-user-feed', url, items: items.length, skipped: outcome.skipped }, 'add-user-feed: feed added');
   return { status: 'added', feed, items: items.length };
 }

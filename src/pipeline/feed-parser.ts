@@ -14,7 +14,7 @@ import type { ParseJob, WorkerReply } from './parse-worker.js';
 export type ParseTimeout = { status: 'error'; kind: 'parse-timeout'; message: string };
 
 export interface FeedParser {
-  parse(body: Buffer, contentType: string | null, context: NormalizeContext): Promise<ParsedBody | ParseTimeout>;
+  parse(body: Buffer, contentType: string | null, context: NormalizeContext, maxItems: number): Promise<ParsedBody | ParseTimeout>;
   /** Stops the threads; bodies still queued are rejected. */
   close(): Promise<void>;
 }
@@ -106,7 +106,8 @@ export function createFeedParser(options: { budgetMs?: number; threads?: number 
           pump();
         }, budgetMs);
         current = { job, timer };
-        worker.postMessage(job.request);
+        // Moved, not copied: the body is this job's own copy.
+        worker.postMessage(job.request, [job.request.body.buffer]);
       },
     };
 
@@ -141,11 +142,11 @@ export function createFeedParser(options: { budgetMs?: number; threads?: number 
   }
 
   return {
-    parse(body, contentType, context) {
+    parse(body, contentType, context, maxItems) {
       if (closed) return Promise.reject(new FeedParserError('feed-parser: parse() after close()'));
       return new Promise((resolve, reject) => {
         // A copy: the body may sit in a shared allocation pool, which cannot be transferred.
-        queue.push({ request: { body: new Uint8Array(body), contentType, context }, resolve, reject });
+        queue.push({ request: { body: new Uint8Array(body), contentType, context, maxItems }, resolve, reject });
         pump();
       });
     },

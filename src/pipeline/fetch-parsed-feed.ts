@@ -15,7 +15,14 @@ export type FeedFailure = Pick<FetchFailure, 'http' | 'message' | 'retryAfterMs'
 };
 
 export type ParsedFeedOutcome =
-  | { status: 'ok'; fetched: Extract<FetchOutcome, { status: 'ok' }>; feed: FeedHeader; items: NormalizedItem[]; dropped: number }
+  | {
+      status: 'ok';
+      fetched: Extract<FetchOutcome, { status: 'ok' }>;
+      feed: FeedHeader;
+      items: NormalizedItem[];
+      dropped: number;
+      skipped: number;
+    }
   | { status: 'not-modified'; fetched: Extract<FetchOutcome, { status: 'not-modified' }> }
   | { status: 'error'; failure: FeedFailure };
 
@@ -43,11 +50,12 @@ export async function fetchParsedFeed(
   if (fetched.status === 'not-modified') return { status: 'not-modified', fetched };
   if (fetched.status === 'error') return { status: 'error', failure: fetched };
 
-  const parsed = await options.parser.parse(fetched.body, fetched.contentType, {
-    feedLanguage: options.language ?? undefined,
-    fetchedAt: options.now,
-    baseUrl: fetched.url,
-  });
+  const parsed = await options.parser.parse(
+    fetched.body,
+    fetched.contentType,
+    { feedLanguage: options.language ?? undefined, fetchedAt: options.now, baseUrl: fetched.url },
+    options.polling.maxItemsPerFeed,
+  );
   if (parsed.status === 'error') {
     return {
       status: 'error',

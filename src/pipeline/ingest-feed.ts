@@ -100,8 +100,14 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
     return done({ ...report, status: 'not-modified', http: 304, bytes: 0, ms: elapsed() });
   }
 
-  const { fetched, items, dropped } = outcome;
+  const { fetched, items, dropped, skipped } = outcome;
   if (dropped > 0) log.warn({ dropped }, 'ingest-feed: entries without title or link were skipped');
+  if (skipped > 0) {
+    log.warn(
+      { skipped, kept: items.length + dropped, maxItemsPerFeed: ctx.polling.maxItemsPerFeed },
+      `ingest-feed: the document lists ${skipped + items.length + dropped} entries; the ${skipped} oldest beyond polling.maxItemsPerFeed were skipped`,
+    );
+  }
   // Items and the new ETag land together: a crash in between must not leave a 304 hiding unsaved items.
   const counts = ctx.db.transaction(() => {
     const saved = ctx.items.saveFeedItems(feed.id, items, { fetchedAt: now, backlog: feed.lastSuccessAt === null });

@@ -91,6 +91,18 @@ describe('ingesting a feed (fetch → decode → parse → normalize → store)'
     expect(await ingestFeed(ctx, ctx.feeds.get(heavyFeed.id)!, NOW + 60 * MIN)).toMatchObject({ status: 'ok', new: 1 });
   });
 
+  it('takes at most polling.maxItemsPerFeed entries from one document, the newest', async () => {
+    const day = (n: number) => new Date(Date.UTC(2026, 10, n, 12)).toUTCString();
+    server.route('/big.xml', {
+      body: rss([5, 1, 4, 2, 3].map((n) => ({ title: `Nota del día ${n}`, guid: `d${n}`, link: `https://n.example/d${n}`, pubDate: day(n) }))),
+    });
+    ctx = context({ maxItemsPerFeed: 3 });
+    const feed = addFeed('/big.xml');
+    expect(await ingestFeed(ctx, feed, NOW)).toMatchObject({ status: 'ok', new: 3 });
+    const titles = ctx.db.prepare('SELECT title FROM items ORDER BY published_at DESC').all();
+    expect(titles).toEqual([{ title: 'Nota del día 5' }, { title: 'Nota del día 4' }, { title: 'Nota del día 3' }]);
+  });
+
   it('records a failing poll in the feed’s health and backs off; a success clears it', async () => {
     server.route('/a.xml', { status: 500 });
     const feed = addFeed('/a.xml');
