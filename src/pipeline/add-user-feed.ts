@@ -57,6 +57,7 @@ export async function addUserFeed(
       http: fetched.http,
       etag: fetched.etag,
       lastModified: fetched.lastModified,
+      movedTo: fetched.movedTo,
       nextDueAt: nextDueAfterSuccess(now, ctx.polling.defaultInterval, { ttlMinutes: parsed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }),
     });
     return ctx.feeds.get(row.id) as FeedRow;

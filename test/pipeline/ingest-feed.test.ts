@@ -103,6 +103,57 @@ describe('ingesting a feed (fetch → decode → parse → normalize → store)'
     expect(titles).toEqual([{ title: 'Nota del día 5' }, { title: 'Nota del día 4' }, { title: 'Nota del día 3' }]);
   });
 
+  describe('a feed that moved', () => {
+    const poll = async (id: number, n: number) => ingestFeed(ctx, ctx.feeds.get(id)!, NOW + n * 31 * MIN);
+    const story = (title: string) => rss([{ title, guid: title, link: `https://n.example/${encodeURIComponent(title)}` }]);
+
+    it.each([301, 308])('takes the new URL after a %i on 3 polls in a row, keeping its id, health and items', async (status) => {
+      server.route('/new.xml', { body: story('Cumbre andina') });
+      server.route('/old.xml', { status, redirect: server.url('/new.xml') });
+      const feed = addFeed('/old.xml');
+      await poll(feed.id, 0);
+      await poll(feed.id, 1);
+      expect(ctx.feeds.get(feed.id)).toMatchObject({ url: server.url('/old.xml'), movedTo: server.url('/new.xml'), movedSeen: 2 });
+
+      expect(await poll(feed.id, 2)).toMatchObject({ status: 'ok' });
+      const moved = ctx.feeds.get(feed.id)!;
+      expect(moved).toMatchObject({ id: feed.id, url: server.url('/new.xml'), originalUrl: server.url('/old.xml'), movedTo: null, status: 'active' });
+      expect(moved.lastSuccessAt).not.toBeNull();
+      expect(ctx.items.count()).toBe(1);
+
+      // From now on the new URL is asked directly, and the config file's old URL still names this feed.
+      server.route('/new.xml', { body: story('Cumbre andina, segundo día') });
+      expect(await poll(feed.id, 3)).toMatchObject({ status: 'ok', new: 1, url: server.url('/new.xml') });
+      expect(server.requests('/old.xml')).toHaveLength(3);
+      ctx.feeds.syncConfigured([{ url: server.url('/old.xml'), name: 'Andina' }], NOW);
+      expect(ctx.feeds.list()).toMatchObject([{ id: feed.id, name: 'Andina', status: 'active', url: server.url('/new.xml') }]);
+    });
+
+    it.each([302, 307])('keeps its URL through a temporary %i, however often', async (status) => {
+      server.route('/new.xml', { body: story('Cumbre andina') });
+      server.route('/old.xml', { status, redirect: server.url('/new.xml') });
+      const feed = addFeed('/old.xml');
+      for (let n = 0; n < 4; n++) await poll(feed.id, n);
+      expect(ctx.feeds.get(feed.id)).toMatchObject({ url: server.url('/old.xml'), movedTo: null, movedSeen: 0 });
+    });
+
+    it('starts counting again when a poll is not redirected, and behind a temporary hop nothing is permanent', async () => {
+      server.route('/new.xml', { body: story('Cumbre andina') });
+      server.route('/old.xml', { status: 301, redirect: server.url('/new.xml') });
+      const feed = addFeed('/old.xml');
+      await poll(feed.id, 0);
+      await poll(feed.id, 1);
+      server.route('/old.xml', { body: story('Cumbre andina') });
+      await poll(feed.id, 2);
+      expect(ctx.feeds.get(feed.id)).toMatchObject({ movedTo: null, movedSeen: 0 });
+
+      server.route('/old.xml', { status: 302, redirect: server.url('/hop.xml') });
+      server.route('/hop.xml', { status: 301, redirect: server.url('/new.xml') });
+      for (let n = 3; n < 6; n++) await poll(feed.id, n);
+      expect(ctx.feeds.get(feed.id)).toMatchObject({ url: server.url('/old.xml'), movedTo: null });
+    });
+  });
+
   it('records a failing poll in the feed’s health and backs off; a success clears it', async () => {
     server.route('/a.xml', { status: 500 });
     const feed = addFeed('/a.xml');
