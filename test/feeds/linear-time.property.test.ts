@@ -102,6 +102,8 @@ describe('every text function on the ingest path takes linear time', () => {
     ['raw inside an item', rss((text) => text)],
     ['an Atom xhtml summary', (text: string) => `<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>x</title><summary type="xhtml">${text}</summary></entry></feed>`],
     ['the prolog', (text: string) => `<?xml version="1.0"?><!DOCTYPE rss [${text}]>${rss(() => '')('')}`],
+    // xml:base makes parseFeed scan the entries (as a document over maxItemsPerFeed does).
+    ['an Atom entry under xml:base', (text: string) => `<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://a.example/"><entry><title>x</title><summary>${text}</summary></entry></feed>`],
   ])('parseFeed: %s', async (_name, document) => {
     await expectLinear((text) => parseFeed(document(text)), 16 * 1024);
   });
