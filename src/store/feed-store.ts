@@ -120,7 +120,8 @@ export function createFeedStore(db: Database) {
 
   return {
     get: (id: number) => byId.get(id) as FeedRow | undefined,
-    getByUrl: (url: string) => byUrl.get(url) as FeedRow | undefined,
+    /** A feed that moved (permanent redirects) is found by its old URL too. */
+    getByUrl: (url: string) => (byUrl.get(url) ?? byOriginalUrl.get(url)) as FeedRow | undefined,
     list: () => all.all() as FeedRow[],
     /** Feeds whose next poll is due, failing ones included (they are due rarely, never dropped). */
     due: (now: number) => due.all(now) as FeedRow[],

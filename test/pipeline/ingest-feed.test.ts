@@ -125,6 +125,7 @@ describe('ingesting a feed (fetch → decode → parse → normalize → store)'
       server.route('/new.xml', { body: story('Cumbre andina, segundo día') });
       expect(await poll(feed.id, 3)).toMatchObject({ status: 'ok', new: 1, url: server.url('/new.xml') });
       expect(server.requests('/old.xml')).toHaveLength(3);
+      expect(ctx.feeds.getByUrl(server.url('/old.xml'))?.id).toBe(feed.id);
       ctx.feeds.syncConfigured([{ url: server.url('/old.xml'), name: 'Andina' }], NOW);
       expect(ctx.feeds.list()).toMatchObject([{ id: feed.id, name: 'Andina', status: 'active', url: server.url('/new.xml') }]);
     });
