@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,5 +7,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Worker threads (the feed parser's) load their entry with Node, not vitest: let them load TypeScript.
+    execArgv: ['--import', fileURLToPath(new URL('./test/support/register-worker-ts-hooks.mjs', import.meta.url))],
   },
 });

@@ -8,6 +8,7 @@ import type { ClassifyContext } from './pipeline/classify-new-items.js';
 import { createClassifier, llmClientFromConfig } from './classify/create-classifier.js';
 import type { LlmClient } from './classify/llm-client.js';
 import { createFeedDispatchers } from './pipeline/feed-dispatchers.js';
+import { createFeedParser } from './pipeline/feed-parser.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createDiscordState, type DiscordStateCell } from './ops/discord-state.js';
 
@@ -44,6 +45,7 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
   );
   if (sync.added > 0 || sync.removed > 0) logger.info({ module: 'app-context', ...sync }, 'app-context: feed list synced with the config file');
   const pools = createFeedDispatchers(config.polling);
+  const feedParser = createFeedParser();
   const metrics = createMetrics();
   const inFlight = new AbortController();
   const llm = config.llm ? llmClientFromConfig({ llm: config.llm, db, logger, metrics, signal: inFlight.signal }) : undefined;
@@ -58,6 +60,7 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
     polling: config.polling,
     dispatcher: pools.dispatcher,
     userFeedDispatcher: pools.userFeedDispatcher,
+    feedParser,
     metrics,
     discordState: createDiscordState(),
     llm,
@@ -65,7 +68,7 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
     cancelInFlight: () => inFlight.abort(),
     async close() {
       inFlight.abort();
-      await pools.close();
+      await Promise.all([pools.close(), feedParser.close()]);
       db.close();
     },
   };

@@ -1,5 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
-import { parseFeedBody } from '../pipeline/fetch-parsed-feed.js';
+import { parseFeedBody } from '../pipeline/parse-feed-body.js';
 import { generateFeed, type FeedFormat } from './generate-feed.js';
 import { MB, median, significant, timePerCall } from './stats.js';
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pollingSchema } from '../config/config-schema.js';
 import { silentLogger } from '../core/logger.js';
 import { createFeedDispatchers } from '../pipeline/feed-dispatchers.js';
+import { createFeedParser } from '../pipeline/feed-parser.js';
 import type { FeedReport, IngestContext } from '../pipeline/ingest-feed.js';
 import { pollFeeds } from '../pipeline/poll-feeds.js';
 import { createFeedStore } from '../store/feed-store.js';
@@ -68,6 +69,7 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
     for (let run = 0; run < options.runs; run++) {
       const db = openDatabase(path.join(dir, `poll-${run}.db`));
       const pools = createFeedDispatchers(polling);
+      const feedParser = createFeedParser();
       const ctx: IngestContext = {
         db,
         feeds: createFeedStore(db),
@@ -76,6 +78,7 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
         polling,
         dispatcher: pools.dispatcher,
         userFeedDispatcher: pools.userFeedDispatcher,
+        feedParser,
       };
       try {
         ctx.feeds.syncConfigured(server.urls.map((url, index) => ({ url, name: `feed ${index}` })), Date.now());
@@ -95,7 +98,7 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
           parseCalls: again.filter(receivedBody).length,
         });
       } finally {
-        await pools.close();
+        await Promise.all([pools.close(), feedParser.close()]);
         db.close();
       }
     }

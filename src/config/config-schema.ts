@@ -57,6 +57,8 @@ export const pollingSchema = z.strictObject({
   timeoutSeconds: seconds(3600, 'an hour').default(30),
   maxBodyBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
   maxRedirects: z.number().int().min(0).max(20).default(5),
+  /** Entries taken from one document, the newest first; the rest are skipped (and logged) to keep memory bounded. */
+  maxItemsPerFeed: z.number().int().min(1).max(100_000).default(1000),
   /** Consecutive failures after which a feed is marked failing and polled only every `failingInterval` minutes. */
   failingAfter: z.number().int().min(1).default(10),
   failingInterval: minutes(WEEK_MINUTES, 'a week').default(24 * 60),

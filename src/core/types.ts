@@ -23,6 +23,8 @@ export interface RawItem {
   dates: string[];
   /** The outlet named by an aggregator (`<source>` in Google News items). */
   source?: string | undefined;
+  /** `xml:base` values in scope for the link, outermost first; the first relative one resolves against the document URL. */
+  bases?: string[] | undefined;
 }
 
 export interface ParsedFeed {

@@ -69,6 +69,8 @@ export type FetchOutcome =
       ms: number;
       /** Every URL we were redirected to, in order; the last one is `url`. */
       redirects: string[];
+      /** Where the redirects from the requested URL stopped being permanent (301, 308), if any were. */
+      movedTo: string | null;
     }
   | {
       status: 'not-modified';
@@ -81,6 +83,7 @@ export type FetchOutcome =
       bytes: 0;
       ms: number;
       redirects: string[];
+      movedTo: string | null;
     }
   | {
       status: 'error';
@@ -163,6 +166,10 @@ interface Progress {
   /** Body bytes read from the current response. */
   bytes: number;
   redirects: string[];
+  /** The last URL reached through permanent redirects only; null until one is followed. */
+  movedTo: string | null;
+  /** Whether every redirect so far was permanent. */
+  permanent: boolean;
 }
 
 interface Settings {
@@ -176,7 +183,7 @@ interface Settings {
 }
 
 export async function fetchFeed(url: string, options: FetchOptions = {}): Promise<FetchOutcome> {
-  const progress: Progress = { started: performance.now(), url, http: null, bytes: 0, redirects: [] };
+  const progress: Progress = { started: performance.now(), url, http: null, bytes: 0, redirects: [], movedTo: null, permanent: true };
   const first = toFeedUrl(url);
   if (typeof first === 'string') return failure(progress, 'invalid-url', first);
   if (options.dispatcher && options.checkAddress && dispatcherChecks.get(options.dispatcher) !== options.checkAddress) {
@@ -261,6 +268,9 @@ async function follow(first: URL, progress: Progress, settings: Settings): Promi
       }
       visited.add(next.href);
       progress.redirects.push(next.href);
+      // A temporary hop anywhere makes what follows it temporary too.
+      progress.permanent &&= status === 301 || status === 308;
+      if (progress.permanent) progress.movedTo = next.href;
       current = next;
       continue;
     }
@@ -280,6 +290,7 @@ async function follow(first: URL, progress: Progress, settings: Settings): Promi
         bytes: 0,
         ms: elapsed(progress),
         redirects: progress.redirects,
+        movedTo: progress.movedTo,
       };
     }
     if (meaning !== 'ok') {
@@ -310,6 +321,7 @@ async function follow(first: URL, progress: Progress, settings: Settings): Promi
       bytes: progress.bytes,
       ms: elapsed(progress),
       redirects: progress.redirects,
+      movedTo: progress.movedTo,
     };
   }
 }

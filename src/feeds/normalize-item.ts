@@ -10,12 +10,19 @@ export interface NormalizeContext {
   /** The language configured for the feed; detection is used only without it. */
   feedLanguage?: Language | undefined;
   fetchedAt: number;
-  /** The feed's URL, against which relative links resolve. */
+  /** The feed's URL (after redirects), against which relative links and `xml:base` values resolve. */
   baseUrl: string;
 }
 
 export const MAX_TITLE_LENGTH = 300;
 export const MAX_SUMMARY_LENGTH = 1000;
+/**
+ * Raw fields are cut to this before any transformation, so no field costs more than a fixed amount
+ * of work. Generous: a summary's first 1000 characters of text sit well inside 64 KiB of markup.
+ */
+export const MAX_RAW_SUMMARY_CHARS = 64 * 1024;
+/** Titles, links, ids, dates and outlet names: far beyond any real one. */
+export const MAX_RAW_FIELD_CHARS = 4 * 1024;
 /** Clocks drift and zones get mislabelled; beyond this a "future" date is not believed. */
 export const MAX_FUTURE_SKEW_MS = 10 * 60_000;
 /** When neither the feed nor the text says otherwise: most of the region writes Spanish. */
@@ -26,15 +33,16 @@ export const DEFAULT_LANGUAGE: Language = 'es';
  * An entry with a link but no title borrows the start of its summary, else its URL, as title.
  */
 export function normalizeItem(raw: RawItem, ctx: NormalizeContext): NormalizedItem | null {
-  const url = absoluteHttpUrl(raw.link, ctx.baseUrl);
-  const source = plainText(raw.source);
-  const rawTitle = withoutOutletSuffix(plainText(raw.title), source);
+  const url = absoluteHttpUrl(capped(raw.link, MAX_RAW_FIELD_CHARS), linkBase(raw.bases ?? [], ctx.baseUrl));
+  const source = plainText(capped(raw.source, MAX_RAW_FIELD_CHARS));
+  const rawTitle = withoutOutletSuffix(plainText(capped(raw.title, MAX_RAW_FIELD_CHARS)), source);
   if (rawTitle === '' && url === null) return null;
 
-  const summary = truncateAtWord(plainText(raw.summary), MAX_SUMMARY_LENGTH);
+  const summary = truncateAtWord(plainText(capped(raw.summary, MAX_RAW_SUMMARY_CHARS)), MAX_SUMMARY_LENGTH);
   const title = truncateAtWord(rawTitle || summary || url!, MAX_TITLE_LENGTH);
-  const { publishedAt, dated } = publicationTime(raw.dates, ctx.fetchedAt);
-  const guid = raw.guid?.trim() ?? '';
+  const dates = raw.dates.map((date) => capped(date, MAX_RAW_FIELD_CHARS)!);
+  const { publishedAt, dated } = publicationTime(dates, ctx.fetchedAt);
+  const guid = capped(raw.guid, MAX_RAW_FIELD_CHARS)?.trim() ?? '';
 
   return {
     guid: guid === '' ? null : guid,
@@ -75,9 +83,32 @@ export function titleKey(title: string): string {
     .trim();
 }
 
+/** The first `max` characters, never ending on half a surrogate pair. */
+function capped(value: string | undefined, max: number): string | undefined {
+  if (value === undefined || value.length <= max) return value;
+  return value.slice(0, max).replace(/[\uD800-\uDBFF]$/, '');
+}
+
 /** Mojibake is repaired before whitespace is touched: `Ã­` hides a soft hyphen, `Ã ` an NBSP. */
 function plainText(value: string | undefined): string {
   return value === undefined ? '' : htmlToText(repairMojibake(value));
+}
+
+/**
+ * The URL a relative link resolves against (RFC 4287 §2, XML Base): each `xml:base` in scope,
+ * outermost first, resolved against the one before it, the first against the document URL. A base
+ * that is not a URL is skipped rather than lose the link.
+ */
+function linkBase(bases: readonly string[], documentUrl: string): string {
+  let base = documentUrl;
+  for (const value of bases) {
+    try {
+      base = new URL(capped(value, MAX_RAW_FIELD_CHARS)!.trim(), base).href;
+    } catch {
+      // An unusable base changes nothing: the link still resolves against the one before it.
+    }
+  }
+  return base;
 }
 
 function absoluteHttpUrl(link: string | undefined, baseUrl: string): string | null {

@@ -1,6 +1,8 @@
 import Parser from 'rss-parser';
 import { decodeHTMLStrict } from 'entities';
 import type { ParsedFeed, RawItem } from '../core/types.js';
+import { parseFeedDate } from './parse-date.js';
+import { scanEntries } from './scan-entries.js';
 
 /**
  * A decoded feed document → its entries as raw strings (RSS 0.9x, RSS 1.0/RDF, RSS 2.0, Atom).
@@ -19,7 +21,8 @@ import type { ParsedFeed, RawItem } from '../core/types.js';
  */
 
 export type ParseOutcome =
-  | { status: 'ok'; feed: ParsedFeed }
+  /** `skipped`: entries left out, the oldest, because the document had more than `maxItems`. */
+  | { status: 'ok'; feed: ParsedFeed; skipped: number }
   | { status: 'error'; kind: 'not-a-feed' | 'malformed'; message: string };
 
 type Format = ParsedFeed['format'];
@@ -27,15 +30,31 @@ type Fields = Record<string, unknown>;
 
 const ROOTS: Readonly<Record<string, Format>> = { rss: 'rss', feed: 'atom', 'rdf:RDF': 'rdf' };
 
-/** Renamed so rss-parser's Atom mapping never sees them (see above). */
-const DATE_TAGS: Readonly<Record<string, string>> = { published: 'raw-published', updated: 'raw-updated' };
+/**
+ * Renamed so rss-parser's own mapping never sees them: the dates (see above), and the text it would
+ * pass to its `contentSnippet` regex, which takes quadratic time on unclosed tags and whose result
+ * we never use. Renamed, they come through as plain custom fields.
+ */
+const RENAMED_TAGS: Readonly<Record<string, string>> = {
+  published: 'raw-published',
+  updated: 'raw-updated',
+  description: 'raw-description',
+  content: 'raw-content',
+  'content:encoded': 'raw-content-encoded',
+};
 
-const PROLOG_PART = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE\s(?:[^[>]|\[[\s\S]*?\])*>)/i;
+const PROLOG_PART = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE\s(?:[^[>]|\[[^\]]*\])*>)/i;
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
-const XHTML_TEXT = /<(title|subtitle|summary|content|rights)(\s[^>]*?\btype\s*=\s*["']xhtml["'][^>]*?)(?<!\/)>([\s\S]*?)<\/\1\s*>/g;
-const AMPERSANDS = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&(?:#(\d{1,7});|#[xX]([0-9a-fA-F]{1,6});|([A-Za-z][A-Za-z0-9]{0,31});)?/g;
+// `[^<>]*` and the unclosed `$` alternatives keep each scan from re-reading the rest of the document: linear time.
+const XHTML_START = /<(title|subtitle|summary|content|rights)(\s[^<>]*?\btype\s*=\s*["']xhtml["'][^<>]*?)(?<!\/)>/g;
+const AMPERSANDS = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|&(?:#(\d{1,7});|#[xX]([0-9a-fA-F]{1,6});|([A-Za-z][A-Za-z0-9]{0,31});)?/g;
 
-export async function parseFeed(xml: string): Promise<ParseOutcome> {
+export interface ParseOptions {
+  /** Entries taken from one document, the newest by date (document order among undated ones); default all. */
+  maxItems?: number;
+}
+
+export async function parseFeed(xml: string, options: ParseOptions = {}): Promise<ParseOutcome> {
   const document = xml.replace(/^\uFEFF/, '').trim();
   if (document === '') return notAFeed('the document is empty');
   const root = findRoot(document);
@@ -45,16 +64,67 @@ export async function parseFeed(xml: string): Promise<ParseOutcome> {
   if (format === undefined) return notAFeed(`the root element <${root.name}> is not <rss>, <feed> or <rdf:RDF>`);
 
   let output: Fields & { items: Fields[] };
+  let selection: EntrySelection;
   try {
-    const prepared = escapeAmpersands(format === 'atom' ? xhtmlAsHtml(document) : document);
-    output = await newParser().parseString(prepared);
+    // Entries are chosen first, so the passes below and rss-parser's tree cover the kept ones only.
+    selection = selectEntries(document, options.maxItems ?? Infinity);
+    const kept = selection.document;
+    output = await newParser().parseString(escapeAmpersands(format === 'atom' ? xhtmlAsHtml(kept) : kept));
   } catch (error) {
     const reason = error instanceof Error ? error.message.replace(/\s*\n\s*/g, '; ').replace(/; Char: $/, '') : String(error);
     // rss-parser's only unguarded step is reading `<channel>` in RSS and RDF documents.
     const what = error instanceof TypeError ? `the <${root.name}> element has no <channel>` : 'the XML is malformed';
     return { status: 'error', kind: 'malformed', message: `${what} (${reason})` };
   }
-  return { status: 'ok', feed: toParsedFeed(output, format, root.language) };
+  // Bases are matched to entries by position: only when both readings found the same entries.
+  const bases = selection.bases?.length === output.items.length ? selection.bases : undefined;
+  return { status: 'ok', feed: toParsedFeed(output, format, root.language, bases), skipped: selection.skipped };
+}
+
+interface EntrySelection {
+  /** The document, or a copy holding only the entries kept. */
+  document: string;
+  /** Per kept entry, the `xml:base` values in scope; undefined when the document has none. */
+  bases: string[][] | undefined;
+  skipped: number;
+}
+
+/**
+ * Keeps the newest `maxItems` entries, cutting the others out of the text before rss-parser builds
+ * its tree, so a 50 000-entry document costs memory for the kept ones only. The scan runs only
+ * when the document may hold too many entries or uses `xml:base`.
+ */
+function selectEntries(document: string, maxItems: number): EntrySelection {
+  if (!document.includes('xml:base') && countEntryTags(document) <= maxItems) return { document, bases: undefined, skipped: 0 };
+  const entries = scanEntries(document);
+  if (entries.length <= maxItems) return { document, bases: entries.map((entry) => entry.bases), skipped: 0 };
+
+  const newestFirst = entries
+    .map((entry, index) => ({ index, at: entry.date === undefined ? null : parseFeedDate(entry.date) }))
+    .sort((a, b) => (b.at ?? -Infinity) - (a.at ?? -Infinity) || a.index - b.index);
+  const kept = new Set(newestFirst.slice(0, maxItems).map((entry) => entry.index));
+  const parts: string[] = [];
+  let copied = 0;
+  entries.forEach((entry, index) => {
+    if (kept.has(index)) return;
+    parts.push(document.slice(copied, entry.start));
+    copied = entry.end;
+  });
+  parts.push(document.slice(copied));
+  return {
+    document: parts.join(''),
+    bases: entries.filter((_entry, index) => kept.has(index)).map((entry) => entry.bases),
+    skipped: entries.length - kept.size,
+  };
+}
+
+/** An upper bound on the entries: every one starts with one of these tags. */
+function countEntryTags(document: string): number {
+  let count = 0;
+  for (const tag of ['<item', '<entry']) {
+    for (let at = document.indexOf(tag); at !== -1; at = document.indexOf(tag, at + tag.length)) count++;
+  }
+  return count;
 }
 
 function notAFeed(message: string): ParseOutcome {
@@ -80,10 +150,26 @@ function findRoot(document: string): Root {
 }
 
 function xhtmlAsHtml(document: string): string {
-  return document.replace(XHTML_TEXT, (_match, name: string, attributes: string, markup: string) => {
+  const parts: string[] = [];
+  let copied = 0;
+  // Elements found without a closing tag: a later opening of the same name has none either.
+  const unclosed = new Set<string>();
+  for (const start of document.matchAll(XHTML_START)) {
+    const [tag, name, attributes] = start as unknown as [string, string, string];
+    if (start.index < copied || unclosed.has(name)) continue;
+    const contentStart = start.index + tag.length;
+    const close = document.indexOf(`</${name}`, contentStart);
+    if (close === -1) {
+      unclosed.add(name);
+      continue;
+    }
+    const markup = document.slice(contentStart, close);
     const escaped = markup.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    return `<${name}${attributes.replace(/\btype\s*=\s*["']xhtml["']/, 'type="html"')}>${escaped}</${name}>`;
-  });
+    parts.push(document.slice(copied, start.index), `<${name}${attributes.replace(/\btype\s*=\s*["']xhtml["']/, 'type="html"')}>`, escaped);
+    copied = close;
+  }
+  parts.push(document.slice(copied));
+  return parts.join('');
 }
 
 /** Escapes bare `&` and turns entities XML lacks into numeric references; CDATA and comments stay. */
@@ -105,12 +191,15 @@ function newParser(): Parser<Fields, Fields> {
   // A parser per call: xml2js keeps state between parses.
   return new Parser<Fields, Fields>({
     defaultRSS: 2,
-    xml2js: { tagNameProcessors: [(name: string) => DATE_TAGS[name] ?? name] },
+    xml2js: { tagNameProcessors: [(name: string) => RENAMED_TAGS[name] ?? name] },
     customFields: {
       feed: ['dc:language'],
       item: [
         'raw-published',
         'raw-updated',
+        'raw-description',
+        'raw-content',
+        'raw-content-encoded',
         'dc:date',
         'source',
         ['guid', 'rawGuid', { keepArray: true }],
@@ -120,7 +209,12 @@ function newParser(): Parser<Fields, Fields> {
   });
 }
 
-function toParsedFeed(output: Fields & { items: Fields[] }, format: Format, rootLanguage: string | undefined): ParsedFeed {
+function toParsedFeed(
+  output: Fields & { items: Fields[] },
+  format: Format,
+  rootLanguage: string | undefined,
+  bases: string[][] | undefined,
+): ParsedFeed {
   const ttl = Number.parseInt(text(output.ttl) ?? '', 10);
   return {
     format,
@@ -128,20 +222,23 @@ function toParsedFeed(output: Fields & { items: Fields[] }, format: Format, root
     link: text(output.link)?.trim(),
     language: (text(output.language) ?? text(output['dc:language']) ?? rootLanguage)?.trim(),
     ttlMinutes: Number.isFinite(ttl) && ttl > 0 ? ttl : undefined,
-    items: output.items.map((item) => toRawItem(item, format)),
+    items: output.items.map((item, index) => toRawItem(item, format, bases?.[index] ?? [])),
   };
 }
 
-function toRawItem(item: Fields, format: Format): RawItem {
+function toRawItem(item: Fields, format: Format, bases: string[]): RawItem {
   const atom = format === 'atom';
   const guid = atom ? text(item.id) : text(item.guid);
+  const link = atom ? atomLink(item.rawLinks) : { href: text(item.link) ?? permalinkGuid(item.rawGuid, guid), base: undefined };
+  const linkBases = link?.base === undefined ? bases : [...bases, link.base];
   return {
     guid,
-    link: atom ? atomLink(item.rawLinks) : text(item.link) ?? permalinkGuid(item.rawGuid, guid),
+    link: link?.href,
+    bases: linkBases.length > 0 ? linkBases : undefined,
     title: text(item.title),
     summary: atom
-      ? text(item.summary) ?? text(item.content)
-      : text(item.content) ?? text(item.summary) ?? text(item['content:encoded']),
+      ? text(item.summary) ?? text(item['raw-content'])
+      : text(item['raw-description']) ?? text(item.summary) ?? text(item['raw-content-encoded']),
     dates: [item.pubDate, item['raw-published'], item['dc:date'], item['raw-updated']]
       .map(text)
       .filter((date): date is string => date !== undefined),
@@ -149,11 +246,12 @@ function toRawItem(item: Fields, format: Format): RawItem {
   };
 }
 
-/** Atom: the `alternate` link (a link without `rel` is one), else the first. */
-function atomLink(links: unknown): string | undefined {
+/** Atom: the `alternate` link (a link without `rel` is one), else the first; with its own `xml:base`. */
+function atomLink(links: unknown): { href: string | undefined; base: string | undefined } | undefined {
   if (!Array.isArray(links)) return undefined;
-  const hrefs = links.map((link) => ({ rel: attribute(link, 'rel') ?? 'alternate', href: attribute(link, 'href') }));
-  return (hrefs.find((link) => link.rel === 'alternate') ?? hrefs[0])?.href;
+  const hrefs = links.map((link) => ({ rel: attribute(link, 'rel') ?? 'alternate', href: attribute(link, 'href'), base: attribute(link, 'xml:base') }));
+  const chosen = hrefs.find((link) => link.rel === 'alternate') ?? hrefs[0];
+  return chosen && { href: chosen.href, base: chosen.base };
 }
 
 /** RSS items without `<link>` often carry the URL as a guid that is a permalink. */

@@ -37,6 +37,7 @@ export async function addUserFeed(
   const outcome = await fetchParsedFeed(url, {
     polling: ctx.polling,
     dispatcher: ctx.userFeedDispatcher,
+    parser: ctx.feedParser,
     language: request.language ?? null,
     now,
   });
@@ -46,7 +47,7 @@ export async function addUserFeed(
     ctx.logger.info({ module: 'add-user-feed', url, kind }, `add-user-feed: refused: ${message}`);
     if (kind === 'blocked-address') return { status: 'refused', message: 'That address is not allowed: feeds must be on the public internet.' };
     if (kind === 'invalid-url') return { status: 'invalid-url', message };
-    if (kind === 'not-a-feed' || kind === 'malformed') return { status: 'not-a-feed', message };
+    if (kind === 'not-a-feed' || kind === 'malformed' || kind === 'parse-timeout') return { status: 'not-a-feed', message };
     return { status: 'unreachable', message };
   }
 
@@ -61,6 +62,7 @@ export async function addUserFeed(
       http: fetched.http,
       etag: fetched.etag,
       lastModified: fetched.lastModified,
+      movedTo: fetched.movedTo,
       nextDueAt: nextDueAfterSuccess(now, ctx.polling.defaultInterval, { ttlMinutes: parsed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }),
     });
     return ctx.feeds.get(row.id) as FeedRow;
@@ -74,7 +76,7 @@ export async function addUserFeed(
     if (raced) return existing(raced, request.guildId);
     throw error;
   }
-  ctx.logger.info({ module: 'add-user-feed', url, items: items.length }, 'add-user-feed: feed added');
+  ctx.logger.info({ module: 'add-user-feed', url, items: items.length, skipped: outcome.skipped }, 'add-user-feed: feed added');
   return { status: 'added', feed, items: items.length };
 }
 

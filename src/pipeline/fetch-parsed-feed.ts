@@ -1,25 +1,28 @@
 import type { Dispatcher } from 'undici';
 import type { PollingConfig } from '../config/config-schema.js';
-import type { Language, NormalizedItem, ParsedFeed } from '../core/types.js';
-import { decodeBody } from '../feeds/decode-body.js';
+import type { Language, NormalizedItem } from '../core/types.js';
 import { fetchFeed, type FetchOutcome } from '../feeds/fetch-feed.js';
-import { normalizeItem, type NormalizeContext } from '../feeds/normalize-item.js';
-import { parseFeed, type ParseOutcome } from '../feeds/parse-feed.js';
+import type { ParseOutcome } from '../feeds/parse-feed.js';
+import type { FeedParser, ParseTimeout } from './feed-parser.js';
+import type { FeedHeader } from './parse-feed-body.js';
 
 type FetchFailure = Extract<FetchOutcome, { status: 'error' }>;
 type ParseErrorKind = Extract<ParseOutcome, { status: 'error' }>['kind'];
 
-/** A fetch failure, or a parse failure ('not-a-feed', 'malformed') shaped like one. */
+/** A fetch failure, or a parse failure ('not-a-feed', 'malformed', 'parse-timeout') shaped like one. */
 export type FeedFailure = Pick<FetchFailure, 'http' | 'message' | 'retryAfterMs' | 'bytes'> & {
-  kind: FetchFailure['kind'] | ParseErrorKind;
+  kind: FetchFailure['kind'] | ParseErrorKind | ParseTimeout['kind'];
 };
 
-export type ParsedBody =
-  | { status: 'ok'; feed: ParsedFeed; items: NormalizedItem[]; dropped: number }
-  | Extract<ParseOutcome, { status: 'error' }>;
-
 export type ParsedFeedOutcome =
-  | { status: 'ok'; fetched: Extract<FetchOutcome, { status: 'ok' }>; feed: ParsedFeed; items: NormalizedItem[]; dropped: number }
+  | {
+      status: 'ok';
+      fetched: Extract<FetchOutcome, { status: 'ok' }>;
+      feed: FeedHeader;
+      items: NormalizedItem[];
+      dropped: number;
+      skipped: number;
+    }
   | { status: 'not-modified'; fetched: Extract<FetchOutcome, { status: 'not-modified' }> }
   | { status: 'error'; failure: FeedFailure };
 
@@ -29,6 +32,7 @@ export async function fetchParsedFeed(
   options: {
     polling: PollingConfig;
     dispatcher: Dispatcher;
+    parser: FeedParser;
     etag?: string | null;
     lastModified?: string | null;
     language?: Language | null;
@@ -48,11 +52,12 @@ export async function fetchParsedFeed(
   if (fetched.status === 'not-modified') return { status: 'not-modified', fetched };
   if (fetched.status === 'error') return { status: 'error', failure: fetched };
 
-  const parsed = await parseFeedBody(fetched.body, fetched.contentType, {
-    feedLanguage: options.language ?? undefined,
-    fetchedAt: options.now,
-    baseUrl: fetched.url,
-  });
+  const parsed = await options.parser.parse(
+    fetched.body,
+    fetched.contentType,
+    { feedLanguage: options.language ?? undefined, fetchedAt: options.now, baseUrl: fetched.url },
+    options.polling.maxItemsPerFeed,
+  );
   if (parsed.status === 'error') {
     return {
       status: 'error',
@@ -60,19 +65,4 @@ export async function fetchParsedFeed(
     };
   }
   return { ...parsed, fetched };
-}
-
-/** decode → parse → normalize of a fetched body: the CPU side of ingestion (the parse benchmark times it). */
-export async function parseFeedBody(
-  body: Buffer,
-  contentType: string | null,
-  context: NormalizeContext,
-): Promise<ParsedBody> {
-  const { text } = decodeBody(body, contentType);
-  const parsed = await parseFeed(text);
-  if (parsed.status === 'error') return parsed;
-  const items = parsed.feed.items
-    .map((raw) => normalizeItem(raw, context))
-    .filter((item): item is NormalizedItem => item !== null);
-  return { status: 'ok', feed: parsed.feed, items, dropped: parsed.feed.items.length - items.length };
 }

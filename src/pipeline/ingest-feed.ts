@@ -1,10 +1,11 @@
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../core/logger.js';
+import type { FeedParser } from './feed-parser.js';
 import { fetchParsedFeed } from './fetch-parsed-feed.js';
 import type { PollingConfig } from '../config/config-schema.js';
 import type { Database } from '../store/open-database.js';
 import { writeTransaction } from '../store/write-transaction.js';
-import type { FeedRow, FeedStore } from '../store/feed-store.js';
+import { MOVE_AFTER_POLLS, type FeedRow, type FeedStore } from '../store/feed-store.js';
 import type { ItemStore } from '../store/item-store.js';
 import type { Metrics } from '../ops/metrics.js';
 import { afterFailure, nextDueAfterSuccess } from './next-poll.js';
@@ -19,6 +20,8 @@ export interface IngestContext {
   dispatcher: Dispatcher;
   /** The pool for feeds users added from Discord: its connect step refuses private addresses. */
   userFeedDispatcher: Dispatcher;
+  /** Parses fetched bodies in worker threads, each within a CPU budget. */
+  feedParser: FeedParser;
   metrics?: Pick<Metrics, 'feedPolled'> | undefined;
   /** Aborted when Sancocho stops: a fetch in flight gives up and the feed's state is left as it was. */
   signal?: AbortSignal | undefined;
@@ -50,6 +53,7 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
   const outcome = await fetchParsedFeed(feed.url, {
     polling: ctx.polling,
     dispatcher: feed.origin === 'user' ? ctx.userFeedDispatcher : ctx.dispatcher,
+    parser: ctx.feedParser,
     etag: feed.etag,
     lastModified: feed.lastModified,
     language: feed.language,
@@ -94,32 +98,50 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
   }
   if (outcome.status === 'not-modified') {
     const { fetched } = outcome;
-    ctx.feeds.recordPoll(feed.id, {
+    const { movedTo } = ctx.feeds.recordPoll(feed.id, {
       kind: 'not-modified',
       at: now,
       etag: fetched.etag,
       lastModified: fetched.lastModified,
+      movedTo: fetched.movedTo,
       nextDueAt: nextDueAfterSuccess(now, interval, { maxAgeSeconds: fetched.maxAgeSeconds }),
     });
+    logMove(log, movedTo);
     log.debug('ingest-feed: not modified');
     return done({ ...report, status: 'not-modified', http: 304, bytes: 0, ms: elapsed() });
   }
 
-  const { fetched, items, dropped } = outcome;
+  const { fetched, items, dropped, skipped } = outcome;
   if (dropped > 0) log.warn({ dropped }, 'ingest-feed: entries without title or link were skipped');
+  if (skipped > 0) {
+    log.warn(
+      { skipped, kept: items.length + dropped, maxItemsPerFeed: ctx.polling.maxItemsPerFeed },
+      `ingest-feed: the document lists ${skipped + items.length + dropped} entries; the ${skipped} oldest beyond polling.maxItemsPerFeed were skipped`,
+    );
+  }
   // Items and the new ETag land together: a crash in between must not leave a 304 hiding unsaved items.
-  const counts = writeTransaction(ctx.db, () => {
+  const { movedTo, ...counts } = writeTransaction(ctx.db, () => {
     const saved = ctx.items.saveFeedItems(feed.id, items, { fetchedAt: now, backlog: feed.lastSuccessAt === null });
-    ctx.feeds.recordPoll(feed.id, {
+    const poll = ctx.feeds.recordPoll(feed.id, {
       kind: 'success',
       at: now,
       http: fetched.http,
       etag: fetched.etag,
       lastModified: fetched.lastModified,
+      movedTo: fetched.movedTo,
       nextDueAt: nextDueAfterSuccess(now, interval, { ttlMinutes: outcome.feed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }),
     });
-    return saved;
+    return { ...saved, movedTo: poll.movedTo };
   })();
+  logMove(log, movedTo);
   log.info({ ...counts, http: fetched.http, bytes: fetched.bytes }, 'ingest-feed: stored');
   return done({ ...report, ...counts, status: 'ok', http: fetched.http, bytes: fetched.bytes, ms: elapsed() });
+}
+
+function logMove(log: Logger, movedTo: string | null): void {
+  if (movedTo === null) return;
+  log.warn(
+    { movedTo, polls: MOVE_AFTER_POLLS },
+    `ingest-feed: the feed moved for good (HTTP 301/308 on ${MOVE_AFTER_POLLS} polls in a row); it is now polled at ${movedTo}, with its history and items kept`,
+  );
 }

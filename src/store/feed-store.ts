@@ -23,12 +23,26 @@ export interface FeedRow {
   lastErrorMessage: string | null;
   lastErrorAt: number | null;
   createdAt: number;
+  /** Where the last polls were permanently redirected, and how many in a row. */
+  movedTo: string | null;
+  movedSeen: number;
+  /** The URL before the feed first moved (a config file may still list it). */
+  originalUrl: string | null;
 }
 
 /** What a poll decided about a feed, written in the same transaction as its items. */
 export type FeedPollUpdate =
-  | { kind: 'success'; at: number; http: number; etag: string | null; lastModified: string | null; nextDueAt: number }
-  | { kind: 'not-modified'; at: number; etag: string | null; lastModified: string | null; nextDueAt: number }
+  | {
+      kind: 'success';
+      at: number;
+      http: number;
+      etag: string | null;
+      lastModified: string | null;
+      nextDueAt: number;
+      /** Where a permanent redirect (301, 308) took this poll, if one did; absent counts as none. */
+      movedTo?: string | null;
+    }
+  | { kind: 'not-modified'; at: number; etag: string | null; lastModified: string | null; nextDueAt: number; movedTo?: string | null }
   | {
       kind: 'error';
       at: number;
@@ -41,15 +55,19 @@ export type FeedPollUpdate =
 
 /** The error kind that marks a config feed disabled because it left the config file. */
 const REMOVED = 'removed-from-config';
+/** Polls in a row that must see the same permanent redirect before the feed's URL changes: one could be a mistake. */
+export const MOVE_AFTER_POLLS = 3;
 
 const COLUMNS = `id, url, name, language, interval_minutes AS intervalMinutes, origin, guild_id AS guildId, status, etag,
   last_modified AS lastModified, next_due_at AS nextDueAt, last_polled_at AS lastPolledAt,
   last_success_at AS lastSuccessAt, last_http_status AS lastHttpStatus,
   consecutive_errors AS consecutiveErrors, last_error_kind AS lastErrorKind,
-  last_error_message AS lastErrorMessage, last_error_at AS lastErrorAt, created_at AS createdAt`;
+  last_error_message AS lastErrorMessage, last_error_at AS lastErrorAt, created_at AS createdAt,
+  moved_to AS movedTo, moved_seen AS movedSeen, original_url AS originalUrl`;
 
 export function createFeedStore(db: Database) {
   const byUrl = db.prepare(`SELECT ${COLUMNS} FROM feeds WHERE url = ?`);
+  const byOriginalUrl = db.prepare(`SELECT ${COLUMNS} FROM feeds WHERE original_url = ? ORDER BY id LIMIT 1`);
   const byId = db.prepare(`SELECT ${COLUMNS} FROM feeds WHERE id = ?`);
   const all = db.prepare(`SELECT ${COLUMNS} FROM feeds ORDER BY name COLLATE NOCASE, id`);
   const due = db.prepare(
@@ -83,6 +101,18 @@ export function createFeedStore(db: Database) {
      WHERE id = @id AND status != 'disabled'`,
   );
 
+  // Counts polls in a row that were permanently redirected to the same place; any other poll starts over.
+  const noteRedirect = db.prepare(
+    `UPDATE feeds SET moved_seen = CASE WHEN @movedTo IS NULL THEN 0 WHEN moved_to = @movedTo THEN moved_seen + 1 ELSE 1 END,
+       moved_to = @movedTo
+     WHERE id = @id AND (@movedTo IS NOT NULL OR moved_to IS NOT NULL)`,
+  );
+  // Same row, so the same identity, health and items; never onto a URL another feed already has.
+  const move = db.prepare(
+    `UPDATE feeds SET original_url = COALESCE(original_url, url), url = moved_to, moved_to = NULL, moved_seen = 0
+     WHERE id = @id AND moved_seen >= @after AND NOT EXISTS (SELECT 1 FROM feeds other WHERE other.url = feeds.moved_to)`,
+  );
+
   const setStatus = db.prepare(
     `UPDATE feeds SET status = @status, last_error_kind = @kind, last_error_message = @message WHERE id = @id`,
   );
@@ -96,7 +126,8 @@ export function createFeedStore(db: Database) {
 
   return {
     get: (id: number) => byId.get(id) as FeedRow | undefined,
-    getByUrl: (url: string) => byUrl.get(url) as FeedRow | undefined,
+    /** A feed that moved (permanent redirects) is found by its old URL too. */
+    getByUrl: (url: string) => (byUrl.get(url) ?? byOriginalUrl.get(url)) as FeedRow | undefined,
     list: () => all.all() as FeedRow[],
     /** Feeds whose next poll is due, failing ones included (they are due rarely, never dropped). */
     due: (now: number) => due.all(now) as FeedRow[],
@@ -113,7 +144,8 @@ export function createFeedStore(db: Database) {
       let added = 0;
       writeTransaction(db, () => {
         for (const spec of specs) {
-          const row = byUrl.get(spec.url) as FeedRow | undefined;
+          // A feed that moved (permanent redirects) is still the one the file lists under its old URL.
+          const row = (byUrl.get(spec.url) ?? byOriginalUrl.get(spec.url)) as FeedRow | undefined;
           const fields = { name: spec.name, language: spec.language ?? null, intervalMinutes: spec.intervalMinutes ?? null };
           if (row) updateSpec.run({ id: row.id, ...fields });
           else {
@@ -127,7 +159,7 @@ export function createFeedStore(db: Database) {
       writeTransaction(db, () => {
         for (const row of all.all() as FeedRow[]) {
           if (row.origin !== 'config') continue;
-          const unlisted = !listed.has(row.url);
+          const unlisted = !listed.has(row.url) && !(row.originalUrl !== null && listed.has(row.originalUrl));
           if (unlisted && row.lastErrorKind !== REMOVED) {
             setStatus.run({ id: row.id, status: 'disabled', kind: REMOVED, message: 'no longer listed in the config file' });
             removed++;
@@ -168,18 +200,24 @@ export function createFeedStore(db: Database) {
       return 'deleted';
     },
 
-    /** Records the outcome of one poll. Call inside the transaction that stored the feed's items. */
-    recordPoll(feedId: number, update: FeedPollUpdate): void {
+    /**
+     * Records the outcome of one poll. Call inside the transaction that stored the feed's items.
+     * Returns the feed's new URL when this poll was the last of MOVE_AFTER_POLLS in a row
+     * permanently redirected to it; failed polls neither count nor reset the redirect count.
+     */
+    recordPoll(feedId: number, update: FeedPollUpdate): { movedTo: string | null } {
       switch (update.kind) {
         case 'success':
-          success.run({ id: feedId, ...update });
-          return;
-        case 'not-modified':
-          notModified.run({ id: feedId, ...update });
-          return;
+        case 'not-modified': {
+          const { movedTo = null, ...fields } = update;
+          (update.kind === 'success' ? success : notModified).run({ id: feedId, ...fields });
+          noteRedirect.run({ id: feedId, movedTo });
+          const moved = move.run({ id: feedId, after: MOVE_AFTER_POLLS }).changes > 0;
+          return { movedTo: moved ? movedTo : null };
+        }
         case 'error':
           failure.run({ id: feedId, ...update });
-          return;
+          return { movedTo: null };
       }
     },
   };

@@ -316,6 +316,18 @@ export const MIGRATIONS: Migration[] = [
         ALTER TABLE digest_parts ADD COLUMN attempted_at INTEGER;
       `),
   },
+  {
+    version: 10,
+    name: 'feeds follow permanent redirects',
+    up: (db) =>
+      db.exec(`
+        -- The target of a 301/308 seen on the last polls, and on how many in a row; after 3 it becomes the URL.
+        ALTER TABLE feeds ADD COLUMN moved_to TEXT;
+        ALTER TABLE feeds ADD COLUMN moved_seen INTEGER NOT NULL DEFAULT 0;
+        -- The URL the feed had before it first moved: the config file may still list it.
+        ALTER TABLE feeds ADD COLUMN original_url TEXT;
+      `),
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {

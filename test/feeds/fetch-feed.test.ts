@@ -124,6 +124,21 @@ describe('fetchFeed: redirects', () => {
     expect(server.requests().map((r) => r.path)).toEqual(['/old.xml', '/moved.xml', '/final.xml']);
   });
 
+  it.each([
+    ['301 → 302 → 200: moved as far as the first target', [301, 302], 1],
+    ['308 → 301 → 200: moved all the way', [308, 301], 2],
+    ['302 → 301 → 200: a temporary first hop moves nothing', [302, 301], 0],
+    ['307 → 200: not moved', [307], 0],
+  ] as const)('reports where permanent redirects led, %s', async (_case, statuses, permanentHops) => {
+    const final = server.route('/hop-end.xml', { body: RSS });
+    const urls = statuses.map((_status, hop) => server.url(`/hop${hop}.xml`));
+    statuses.forEach((status, hop) => server.route(`/hop${hop}.xml`, { status, redirect: urls[hop + 1] ?? final }));
+
+    const outcome = await fetchFeed(urls[0]!);
+
+    expect(outcome).toMatchObject({ status: 'ok', url: final, movedTo: permanentHops === 0 ? null : [...urls, final][permanentHops] });
+  });
+
   it('resolves a relative Location against the URL that sent it, for 307 and 308 alike', async () => {
     server.route('/feeds/new.xml', { body: RSS });
     server.route('/feeds/temp', { status: 307, redirect: 'new.xml' });

@@ -141,7 +141,7 @@ describe('parseFeed', () => {
 
     it('an empty channel is a feed with no items', async () => {
       const outcome = await parseFeed('<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Vacío</title></channel></rss>');
-      expect(outcome).toEqual({ status: 'ok', feed: expect.objectContaining({ format: 'rss', title: 'Vacío', items: [] }) });
+      expect(outcome).toEqual({ status: 'ok', feed: expect.objectContaining({ format: 'rss', title: 'Vacío', items: [] }), skipped: 0 });
     });
   });
 

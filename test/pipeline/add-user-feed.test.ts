@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addUserFeed } from '../../src/pipeline/add-user-feed.js';
+import { createFeedParser } from '../../src/pipeline/feed-parser.js';
 import { ingestFeed } from '../../src/pipeline/ingest-feed.js';
 import { startFeedServer, type FeedServer } from '../peers/feed-server.js';
 import { testIngestContext } from '../support/ingest-context.js';
@@ -57,6 +58,19 @@ describe('adding a feed on a user’s request', () => {
     publicServer.route('/page.html', { body: '<!doctype html><html><body>Hola</body></html>', contentType: 'text/html' });
     expect(await addUserFeed(ctx, { url: publicServer.url('/page.html'), guildId: GUILD }, NOW)).toMatchObject({ status: 'not-a-feed' });
     expect(ctx.feeds.list()).toEqual([]);
+  });
+
+  it('refuses a feed whose parsing outlasts the CPU budget, saving nothing', async () => {
+    const heavy = rss(Array.from({ length: 1000 }, (_, i) => ({ title: `Nota ${i}`, guid: `h${i}`, description: '<p>Mercosur y la CAN</p>'.repeat(200) })));
+    publicServer.route('/heavy.xml', { body: heavy });
+    const budgeted = testIngestContext({ allowPrivateAddresses: ['127.0.0.2/32'] }, createFeedParser({ budgetMs: 100 }));
+    try {
+      const outcome = await addUserFeed(budgeted, { url: publicServer.url('/heavy.xml'), guildId: GUILD }, NOW);
+      expect(outcome).toMatchObject({ status: 'not-a-feed', message: expect.stringMatching(/longer than 0\.1 s/) });
+      expect(budgeted.feeds.list()).toEqual([]);
+    } finally {
+      await budgeted.close();
+    }
   });
 
   it.each(['ftp://example.org/feed.xml', 'file:///etc/passwd', 'javascript:alert(1)', 'not a url'])('refuses %s as not http(s)', async (url) => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PollingConfig } from '../../src/config/config-schema.js';
+import { createFeedParser, type FeedParser } from '../../src/pipeline/feed-parser.js';
 import { ingestFeed } from '../../src/pipeline/ingest-feed.js';
 import { pollFeeds } from '../../src/pipeline/poll-feeds.js';
 import { startFeedServer, type FeedServer } from '../peers/feed-server.js';
@@ -13,8 +14,8 @@ describe('ingesting a feed (fetch → decode → parse → normalize → store)'
   let server: FeedServer;
   let ctx: ReturnType<typeof testIngestContext>;
   const contexts: ReturnType<typeof testIngestContext>[] = [];
-  function context(polling: Partial<PollingConfig> = {}) {
-    const made = testIngestContext(polling);
+  function context(polling: Partial<PollingConfig> = {}, feedParser?: FeedParser) {
+    const made = testIngestContext(polling, feedParser);
     contexts.push(made);
     return made;
   }
@@ -66,6 +67,92 @@ describe('ingesting a feed (fetch → decode → parse → normalize → store)'
     // Only the feed row's poll times change; no item is written.
     expect((changes.get() as { n: number }).n - before).toBe(1);
     expect(ctx.items.count()).toBe(1);
+  });
+
+  it('stops a feed whose parsing outlasts its CPU budget, records it as parse-timeout, and the cycle goes on', async () => {
+    // About 7 MB of ordinary markup: seconds of parsing, against a budget of 100 ms.
+    const heavy = rss(
+      Array.from({ length: 1000 }, (_, i) => ({ title: `Nota ${i}`, guid: `h${i}`, link: `https://n.example/h${i}`, description: '<p>Mercosur y la CAN</p>'.repeat(200) })),
+    );
+    server.route('/heavy.xml', { body: heavy });
+    server.route('/light.xml', { body: rss([{ title: 'Cumbre de la CELAC', guid: 'l1', link: 'https://n.example/l1' }]) });
+    ctx = context({}, createFeedParser({ budgetMs: 100 }));
+    const heavyFeed = addFeed('/heavy.xml');
+    const lightFeed = addFeed('/light.xml');
+
+    const reports = await pollFeeds(ctx, { now: NOW });
+    expect(reports.find((report) => report.feedId === heavyFeed.id)).toMatchObject({ status: 'error', errorKind: 'parse-timeout' });
+    expect(reports.find((report) => report.feedId === lightFeed.id)).toMatchObject({ status: 'ok', new: 1 });
+    expect(ctx.feeds.get(heavyFeed.id)).toMatchObject({ consecutiveErrors: 1, lastErrorKind: 'parse-timeout' });
+    expect(ctx.feeds.get(heavyFeed.id)?.lastErrorMessage).toMatch(/longer than 0\.1 s/);
+
+    // The stopped thread is replaced: the next body parses as usual.
+    server.route('/heavy.xml', { body: rss([{ title: 'Ahora es corta', guid: 'h1', link: 'https://n.example/h1' }]) });
+    expect(await ingestFeed(ctx, ctx.feeds.get(heavyFeed.id)!, NOW + 60 * MIN)).toMatchObject({ status: 'ok', new: 1 });
+  });
+
+  it('takes at most polling.maxItemsPerFeed entries from one document, the newest', async () => {
+    const day = (n: number) => new Date(Date.UTC(2026, 10, n, 12)).toUTCString();
+    server.route('/big.xml', {
+      body: rss([5, 1, 4, 2, 3].map((n) => ({ title: `Nota del día ${n}`, guid: `d${n}`, link: `https://n.example/d${n}`, pubDate: day(n) }))),
+    });
+    ctx = context({ maxItemsPerFeed: 3 });
+    const feed = addFeed('/big.xml');
+    expect(await ingestFeed(ctx, feed, NOW)).toMatchObject({ status: 'ok', new: 3 });
+    const titles = ctx.db.prepare('SELECT title FROM items ORDER BY published_at DESC').all();
+    expect(titles).toEqual([{ title: 'Nota del día 5' }, { title: 'Nota del día 4' }, { title: 'Nota del día 3' }]);
+  });
+
+  describe('a feed that moved', () => {
+    const poll = async (id: number, n: number) => ingestFeed(ctx, ctx.feeds.get(id)!, NOW + n * 31 * MIN);
+    const story = (title: string) => rss([{ title, guid: title, link: `https://n.example/${encodeURIComponent(title)}` }]);
+
+    it.each([301, 308])('takes the new URL after a %i on 3 polls in a row, keeping its id, health and items', async (status) => {
+      server.route('/new.xml', { body: story('Cumbre andina') });
+      server.route('/old.xml', { status, redirect: server.url('/new.xml') });
+      const feed = addFeed('/old.xml');
+      await poll(feed.id, 0);
+      await poll(feed.id, 1);
+      expect(ctx.feeds.get(feed.id)).toMatchObject({ url: server.url('/old.xml'), movedTo: server.url('/new.xml'), movedSeen: 2 });
+
+      expect(await poll(feed.id, 2)).toMatchObject({ status: 'ok' });
+      const moved = ctx.feeds.get(feed.id)!;
+      expect(moved).toMatchObject({ id: feed.id, url: server.url('/new.xml'), originalUrl: server.url('/old.xml'), movedTo: null, status: 'active' });
+      expect(moved.lastSuccessAt).not.toBeNull();
+      expect(ctx.items.count()).toBe(1);
+
+      // From now on the new URL is asked directly, and the config file's old URL still names this feed.
+      server.route('/new.xml', { body: story('Cumbre andina, segundo día') });
+      expect(await poll(feed.id, 3)).toMatchObject({ status: 'ok', new: 1, url: server.url('/new.xml') });
+      expect(server.requests('/old.xml')).toHaveLength(3);
+      expect(ctx.feeds.getByUrl(server.url('/old.xml'))?.id).toBe(feed.id);
+      ctx.feeds.syncConfigured([{ url: server.url('/old.xml'), name: 'Andina' }], NOW);
+      expect(ctx.feeds.list()).toMatchObject([{ id: feed.id, name: 'Andina', status: 'active', url: server.url('/new.xml') }]);
+    });
+
+    it.each([302, 307])('keeps its URL through a temporary %i, however often', async (status) => {
+      server.route('/new.xml', { body: story('Cumbre andina') });
+      server.route('/old.xml', { status, redirect: server.url('/new.xml') });
+      const feed = addFeed('/old.xml');
+      for (let n = 0; n < 4; n++) await poll(feed.id, n);
+      expect(ctx.feeds.get(feed.id)).toMatchObject({ url: server.url('/old.xml'), movedTo: null, movedSeen: 0 });
+    });
+
+    it('starts counting again when a poll is not redirected, and behind a temporary hop nothing is permanent', async () => {
+      server.route('/new.xml', { body: story('Cumbre andina') });
+      server.route('/old.xml', { status: 301, redirect: server.url('/new.xml') });
+      const feed = addFeed('/old.xml');
+      await poll(feed.id, 0);
+      await poll(feed.id, 1);
+      server.route('/old.xml', { body: story('Cumbre andina') });
+      await poll(feed.id, 2);
+      expect(ctx.feeds.get(feed.id)).toMatchObject({ movedTo: null, movedSeen: 0 });
+
+      server.route('/old.xml', { status: 302, redirect: server.url('/hop.xml') });
+      server.route('/hop.xml', { status: 301, redirect: server.url('/new.xml') });
+      for (let n = 3; n < 6; n++) await poll(feed.id, n);
+      expect(ctx.feeds.get(feed.id)).toMatchObject({ url: server.url('/old.xml'), movedTo: null });
+    });
   });
 
   it('records a failing poll in the feed’s health and backs off; a success clears it', async () => {
@@ -143,9 +230,10 @@ describe('ingesting a feed (fetch → decode → parse → normalize → store)'
     addFeed('/a.xml');
     addFeed('/b.xml');
     const polled = await pollFeeds(ctx, { now: NOW });
-    expect(polled.map((r) => [r.new, r.duplicate])).toEqual([
-      [1, 0],
+    // Feeds are parsed in parallel threads: whichever is stored first has the new item.
+    expect(polled.map((r) => [r.new, r.duplicate]).sort()).toEqual([
       [0, 1],
+      [1, 0],
     ]);
     expect(ctx.items.count()).toBe(1);
     const row = ctx.db.prepare('SELECT canonical_url AS url FROM items').get() as { url: string };

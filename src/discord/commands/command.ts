@@ -20,7 +20,7 @@ import { themeNames } from '../theme-names.js';
 /** The parts of the application a command may use. */
 export type CommandApp = Pick<
   AppContext,
-  'config' | 'db' | 'feeds' | 'items' | 'logger' | 'polling' | 'dispatcher' | 'userFeedDispatcher'
+  'config' | 'db' | 'feeds' | 'items' | 'logger' | 'polling' | 'dispatcher' | 'userFeedDispatcher' | 'feedParser'
 > & { metrics?: Pick<Metrics, 'observeCommand'> | undefined };
 
 export interface CommandDeps {

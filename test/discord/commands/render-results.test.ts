@@ -65,6 +65,9 @@ const feed = (overrides: Partial<FeedRow> = {}): FeedRow => ({
   lastErrorMessage: null,
   lastErrorAt: null,
   createdAt: 0,
+  movedTo: null,
+  movedSeen: 0,
+  originalUrl: null,
   ...overrides,
 });
 
