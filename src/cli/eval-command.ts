@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { confusionReport, type ConfusionCase, type ConfusionReport } from '../classify/eval-confusion.js';
 import { evaluate, type EvalReport } from '../classify/eval-metrics.js';
 import type { ClassifiableItem } from '../classify/item-classifier.js';
 import { THEME_IDS } from '../core/themes.js';
@@ -23,7 +24,11 @@ export function registerEvalCommand(program: Command, io: CliIO): void {
       try {
         const { results, itemsPerSecond } = await timedRun(classifier, toClassifiable(items), options.classifier === 'offline');
         const report = evaluate(items.map((item, index) => ({ gold: item.themes, predicted: results[index]?.themes ?? [] })));
-        writeLine(io.stdout, options.json ? JSON.stringify(evalJson(report, itemsPerSecond)) : evalTable(report, itemsPerSecond));
+        if (options.json) writeLine(io.stdout, JSON.stringify(evalJson(report, itemsPerSecond)));
+        else {
+          const confusion = confusionReport(items.map((item, index) => ({ ...item, gold: item.themes, result: results[index]! })));
+          writeLine(io.stdout, `${evalTable(report, itemsPerSecond)}\n\n${confusionText(confusion)}`);
+        }
       } finally {
         classifier.close();
       }
@@ -86,5 +91,17 @@ export function evalTable(report: EvalReport, itemsPerSecond: number): string {
     `micro-F1: ${report.microF1.toFixed(3)}`,
     `macro-F1: ${report.macroF1.toFixed(3)}`,
     `items/s: ${itemsPerSecond}`,
+  ].join('\n');
+}
+
+/** The worst mistakes, one line each: theme, score, item and the evidence the classifier had. */
+export function confusionText(confusion: ConfusionReport): string {
+  const line = (found: ConfusionCase) =>
+    `  ${found.theme} ${found.score.toFixed(3)}  ${found.id}  ${found.title}\n      evidence: ${found.evidence.join('; ') || 'none'}`;
+  const section = (heading: string, cases: ConfusionCase[]) => [heading, ...(cases.length > 0 ? cases.map(line) : ['  none'])];
+  return [
+    ...section('worst false positives (theme given, not in the labels):', confusion.falsePositives),
+    '',
+    ...section('worst false negatives (theme in the labels, not given):', confusion.falseNegatives),
   ].join('\n');
 }
