@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 import { confusionReport, type ConfusionCase, type ConfusionReport } from '../classify/eval-confusion.js';
 import { evaluate, type EvalReport } from '../classify/eval-metrics.js';
 import type { ClassifiableItem } from '../classify/item-classifier.js';
+import { UsageError } from '../core/errors.js';
 import { THEME_IDS } from '../core/themes.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
+import { clusterEvalJson, clusterEvalText, runClusterEval } from './eval-clusters.js';
 import { formatTable } from './format-table.js';
 import { pickClassifier, toClassifiable, type BatchClassifier } from './pick-classifier.js';
 import { labelledLine, readJsonl } from './read-jsonl.js';
@@ -14,12 +16,24 @@ const MIN_TIMING_MS = 300;
 export function registerEvalCommand(program: Command, io: CliIO): void {
   program
     .command('eval')
-    .description('score a classifier on a labelled JSON Lines file: precision, recall, F1 per theme, micro and macro F1, items/s')
-    .requiredOption('--input <file>', 'JSON Lines file of items with "themes"')
+    .description(
+      'score a classifier on a labelled JSON Lines file (precision, recall, F1 per theme, micro and macro F1, items/s, worst mistakes), ' +
+        'or story clustering on a file labelled with events (--clusters)',
+    )
+    .option('--input <file>', 'JSON Lines file of items with "themes"')
+    .option('--clusters <file>', 'JSON Lines file of items with "event": pairwise and B-cubed precision, recall and F1')
     .option('--classifier <kind>', 'offline or llm', 'offline')
     .option('--json', 'print one JSON object')
-    .action(async (options: { input: string; classifier: string; json?: boolean }) => {
-      const items = readJsonl(options.input, labelledLine);
+    .action(async (options: { input?: string; clusters?: string; classifier: string; json?: boolean }) => {
+      if ((options.input === undefined) === (options.clusters === undefined)) {
+        throw new UsageError('eval needs either --input (themes) or --clusters (stories), not both');
+      }
+      if (options.clusters !== undefined) {
+        const run = runClusterEval(options.clusters);
+        writeLine(io.stdout, options.json ? JSON.stringify(clusterEvalJson(run)) : clusterEvalText(run));
+        return;
+      }
+      const items = readJsonl(options.input!, labelledLine);
       const classifier = pickClassifier(options.classifier, io.env, cliLogger(io, 'warn'));
       try {
         const { results, itemsPerSecond } = await timedRun(classifier, toClassifiable(items), options.classifier === 'offline');
