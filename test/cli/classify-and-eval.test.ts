@@ -116,6 +116,23 @@ describe('sancocho classify and sancocho eval', () => {
     expect(io.out()).toMatch(/^worst false splits \(one event in several stories\): \d+$/m);
   });
 
+  it('eval --folds K cross-validates the thresholds over several labelled files', async () => {
+    const io = captureIO(offlineEnv);
+    const dev2 = path.resolve(repoRoot, 'test/fixtures/eval/dev2.jsonl');
+    expect(await runCli(['eval', '--input', devSet, dev2, '--folds', '4', '--json'], io)).toBe(0);
+    const report = JSON.parse(io.out()) as { folds: number; perFold: { items: number }[]; heldOutMacroF1: number; configuredMacroF1: number };
+    expect(report.folds).toBe(4);
+    expect(report.perFold.reduce((sum, fold) => sum + fold.items, 0)).toBe(243);
+    expect(report.heldOutMacroF1).toBeGreaterThan(0.5);
+    expect(report.configuredMacroF1).toBeGreaterThan(0.75);
+  });
+
+  it('eval --folds refuses a number of folds under 2', async () => {
+    const io = captureIO(offlineEnv);
+    expect(await runCli(['eval', '--input', devSet, '--folds', '1'], io)).toBe(2);
+    expect(io.err()).toMatch(/--folds must be a whole number of at least 2/);
+  });
+
   it('eval needs exactly one of --input and --clusters', async () => {
     const io = captureIO(offlineEnv);
     expect(await runCli(['eval'], io)).toBe(2);
