@@ -189,7 +189,7 @@ export function stem(folded: string): string {
   return folded.length > 6 ? folded.slice(0, 6) : folded.replace(/(es|s)$/, '') || folded;
 }
 
-export function actionOf(folded: string): string | undefined {
+function actionOf(folded: string): string | undefined {
   const exact = ACTION_EXACT.get(folded);
   if (exact) return exact;
   for (const [prefix, action] of ACTION_PREFIXES.get(folded.slice(0, 3)) ?? []) if (folded.startsWith(prefix)) return action;
