@@ -29,7 +29,7 @@ export function registerEvalCommand(program: Command, io: CliIO): void {
     .option('--json', 'print one JSON object')
     .action(async (options: { input?: string[]; clusters?: string; folds?: string; classifier: string; json?: boolean }) => {
       if ((options.input === undefined) === (options.clusters === undefined)) {
-        throw new UsageError('eval needs either --input (themes) or --clusters (stories), not both');
+        throw new UsageError('eval needs exactly one of --input (themes) and --clusters (stories)');
       }
       if (options.clusters !== undefined) {
         const run = runClusterEval(options.clusters);

@@ -136,7 +136,7 @@ describe('sancocho classify and sancocho eval', () => {
   it('eval needs exactly one of --input and --clusters', async () => {
     const io = captureIO(offlineEnv);
     expect(await runCli(['eval'], io)).toBe(2);
-    expect(io.err()).toMatch(/either --input .* or --clusters/);
+    expect(io.err()).toMatch(/exactly one of --input .* and --clusters/);
   });
 
   it('classify --classifier llm asks the configured OpenAI-compatible server, once per batch', async () => {
