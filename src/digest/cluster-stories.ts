@@ -10,7 +10,9 @@ import { COMMON_ENTITIES, titleFeatures, type TitleFeatures } from './title-feat
  * Two headlines report the same event when they were published within `maxGapMs` of each other
  * and their translation-surviving features (see title-features.ts: entities, actions, numbers,
  * content words) agree: a weighted Dice overlap of at least `threshold`, with at least one shared
- * name or number (the same actors) and one shared action or further name (the same thing done).
+ * name or number (the same actors) and one shared action or further name (the same thing done),
+ * and no sign of two events of one kind: names on each side that the other lacks outweighing the
+ * names they share.
  * Each pair is judged on its own two headlines, so a pair is merged or not whatever else the window holds.
  *
  * Items join a story when they match at least half of its items (not just one), so a chain of
@@ -101,6 +103,9 @@ function scorePair(a: Node, b: Node, settings: typeof DEFAULTS): PairScore {
     actors++;
     if (!COMMON_ENTITIES.has(entity)) distinctive++;
   }
+  const sharedActors = shared;
+  const onlyA = unsharedWeight(a.features.entities, b.features.entities);
+  const onlyB = unsharedWeight(b.features.entities, a.features.entities);
   for (const number of a.features.numbers) {
     if (!b.features.numbers.has(number)) continue;
     shared += WEIGHTS.number;
@@ -119,9 +124,19 @@ function scorePair(a: Node, b: Node, settings: typeof DEFAULTS): PairScore {
   const sameThing = actions > 0 || distinctive > 1;
   // "Another derailment", "a new strike": one of a series, the same event only if a count ties them.
   const anotherOne = (a.features.novel || b.features.novel) && sharedNumbers === 0;
+  // Each naming someone the other does not (Lula–Macron / Lula–Xi, tariffs on Brazil / on Colombia),
+  // outweighing who they share: two events of one kind. Differing counts alone are not: tolls get updated.
+  const otherActors = onlyA > 0 && onlyB > 0 && sharedActors <= Math.max(onlyA, onlyB);
   // Without a shared name or number ("Gobierno anuncia…" / "Jorge Rodríguez anunció…"), only near-identical wording will do.
   const enough = actors > 0 ? similarity >= settings.threshold : actions > 1 && similarity >= UNNAMED_THRESHOLD;
-  return { similarity, sameStory: sameThing && !anotherOne && enough };
+  return { similarity, sameStory: sameThing && !anotherOne && !otherActors && enough };
+}
+
+/** Names one headline has and the other lacks; the ubiquitous ones are left out, as most reports could add them. */
+function unsharedWeight(entities: ReadonlySet<string>, other: ReadonlySet<string>): number {
+  let weight = 0;
+  for (const entity of entities) if (!other.has(entity) && !COMMON_ENTITIES.has(entity)) weight += entityWeight(entity);
+  return weight;
 }
 
 function toStory(items: DigestItem[], preferredLanguage: Language | undefined): Story {

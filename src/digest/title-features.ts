@@ -66,7 +66,9 @@ const ALIASES: [string, string][] = [
   ['new york', 'new-york'], ['guayana esequiba', 'essequibo'], ['esequibo', 'essequibo'], ['essequibo', 'essequibo'],
   ['donald trump', 'trump'], ['nicolas maduro', 'maduro'], ['luiz inacio lula da silva', 'lula'], ['lula da silva', 'lula'],
   ['javier milei', 'milei'], ['gustavo petro', 'petro'], ['nayib bukele', 'bukele'], ['marco rubio', 'rubio'],
-  ['maria corina machado', 'machado'], ['maria corina', 'machado'], ['claudia sheinbaum', 'sheinbaum'], ['xi jinping', 'xi'],
+  ['maria corina machado', 'machado'], ['maria corina', 'machado'], ['claudia sheinbaum', 'sheinbaum'],
+  // Reports name China's leader and China interchangeably ("Xi's envoy" / "a Chinese envoy").
+  ['xi jinping', 'china'], ['xi', 'china'],
   ['delcy rodriguez', 'delcy-rodriguez'], ['jorge rodriguez', 'jorge-rodriguez'], ['edmundo gonzalez', 'gonzalez-urrutia'],
   ['gonzalez urrutia', 'gonzalez-urrutia'], ['diosdado cabello', 'cabello'], ['foro penal', 'foro-penal'],
   ['jose antonio kast', 'kast'], ['gabriel boric', 'boric'], ['daniel noboa', 'noboa'], ['lacalle pou', 'lacalle'],
@@ -88,7 +90,7 @@ const CAPS_ONLY: Record<string, string> = { us: 'us', eu: 'eu', ue: 'eu', un: 'u
  * Actors every other headline of this beat names: a match on them alone says little, so they
  * weigh less. A fixed list, not counted per batch, so a decision never depends on the window.
  */
-export const COMMON_ENTITIES = new Set(['us', 'venezuela', 'trump', 'maduro', 'china', 'brazil', 'argentina', 'mexico', 'colombia', 'eu', 'white-house']);
+export const COMMON_ENTITIES = new Set(['us', 'venezuela', 'trump', 'maduro', 'white-house']);
 
 /**
  * Action words, by the first letters of their folded forms (`*`: any ending) or exact forms,
@@ -99,7 +101,7 @@ const ACTIONS: Record<string, string> = {
   attack: 'ataca* ataque* atacam* attack* strike strikes struck bombard* bombarde* destru* derrib* airstrike*',
   kill: 'muerto* muertos mata matan mato morre* morte* mortos morto kill* dead death* fallec*',
   // A visit is a meeting: "X visita a Y" and "Y se reúne con X" report one event.
-  meet: 'reune* reuni* reunio* encuentro encontro meet* met cumbre* cupula* summit* almuerzo lunch visita* visit*',
+  meet: 'reune* reuni* reunio* encuentro encontro encontra encontram encontrou meet* met cumbre* cupula* summit* almuerzo lunch visita* visit*',
   travel: 'llega* chega* arrive* viaja* travel*',
   envoy: 'enviado* envoy* emissar* emisari* representante*',
   tariff: 'arancel* tarifa* tariff* sobretasa* sobretaxa* gravamen*',

@@ -124,6 +124,30 @@ describe('story clustering', () => {
       expected: 1,
     },
     {
+      name: 'one tariff told in three languages, tied by its actors and its figure',
+      items: [
+        en('Trump imposes 50% tariff on Brazil', { outlet: 'Reuters' }),
+        pt('Trump impõe tarifa de 50% ao Brasil', { outlet: 'Folha' }),
+        es('Trump impone arancel del 50% a Brasil', { outlet: 'Infobae' }),
+      ],
+      expected: 1,
+    },
+    {
+      name: 'tariffs on Brazil and tariffs on Colombia (same actor and action, other target)',
+      items: [es('Trump impone arancel del 50% a Brasil'), es('Trump amenaza con aranceles a Colombia')],
+      expected: 2,
+    },
+    {
+      name: 'Lula meeting Xi and Lula meeting Macron on the same day',
+      items: [en("Brazil's Lula meets Xi Jinping in Beijing"), pt('Lula se encontra com Xi Jinping em Pequim'), en('Lula meets Macron in Brasília')],
+      expected: 2,
+    },
+    {
+      name: 'two boat strikes in two seas',
+      items: [es('EE.UU. ataca lancha en el Caribe: 3 muertos'), es('EE.UU. ataca lancha en el Pacífico: 4 muertos')],
+      expected: 2,
+    },
+    {
       name: 'the same words a week apart (a new development, not the same story)',
       items: [
         es('Mercosur y la UE firman el acuerdo comercial', { publishedAt: NOW - 7 * 24 * HOUR }),
