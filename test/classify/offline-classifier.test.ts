@@ -197,6 +197,9 @@ describe('offline classifier: the project vocabulary', () => {
     ['en', 'Court blocks end of TPS for Venezuelans in the United States', 'Hundreds of thousands of Venezuelan migrants could face deportation.', 'venezuela-crisis'],
     ['pt', 'Lula e Milei travam embate na cúpula do Mercosul', 'Brasileiro critica o argentino por apoiar a pressão dos EUA.', 'ideological-divide'],
     ['en', 'Trump showers Milei with praise and threatens Colombia with tariffs', 'The White House backs its allies in the region.', 'us-policy'],
+    ['es', 'Sheinbaum rechaza una intervención militar de EE.UU. contra los cárteles', '', 'us-policy'],
+    ['en', 'Milei and Lula trade barbs over Mercosur trade deal', '', 'ideological-divide'],
+    ['es', 'Kast gana las elecciones en Chile y consolida el giro a la derecha en la región', '', 'ideological-divide'],
   ])('%s: gets the theme from an actor and an action — %s', (lang, title, summary, theme) => {
     expect(classify(lang, title, summary).themes).toContain(theme);
   });
