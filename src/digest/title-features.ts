@@ -219,9 +219,9 @@ export function titleFeatures(title: string): TitleFeatures {
       index += alias.length;
       continue;
     }
-    const word = words[index] as Word;
-    const next = words[index + 1]?.folded ?? '';
-    index++;
+    const position = index++;
+    const word = words[position] as Word;
+    const next = words[position + 1]?.folded ?? '';
     const capsOnly = CAPS_ONLY[word.folded];
     if (capsOnly && word.allCaps && !shouting) {
       entities.add(capsOnly);
@@ -246,7 +246,8 @@ export function titleFeatures(title: string): TitleFeatures {
       actions.add(action);
       continue;
     }
-    const isName = word.capitalized && /[a-z]/.test(word.folded) && !titleCase && index - 1 > 0;
+    // A capital mid-sentence marks a name; the first word's capital says nothing.
+    const isName = word.capitalized && /[a-z]/.test(word.folded) && !titleCase && position > 0;
     if (isName || (word.allCaps && !shouting && word.folded.length >= 3)) {
       entities.add(word.folded);
       continue;
