@@ -5,7 +5,7 @@ import { COMMON_ENTITIES, titleFeatures, type TitleFeatures } from './title-feat
 
 /**
  * Groups the same story told by several outlets, in any language, into one entry. Pure and
- * deterministic: the result depends on the items, not on their order or on how many there are.
+ * deterministic: the result depends on the items, not on their order.
  *
  * Two headlines report the same event when they were published within `maxGapMs` of each other
  * and their translation-surviving features (see title-features.ts: entities, actions, numbers,
@@ -67,7 +67,7 @@ export function clusterStories(items: DigestItem[], options: ClusterOptions = {}
     .sort((a, b) => a.lead.id - b.lead.id);
 }
 
-/** Whether two items are one story, and how close they came: for evaluation and for a second opinion near the threshold. */
+/** Whether two items are one story, and how close they came: evaluation ranks its worst merges and splits by this. */
 export function compareItems(a: DigestItem, b: DigestItem, options: ClusterOptions = {}): PairScore {
   return scorePair(toNode(a), toNode(b), { ...DEFAULTS, ...options });
 }
