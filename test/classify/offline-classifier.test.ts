@@ -197,11 +197,18 @@ describe('offline classifier: the project vocabulary', () => {
     ['en', 'Court blocks end of TPS for Venezuelans in the United States', 'Hundreds of thousands of Venezuelan migrants could face deportation.', 'venezuela-crisis'],
     ['pt', 'Lula e Milei travam embate na cúpula do Mercosul', 'Brasileiro critica o argentino por apoiar a pressão dos EUA.', 'ideological-divide'],
     ['en', 'Trump showers Milei with praise and threatens Colombia with tariffs', 'The White House backs its allies in the region.', 'us-policy'],
-    ['es', 'Sheinbaum rechaza una intervención militar de EE.UU. contra los cárteles', '', 'us-policy'],
+    ['en', 'Washington backs Milei with $20 billion rescue package', '', 'us-policy'],
+    ['es', 'Petro llama "nazi" a Bukele y el salvadoreño responde', '', 'ideological-divide'],
+    ['es', 'Mercosur suspende a Venezuela indefinidamente', '', 'regional-integration'],
+    ['es', 'Maduro anuncia aumento del ingreso mínimo en medio de la inflación', '', 'venezuela-crisis'],
     ['en', 'Milei and Lula trade barbs over Mercosur trade deal', '', 'ideological-divide'],
     ['es', 'Kast gana las elecciones en Chile y consolida el giro a la derecha en la región', '', 'ideological-divide'],
   ])('%s: gets the theme from an actor and an action — %s', (lang, title, summary, theme) => {
     expect(classify(lang, title, summary).themes).toContain(theme);
+  });
+
+  it('reads a suspension as regional integration only when a bloc suspends', () => {
+    expect(classify('en', 'Venezuela suspends 19 oil production contracts', '').themes).not.toContain('regional-integration');
   });
 
   it('does not label Venezuela-crisis from names alone (a capture is the U.S. confrontation)', () => {
