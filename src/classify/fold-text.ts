@@ -186,6 +186,18 @@ export function foldTyped(text: string): string {
 const ES_PLURAL_AFTER = new Set(['l', 'n', 'r', 'd', 'z', 's', 'j', 'y', 'x']);
 
 /**
+ * Words whose ending carries the meaning, so gender must not be folded away: derecha (the political
+ * right) is not derecho (law, a right), direita is not direito, izquierda has no such twin. Plurals
+ * still meet their singular.
+ */
+const MEANINGFUL_ENDINGS = new Map<string, string>(
+  ['derecha', 'derecho', 'direita', 'direito', 'partida', 'partido'].flatMap((word) => [
+    [word, word],
+    [`${word}s`, word],
+  ]),
+);
+
+/**
  * A light stemmer for folded Spanish, Portuguese and English words: it removes plural and gender
  * endings only, so inflections of one word meet (arancel/aranceles, tarifa/tarifas → "tarif",
  * eleição/eleições → "eleica", preso/presos/presas → "pres", sanción/sanciones/sancionado → "sancion")
@@ -196,6 +208,8 @@ const ES_PLURAL_AFTER = new Set(['l', 'n', 'r', 'd', 'z', 's', 'j', 'y', 'x']);
 export function stem(word: string): string {
   const n = word.length;
   if (n <= STEM_KEEPS) return word;
+  const kept = MEANINGFUL_ENDINGS.get(word);
+  if (kept !== undefined) return kept;
   // Participles of -ión verbs carry the noun's meaning: sancionado, presionada, sanctioned.
   if (n > 6 && (word.endsWith('ionado') || word.endsWith('ionada'))) return word.slice(0, -3);
   if (n > 7 && (word.endsWith('ionados') || word.endsWith('ionadas'))) return word.slice(0, -4);

@@ -1,8 +1,13 @@
 import type { Command } from 'commander';
+import { crossValidateThresholds, type FoldsReport } from '../classify/eval-folds.js';
+import { loadThemes } from '../classify/themes-config.js';
+import { confusionReport, type ConfusionCase, type ConfusionReport } from '../classify/eval-confusion.js';
 import { evaluate, type EvalReport } from '../classify/eval-metrics.js';
 import type { ClassifiableItem } from '../classify/item-classifier.js';
-import { THEME_IDS } from '../core/themes.js';
+import { UsageError } from '../core/errors.js';
+import { THEME_IDS, type ThemeId } from '../core/themes.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
+import { clusterEvalJson, clusterEvalText, runClusterEval } from './eval-clusters.js';
 import { formatTable } from './format-table.js';
 import { pickClassifier, toClassifiable, type BatchClassifier } from './pick-classifier.js';
 import { labelledLine, readJsonl } from './read-jsonl.js';
@@ -13,17 +18,42 @@ const MIN_TIMING_MS = 300;
 export function registerEvalCommand(program: Command, io: CliIO): void {
   program
     .command('eval')
-    .description('score a classifier on a labelled JSON Lines file: precision, recall, F1 per theme, micro and macro F1, items/s')
-    .requiredOption('--input <file>', 'JSON Lines file of items with "themes"')
+    .description(
+      'score a classifier on a labelled JSON Lines file (precision, recall, F1 per theme, micro and macro F1, items/s, worst mistakes), ' +
+        'or story clustering on a file labelled with events (--clusters)',
+    )
+    .option('--input <files...>', 'JSON Lines files of items with "themes" (several are scored as one set)')
+    .option('--folds <k>', 'with --input: K-fold cross-validation of the thresholds, learned on K-1 folds, scored on the held-out one')
+    .option('--clusters <file>', 'JSON Lines file of items with "event": pairwise and B-cubed precision, recall and F1')
     .option('--classifier <kind>', 'offline or llm', 'offline')
     .option('--json', 'print one JSON object')
-    .action(async (options: { input: string; classifier: string; json?: boolean }) => {
-      const items = readJsonl(options.input, labelledLine);
+    .action(async (options: { input?: string[]; clusters?: string; folds?: string; classifier: string; json?: boolean }) => {
+      if ((options.input === undefined) === (options.clusters === undefined)) {
+        throw new UsageError('eval needs exactly one of --input (themes) and --clusters (stories)');
+      }
+      if (options.clusters !== undefined) {
+        const run = runClusterEval(options.clusters);
+        writeLine(io.stdout, options.json ? JSON.stringify(clusterEvalJson(run)) : clusterEvalText(run));
+        return;
+      }
+      const folds = options.folds === undefined ? undefined : Number(options.folds);
+      if (folds !== undefined && (!Number.isInteger(folds) || folds < 2)) throw new UsageError(`--folds must be a whole number of at least 2, not "${options.folds}"`);
+      if (folds !== undefined && options.classifier !== 'offline') throw new UsageError('--folds cross-validates the offline classifier\'s thresholds: use it with --classifier offline');
+      const items = options.input!.flatMap((file) => readJsonl(file, labelledLine));
       const classifier = pickClassifier(options.classifier, io.env, cliLogger(io, 'warn'));
       try {
         const { results, itemsPerSecond } = await timedRun(classifier, toClassifiable(items), options.classifier === 'offline');
         const report = evaluate(items.map((item, index) => ({ gold: item.themes, predicted: results[index]?.themes ?? [] })));
-        writeLine(io.stdout, options.json ? JSON.stringify(evalJson(report, itemsPerSecond)) : evalTable(report, itemsPerSecond));
+        if (folds !== undefined) {
+          const thresholds = Object.fromEntries(loadThemes().themes.map((theme) => [theme.id, theme.threshold])) as Record<ThemeId, number>;
+          const scored = items.map((item, index) => ({ gold: item.themes, scores: results[index]!.scores }));
+          const cv = crossValidateThresholds(scored, Math.min(folds, items.length), thresholds);
+          writeLine(io.stdout, options.json ? JSON.stringify(foldsJson(cv)) : foldsText(cv));
+        } else if (options.json) writeLine(io.stdout, JSON.stringify(evalJson(report, itemsPerSecond)));
+        else {
+          const confusion = confusionReport(items.map((item, index) => ({ ...item, gold: item.themes, result: results[index]! })));
+          writeLine(io.stdout, `${evalTable(report, itemsPerSecond)}\n\n${confusionText(confusion)}`);
+        }
       } finally {
         classifier.close();
       }
@@ -86,5 +116,51 @@ export function evalTable(report: EvalReport, itemsPerSecond: number): string {
     `micro-F1: ${report.microF1.toFixed(3)}`,
     `macro-F1: ${report.macroF1.toFixed(3)}`,
     `items/s: ${itemsPerSecond}`,
+  ].join('\n');
+}
+
+/** The worst mistakes, one line each: theme, score, item and the evidence the classifier had. */
+export function confusionText(confusion: ConfusionReport): string {
+  const line = (found: ConfusionCase) =>
+    `  ${found.theme} ${found.score.toFixed(3)}  ${found.id}  ${found.title}\n      evidence: ${found.evidence.join('; ') || 'none'}`;
+  const section = (heading: string, cases: ConfusionCase[]) => [heading, ...(cases.length > 0 ? cases.map(line) : ['  none'])];
+  return [
+    ...section('worst false positives (theme given, not in the labels):', confusion.falsePositives),
+    '',
+    ...section('worst false negatives (theme in the labels, not given):', confusion.falseNegatives),
+  ].join('\n');
+}
+
+/** The `--folds --json` shape. */
+export function foldsJson(cv: FoldsReport) {
+  return {
+    folds: cv.folds,
+    configuredMacroF1: round(cv.configuredMacroF1),
+    heldOutMacroF1: round(cv.heldOutMacroF1),
+    perFold: cv.perFold.map((fold) => ({ items: fold.items, configuredMacroF1: round(fold.configuredMacroF1), learnedMacroF1: round(fold.learnedMacroF1) })),
+    learnedThresholds: cv.learned,
+  };
+}
+
+export function foldsText(cv: FoldsReport): string {
+  const table = formatTable(
+    cv.perFold.map((fold, index) => ({ fold: index + 1, ...fold })),
+    [
+      { header: 'fold', value: (row) => row.fold, align: 'right' },
+      { header: 'items', value: (row) => row.items, align: 'right' },
+      { header: 'configured', value: (row) => row.configuredMacroF1.toFixed(3), align: 'right' },
+      { header: 'learned', value: (row) => row.learnedMacroF1.toFixed(3), align: 'right' },
+    ],
+  );
+  const thresholds = THEME_IDS.map((theme) => `  ${theme.padEnd(21)} ${cv.learned[theme].map((value) => value.toFixed(2)).join(' ')}`);
+  return [
+    `${cv.folds}-fold cross-validation of the theme thresholds (macro-F1 per held-out fold)`,
+    table,
+    '',
+    `configured thresholds, all items: macro-F1 ${cv.configuredMacroF1.toFixed(3)}`,
+    `learned thresholds, held out:     macro-F1 ${cv.heldOutMacroF1.toFixed(3)}`,
+    '',
+    'thresholds learned per fold:',
+    ...thresholds,
   ].join('\n');
 }

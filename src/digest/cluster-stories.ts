@@ -1,51 +1,61 @@
 import type { ThemeId } from '../core/themes.js';
 import type { Language } from '../core/types.js';
 import type { DigestItem, Story } from './digest-types.js';
-import { titleFeatures, type TitleFeatures } from './title-features.js';
+import { COMMON_ENTITIES, titleFeatures, type TitleFeatures } from './title-features.js';
 
 /**
- * Groups the same story told by several outlets into one entry. Pure and deterministic: the
- * result depends on the items, not on their order.
+ * Groups the same story told by several outlets, in any language, into one entry. Pure and
+ * deterministic: the result depends on the items, not on their order.
  *
- * Two headlines tell the same story when, within `maxGapMs` of each other,
- * - in the same language, their words and names overlap enough (`sameLanguageThreshold`), or
- * - in any language, their named entities agree: at least two shared, and the sets mostly equal
- *   (a little less when a word is shared too, as cognates are across Spanish and Portuguese).
- * Entities that appear in a large share of a big batch ("Venezuela" on a Venezuela day) do not
- * count toward agreement, so two different Venezuela stories are not merged on that name alone.
+ * Two headlines report the same event when they were published within `maxGapMs` of each other
+ * and their translation-surviving features (see title-features.ts: entities, actions, numbers,
+ * content words) agree: a weighted Dice overlap of at least `threshold`, with at least one shared
+ * name or number (the same actors) and one shared action or further name (the same thing done),
+ * and no sign of two events of one kind: names on each side that the other lacks outweighing the
+ * names they share.
+ * Each pair is judged on its own two headlines, so a pair is merged or not whatever else the window holds.
  *
  * Items join a story when they match at least half of its items (not just one), so a chain of
  * loosely related headlines never snowballs into one story.
  */
 
 export interface ClusterOptions {
-  /** Items further apart than this are never one story. Default 48 h. */
+  /** Items further apart than this are never one story. Default 36 h. */
   maxGapMs?: number;
-  /** Jaccard similarity of words + entities for same-language headlines. Default 0.4. */
-  sameLanguageThreshold?: number;
-  /** Jaccard similarity of entity sets for the cross-language rule. Default 0.6. */
-  entityThreshold?: number;
+  /** Weighted Dice overlap of two headlines' features at which they are one story. Default 0.4. */
+  threshold?: number;
   /** The lead item is taken in this language when the story has one. */
   preferredLanguage?: Language;
 }
 
-const DEFAULTS = { maxGapMs: 48 * 3_600_000, sameLanguageThreshold: 0.4, entityThreshold: 0.6 };
+const DEFAULTS = { maxGapMs: 36 * 3_600_000, threshold: 0.4 };
+const UNNAMED_THRESHOLD = 0.6;
+
+/** How much a shared feature says about two headlines being one event. */
+const WEIGHTS = { entity: 2, commonEntity: 1, action: 1.5, number: 1.5, token: 1 };
 
 interface Node {
   item: DigestItem;
   features: TitleFeatures;
+  /** Sum of the weights of its features. */
+  mass: number;
+}
+
+export interface PairScore {
+  /** Weighted Dice overlap in [0, 1]. */
+  similarity: number;
+  sameStory: boolean;
 }
 
 export function clusterStories(items: DigestItem[], options: ClusterOptions = {}): Story[] {
   const settings = { ...DEFAULTS, ...options };
-  const nodes = featuresOf(items);
-  const ubiquitous = ubiquitousEntities(nodes);
-  const ordered = [...nodes].sort((a, b) => a.item.publishedAt - b.item.publishedAt || a.item.id - b.item.id);
+  const nodes = items.map(toNode);
+  const ordered = [...nodes].sort((a, b) => byTime(a.item, b.item) || a.item.id - b.item.id);
   const clusters: Node[][] = [];
   for (const node of ordered) {
     let best: { cluster: Node[]; share: number } | undefined;
     for (const cluster of clusters) {
-      const matches = cluster.filter((other) => sameStory(node, other, ubiquitous, settings)).length;
+      const matches = cluster.filter((other) => scorePair(node, other, settings).sameStory).length;
       const share = matches / cluster.length;
       if (matches > 0 && share >= 0.5 && (!best || share > best.share)) best = { cluster, share };
     }
@@ -57,49 +67,76 @@ export function clusterStories(items: DigestItem[], options: ClusterOptions = {}
     .sort((a, b) => a.lead.id - b.lead.id);
 }
 
-function sameStory(
-  a: Node,
-  b: Node,
-  ubiquitous: ReadonlySet<string>,
-  settings: Required<Omit<ClusterOptions, 'preferredLanguage'>>,
-): boolean {
-  if (a.item.id === b.item.id) return true;
-  if (Math.abs(a.item.publishedAt - b.item.publishedAt) > settings.maxGapMs) return false;
-  if (a.item.url && a.item.url === b.item.url) return true;
-  const shared = [...a.features.entities].filter((entity) => b.features.entities.has(entity));
-  const distinctive = shared.filter((entity) => !ubiquitous.has(entity));
-  const entityAgreement = jaccard(a.features.entities, b.features.entities);
-  if (a.item.language === b.item.language) {
-    const words = jaccard(a.features.tokens, b.features.tokens);
-    const all = jaccard(union(a.features.tokens, prefixed(a.features.entities)), union(b.features.tokens, prefixed(b.features.entities)));
-    if (words >= 0.5 || all >= settings.sameLanguageThreshold) return distinctive.length > 0 || words >= 0.5;
-    return distinctive.length >= 2 && entityAgreement >= settings.entityThreshold && words >= 0.15;
+/** Whether two items are one story, and how close they came: evaluation ranks its worst merges and splits by this. */
+export function compareItems(a: DigestItem, b: DigestItem, options: ClusterOptions = {}): PairScore {
+  return scorePair(toNode(a), toNode(b), { ...DEFAULTS, ...options });
+}
+
+function toNode(item: DigestItem): Node {
+  const features = titleFeatures(item.title);
+  let mass = features.actions.size * WEIGHTS.action + features.numbers.size * WEIGHTS.number + features.tokens.size * WEIGHTS.token;
+  for (const entity of features.entities) mass += entityWeight(entity);
+  return { item, features, mass };
+}
+
+function entityWeight(entity: string): number {
+  return COMMON_ENTITIES.has(entity) ? WEIGHTS.commonEntity : WEIGHTS.entity;
+}
+
+/** Undated items (publishedAt NaN) sort last; their time gap is unknown, not large. */
+function byTime(a: DigestItem, b: DigestItem): number {
+  const at = Number.isNaN(a.publishedAt) ? Infinity : a.publishedAt;
+  const bt = Number.isNaN(b.publishedAt) ? Infinity : b.publishedAt;
+  return at === bt ? 0 : at < bt ? -1 : 1;
+}
+
+function scorePair(a: Node, b: Node, settings: typeof DEFAULTS): PairScore {
+  if (a.item.id === b.item.id || (a.item.url && a.item.url === b.item.url)) return { similarity: 1, sameStory: true };
+  if (Math.abs(a.item.publishedAt - b.item.publishedAt) > settings.maxGapMs) return { similarity: 0, sameStory: false };
+  let shared = 0;
+  let actors = 0;
+  let sharedNumbers = 0;
+  let distinctive = 0;
+  for (const entity of a.features.entities) {
+    if (!b.features.entities.has(entity)) continue;
+    shared += entityWeight(entity);
+    actors++;
+    if (!COMMON_ENTITIES.has(entity)) distinctive++;
   }
-  // Across languages the words rarely match, but cognates do ("comercial", "litio"/"lítio"):
-  // one shared word lets slightly less agreeing names through (Asunción / Assunção).
-  const cognates = [...a.features.tokens].some((token) => b.features.tokens.has(token));
-  const agreement = cognates ? settings.entityThreshold - 0.1 : settings.entityThreshold;
-  return (
-    entityAgreement >= agreement &&
-    (distinctive.length >= 3 || (distinctive.length >= 2 && shared.length === distinctive.length))
-  );
+  const sharedActors = shared;
+  const onlyA = unsharedWeight(a.features.entities, b.features.entities);
+  const onlyB = unsharedWeight(b.features.entities, a.features.entities);
+  for (const number of a.features.numbers) {
+    if (!b.features.numbers.has(number)) continue;
+    shared += WEIGHTS.number;
+    actors++;
+    sharedNumbers++;
+  }
+  let actions = 0;
+  for (const action of a.features.actions) {
+    if (!b.features.actions.has(action)) continue;
+    shared += WEIGHTS.action;
+    actions++;
+  }
+  for (const token of a.features.tokens) if (b.features.tokens.has(token)) shared += WEIGHTS.token;
+  const total = a.mass + b.mass;
+  const similarity = total === 0 ? 0 : (2 * shared) / total;
+  const sameThing = actions > 0 || distinctive > 1;
+  // "Another derailment", "a new strike": one of a series, the same event only if a count ties them.
+  const anotherOne = (a.features.novel || b.features.novel) && sharedNumbers === 0;
+  // Each naming someone the other does not (Lula–Macron / Lula–Xi, tariffs on Brazil / on Colombia),
+  // outweighing who they share: two events of one kind. Differing counts alone are not: tolls get updated.
+  const otherActors = onlyA > 0 && onlyB > 0 && sharedActors <= Math.max(onlyA, onlyB);
+  // Without a shared name or number ("Gobierno anuncia…" / "Jorge Rodríguez anunció…"), only near-identical wording will do.
+  const enough = actors > 0 ? similarity >= settings.threshold : actions > 1 && similarity >= UNNAMED_THRESHOLD;
+  return { similarity, sameStory: sameThing && !anotherOne && !otherActors && enough };
 }
 
-function featuresOf(items: DigestItem[]): Node[] {
-  // First pass: names written capitalised mid-headline anywhere in the batch.
-  const vocabulary = new Set<string>();
-  for (const item of items) for (const word of titleFeatures(item.title).candidates) vocabulary.add(word);
-  return items.map((item) => ({ item, features: titleFeatures(item.title, vocabulary) }));
-}
-
-/** In a batch of 20 or more, names found in over a tenth of the headlines tell stories apart poorly. */
-function ubiquitousEntities(nodes: Node[]): Set<string> {
-  const result = new Set<string>();
-  if (nodes.length < 20) return result;
-  const counts = new Map<string, number>();
-  for (const node of nodes) for (const entity of node.features.entities) counts.set(entity, (counts.get(entity) ?? 0) + 1);
-  for (const [entity, count] of counts) if (count > Math.max(3, nodes.length / 10)) result.add(entity);
-  return result;
+/** Names one headline has and the other lacks; the ubiquitous ones are left out, as most reports could add them. */
+function unsharedWeight(entities: ReadonlySet<string>, other: ReadonlySet<string>): number {
+  let weight = 0;
+  for (const entity of entities) if (!other.has(entity) && !COMMON_ENTITIES.has(entity)) weight += entityWeight(entity);
+  return weight;
 }
 
 function toStory(items: DigestItem[], preferredLanguage: Language | undefined): Story {
@@ -108,7 +145,7 @@ function toStory(items: DigestItem[], preferredLanguage: Language | undefined): 
     (a, b) =>
       Number(b.language === preferredLanguage) - Number(a.language === preferredLanguage) ||
       best(b) - best(a) ||
-      a.publishedAt - b.publishedAt ||
+      byTime(a, b) ||
       a.id - b.id,
   );
   const lead = sorted[0] as DigestItem;
@@ -131,19 +168,4 @@ function toStory(items: DigestItem[], preferredLanguage: Language | undefined): 
 
 function distinct<T>(values: T[]): T[] {
   return [...new Set(values)];
-}
-
-function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (a.size === 0 && b.size === 0) return 0;
-  let shared = 0;
-  for (const value of a) if (b.has(value)) shared++;
-  return shared / (a.size + b.size - shared);
-}
-
-function union(a: ReadonlySet<string>, b: ReadonlySet<string>): Set<string> {
-  return new Set([...a, ...b]);
-}
-
-function prefixed(entities: ReadonlySet<string>): Set<string> {
-  return new Set([...entities].map((entity) => `@${entity}`));
 }

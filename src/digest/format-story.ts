@@ -69,8 +69,9 @@ export function moreOutlets(story: Story, language: Language): string {
   return `${words.moreOutlets(others.length)}: ${listed.join(', ')}${rest > 0 ? ` ${words.andMore(rest)}` : ''}`;
 }
 
-/** "Outlet · es · +2 outlets: A, B" */
+/** "Outlet · es/pt/en · +2 outlets: A, B": every language the story was told in, the lead's first. */
 export function storyDetails(story: Story, language: Language): string {
   const more = moreOutlets(story, language);
-  return [outletName(story.lead.outlet), story.lead.language, ...(more ? [more] : [])].join(' · ');
+  const languages = [story.lead.language, ...story.languages.filter((other) => other !== story.lead.language)];
+  return [outletName(story.lead.outlet), languages.join('/'), ...(more ? [more] : [])].join(' · ');
 }

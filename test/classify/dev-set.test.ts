@@ -9,8 +9,8 @@ import { createOfflineClassifier } from '../../src/classify/offline-classifier.j
 import { loadThemes } from '../../src/classify/themes-config.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** The labelled dev set, copied into the fixtures with its provenance (test/fixtures/eval/README.md). */
-const devSetPath = path.resolve(repoRoot, 'test/fixtures/eval/dev.jsonl');
+/** The labelled dev sets, copied into the fixtures with their provenance (test/fixtures/eval/README.md). */
+const evalDir = path.resolve(repoRoot, 'test/fixtures/eval');
 
 interface DevItem {
   id: string;
@@ -20,8 +20,8 @@ interface DevItem {
   themes: ThemeId[];
 }
 
-function readDevSet(): DevItem[] {
-  return readFileSync(devSetPath, 'utf8')
+function readDevSet(name: string): DevItem[] {
+  return readFileSync(path.join(evalDir, name), 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => {
@@ -32,10 +32,17 @@ function readDevSet(): DevItem[] {
     });
 }
 
-describe('offline classifier on the labelled dev set', () => {
-  it('reaches macro-F1 ≥ 0.80 (per-theme figures are logged)', () => {
-    const items = readDevSet();
-    expect(items).toHaveLength(103);
+/**
+ * Floors a little under the measured figures, so a regression fails. Neither set is enough alone:
+ * rules written for one were checked on the other (see the README's note on the eval command).
+ */
+describe.each([
+  { name: 'dev.jsonl', count: 103, macroF1: 0.84, worstTheme: 0.65 },
+  { name: 'dev2.jsonl', count: 140, macroF1: 0.82, worstTheme: 0.7 },
+])('offline classifier on the labelled set $name', ({ name, count, macroF1, worstTheme }) => {
+  it(`reaches macro-F1 ≥ ${macroF1}, no theme under ${worstTheme}, and keeps off-topic items empty (figures are logged)`, () => {
+    const items = readDevSet(name);
+    expect(items).toHaveLength(count);
     const classifier = createOfflineClassifier(loadThemes());
     const report = evaluate(items.map((item) => ({ gold: item.themes, predicted: classifier.classify(item).themes })));
 
@@ -45,11 +52,13 @@ describe('offline classifier on the labelled dev set', () => {
     });
     console.info(
       [
-        `dev set: ${report.items} items, macro-F1 ${report.macroF1.toFixed(3)}, micro-F1 ${report.microF1.toFixed(3)}, ` +
-          `exact ${report.exactMatch.toFixed(3)}, off-topic accuracy ${report.offTopic.accuracy.toFixed(3)}`,
+        `${name}: ${report.items} items, macro-F1 ${report.macroF1.toFixed(3)}, micro-F1 ${report.microF1.toFixed(3)}, ` +
+          `exact ${report.exactMatch.toFixed(3)}, off-topic accuracy ${report.offTopic.accuracy.toFixed(3)}, precision ${report.offTopic.precision.toFixed(3)}`,
         ...perTheme,
       ].join('\n'),
     );
-    expect(report.macroF1).toBeGreaterThanOrEqual(0.8);
+    expect(report.macroF1).toBeGreaterThanOrEqual(macroF1);
+    for (const theme of THEME_IDS) expect(report.perTheme[theme].f1, theme).toBeGreaterThanOrEqual(worstTheme);
+    expect(report.offTopic.precision).toBeGreaterThanOrEqual(0.75);
   });
 });

@@ -40,6 +40,12 @@ describe('fold-text', () => {
     expect(words.map((word) => stem(foldText(word)))).toEqual(stems);
   });
 
+  it('keeps apart gender forms that differ in meaning: derecha (the right) is not derecho (law)', () => {
+    expect(['derecha', 'derechas'].map(stem)).toEqual(['derecha', 'derecha']);
+    expect(['derecho', 'derechos'].map(stem)).toEqual(['derecho', 'derecho']);
+    expect(['direita', 'direito', 'direitos'].map(stem)).toEqual(['direita', 'direito', 'direito']);
+  });
+
   it('keeps a word’s first four letters, so the classifier can pre-filter words by them', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[a-z0-9]{1,14}$/), (word) => {
@@ -166,6 +172,49 @@ describe('offline classifier: the project vocabulary', () => {
     ['en', 'Supreme Court weighs challenge to Trump tariffs on imports', 'Small businesses in Ohio say the duties raise prices.'],
   ])('off-topic — %s: %s', (lang, title, summary) => {
     expect(classify(lang, title, summary).themes).toEqual([]);
+  });
+
+  it('does not read "derecho" (a right, the law) as "derecha" (the political right)', () => {
+    const legal = classify('es', 'China se planta ante Trump: países latinoamericanos tienen derecho a elegir sus socios');
+    expect(legal.themes).not.toContain('ideological-divide');
+    expect(legal.evidence['ideological-divide'] ?? []).toEqual([]);
+    expect(classify('es', 'Petro acusa a la derecha colombiana de golpista').themes).toContain('ideological-divide');
+  });
+
+  it('does not file an Argentina–China currency swap under U.S. policy', () => {
+    const chinese = classify(
+      'es',
+      'Argentina renueva el swap de monedas con China por US$ 5.000 millones',
+      'El Banco Central extendió el swap chino mientras Estados Unidos sigue de cerca la relación con Pekín.',
+    );
+    expect(chinese.themes).not.toContain('us-policy');
+    const american = classify('es', 'Bessent confirma el swap con el Tesoro de Estados Unidos para Argentina', 'El rescate financiero de Washington apoya a Milei.');
+    expect(american.themes).toContain('us-policy');
+  });
+
+  it.each<[Language, string, string, ThemeId]>([
+    ['es', 'Venezuela: la Ley de Amnistía deja fuera a militares presos', 'Familiares de presos políticos protestan en Caracas.', 'venezuela-crisis'],
+    ['en', 'Court blocks end of TPS for Venezuelans in the United States', 'Hundreds of thousands of Venezuelan migrants could face deportation.', 'venezuela-crisis'],
+    ['pt', 'Lula e Milei travam embate na cúpula do Mercosul', 'Brasileiro critica o argentino por apoiar a pressão dos EUA.', 'ideological-divide'],
+    ['en', 'Trump showers Milei with praise and threatens Colombia with tariffs', 'The White House backs its allies in the region.', 'us-policy'],
+    ['en', 'Washington backs Milei with $20 billion rescue package', '', 'us-policy'],
+    ['es', 'Petro llama "nazi" a Bukele y el salvadoreño responde', '', 'ideological-divide'],
+    ['es', 'Mercosur suspende a Venezuela indefinidamente', '', 'regional-integration'],
+    ['es', 'Maduro anuncia aumento del ingreso mínimo en medio de la inflación', '', 'venezuela-crisis'],
+    ['en', 'Milei and Lula trade barbs over Mercosur trade deal', '', 'ideological-divide'],
+    ['es', 'Kast gana las elecciones en Chile y consolida el giro a la derecha en la región', '', 'ideological-divide'],
+  ])('%s: gets the theme from an actor and an action — %s', (lang, title, summary, theme) => {
+    expect(classify(lang, title, summary).themes).toContain(theme);
+  });
+
+  it('reads a suspension as regional integration only when a bloc suspends', () => {
+    expect(classify('en', 'Venezuela suspends 19 oil production contracts', '').themes).not.toContain('regional-integration');
+  });
+
+  it('does not label Venezuela-crisis from names alone (a capture is the U.S. confrontation)', () => {
+    const capture = classify('pt', 'Estados Unidos atacam a Venezuela e capturam Nicolás Maduro', 'Os Estados Unidos realizaram um ataque militar contra a Venezuela.');
+    expect(capture.themes).toContain('us-venezuela');
+    expect(capture.themes).not.toContain('venezuela-crisis');
   });
 
   it('tells a U.S. domestic story (no regional signal) from a regional one', () => {

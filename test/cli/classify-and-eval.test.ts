@@ -9,6 +9,7 @@ import { keywordResponder, startOpenAIServer, type FakeOpenAIServer } from '../p
 import { captureIO } from '../support/capture-io.js';
 
 const devSet = path.resolve(repoRoot, 'test/fixtures/eval/dev.jsonl');
+const clustersDev = path.resolve(repoRoot, 'test/fixtures/eval/clusters-dev.jsonl');
 
 describe('sancocho classify and sancocho eval', () => {
   let dir: string;
@@ -80,6 +81,62 @@ describe('sancocho classify and sancocho eval', () => {
     expect(io.out()).toMatch(/^macro-F1: 0\.\d{3}$/m);
     expect(io.out()).toMatch(/^micro-F1: 0\.\d{3}$/m);
     expect(io.out()).toMatch(/^items\/s: \d+$/m);
+  });
+
+  it('eval lists the ten worst false positives and false negatives with their evidence', async () => {
+    const io = captureIO(offlineEnv);
+    await runCli(['eval', '--input', devSet], io);
+    const out = io.out();
+    const section = (heading: RegExp) => out.slice(out.search(heading)).split('\n\n')[0]!.split('\n').slice(1);
+    const positives = section(/^worst false positives/m);
+    const negatives = section(/^worst false negatives/m);
+    expect(positives.filter((line) => /^ {2}\S/.test(line)).length).toBeGreaterThan(0);
+    expect(positives.filter((line) => /^ {2}\S/.test(line)).length).toBeLessThanOrEqual(10);
+    expect(negatives.filter((line) => /^ {2}\S/.test(line)).length).toBeLessThanOrEqual(10);
+    // Each mistake: theme, score, item id and title, then what fired.
+    expect(positives[0]).toMatch(/^ {2}[a-z-]+ [01]\.\d{3} {2}\S+ {2}.+/);
+    expect(positives[1]).toMatch(/^ {6}evidence: .+\(/);
+  });
+
+  it('eval --clusters --json prints pairwise and B-cubed figures for the whole file as one window', async () => {
+    const io = captureIO(offlineEnv);
+    expect(await runCli(['eval', '--clusters', clustersDev, '--json'], io)).toBe(0);
+    const report = JSON.parse(io.out()) as Record<string, unknown>;
+    const figures = { precision: expect.any(Number), recall: expect.any(Number), f1: expect.any(Number) };
+    expect(report).toEqual({ items: 49, events: 10, pairs: figures, bcubed: figures });
+    expect(Object.keys(report)).toEqual(['items', 'events', 'pairs', 'bcubed']);
+  });
+
+  it('eval --clusters prints the figures and the worst false merges and splits', async () => {
+    const io = captureIO(offlineEnv);
+    expect(await runCli(['eval', '--clusters', clustersDev], io)).toBe(0);
+    expect(io.out()).toMatch(/^pairs +precision 0?\.?\d.* recall .* f1 /m);
+    expect(io.out()).toMatch(/^b-cubed +precision /m);
+    expect(io.out()).toMatch(/^worst false merges \(different events in one story\): \d+$/m);
+    expect(io.out()).toMatch(/^worst false splits \(one event in several stories\): \d+$/m);
+  });
+
+  it('eval --folds K cross-validates the thresholds over several labelled files', async () => {
+    const io = captureIO(offlineEnv);
+    const dev2 = path.resolve(repoRoot, 'test/fixtures/eval/dev2.jsonl');
+    expect(await runCli(['eval', '--input', devSet, dev2, '--folds', '4', '--json'], io)).toBe(0);
+    const report = JSON.parse(io.out()) as { folds: number; perFold: { items: number }[]; heldOutMacroF1: number; configuredMacroF1: number };
+    expect(report.folds).toBe(4);
+    expect(report.perFold.reduce((sum, fold) => sum + fold.items, 0)).toBe(243);
+    expect(report.heldOutMacroF1).toBeGreaterThan(0.5);
+    expect(report.configuredMacroF1).toBeGreaterThan(0.75);
+  });
+
+  it('eval --folds refuses a number of folds under 2', async () => {
+    const io = captureIO(offlineEnv);
+    expect(await runCli(['eval', '--input', devSet, '--folds', '1'], io)).toBe(2);
+    expect(io.err()).toMatch(/--folds must be a whole number of at least 2/);
+  });
+
+  it('eval needs exactly one of --input and --clusters', async () => {
+    const io = captureIO(offlineEnv);
+    expect(await runCli(['eval'], io)).toBe(2);
+    expect(io.err()).toMatch(/exactly one of --input .* and --clusters/);
   });
 
   it('classify --classifier llm asks the configured OpenAI-compatible server, once per batch', async () => {

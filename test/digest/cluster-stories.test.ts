@@ -31,10 +31,27 @@ describe('headline features', () => {
     expect(titleFeatures('Trump says US will act').entities.has('us')).toBe(true);
   });
 
-  it('does not take the capitalised first word or Title Case words for names without evidence', () => {
+  it('does not take the capitalised first word or Title Case words for names', () => {
     expect(titleFeatures('Tensión en la frontera').entities.size).toBe(0);
     expect(titleFeatures('Leaders Meet To Discuss Border').entities.size).toBe(0);
-    expect(titleFeatures('Tensión en la frontera', new Set(['tension'])).entities.has('tension')).toBe(true);
+  });
+
+  it.each([
+    ['La UE y el Mercosur firman el acuerdo', ['sign', 'agree']],
+    ['UE e Mercosul assinam o acordo', ['sign', 'agree']],
+    ['EU and Mercosur sign the agreement', ['sign', 'agree']],
+    ['EE. UU. ataca una narcolancha en el Caribe', ['attack', 'boat']],
+    ['US strike on drug vessel', ['attack', 'drug', 'boat']],
+    ['Cúpula do Mercosul em Foz', ['meet']],
+  ])('reads the actions of "%s" in one vocabulary for es/pt/en', (title, actions) => {
+    expect([...titleFeatures(title).actions].sort()).toEqual([...actions].sort());
+  });
+
+  it('reads numbers in digits or words, and "un" as one only before a casualty word', () => {
+    expect([...titleFeatures('EE. UU. mata a tres hombres').numbers]).toEqual(['3']);
+    expect([...titleFeatures('Trump says 11 killed in US strike').numbers]).toEqual(['11']);
+    expect([...titleFeatures('Un acuerdo con un socio').numbers]).toEqual([]);
+    expect([...titleFeatures('Reportan un muerto').numbers]).toEqual(['1']);
   });
 });
 
@@ -72,6 +89,62 @@ describe('story clustering', () => {
         es('China invierte en litio en Bolivia', { outlet: 'Infobae' }),
         en('China and Brazil sign satellite deal', { outlet: 'MercoPress' }),
       ],
+      expected: 2,
+    },
+    {
+      name: 'CELAC foreign ministers meeting in Bogotá, in English and Spanish',
+      items: [
+        en('CELAC foreign ministers meet in Bogotá ahead of the summit', { outlet: 'MercoPress' }),
+        es('Cancilleres de la CELAC se reúnen en Bogotá antes de la cumbre', { outlet: 'El Tiempo' }),
+      ],
+      expected: 1,
+    },
+    {
+      name: 'a Uruguay–China tariff deal and a Milei common-tariff story on the same day',
+      items: [
+        es('Uruguay y China acuerdan rebajar aranceles a la carne', { outlet: 'El País' }),
+        es('Milei pide al Mercosur bajar el arancel externo común', { outlet: 'Clarín' }),
+      ],
+      expected: 2,
+    },
+    {
+      name: 'a new derailment the day after another (one of a series, no shared count)',
+      items: [
+        es('Suben a 39 los muertos tras descarrilamiento de trenes en España', { publishedAt: NOW - 20 * HOUR }),
+        es('Nuevo descarrilamiento de tren en España: reportan un muerto', { publishedAt: NOW }),
+      ],
+      expected: 2,
+    },
+    {
+      name: 'a "new strike" reported twice, tied by its count across languages',
+      items: [
+        es('EE. UU. mata a tres hombres en un nuevo ataque a una narcolancha en el Caribe', { outlet: 'A' }),
+        en('US strike on drug boat in the Caribbean kills 3', { outlet: 'B' }),
+      ],
+      expected: 1,
+    },
+    {
+      name: 'one tariff told in three languages, tied by its actors and its figure',
+      items: [
+        en('Trump imposes 50% tariff on Brazil', { outlet: 'Reuters' }),
+        pt('Trump impõe tarifa de 50% ao Brasil', { outlet: 'Folha' }),
+        es('Trump impone arancel del 50% a Brasil', { outlet: 'Infobae' }),
+      ],
+      expected: 1,
+    },
+    {
+      name: 'tariffs on Brazil and tariffs on Colombia (same actor and action, other target)',
+      items: [es('Trump impone arancel del 50% a Brasil'), es('Trump amenaza con aranceles a Colombia')],
+      expected: 2,
+    },
+    {
+      name: 'Lula meeting Xi and Lula meeting Macron on the same day',
+      items: [en("Brazil's Lula meets Xi Jinping in Beijing"), pt('Lula se encontra com Xi Jinping em Pequim'), en('Lula meets Macron in Brasília')],
+      expected: 2,
+    },
+    {
+      name: 'two boat strikes in two seas',
+      items: [es('EE.UU. ataca lancha en el Caribe: 3 muertos'), es('EE.UU. ataca lancha en el Pacífico: 4 muertos')],
       expected: 2,
     },
     {
@@ -123,6 +196,23 @@ describe('story clustering', () => {
     expect(story?.outlets.sort()).toEqual(['Efecto Cocuyo', 'MercoPress']);
     expect(story?.languages.sort()).toEqual(['en', 'es']);
     expect(story?.themes).toEqual({ 'regional-integration': 0.9, 'venezuela-crisis': 0.7 });
+  });
+
+  it('decides the same whatever else the window holds (no share-of-window threshold)', () => {
+    const signing = [
+      es('La Unión Europea y el Mercosur firman el acuerdo comercial en Asunción', { outlet: 'Infobae' }),
+      pt('União Europeia e Mercosul assinam acordo comercial em Assunção', { outlet: 'Folha' }),
+      en('EU and Mercosur sign trade agreement in Asunción', { outlet: 'Reuters' }),
+    ];
+    const crowd = Array.from({ length: 60 }, (_, index) =>
+      es(`Mercosur y la Unión Europea: análisis ${index} sobre Venezuela`, { outlet: `Outlet ${index}`, publishedAt: NOW - (index % 30) * HOUR }),
+    );
+    const storyOfSigning = (items: ReturnType<typeof item>[]) =>
+      clusterStories(items).filter((story) => story.items.some((i) => signing.includes(i)));
+    expect(storyOfSigning(signing)).toHaveLength(1);
+    const inCrowd = storyOfSigning([...crowd, ...signing]);
+    expect(inCrowd).toHaveLength(1);
+    expect(inCrowd[0]?.items.filter((i) => signing.includes(i))).toHaveLength(3);
   });
 
   it('treats the same URL as the same story', () => {

@@ -42,7 +42,7 @@ const mercosur = story(item('Mercosur y la UE firman el acuerdo', { id: 101, out
 const ping = story(item('@everyone: Maduro *habla* [aquí](https://evil.example)', { id: 104, outlet: 'Efecto Cocuyo', url: null }));
 
 describe('Markdown rendering', () => {
-  it('renders a heading, one section per theme, linked titles, outlet, language and +N outlets', () => {
+  it('renders a heading, one section per theme, linked titles, outlet, every language of the story and +N outlets', () => {
     const markdown = renderMarkdown(
       digestOf([
         { theme: 'regional-integration', stories: [mercosur], overview: 'El acuerdo avanza.', candidates: 4 },
@@ -52,7 +52,7 @@ describe('Markdown rendering', () => {
     expect(markdown).toContain('# Resumen de noticias · 3 may 2026 · últimas 24 h');
     expect(markdown).toContain('## Integración regional');
     expect(markdown).toContain('> **Panorama:** El acuerdo avanza.');
-    expect(markdown).toContain('1. [Mercosur y la UE firman el acuerdo](https://infobae.example/1) — Infobae · es · +2 medios: Agência Brasil, El País');
+    expect(markdown).toContain('1. [Mercosur y la UE firman el acuerdo](https://infobae.example/1) — Infobae · es/pt · +2 medios: Agência Brasil, El País');
     expect(markdown).toContain('_1 de 4 historias · 3 medios_');
     expect(markdown).toContain('## EE. UU. y Venezuela');
     expect(markdown).toContain('1. @everyone: Maduro \\*habla\\* \\[aquí\\](https://evil.example) — Efecto Cocuyo · es');
@@ -87,7 +87,7 @@ describe('Discord rendering', () => {
     expect(body?.content).toBe('**Resumen de noticias · 3 may 2026 · últimas 24 h**');
     expect(body?.embeds.map((e) => e.title)).toEqual(['Integración regional', 'EE. UU. y Venezuela']);
     expect(body?.embeds[0]?.description).toBe(
-      '*El acuerdo \\*avanza\\*.*\n\n**1.** [Mercosur y la UE firman el acuerdo](https://infobae.example/1) — Infobae · es · +2 medios: Agência Brasil, El País',
+      '*El acuerdo \\*avanza\\*.*\n\n**1.** [Mercosur y la UE firman el acuerdo](https://infobae.example/1) — Infobae · es/pt · +2 medios: Agência Brasil, El País',
     );
     expect(body?.embeds[0]?.footer?.text).toBe('1 historia · 3 medios');
     expect(body?.embeds[1]?.description).toContain('@everyone: Maduro \\*habla\\* \\[aquí\\]');

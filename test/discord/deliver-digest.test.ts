@@ -130,7 +130,7 @@ describe('delivering digests to a fake Discord', () => {
     ]);
     const trade = body.embeds[1].description as string;
     expect(trade).toMatch(/^\*\*1\.\*\* \[Mercosur y la UE firman el acuerdo comercial en Asunción\]\(https:\/\/infobae-america\.example\/news\/0-/);
-    expect(trade).toContain('— Infobae América · es · +2 medios: El País América, Agência Brasil');
+    expect(trade).toContain('— Infobae América · es/pt · +2 medios: El País América, Agência Brasil');
     const venezuela = body.embeds[2].description as string;
     expect(venezuela).toContain('@everyone Maduro \\*denuncia\\* \\[agresión\\](https://evil.example) de EE.UU.');
     expect(JSON.stringify(body)).not.toContain('backlog');
