@@ -43,6 +43,8 @@ export function runClusterEval(file: string): ClusterEvalRun {
     language: line.lang,
     // An undated item has an unknown time gap (NaN), not a large one.
     publishedAt: line.published === '' ? Number.NaN : Date.parse(line.published),
+    // Clustering never reads it: the whole file is one window.
+    reachedAt: 0,
     themes: {},
     contentHash: line.id,
   }));
