@@ -30,6 +30,7 @@ export interface ClusterOptions {
 
 const DEFAULTS = { maxGapMs: 36 * 3_600_000, threshold: 0.4 };
 const UNNAMED_THRESHOLD = 0.6;
+const NEAR_IDENTICAL = 0.9;
 
 /** How much a shared feature says about two headlines being one event. */
 const WEIGHTS = { entity: 2, commonEntity: 1, action: 1.5, number: 1.5, token: 1 };
@@ -121,7 +122,8 @@ function scorePair(a: Node, b: Node, settings: typeof DEFAULTS): PairScore {
   for (const token of a.features.tokens) if (b.features.tokens.has(token)) shared += WEIGHTS.token;
   const total = a.mass + b.mass;
   const similarity = total === 0 ? 0 : (2 * shared) / total;
-  const sameThing = actions > 0 || distinctive > 1;
+  // Near-identical wording is one report copied by several outlets, whatever its verb.
+  const sameThing = actions > 0 || distinctive > 1 || similarity >= NEAR_IDENTICAL;
   // "Another derailment", "a new strike": one of a series, the same event only if a count ties them.
   const anotherOne = (a.features.novel || b.features.novel) && sharedNumbers === 0;
   // Each naming someone the other does not (Lula–Macron / Lula–Xi, tariffs on Brazil / on Colombia),

@@ -215,6 +215,12 @@ describe('story clustering', () => {
     expect(inCrowd[0]?.items.filter((i) => signing.includes(i))).toHaveLength(3);
   });
 
+  it('treats one headline copied by several outlets as one story, whatever its verb', () => {
+    const copies = ['A', 'B', 'C'].map((outlet) => es('Maduro y la CELAC discuten la crisis', { outlet }));
+    expect(clusterStories(copies)).toHaveLength(1);
+    expect(clusterStories([es('Maduro y la CELAC discuten la crisis'), es('Maduro y la CELAC discuten la migración')])).toHaveLength(2);
+  });
+
   it('treats the same URL as the same story', () => {
     const a = es('Titular uno', { url: 'https://x.example/a' });
     const b = en('A completely different headline', { url: 'https://x.example/a' });
