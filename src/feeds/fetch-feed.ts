@@ -9,6 +9,7 @@ import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
+import { redactCredentials } from '../core/redact-credentials.js';
 import { VERSION } from '../core/version.js';
 import { BlockedAddressError, ResponseTooLargeError, classifyFetchError, type FetchErrorKind } from './fetch-errors.js';
 import { parseContentEncoding, parseContentLength, parseMaxAge, parseRetryAfter, statusMeaning } from './http-response.js';
@@ -445,7 +446,8 @@ function failure(progress: Progress, kind: FetchErrorKind, message: string, retr
     status: 'error',
     kind,
     http: progress.http,
-    message,
+    // The message is stored and shown (status, /status, logs); the URL in it may carry a password.
+    message: redactCredentials(message),
     retryAfterMs,
     url: progress.url,
     bytes: progress.bytes,

@@ -1,4 +1,5 @@
 import type { DigestScheduleConfig } from '../config/config-schema.js';
+import { redactCredentials } from '../core/redact-credentials.js';
 import type { FeedStatus } from '../core/types.js';
 import { PREVIEW, configuredDestination, describeDestination } from '../discord/destination.js';
 import type { FeedRow, FeedStore } from '../store/feed-store.js';
@@ -111,13 +112,13 @@ export function buildStatusReport(input: StatusInput): StatusReport {
 function feedLine(feed: FeedRow): FeedStatusLine {
   const erred = feed.lastErrorAt !== null && feed.consecutiveErrors > 0;
   const last: FeedOutcome = erred
-    ? { kind: 'error', at: feed.lastErrorAt as number, errorKind: feed.lastErrorKind ?? 'unknown', message: feed.lastErrorMessage ?? '', consecutive: feed.consecutiveErrors }
+    ? { kind: 'error', at: feed.lastErrorAt as number, errorKind: feed.lastErrorKind ?? 'unknown', message: redactCredentials(feed.lastErrorMessage ?? ''), consecutive: feed.consecutiveErrors }
     : feed.lastSuccessAt !== null
       ? { kind: 'ok', at: feed.lastSuccessAt, http: feed.lastHttpStatus }
       : { kind: 'never' };
   return {
     name: feed.name,
-    url: feed.url,
+    url: redactCredentials(feed.url),
     origin: feed.origin,
     status: feed.status,
     last,

@@ -38,6 +38,7 @@ export async function addUserFeed(
     polling: ctx.polling,
     dispatcher: ctx.userFeedDispatcher,
     parser: ctx.feedParser,
+    signal: ctx.signal,
     language: request.language ?? null,
     now,
   });

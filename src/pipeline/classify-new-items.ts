@@ -67,7 +67,7 @@ export async function classifyNewItems(ctx: ClassifyContext, options: ClassifyOp
   }
   let afterAwaiting = 0;
   let asked = report.classified + report.failed;
-  while (asked < limit && ctx.classifier.canAskLlm?.() === true) {
+  while (asked < limit && !ctx.signal?.aborted && ctx.classifier.canAskLlm?.() === true) {
     const page = store.awaitingLlm({ afterId: afterAwaiting, limit: Math.min(pageSize, limit - asked) });
     if (page.length === 0) break;
     afterAwaiting = (page.at(-1) as (typeof page)[number]).id;

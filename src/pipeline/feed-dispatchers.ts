@@ -23,8 +23,9 @@ export function createFeedDispatchers(polling: PollingConfig): FeedDispatchers {
   return {
     dispatcher,
     userFeedDispatcher,
+    // Called when Sancocho stops: a request still open then is abandoned, not waited for.
     close: async () => {
-      await Promise.all([dispatcher.close(), userFeedDispatcher.close()]);
+      await Promise.all([dispatcher.destroy(), userFeedDispatcher.destroy()]);
     },
   };
 }

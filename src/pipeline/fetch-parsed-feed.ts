@@ -9,9 +9,10 @@ import type { FeedHeader } from './parse-feed-body.js';
 type FetchFailure = Extract<FetchOutcome, { status: 'error' }>;
 type ParseErrorKind = Extract<ParseOutcome, { status: 'error' }>['kind'];
 
-/** A fetch failure, or a parse failure ('not-a-feed', 'malformed', 'parse-timeout') shaped like one. */
+/** A fetch failure, or a parse failure ('not-a-feed', 'malformed', 'parse-timeout') or a stop shaped like one. */
 export type FeedFailure = Pick<FetchFailure, 'http' | 'message' | 'retryAfterMs' | 'bytes'> & {
-  kind: FetchFailure['kind'] | ParseErrorKind | ParseTimeout['kind'];
+  /** `cancelled`: Sancocho stopped before the work was done; nothing is the feed's fault. */
+  kind: FetchFailure['kind'] | ParseErrorKind | ParseTimeout['kind'] | 'cancelled';
 };
 
 export type ParsedFeedOutcome =
@@ -52,12 +53,21 @@ export async function fetchParsedFeed(
   if (fetched.status === 'not-modified') return { status: 'not-modified', fetched };
   if (fetched.status === 'error') return { status: 'error', failure: fetched };
 
-  const parsed = await options.parser.parse(
-    fetched.body,
-    fetched.contentType,
-    { feedLanguage: options.language ?? undefined, fetchedAt: options.now, baseUrl: fetched.url },
-    options.polling.maxItemsPerFeed,
+  const parsed = await untilStopped(
+    options.parser.parse(
+      fetched.body,
+      fetched.contentType,
+      { feedLanguage: options.language ?? undefined, fetchedAt: options.now, baseUrl: fetched.url },
+      options.polling.maxItemsPerFeed,
+    ),
+    options.signal,
   );
+  if (parsed === STOPPED) {
+    return {
+      status: 'error',
+      failure: { kind: 'cancelled', http: fetched.http, message: 'Sancocho stopped while the feed was being parsed.', retryAfterMs: null, bytes: fetched.bytes },
+    };
+  }
   if (parsed.status === 'error') {
     return {
       status: 'error',
@@ -65,4 +75,29 @@ export async function fetchParsedFeed(
     };
   }
   return { ...parsed, fetched };
+}
+
+const STOPPED = Symbol('stopped');
+
+/**
+ * A stop does not wait for a parse (up to the CPU budget): the poll is left for the next start, and
+ * the parse threads are terminated when the app closes.
+ */
+function untilStopped<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | typeof STOPPED> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.resolve(STOPPED);
+  return new Promise((resolve, reject) => {
+    const onStop = () => resolve(STOPPED);
+    signal.addEventListener('abort', onStop, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onStop);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onStop);
+        reject(error);
+      },
+    );
+  });
 }

@@ -331,13 +331,16 @@ export const MIGRATIONS: Migration[] = [
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  const current = version();
   for (const migration of migrations) {
     if (migration.version <= current) continue;
     writeTransaction(db, () => {
+      // Read again under the write lock: another process starting at the same time may have run it.
+      if (migration.version <= version()) return;
       migration.up(db);
       db.pragma(`user_version = ${migration.version}`);
     })();
   }
-  return db.pragma('user_version', { simple: true }) as number;
+  return version();
 }

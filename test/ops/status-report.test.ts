@@ -94,6 +94,14 @@ describe('the status report', () => {
     ]);
   });
 
+  it('never shows the password of a feed URL, in its address or in its last error', () => {
+    const secret = 'https://reader:s3cret@private.example/rss';
+    const locked = feed('locked', { url: secret, status: 'failing', consecutiveErrors: 2, lastErrorKind: 'http', lastErrorMessage: `${secret} answered HTTP 401.`, lastErrorAt: NOW - MIN });
+    const [line] = buildStatusReport({ ...input, feeds: [locked] }).feeds;
+    expect(JSON.stringify(line)).not.toContain('s3cret');
+    expect(line).toMatchObject({ url: 'https://reader:***@private.example/rss', last: { message: 'https://reader:***@private.example/rss answered HTTP 401.' } });
+  });
+
   it('gives every schedule its own newest digest, never a routed copy; none yet when it never ran', () => {
     expect(report.schedules.map((s) => [s.name, s.destination, s.last.kind])).toEqual([
       ['daily', 'channel 444', 'pending'],

@@ -91,6 +91,24 @@ describe('ingesting a feed (fetch → decode → parse → normalize → store)'
     expect(await ingestFeed(ctx, ctx.feeds.get(heavyFeed.id)!, NOW + 60 * MIN)).toMatchObject({ status: 'ok', new: 1 });
   });
 
+  it('does not wait for a parse when Sancocho stops: the poll is left for the next start, nothing recorded', async () => {
+    const heavy = rss(
+      Array.from({ length: 1000 }, (_, i) => ({ title: `Nota ${i}`, guid: `h${i}`, link: `https://n.example/h${i}`, description: '<p>Mercosur y la CAN</p>'.repeat(200) })),
+    );
+    server.route('/heavy.xml', { body: heavy });
+    const stop = new AbortController();
+    ctx = { ...context({}, createFeedParser({ budgetMs: 60_000 })), signal: stop.signal };
+    const feed = addFeed('/heavy.xml');
+    const started = performance.now();
+    const polled = ingestFeed(ctx, feed, NOW);
+    // Stop once the body is in the parser (fetched), well before a parse of this size ends.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    stop.abort();
+    expect(await polled).toMatchObject({ status: 'error', errorKind: 'cancelled' });
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(ctx.feeds.get(feed.id)).toMatchObject({ consecutiveErrors: 0, lastErrorKind: null });
+  });
+
   it('takes at most polling.maxItemsPerFeed entries from one document, the newest', async () => {
     const day = (n: number) => new Date(Date.UTC(2026, 10, n, 12)).toUTCString();
     server.route('/big.xml', {

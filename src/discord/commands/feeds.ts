@@ -102,7 +102,8 @@ function findFeed(ctx: CommandContext, value: string): FeedRow | undefined {
     if (byId) return byId;
   }
   const url = canonicalizeUrl(value);
-  const byUrl = visible.find((feed) => feed.url === url || feed.url === value);
+  // A feed that moved (a permanent redirect) is still found by the address it was added with.
+  const byUrl = visible.find((feed) => [feed.url, feed.originalUrl].some((known) => known !== null && (known === url || known === value)));
   if (byUrl) return byUrl;
   const wanted = foldTyped(value);
   const named = visible.filter((feed) => foldTyped(feed.name) === wanted);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_USER_ID, MANAGER_PERMISSIONS, MEMBER_PERMISSIONS } from '../../peers/fake-discord.js';
 import { startFeedServer, type FeedServer } from '../../peers/feed-server.js';
+import { ingestFeed } from '../../../src/pipeline/ingest-feed.js';
 import { rss } from '../../support/rss.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -119,6 +120,19 @@ describe('/feeds through the fake Discord', () => {
     const suggestions = await h.fake.answer(h.fake.autocomplete('feeds', { subcommand: 'remove', options: { feed: '' }, focused: 'feed' }));
     expect(suggestions.body.choices).toEqual([]);
     expect(h.logs().some((line) => line.msg === 'interaction-handler: /feeds add refused: no Manage Server permission')).toBe(true);
+  });
+
+  it('/feeds remove finds a feed that moved (a permanent redirect) by the address it was added with', async () => {
+    publicServer.route('/mudanza.xml', { body: rss([{ title: 'Nueva casa', guid: '1' }], { title: 'Diario Mudado' }) });
+    await h.run('feeds', { subcommand: 'add', options: { url: publicServer.url('/mudanza.xml') }, ...admin });
+    const added = h.ctx.feeds.getByUrl(publicServer.url('/mudanza.xml'))!;
+    publicServer.route('/nueva.xml', { body: rss([{ title: 'Nueva casa', guid: '1' }], { title: 'Diario Mudado' }) });
+    publicServer.route('/mudanza.xml', { status: 301, redirect: publicServer.url('/nueva.xml') });
+    for (let poll = 1; poll <= 3; poll++) await ingestFeed(h.ctx, h.ctx.feeds.get(added.id)!, Date.now() + poll * 3_600_000);
+    expect(h.ctx.feeds.get(added.id)).toMatchObject({ url: publicServer.url('/nueva.xml') });
+
+    const removed = await h.run('feeds', { subcommand: 'remove', options: { feed: publicServer.url('/mudanza.xml') }, ...admin });
+    expect(removed.body.content).toBe('Removed **Diario Mudado** and its stored items.');
   });
 
   it('/feeds remove: autocompletes the feeds it may remove, deletes a user feed, leaves a config feed to the config file', async () => {
