@@ -1,6 +1,6 @@
 import { CommanderError, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { discordApiBase } from '../discord/destination.js';
+import { discordApiBase } from '../config/destination.js';
 import { writeLine, type CliIO } from './cli-io.js';
 
 interface DeployOptions {

@@ -10,10 +10,11 @@ import { formatDuration, parseDuration } from '../core/duration.js';
 import { renderDiscordDigest } from '../digest/render-discord.js';
 import { renderMarkdown } from '../digest/render-markdown.js';
 import { createDeliverer } from '../discord/create-deliverer.js';
-import { previewDirectory } from '../discord/deliver-preview.js';
-import type { Deliverer } from '../discord/deliverer.js';
-import { PREVIEW, configuredDestination, describeDestination, discordApiBase, type Destination } from '../discord/destination.js';
-import { buildScheduledDigest, createDigestRunner, type DigestReport, type DigestRunner } from '../jobs/digest-job.js';
+import { previewDirectory } from '../delivery/deliver-preview.js';
+import type { Deliverer } from '../delivery/deliverer.js';
+import { PREVIEW, configuredDestination, describeDestination, discordApiBase, type Destination } from '../config/destination.js';
+import { createDigestRunner, type DigestReport, type DigestRunner } from '../delivery/digest-runner.js';
+import { buildScheduledDigest } from '../delivery/scheduled-digest.js';
 import { createOutboxStore } from '../store/outbox-store.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createAppContext } from '../app-context.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
-import { previewDirectory } from '../discord/deliver-preview.js';
+import { previewDirectory } from '../delivery/deliver-preview.js';
 import { digestJobs } from '../jobs/digest-job.js';
 import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';

@@ -8,7 +8,7 @@ import type { Logger } from '../core/logger.js';
 import type { Language } from '../core/types.js';
 import { digestStoryCount } from '../digest/digest-types.js';
 import { renderMarkdown } from '../digest/render-markdown.js';
-import { buildScheduledDigest } from '../jobs/digest-job.js';
+import { buildScheduledDigest } from '../delivery/scheduled-digest.js';
 import { runPollCycle, type PollCycleReport } from '../pipeline/run-poll-cycle.js';
 import { serveSampleFeeds } from './serve-sample-feeds.js';
 

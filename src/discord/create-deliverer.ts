@@ -3,9 +3,9 @@ import type { Logger } from '../core/logger.js';
 import type { DiscordState } from '../ops/discord-state.js';
 import type { createBotSender } from './deliver-bot.js';
 import type { createWebhookSender } from './deliver-webhook.js';
-import { createPreviewSender } from './deliver-preview.js';
-import type { Deliverer } from './deliverer.js';
-import { discordApiBase } from './destination.js';
+import { createPreviewSender } from '../delivery/deliver-preview.js';
+import type { Deliverer } from '../delivery/deliverer.js';
+import { discordApiBase } from '../config/destination.js';
 
 export interface DelivererOptions {
   env: NodeJS.ProcessEnv;

@@ -7,8 +7,8 @@ import { digestScheduleSchema, type DigestScheduleConfig } from '../../src/confi
 import { silentLogger } from '../../src/core/logger.js';
 import { messageViolations } from '../../src/digest/split-messages.js';
 import { createDeliverer } from '../../src/discord/create-deliverer.js';
-import type { Deliverer } from '../../src/discord/deliverer.js';
-import { createDigestRunner } from '../../src/jobs/digest-job.js';
+import type { Deliverer } from '../../src/delivery/deliverer.js';
+import { createDigestRunner } from '../../src/delivery/digest-runner.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configuredDestination, describeDestination, discordApiBase, parseWebhookUrl } from '../../src/discord/destination.js';
+import { configuredDestination, describeDestination, discordApiBase, parseWebhookUrl } from '../../src/config/destination.js';
 
 describe('destinations', () => {
   it.each([

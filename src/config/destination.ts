@@ -1,4 +1,4 @@
-import { WEBHOOK_URL_PATTERN, type DestinationConfig } from '../config/config-schema.js';
+import { WEBHOOK_URL_PATTERN, type DestinationConfig } from './config-schema.js';
 
 /**
  * Where a digest goes, resolved from the configuration. The key names it in the outbox and in
