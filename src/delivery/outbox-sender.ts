@@ -1,4 +1,5 @@
 import { describeDestination } from '../config/destination.js';
+import { backoffDelay } from '../core/backoff.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { OutboxStore } from '../store/outbox-store.js';
@@ -93,7 +94,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
             log.error({ digest: id, part: part.part, reason: outcome.reason }, `digest-job: digest ${id} part ${part.part} given up after ${attempts} attempts`);
             return;
           }
-          const wait = Math.max(outcome.retryAfterMs ?? 0, Math.min(retry.maxMs, retry.baseMs * 2 ** (attempts - 1)));
+          const wait = Math.max(outcome.retryAfterMs ?? 0, backoffDelay(attempts - 1, retry));
           outbox.markRetry(id, part.part, outcome.reason, at + wait);
           log.warn(
             { digest: id, part: part.part, attempts, retryInMs: wait, reason: outcome.reason },

@@ -4,7 +4,7 @@ import { createClassifier } from '../../src/classify/create-classifier.js';
 import { createLlmClassifier, type LlmClassifierOptions } from '../../src/classify/llm-classifier.js';
 import { parseAnswer } from '../../src/classify/llm-answer.js';
 import { buildClassifyPrompt, buildMessages, loadClassifyPrompt, sanitizeItemText } from '../../src/classify/llm-prompt.js';
-import { backoffDelay, retryAfterMs } from '../../src/classify/llm-request.js';
+import { retryAfterMs } from '../../src/classify/llm-request.js';
 import type { ClassifiableItem } from '../../src/classify/item-classifier.js';
 import { createOfflineClassifier } from '../../src/classify/offline-classifier.js';
 import { loadThemes } from '../../src/classify/themes-config.js';
@@ -635,12 +635,6 @@ describe('retry timing', () => {
     [{}, undefined],
   ])('reads %j as %s ms', (headers, expected) => {
     expect(retryAfterMs(new Headers(headers), NOON)).toBe(expected);
-  });
-
-  it('backs off exponentially up to the cap, with at most 25 % jitter off', () => {
-    const backoff = { baseMs: 1000, maxMs: 5000 };
-    expect([0, 1, 2, 3].map((attempt) => backoffDelay(attempt, backoff, () => 0))).toEqual([1000, 2000, 4000, 5000]);
-    expect(backoffDelay(0, backoff, () => 1)).toBe(750);
   });
 });
 
