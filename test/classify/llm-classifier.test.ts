@@ -651,20 +651,20 @@ describe('createClassifier', () => {
   });
 
   it('builds the offline classifier when no llm is configured', async () => {
-    const labels = await createClassifier({ llm: undefined, db, logger: silentLogger(), env: {}, themes }).classifyItems([item(MERCOSUR)]);
+    const labels = await createClassifier({ llm: undefined, db, logger: silentLogger(), themes }).classifyItems([item(MERCOSUR)]);
     expect(labels[0]).toMatchObject({ source: 'offline', reason: null });
     expect(server.requests).toHaveLength(0);
   });
 
   it('builds the LLM classifier, with a placeholder key for a local server', async () => {
     const llm = llmSchema.parse({ baseURL: server.baseURL, model: 'local-model' });
-    const labels = await createClassifier({ llm, db, logger: silentLogger(), env: {}, themes }).classifyItems([item(MERCOSUR)]);
+    const labels = await createClassifier({ llm, db, logger: silentLogger(), themes }).classifyItems([item(MERCOSUR)]);
     expect(labels[0]).toMatchObject({ source: 'llm', model: 'local-model' });
     expect(server.requests[0]?.headers.authorization).toBe('Bearer sk-local');
   });
 
   it('requires OPENAI_API_KEY for OpenAI itself', () => {
     const llm = llmSchema.parse({ model: 'gpt-4o-mini' });
-    expect(() => createClassifier({ llm, db, logger: silentLogger(), env: {}, themes })).toThrow(/OPENAI_API_KEY/);
+    expect(() => createClassifier({ llm, db, logger: silentLogger(), themes })).toThrow(/OPENAI_API_KEY/);
   });
 });
