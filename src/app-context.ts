@@ -48,7 +48,7 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
   const feedParser = createFeedParser();
   const metrics = createMetrics();
   const inFlight = new AbortController();
-  const llm = config.llm ? llmClientFromConfig({ llm: config.llm, db, logger, metrics, signal: inFlight.signal }) : undefined;
+  const llm = config.llm ? llmClientFromConfig({ llm: config.llm, apiKey: config.openaiApiKey, db, logger, metrics, signal: inFlight.signal }) : undefined;
   const classifier = createClassifier({ llm: config.llm, db, logger, metrics, client: llm });
   return {
     config,

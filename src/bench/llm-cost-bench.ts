@@ -37,7 +37,6 @@ export async function llmCostBench(options: { batch: number }): Promise<LlmCostF
       llm: llmSchema.parse({ baseURL: server.baseURL, model: 'bench', batchSize: options.batch, skipWithoutRegionalSignal: false }),
       db,
       logger: silentLogger(),
-      env: {},
     });
     const text = createTextGenerator(11);
     const items: ClassifiableItem[] = Array.from({ length: options.batch }, (_, index) => {

@@ -15,7 +15,8 @@ export interface CreateClassifierOptions {
   llm: LlmConfig | undefined;
   db: Database;
   logger: Logger;
-  env?: NodeJS.ProcessEnv;
+  /** OPENAI_API_KEY, as loaded with the configuration. */
+  apiKey?: string | undefined;
   themes?: ThemesConfig;
   promptPath?: string;
   /** Counts the LLM's tokens as they are recorded in the ledger. */
@@ -38,7 +39,7 @@ export function createClassifier(options: CreateClassifierOptions): ItemClassifi
     log.info('create-classifier: offline classifier');
     return createOfflineItemClassifier(offline);
   }
-  const client = options.client ?? llmClientFromConfig({ llm, db: options.db, logger: options.logger, env: options.env, metrics: options.metrics });
+  const client = options.client ?? llmClientFromConfig({ llm, db: options.db, logger: options.logger, apiKey: options.apiKey, metrics: options.metrics });
   const prompt = loadClassifyPrompt(themes.themes, options.promptPath);
   log.info({ model: llm.model, server: client.server, promptVersion: prompt.version }, 'create-classifier: LLM classifier with offline fallback');
   return createLlmClassifier({ config: llm, client, prompt, offline, ledger: createClassificationStore(options.db), logger: options.logger });
@@ -52,14 +53,15 @@ export function llmClientFromConfig(options: {
   llm: LlmConfig;
   db: Database;
   logger: Logger;
-  env?: NodeJS.ProcessEnv | undefined;
+  /** OPENAI_API_KEY, as loaded with the configuration. */
+  apiKey?: string | undefined;
   metrics?: Pick<Metrics, 'llmTokens'> | undefined;
   /** Aborted when Sancocho stops: a request in flight gives up and its work is left for the next start. */
   signal?: AbortSignal | undefined;
 }): LlmClient {
   return createLlmClient({
     config: options.llm,
-    apiKey: llmApiKey(options.llm, options.env ?? process.env),
+    apiKey: llmApiKey(options.llm, options.apiKey),
     ledger: createClassificationStore(options.db),
     logger: options.logger,
     metrics: options.metrics,

@@ -5,6 +5,8 @@
  * and makes strings only of the words a matcher asks for.
  */
 
+import { foldAccents } from '../core/fold-accents.js';
+
 const SPACE = 0x20;
 /** Latin-1 Supplement and Latin Extended-A/B: every accented letter of Spanish and Portuguese. */
 const TABLE_SIZE = 0x250;
@@ -16,17 +18,14 @@ const FOLD = new Uint16Array(TABLE_SIZE).fill(SPACE);
 /** For each unit below TABLE_SIZE: UPPERCASE, LOWERCASE or 0 (digits, separators). */
 const LETTER_CASE = new Uint8Array(TABLE_SIZE);
 
-/** Letters that NFD does not decompose into a base letter plus accent. */
-const EXTRA_FOLDS: Record<string, string> = { ß: 's', æ: 'a', Æ: 'a', ø: 'o', Ø: 'o', œ: 'o', Œ: 'o', ł: 'l', Ł: 'l', đ: 'd', Đ: 'd', ı: 'i' };
-
 for (let code = 0; code < TABLE_SIZE; code++) {
   const char = String.fromCharCode(code);
-  // NFD splits "á" into "a" + a combining accent; only the base letter is kept. Runs once, at import.
-  const base = (EXTRA_FOLDS[char] ?? char.normalize('NFD').charAt(0)).toLowerCase();
+  // The table is the project's one accent folding, applied once per character at import.
+  const base = foldAccents(char);
   if (/^[a-z0-9]$/.test(base)) {
     FOLD[code] = base.charCodeAt(0);
     if (char !== char.toLowerCase()) LETTER_CASE[code] = UPPERCASE;
-    else if (char !== char.toUpperCase() || EXTRA_FOLDS[char] !== undefined) LETTER_CASE[code] = LOWERCASE;
+    else if (char !== char.toUpperCase() || char !== base) LETTER_CASE[code] = LOWERCASE;
   }
 }
 

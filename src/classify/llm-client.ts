@@ -186,8 +186,7 @@ export function serverKey(baseURL: string | undefined): string {
 }
 
 /** The key for an `llm` section: OPENAI_API_KEY, or a placeholder for a local server, which ignores it. */
-export function llmApiKey(llm: LlmConfig, env: NodeJS.ProcessEnv): string {
-  const key = env.OPENAI_API_KEY?.trim();
+export function llmApiKey(llm: LlmConfig, key: string | undefined): string {
   if (!key && !llm.baseURL) {
     throw new ConfigError('llm: OPENAI_API_KEY is not set (it is needed for OpenAI itself; a local server takes any key via llm.baseURL)');
   }

@@ -1,6 +1,8 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
+import { backoffDelay } from '../core/backoff.js';
 import type { Logger } from '../core/logger.js';
+import { parseRetryAfter } from '../core/retry-after.js';
 
 /**
  * One chat completion with our own retries. The SDK's retries are off (`maxRetries: 0` on the
@@ -74,7 +76,7 @@ export async function completeWithRetries(
     if (attempt >= policy.maxRetries && !probeAgain) {
       return { kind: 'failed', reason: `${failure.reason} after ${attempt + 1} attempts` };
     }
-    const delay = failure.retryAfterMs ?? backoffDelay(attempt, policy.backoff);
+    const delay = failure.retryAfterMs ?? backoffDelay(attempt, { ...policy.backoff, jitter: 0.25 });
     log.warn({ reason: failure.reason, attempt: attempt + 1, delayMs: Math.round(delay) }, 'llm-request: retrying');
     await policy.sleep(delay);
     if (policy.stop?.aborted) return { kind: 'stopped' };
@@ -132,14 +134,5 @@ function readCompletion(response: ChatCompletion): CompletionOutcome {
 export function retryAfterMs(headers: Headers | undefined, now: number): number | undefined {
   const ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
   if (Number.isFinite(ms)) return Math.max(0, ms);
-  const value = headers?.get('retry-after')?.trim();
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number.parseFloat(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-export function backoffDelay(attempt: number, backoff: RetryPolicy['backoff'], random = Math.random): number {
-  const full = Math.min(backoff.baseMs * 2 ** attempt, backoff.maxMs);
-  return full * (1 - random() * 0.25);
+  return parseRetryAfter(headers?.get('retry-after'), now, { fractionalSeconds: true }) ?? undefined;
 }

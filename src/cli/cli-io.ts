@@ -1,3 +1,4 @@
+import { readEnvironment } from '../config/environment.js';
 import { DatabaseError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { openDatabase } from '../store/open-database.js';
@@ -16,7 +17,7 @@ export function processIO(): CliIO {
 
 /** Logs go to stderr so stdout carries only the command's result (tables, JSON). */
 export function cliLogger(io: CliIO, defaultLevel: string): Logger {
-  const level = io.env.LOG_LEVEL ?? defaultLevel;
+  const level = readEnvironment(io.env).logLevel ?? defaultLevel;
   if (io.stderr === process.stderr) return createLogger({ level });
   return createLogger({ level, pretty: false, destination: io.stderr });
 }

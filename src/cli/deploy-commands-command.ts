@@ -1,6 +1,7 @@
 import { CommanderError, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { discordApiBase } from '../discord/destination.js';
+import { DEFAULT_DISCORD_API } from '../config/destination.js';
+import { readEnvironment } from '../config/environment.js';
 import { writeLine, type CliIO } from './cli-io.js';
 
 interface DeployOptions {
@@ -22,7 +23,8 @@ export function registerDeployCommandsCommand(program: Command, io: CliIO): void
     .option('--global', 'register globally even when DISCORD_GUILD_ID is set')
     .option('--json', 'print one JSON object')
     .action(async (options: DeployOptions) => {
-      const token = io.env.DISCORD_TOKEN?.trim();
+      const { discord } = readEnvironment(io.env);
+      const { token } = discord;
       if (!token) throw new UsageError('deploy-commands: set DISCORD_TOKEN to the bot token (Developer Portal → your application → Bot)');
       if (options.global && options.guild) throw new UsageError('deploy-commands: give --guild or --global, not both');
       // discord.js is loaded only for this command, so the rest of the CLI starts quickly.
@@ -31,12 +33,12 @@ export function registerDeployCommandsCommand(program: Command, io: CliIO): void
         import('../discord/deploy-commands.js'),
         import('../discord/create-client.js'),
       ]);
-      const target = deploy.deployTarget(options.global ? undefined : (options.guild ?? io.env.DISCORD_GUILD_ID));
+      const target = deploy.deployTarget(options.global ? undefined : (options.guild ?? discord.guildId));
       if ('invalid' in target) throw new UsageError(`deploy-commands: ${options.guild ? target.invalid.replace('DISCORD_GUILD_ID', '--guild') : target.invalid}`);
 
-      const rest = new REST(restOptions(discordApiBase(io.env))).setToken(token);
+      const rest = new REST(restOptions(discord.apiBase ?? DEFAULT_DISCORD_API)).setToken(token);
       try {
-        let applicationId = io.env.DISCORD_APPLICATION_ID?.trim();
+        let applicationId = discord.applicationId;
         if (!applicationId) {
           try {
             applicationId = await deploy.fetchApplicationId(rest);

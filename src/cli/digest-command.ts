@@ -10,10 +10,12 @@ import { formatDuration, parseDuration } from '../core/duration.js';
 import { renderDiscordDigest } from '../digest/render-discord.js';
 import { renderMarkdown } from '../digest/render-markdown.js';
 import { createDeliverer } from '../discord/create-deliverer.js';
-import { previewDirectory } from '../discord/deliver-preview.js';
-import type { Deliverer } from '../discord/deliverer.js';
-import { PREVIEW, configuredDestination, describeDestination, discordApiBase, type Destination } from '../discord/destination.js';
-import { buildScheduledDigest, createDigestRunner, type DigestReport, type DigestRunner } from '../jobs/digest-job.js';
+import { previewDirectory } from '../delivery/deliver-preview.js';
+import type { Deliverer } from '../delivery/deliverer.js';
+import { PREVIEW, configuredDestination, describeDestination, type Destination } from '../config/destination.js';
+import type { DiscordSettings } from '../config/environment.js';
+import { createDigestRunner, type DigestReport, type DigestRunner } from '../delivery/digest-runner.js';
+import { buildScheduledDigest } from '../delivery/scheduled-digest.js';
 import { createOutboxStore } from '../store/outbox-store.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
 
@@ -87,7 +89,7 @@ export function pickSchedule(schedules: DigestScheduleConfig[], name: string | u
 async function dryRun(ctx: AppContext, io: CliIO, schedule: DigestScheduleConfig, windowMs: number | undefined, json: boolean) {
   const to = Date.now();
   const overview = overviewWriterFor(ctx.llm, createOutboxStore(ctx.db), ctx.logger);
-  const destination = dryRunDestination(schedule, io.env);
+  const destination = dryRunDestination(schedule, ctx.config.discord);
   const digest = await buildScheduledDigest({ ...ctx, overview }, schedule, { from: to - (windowMs ?? schedule.window), to }, { destination: destination.key });
   const stories = digestStoryCount(digest);
   const alreadyReceived = digest.alreadyReceived ?? 0;
@@ -111,9 +113,9 @@ async function dryRun(ctx: AppContext, io: CliIO, schedule: DigestScheduleConfig
 }
 
 /** Where a real run would post: a channel needs DISCORD_TOKEN, else it is previewed (as the runner does). */
-function dryRunDestination(schedule: DigestScheduleConfig, env: NodeJS.ProcessEnv): Destination {
-  const destination = configuredDestination(schedule.destination, env.DISCORD_API_BASE?.trim() ? discordApiBase(env) : undefined);
-  return destination.kind === 'channel' && !env.DISCORD_TOKEN?.trim() ? PREVIEW : destination;
+function dryRunDestination(schedule: DigestScheduleConfig, discord: DiscordSettings): Destination {
+  const destination = configuredDestination(schedule.destination, discord.apiBase);
+  return destination.kind === 'channel' && !discord.token ? PREVIEW : destination;
 }
 
 export interface DigestRuntime {
@@ -135,7 +137,7 @@ export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<Dig
   // Before the login: a broken digest prompt must stop start-up without leaving a gateway open.
   const overview = overviewWriterFor(ctx.llm, createOutboxStore(ctx.db), ctx.logger);
   const setup = await createDeliverer({
-    env: io.env,
+    discord: ctx.config.discord,
     logger: ctx.logger,
     out: io.stdout,
     previewDir: previewDirectory(ctx.config.database),
@@ -156,7 +158,7 @@ export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<Dig
     schedules,
     deliverer: setup.deliverer,
     overview,
-    webhookApiBase: io.env.DISCORD_API_BASE?.trim() ? discordApiBase(io.env) : undefined,
+    webhookApiBase: ctx.config.discord.apiBase,
   });
   return {
     deliverer: setup.deliverer,

@@ -45,7 +45,7 @@ export function pickClassifier(kind: string, env: NodeJS.ProcessEnv, logger: Log
     throw new UsageError(`--classifier llm needs an \`llm\` section (model, baseURL) in ${config.source}`);
   }
   const db = openDatabase(kind === 'llm' ? config.database : ':memory:');
-  const classifier = createClassifier({ llm: kind === 'llm' ? config.llm : undefined, db, logger, env });
+  const classifier = createClassifier({ llm: kind === 'llm' ? config.llm : undefined, apiKey: config.openaiApiKey, db, logger });
   return {
     async classify(items) {
       const labels = await classifier.classifyItems(items);

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { readEnvironment } from '../config/environment.js';
 import { ConfigError, DatabaseError, UsageError } from '../core/errors.js';
 import { processIO, writeLine, type CliIO } from './cli-io.js';
 import { registerDigestCommand } from './digest-command.js';
@@ -67,7 +68,7 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
     }
     const message = error instanceof Error ? error.message : String(error);
     writeLine(io.stderr, `sancocho: unexpected error: ${message}`);
-    if (io.env.DEBUG) writeLine(io.stderr, error instanceof Error ? (error.stack ?? '') : '');
+    if (readEnvironment(io.env).debug) writeLine(io.stderr, error instanceof Error ? (error.stack ?? '') : '');
     return 1;
   }
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createAppContext } from '../app-context.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
-import { previewDirectory } from '../discord/deliver-preview.js';
+import { previewDirectory } from '../delivery/deliver-preview.js';
 import { digestJobs } from '../jobs/digest-job.js';
 import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';
@@ -49,7 +49,7 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
     runtime = await openDigestRuntime(ctx, io);
     // Bot mode: the slash commands answer on the same gateway session; they are registered in the background.
     const interactions = runtime.client
-      ? (await import('../discord/interaction-handler.js')).startInteractions({ client: runtime.client, app: ctx, runner: runtime.runner, guildId: io.env.DISCORD_GUILD_ID })
+      ? (await import('../discord/interaction-handler.js')).startInteractions({ client: runtime.client, app: ctx, runner: runtime.runner, guildId: config.discord.guildId })
       : undefined;
     const scheduler = startScheduler([pollFeedsJob(ctx), ...digestJobs(runtime.runner, config.digests)], ctx.logger);
     ctx.logger.info(

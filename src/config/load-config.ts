@@ -6,6 +6,7 @@ import { ConfigError } from '../core/errors.js';
 import { redactCredentials } from '../core/redact-credentials.js';
 import { canonicalizeUrl } from '../feeds/canonical-url.js';
 import { configSchema, healthSchema, type HealthConfig, type SancochoConfig } from './config-schema.js';
+import { readEnvironment, type DiscordSettings, type Environment } from './environment.js';
 import { formatZodError } from './format-zod-error.js';
 
 /** The package root, so defaults resolve the same from src/ (tests) and dist/ (installed). */
@@ -15,15 +16,21 @@ export const DEFAULT_CONFIG_PATH = path.join(PACKAGE_ROOT, 'config', 'sancocho.y
 export interface LoadedConfig extends SancochoConfig {
   /** The file the configuration came from, for messages. */
   source: string;
+  /** From the environment, like the secrets below: a configuration file never holds them. */
+  discord: DiscordSettings;
+  /** OPENAI_API_KEY, for an `llm` section that uses OpenAI itself. */
+  openaiApiKey?: string | undefined;
 }
 
 /**
  * Reads and validates the configuration once, at start-up. `SANCOCHO_CONFIG` picks the file and
  * `SANCOCHO_DB` overrides the database path, `SANCOCHO_HEALTH_PORT` / `SANCOCHO_HEALTH_HOST` the
- * health listener. Every problem is a ConfigError naming the file and key (or the variable).
+ * health listener; Discord's and OpenAI's credentials come along. Every problem is a ConfigError
+ * naming the file and key (or the variable).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  const file = env.SANCOCHO_CONFIG ? path.resolve(env.SANCOCHO_CONFIG) : DEFAULT_CONFIG_PATH;
+  const vars = readEnvironment(env);
+  const file = vars.configFile ? path.resolve(vars.configFile) : DEFAULT_CONFIG_PATH;
   if (!existsSync(file)) throw new ConfigError(`${file}: configuration file not found (set SANCOCHO_CONFIG to its path)`);
   let text: string;
   try {
@@ -48,17 +55,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const config = parsed.data;
   const duplicate = findDuplicateFeed(config.feeds.map((feed) => feed.url));
   if (duplicate) throw new ConfigError(`${file}: feeds: ${duplicate}`);
-  const database = env.SANCOCHO_DB ?? config.database;
-  return { ...config, database, health: healthSettings(env, config.health), source: file };
+  return {
+    ...config,
+    database: vars.database ?? config.database,
+    health: healthSettings(vars.health, config.health),
+    source: file,
+    discord: vars.discord,
+    openaiApiKey: vars.openaiApiKey,
+  };
 }
 
 /**
  * The environment overrides `health`. Only a port (from either place) turns the listener on, so an
  * image that sets the host can still be run without it by emptying SANCOCHO_HEALTH_PORT.
  */
-function healthSettings(env: NodeJS.ProcessEnv, configured: HealthConfig | undefined): HealthConfig | undefined {
-  const port = env.SANCOCHO_HEALTH_PORT?.trim() || undefined;
-  const host = env.SANCOCHO_HEALTH_HOST?.trim() || undefined;
+function healthSettings({ port, host }: Environment['health'], configured: HealthConfig | undefined): HealthConfig | undefined {
   if (port === undefined && (host === undefined || configured === undefined)) return configured;
   const parsed = healthSchema.safeParse({ port: port === undefined ? configured?.port : Number(port), host: host ?? configured?.host });
   if (!parsed.success) {

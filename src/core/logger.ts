@@ -10,7 +10,7 @@ export type { Logger };
  * `feed` or `url` binding passes through redactCredentials on its way out.
  */
 export function createLogger(options: { level?: string; pretty?: boolean; destination?: NodeJS.WritableStream } = {}): Logger {
-  const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
+  const level = options.level ?? 'info';
   const redact = {
     // discord.js errors carry the request URL and body: interaction and webhook URLs embed tokens.
     paths: [

@@ -4,11 +4,12 @@ import path from 'node:path';
 import { createAppContext } from '../app-context.js';
 import { configSchema, digestScheduleSchema } from '../config/config-schema.js';
 import { PACKAGE_ROOT } from '../config/load-config.js';
+import { NO_DISCORD } from '../config/environment.js';
 import type { Logger } from '../core/logger.js';
 import type { Language } from '../core/types.js';
 import { digestStoryCount } from '../digest/digest-types.js';
 import { renderMarkdown } from '../digest/render-markdown.js';
-import { buildScheduledDigest } from '../jobs/digest-job.js';
+import { buildScheduledDigest } from '../delivery/scheduled-digest.js';
 import { runPollCycle, type PollCycleReport } from '../pipeline/run-poll-cycle.js';
 import { serveSampleFeeds } from './serve-sample-feeds.js';
 
@@ -54,7 +55,7 @@ export async function runDemo(options: { logger: Logger; language: Language; now
       database: path.join(dir, 'demo.db'),
       feeds: SAMPLE_FEEDS.map((feed) => ({ url: server.url(feed.file), name: feed.name, language: feed.language })),
     });
-    const ctx = createAppContext({ ...config, source: 'the bundled sample feeds' }, options.logger, now);
+    const ctx = createAppContext({ ...config, source: 'the bundled sample feeds', discord: NO_DISCORD }, options.logger, now);
     try {
       const archive = await runPollCycle(ctx, { all: true, now });
       server.showUntil(now);

@@ -9,6 +9,8 @@
  * compare the same way whatever window they are in.
  */
 
+import { foldAccents } from '../core/fold-accents.js';
+
 export interface TitleFeatures {
   /** Stemmed content words that are not an entity, an action or a number. */
   tokens: Set<string>;
@@ -162,11 +164,7 @@ for (const [phrase, id] of ALIASES) {
 }
 
 export function foldWord(word: string): string {
-  return word
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, '');
+  return foldAccents(word).replace(/[^a-z0-9]/g, '');
 }
 
 /** Splits a headline into words; "EE.UU." and "U.S." stay one word. */

@@ -3,12 +3,13 @@ import type { Logger } from '../core/logger.js';
 import type { DiscordState } from '../ops/discord-state.js';
 import type { createBotSender } from './deliver-bot.js';
 import type { createWebhookSender } from './deliver-webhook.js';
-import { createPreviewSender } from './deliver-preview.js';
-import type { Deliverer } from './deliverer.js';
-import { discordApiBase } from './destination.js';
+import { createPreviewSender } from '../delivery/deliver-preview.js';
+import type { Deliverer } from '../delivery/deliverer.js';
+import { DEFAULT_DISCORD_API } from '../config/destination.js';
+import type { DiscordSettings } from '../config/environment.js';
 
 export interface DelivererOptions {
-  env: NodeJS.ProcessEnv;
+  discord: Pick<DiscordSettings, 'token' | 'apiBase'>;
   logger: Logger;
   /** Where previewed digests are printed. */
   out: NodeJS.WritableStream;
@@ -37,8 +38,8 @@ export type DelivererSetup =
  * a webhook needs it, so preview mode starts quickly.
  */
 export async function createDeliverer(options: DelivererOptions): Promise<DelivererSetup> {
-  const token = options.env.DISCORD_TOKEN?.trim();
-  const apiBase = discordApiBase(options.env);
+  const { token } = options.discord;
+  const apiBase = options.discord.apiBase ?? DEFAULT_DISCORD_API;
   const preview = createPreviewSender({ out: options.out, dir: options.previewDir });
   let bot: { send: ReturnType<typeof createBotSender>; close: () => Promise<void>; client: Client } | undefined;
   if (token) {

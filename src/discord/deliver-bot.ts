@@ -1,8 +1,8 @@
 import { DiscordAPIError, Routes, SnowflakeUtil, makeURLSearchParams, type APIMessage, type Client } from 'discord.js';
 import type { Logger } from '../core/logger.js';
 import type { DiscordMessageBody } from '../digest/split-messages.js';
-import type { Destination } from './destination.js';
-import type { DeliveryOutcome, OutboxPayload, SendOptions } from './deliverer.js';
+import type { Destination } from '../config/destination.js';
+import type { DeliveryOutcome, OutboxPayload, SendOptions } from '../delivery/deliverer.js';
 import { deliveryFailure } from './delivery-failure.js';
 import { findSentPart, listedMessagesSchema } from './find-sent-part.js';
 

@@ -1,8 +1,8 @@
 import { Routes, WebhookClient, makeURLSearchParams, type APIMessage } from 'discord.js';
 import type { Logger } from '../core/logger.js';
 import { restOptions } from './create-client.js';
-import type { Destination } from './destination.js';
-import type { DeliveryOutcome, OutboxPayload, SendOptions } from './deliverer.js';
+import type { Destination } from '../config/destination.js';
+import type { DeliveryOutcome, OutboxPayload, SendOptions } from '../delivery/deliverer.js';
 import { deliveryFailure } from './delivery-failure.js';
 
 /**

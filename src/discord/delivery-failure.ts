@@ -1,5 +1,5 @@
 import { DiscordAPIError, DiscordjsError, DiscordjsErrorCodes, HTTPError, RateLimitError } from 'discord.js';
-import type { DeliveryOutcome } from './deliverer.js';
+import type { DeliveryOutcome } from '../delivery/deliverer.js';
 
 /** Discord's JSON error codes we explain to the operator. */
 const EXPLAINED: Record<number, string> = {

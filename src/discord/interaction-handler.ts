@@ -12,7 +12,7 @@ import {
   type Interaction,
 } from 'discord.js';
 import { createRateLimiter } from '../core/rate-limiter.js';
-import type { DigestRunner } from '../jobs/digest-job.js';
+import type { DigestRunner } from '../delivery/digest-runner.js';
 import { createRouteStore } from '../store/route-store.js';
 import { createSearchStore } from '../store/search-items.js';
 import type { RawOptions } from './command-options.js';

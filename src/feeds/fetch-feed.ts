@@ -12,7 +12,8 @@ import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import { redactCredentials } from '../core/redact-credentials.js';
 import { VERSION } from '../core/version.js';
 import { BlockedAddressError, ResponseTooLargeError, classifyFetchError, type FetchErrorKind } from './fetch-errors.js';
-import { parseContentEncoding, parseContentLength, parseMaxAge, parseRetryAfter, statusMeaning } from './http-response.js';
+import { parseRetryAfter } from '../core/retry-after.js';
+import { parseContentEncoding, parseContentLength, parseMaxAge, statusMeaning } from './http-response.js';
 
 export type { FetchErrorKind } from './fetch-errors.js';
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { foldAccents } from '../core/fold-accents.js';
 import type { Language, NormalizedItem, RawItem } from '../core/types.js';
 import { canonicalizeUrl } from './canonical-url.js';
 import { detectLanguage } from './detect-language.js';
@@ -74,10 +75,7 @@ function withoutOutletSuffix(title: string, source: string): string {
 
 /** Lower-case, accents and punctuation removed, whitespace collapsed: `¿Qué pasó?` → `que paso`. */
 export function titleKey(title: string): string {
-  return title
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
+  return foldAccents(title)
     .replace(/[\p{P}\p{S}]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();

@@ -13,6 +13,8 @@
  * (00–49 → 20xx, 50–99 → 19xx). A weekday that disagrees with the date is ignored.
  */
 
+import { foldAccents } from '../core/fold-accents.js';
+
 const MONTH_NAMES: ReadonlyArray<readonly string[]> = [
   ['jan', 'january', 'ene', 'enero', 'janeiro'],
   ['feb', 'february', 'febrero', 'fev', 'fevereiro'],
@@ -105,7 +107,7 @@ function zoneOffset(zone: string): number {
 
 function parseWritten(text: string): DateParts | null {
   // `03-Oct-25` (RFC 850) → `03 Oct 25`, `1º`/`3rd` → `1`/`3`; `segunda-feira` stays whole.
-  const folded = fold(text)
+  const folded = foldAccents(text)
     .replace(/(\d{1,2})-(\p{L}+)-(\d{2,4})/gu, '$1 $2 $3')
     .replace(/(\d)(?:º|°|ª|st|nd|rd|th)(?!\p{L})/gu, '$1');
   const words: string[] = [];
@@ -205,8 +207,4 @@ function toEpoch(p: DateParts): number | null {
   // Date.UTC rolls 31 Feb over into March; a date that rolled over was invalid.
   if (new Date(local).getUTCDate() !== p.day) return null;
   return local - p.offsetMinutes * 60_000;
-}
-
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }

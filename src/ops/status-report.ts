@@ -1,7 +1,7 @@
 import type { DigestScheduleConfig } from '../config/config-schema.js';
 import { redactCredentials } from '../core/redact-credentials.js';
 import type { FeedStatus } from '../core/types.js';
-import { PREVIEW, configuredDestination, describeDestination } from '../discord/destination.js';
+import { PREVIEW, configuredDestination, describeDestination } from '../config/destination.js';
 import type { FeedRow, FeedStore } from '../store/feed-store.js';
 import type { Database } from '../store/open-database.js';
 import { createOutboxStore, type DigestStatus, type OutboxDigest } from '../store/outbox-store.js';

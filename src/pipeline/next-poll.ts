@@ -1,3 +1,4 @@
+import { backoffDelay } from '../core/backoff.js';
 import type { FeedStatus } from '../core/types.js';
 
 const MINUTE = 60_000;
@@ -44,6 +45,6 @@ export function afterFailure(
   if (errors >= policy.failingAfter) {
     return { status: 'failing', nextDueAt: now + Math.max(policy.failingInterval * MINUTE, retryAfter) };
   }
-  const backoff = Math.min(input.intervalMinutes * MINUTE * 2 ** (errors - 1), ceiling);
+  const backoff = backoffDelay(errors - 1, { baseMs: input.intervalMinutes * MINUTE, maxMs: ceiling });
   return { status: 'active', nextDueAt: now + Math.max(backoff, retryAfter) };
 }

@@ -4,7 +4,7 @@ import { createClassifier } from '../../src/classify/create-classifier.js';
 import { createLlmClassifier, type LlmClassifierOptions } from '../../src/classify/llm-classifier.js';
 import { parseAnswer } from '../../src/classify/llm-answer.js';
 import { buildClassifyPrompt, buildMessages, loadClassifyPrompt, sanitizeItemText } from '../../src/classify/llm-prompt.js';
-import { backoffDelay, retryAfterMs } from '../../src/classify/llm-request.js';
+import { retryAfterMs } from '../../src/classify/llm-request.js';
 import type { ClassifiableItem } from '../../src/classify/item-classifier.js';
 import { createOfflineClassifier } from '../../src/classify/offline-classifier.js';
 import { loadThemes } from '../../src/classify/themes-config.js';
@@ -636,12 +636,6 @@ describe('retry timing', () => {
   ])('reads %j as %s ms', (headers, expected) => {
     expect(retryAfterMs(new Headers(headers), NOON)).toBe(expected);
   });
-
-  it('backs off exponentially up to the cap, with at most 25 % jitter off', () => {
-    const backoff = { baseMs: 1000, maxMs: 5000 };
-    expect([0, 1, 2, 3].map((attempt) => backoffDelay(attempt, backoff, () => 0))).toEqual([1000, 2000, 4000, 5000]);
-    expect(backoffDelay(0, backoff, () => 1)).toBe(750);
-  });
 });
 
 describe('createClassifier', () => {
@@ -657,20 +651,20 @@ describe('createClassifier', () => {
   });
 
   it('builds the offline classifier when no llm is configured', async () => {
-    const labels = await createClassifier({ llm: undefined, db, logger: silentLogger(), env: {}, themes }).classifyItems([item(MERCOSUR)]);
+    const labels = await createClassifier({ llm: undefined, db, logger: silentLogger(), themes }).classifyItems([item(MERCOSUR)]);
     expect(labels[0]).toMatchObject({ source: 'offline', reason: null });
     expect(server.requests).toHaveLength(0);
   });
 
   it('builds the LLM classifier, with a placeholder key for a local server', async () => {
     const llm = llmSchema.parse({ baseURL: server.baseURL, model: 'local-model' });
-    const labels = await createClassifier({ llm, db, logger: silentLogger(), env: {}, themes }).classifyItems([item(MERCOSUR)]);
+    const labels = await createClassifier({ llm, db, logger: silentLogger(), themes }).classifyItems([item(MERCOSUR)]);
     expect(labels[0]).toMatchObject({ source: 'llm', model: 'local-model' });
     expect(server.requests[0]?.headers.authorization).toBe('Bearer sk-local');
   });
 
   it('requires OPENAI_API_KEY for OpenAI itself', () => {
     const llm = llmSchema.parse({ model: 'gpt-4o-mini' });
-    expect(() => createClassifier({ llm, db, logger: silentLogger(), env: {}, themes })).toThrow(/OPENAI_API_KEY/);
+    expect(() => createClassifier({ llm, db, logger: silentLogger(), themes })).toThrow(/OPENAI_API_KEY/);
   });
 });

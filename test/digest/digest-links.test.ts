@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { digestScheduleSchema } from '../../src/config/config-schema.js';
 import { renderDiscordDigest } from '../../src/digest/render-discord.js';
 import { renderMarkdown } from '../../src/digest/render-markdown.js';
-import { buildScheduledDigest } from '../../src/jobs/digest-job.js';
+import { buildScheduledDigest } from '../../src/delivery/scheduled-digest.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
 import { openDatabase } from '../../src/store/open-database.js';

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { formatDuration, parseDuration } from '../../src/core/duration.js';
 import { latestSlot } from '../../src/digest/schedule-slots.js';
-import { previewFileName } from '../../src/jobs/digest-job.js';
+import { previewFileName } from '../../src/delivery/outbox-parts.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

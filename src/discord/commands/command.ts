@@ -2,7 +2,7 @@ import type { ApplicationCommandOptionChoiceData, RESTPostAPIChatInputApplicatio
 import type { AppContext } from '../../app-context.js';
 import type { Logger } from '../../core/logger.js';
 import type { Metrics } from '../../ops/metrics.js';
-import type { DigestRunner } from '../../jobs/digest-job.js';
+import type { DigestRunner } from '../../delivery/digest-runner.js';
 import type { RouteStore } from '../../store/route-store.js';
 import type { SearchStore } from '../../store/search-items.js';
 import type { Parsed, RawOptions } from '../command-options.js';

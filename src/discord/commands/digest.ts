@@ -3,7 +3,7 @@ import { foldTyped } from '../../classify/fold-text.js';
 import type { DigestScheduleConfig } from '../../config/config-schema.js';
 import { collapse, cut, escapeMarkdown } from '../../digest/format-story.js';
 import { formatDuration } from '../../core/duration.js';
-import type { DigestReport } from '../../jobs/digest-job.js';
+import type { DigestReport } from '../../delivery/digest-runner.js';
 import { digestNowOptions, parseOptions, quoted, type DigestNowOptions, type Parsed } from '../command-options.js';
 import { notice } from '../render-results.js';
 import { MAX_CHOICES, choice, type CommandContext, type SlashCommand } from './command.js';

@@ -1,4 +1,5 @@
 import { PassThrough, Writable } from 'node:stream';
+import { readEnvironment } from '../../../src/config/environment.js';
 import { createAppContext, type AppContext } from '../../../src/app-context.js';
 import { openDigestRuntime, type DigestRuntime } from '../../../src/cli/digest-command.js';
 import { configSchema } from '../../../src/config/config-schema.js';
@@ -55,6 +56,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       digests: options.digests ?? [],
     }),
     source: 'test',
+    discord: readEnvironment({ DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api }).discord,
   };
   const ctx = createAppContext(config, createLogger({ level: 'info', pretty: false, destination }));
   const env = { DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api };

@@ -5,9 +5,10 @@ import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digestScheduleSchema, type DigestScheduleConfig } from '../../../src/config/config-schema.js';
 import { silentLogger } from '../../../src/core/logger.js';
+import { readEnvironment } from '../../../src/config/environment.js';
 import { createDeliverer } from '../../../src/discord/create-deliverer.js';
-import type { Deliverer } from '../../../src/discord/deliverer.js';
-import { createDigestRunner } from '../../../src/jobs/digest-job.js';
+import type { Deliverer } from '../../../src/delivery/deliverer.js';
+import { createDigestRunner } from '../../../src/delivery/digest-runner.js';
 import { createFeedStore } from '../../../src/store/feed-store.js';
 import { createItemStore } from '../../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../../src/store/open-database.js';
@@ -44,7 +45,7 @@ describe('digests with theme routes', () => {
   });
 
   async function runner(schedules: DigestScheduleConfig[], env: NodeJS.ProcessEnv) {
-    const setup = await createDeliverer({ env, logger: silentLogger(), out: new PassThrough(), previewDir: dir, hasWebhooks: false });
+    const setup = await createDeliverer({ discord: readEnvironment(env).discord, logger: silentLogger(), out: new PassThrough(), previewDir: dir, hasWebhooks: false });
     if (setup.kind !== 'ok') throw new Error(setup.message);
     deliverer = setup.deliverer;
     return createDigestRunner({ db, feeds: createFeedStore(db), items: createItemStore(db), logger: silentLogger(), schedules, deliverer, now: () => SLOT + 60_000 });

@@ -1,5 +1,5 @@
 import type { DiscordMessageBody } from '../digest/split-messages.js';
-import type { Destination } from './destination.js';
+import type { Destination } from '../config/destination.js';
 
 /** What one outbox part carries: a Discord message, or the Markdown of a previewed digest. */
 export type OutboxPayload =

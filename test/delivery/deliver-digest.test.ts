@@ -6,9 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digestScheduleSchema, type DigestScheduleConfig } from '../../src/config/config-schema.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { messageViolations } from '../../src/digest/split-messages.js';
+import { readEnvironment } from '../../src/config/environment.js';
 import { createDeliverer } from '../../src/discord/create-deliverer.js';
-import type { Deliverer } from '../../src/discord/deliverer.js';
-import { createDigestRunner } from '../../src/jobs/digest-job.js';
+import type { Deliverer } from '../../src/delivery/deliverer.js';
+import { createDigestRunner } from '../../src/delivery/digest-runner.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
@@ -57,7 +58,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   async function runnerFor(schedules: DigestScheduleConfig[], env: NodeJS.ProcessEnv) {
-    const setup = await createDeliverer({ env, logger: silentLogger(), out, previewDir: dir, hasWebhooks: schedules.some((s) => s.destination?.webhookUrl) });
+    const setup = await createDeliverer({ discord: readEnvironment(env).discord, logger: silentLogger(), out, previewDir: dir, hasWebhooks: schedules.some((s) => s.destination?.webhookUrl) });
     if (setup.kind !== 'ok') throw new Error(setup.message);
     deliverer = setup.deliverer;
     return createDigestRunner({
@@ -77,7 +78,7 @@ describe('delivering digests to a fake Discord', () => {
     const state = createDiscordState();
     const seen: string[] = [];
     const setup = await createDeliverer({
-      env: botEnv(),
+      discord: readEnvironment(botEnv()).discord,
       logger: silentLogger(),
       out,
       previewDir: dir,

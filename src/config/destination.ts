@@ -1,4 +1,4 @@
-import { WEBHOOK_URL_PATTERN, type DestinationConfig } from '../config/config-schema.js';
+import { WEBHOOK_URL_PATTERN, type DestinationConfig } from './config-schema.js';
 
 /**
  * Where a digest goes, resolved from the configuration. The key names it in the outbox and in
@@ -25,15 +25,6 @@ export function parseWebhookUrl(url: string): WebhookParts | null {
 }
 
 export const DEFAULT_DISCORD_API = 'https://discord.com/api';
-
-/**
- * `DISCORD_API_BASE` routes REST through a proxy such as nirn-proxy (`http://proxy:8080/api`);
- * the gateway URL still comes from `GET /gateway/bot`, as usual.
- */
-export function discordApiBase(env: NodeJS.ProcessEnv): string {
-  const base = env.DISCORD_API_BASE?.trim();
-  return base ? normalizeApiBase(base) : DEFAULT_DISCORD_API;
-}
 
 /** `https://proxy:8080/api/v10/` → `https://proxy:8080/api`: discord.js appends the version itself. */
 export function normalizeApiBase(base: string): string {

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { configuredDestination, describeDestination, discordApiBase, parseWebhookUrl } from '../../src/discord/destination.js';
+import { configuredDestination, describeDestination, parseWebhookUrl } from '../../src/config/destination.js';
 
 describe('destinations', () => {
-  it.each([
-    [{}, 'https://discord.com/api'],
-    [{ DISCORD_API_BASE: 'http://nirn:8080/api' }, 'http://nirn:8080/api'],
-    [{ DISCORD_API_BASE: 'http://nirn:8080/api/v10/' }, 'http://nirn:8080/api'],
-    [{ DISCORD_API_BASE: '  ' }, 'https://discord.com/api'],
-  ])('takes the REST base from %j', (env, expected) => {
-    expect(discordApiBase(env)).toBe(expected);
-  });
-
   it.each([
     ['https://discord.com/api/webhooks/123/abc_DEF-9', { apiBase: 'https://discord.com/api', id: '123', token: 'abc_DEF-9' }],
     ['https://discord.com/api/v10/webhooks/123/tok?wait=true', { apiBase: 'https://discord.com/api', id: '123', token: 'tok' }],

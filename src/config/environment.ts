@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { normalizeApiBase } from './destination.js';
+
+/** A variable set to blanks counts as unset. */
+const setting = z
+  .string()
+  .optional()
+  .transform((value) => value?.trim() || undefined);
+
+const environmentSchema = z.object({
+  SANCOCHO_CONFIG: setting,
+  SANCOCHO_DB: setting,
+  SANCOCHO_HEALTH_PORT: setting,
+  SANCOCHO_HEALTH_HOST: setting,
+  DISCORD_TOKEN: setting,
+  DISCORD_API_BASE: setting,
+  DISCORD_GUILD_ID: setting,
+  DISCORD_APPLICATION_ID: setting,
+  OPENAI_API_KEY: setting,
+  LOG_LEVEL: setting,
+  DEBUG: setting,
+});
+
+/** Discord's credentials and routing, from the environment. */
+export interface DiscordSettings {
+  /** DISCORD_TOKEN: bot mode when set. */
+  token: string | undefined;
+  /**
+   * DISCORD_API_BASE without its API version: REST through a proxy such as nirn-proxy; undefined means
+   * Discord itself. The gateway URL still comes from `GET /gateway/bot`, as usual.
+   */
+  apiBase: string | undefined;
+  /** DISCORD_GUILD_ID: the slash commands are registered in this server rather than globally. */
+  guildId: string | undefined;
+  /** DISCORD_APPLICATION_ID: saves asking Discord for it. */
+  applicationId: string | undefined;
+}
+
+/** No Discord credentials: a configuration made in code (the demo) previews its digests. */
+export const NO_DISCORD: DiscordSettings = { token: undefined, apiBase: undefined, guildId: undefined, applicationId: undefined };
+
+/** Every variable Sancocho reads, typed. The one place that knows their names. */
+export interface Environment {
+  /** SANCOCHO_CONFIG: another configuration file. */
+  configFile: string | undefined;
+  /** SANCOCHO_DB: overrides `database`. */
+  database: string | undefined;
+  /** SANCOCHO_HEALTH_PORT / SANCOCHO_HEALTH_HOST, as written: the configuration validates them with `health`. */
+  health: { port: string | undefined; host: string | undefined };
+  discord: DiscordSettings;
+  /** OPENAI_API_KEY, for an `llm` section that uses OpenAI itself. */
+  openaiApiKey: string | undefined;
+  /** LOG_LEVEL. */
+  logLevel: string | undefined;
+  /** DEBUG: an unexpected error's stack is printed. */
+  debug: boolean;
+}
+
+/** Reads the environment once; other modules take these typed values, never `process.env`. */
+export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
+  // Every field is an optional string, so the only input that fails is a non-string, which a process environment never holds.
+  const vars = environmentSchema.parse(env);
+  return {
+    configFile: vars.SANCOCHO_CONFIG,
+    database: vars.SANCOCHO_DB,
+    health: { port: vars.SANCOCHO_HEALTH_PORT, host: vars.SANCOCHO_HEALTH_HOST },
+    discord: {
+      token: vars.DISCORD_TOKEN,
+      apiBase: vars.DISCORD_API_BASE === undefined ? undefined : normalizeApiBase(vars.DISCORD_API_BASE),
+      guildId: vars.DISCORD_GUILD_ID,
+      applicationId: vars.DISCORD_APPLICATION_ID,
+    },
+    openaiApiKey: vars.OPENAI_API_KEY,
+    logLevel: vars.LOG_LEVEL,
+    debug: vars.DEBUG !== undefined,
+  };
+}

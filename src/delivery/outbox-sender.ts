@@ -1,0 +1,142 @@
+import { describeDestination } from '../config/destination.js';
+import { backoffDelay } from '../core/backoff.js';
+import type { Logger } from '../core/logger.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { OutboxStore } from '../store/outbox-store.js';
+import type { Deliverer, OutboxPayload } from './deliverer.js';
+import type { Destinations } from './destinations.js';
+
+export interface RetryPolicy {
+  /** Wait after the first failed attempt; doubles each time. */
+  baseMs: number;
+  maxMs: number;
+  /** Attempts before a part (and the rest of its digest) is given up. */
+  maxAttempts: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { baseMs: 30_000, maxMs: 30 * 60_000, maxAttempts: 10 };
+
+export interface OutboxSender {
+  /** Sends the unsent parts: of one digest, or of every pending digest (oldest first). */
+  flush(digestId?: number): Promise<void>;
+  /** True once stop() was called: callers start nothing new. */
+  readonly stopping: boolean;
+  /** Sends nothing more and waits for the send in flight. */
+  stop(): Promise<void>;
+}
+
+export interface OutboxSenderDeps {
+  outbox: OutboxStore;
+  destinations: Pick<Destinations, 'byKey'>;
+  deliverer: Deliverer;
+  logger: Logger;
+  now: () => number;
+  retry: RetryPolicy;
+  metrics?: Pick<Metrics, 'digestPartSent' | 'digestPartFailed'> | undefined;
+  /** Aborted when Sancocho stops and stops waiting: a send in flight gives up (`interrupted`). */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Sends the outbox's parts in order, each marked sent only after Discord accepted it; a part that
+ * failed waits with backoff and is given up after `retry.maxAttempts`.
+ */
+export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
+  const { outbox, logger: log, now, retry } = deps;
+  let stopping = false;
+  let chain: Promise<unknown> = Promise.resolve();
+  const warnedWaiting = new Set<string>();
+
+  /** Sends are serialized: one part at a time, so order holds and stop() waits for one write only. */
+  function exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = chain.then(work, work);
+    chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async function flushDigest(id: number): Promise<void> {
+    const digest = outbox.get(id);
+    if (!digest || digest.status !== 'pending') return;
+    const destination = deps.destinations.byKey(digest.destination);
+    const label = describeDestination({ key: digest.destination });
+    if (!destination) {
+      const error = `${label} is no longer in the configuration; its unsent parts are dropped`;
+      outbox.markFailed(id, error, now());
+      log.error({ digest: id, schedule: digest.schedule }, `digest-job: ${error}`);
+      return;
+    }
+    if (!deps.deliverer.canDeliver(destination)) {
+      if (!warnedWaiting.has(digest.destination)) {
+        warnedWaiting.add(digest.destination);
+        log.warn({ digest: id, destination: label }, `digest-job: digest ${id} waits for DISCORD_TOKEN to post to ${label}`);
+      }
+      return;
+    }
+    for (const part of outbox.parts(id)) {
+      if (part.status === 'sent') continue;
+      if (part.status === 'failed' || part.nextAttemptAt > now() || stopping) return;
+      const payload = JSON.parse(part.payload) as OutboxPayload;
+      // Recorded before the request leaves: if this process dies mid-send, the next one knows to look.
+      outbox.markAttempt(id, part.part, now());
+      const outcome = await deps.deliverer.send(destination, payload, { nonce: part.nonce, earlierAttemptAt: part.attemptedAt, signal: deps.signal });
+      if (outcome.kind === 'sent') deps.metrics?.digestPartSent(destination.kind);
+      else if (outcome.kind !== 'interrupted') deps.metrics?.digestPartFailed(destination.kind, outcome.kind);
+      const at = now();
+      switch (outcome.kind) {
+        case 'sent':
+          outbox.markSent(id, part.part, outcome.messageId, at);
+          outbox.clearDestinationError(digest.destination);
+          continue;
+        case 'retry': {
+          const attempts = part.attempts + 1;
+          if (attempts >= retry.maxAttempts) {
+            outbox.markFailed(id, `gave up after ${attempts} attempts: ${outcome.reason}`, at);
+            log.error({ digest: id, part: part.part, reason: outcome.reason }, `digest-job: digest ${id} part ${part.part} given up after ${attempts} attempts`);
+            return;
+          }
+          const wait = Math.max(outcome.retryAfterMs ?? 0, backoffDelay(attempts - 1, retry));
+          outbox.markRetry(id, part.part, outcome.reason, at + wait);
+          log.warn(
+            { digest: id, part: part.part, attempts, retryInMs: wait, reason: outcome.reason },
+            `digest-job: digest ${id} part ${part.part} not sent; retrying in ${Math.ceil(wait / 1000)}s`,
+          );
+          return;
+        }
+        case 'refused':
+          outbox.recordDestinationError(digest.destination, outcome.reason, at);
+          outbox.markFailed(id, outcome.reason, at);
+          log.error({ digest: id, destination: label, reason: outcome.reason }, `digest-job: ${outcome.reason}; not retrying`);
+          return;
+        case 'rejected':
+          outbox.markFailed(id, outcome.reason, at);
+          log.error({ digest: id, part: part.part, reason: outcome.reason }, `digest-job: ${outcome.reason}`);
+          return;
+        case 'interrupted':
+          log.info(
+            { digest: id, part: part.part, destination: label },
+            `digest-job: stopped while digest ${id} part ${part.part} was on its way to ${label}; the next start checks whether it arrived before sending it`,
+          );
+          return;
+      }
+    }
+  }
+
+  return {
+    flush(digestId) {
+      return exclusive(async () => {
+        const ids = digestId === undefined ? outbox.pendingDigestIds() : [digestId];
+        for (const id of ids) {
+          if (stopping) return;
+          await flushDigest(id);
+        }
+      });
+    },
+    get stopping() {
+      return stopping;
+    },
+    async stop() {
+      stopping = true;
+      await chain;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { DigestScheduleConfig } from '../config/config-schema.js';
+import type { ThemeId } from '../core/themes.js';
+import { addOverviews, buildDigest } from '../digest/build-digest.js';
+import type { OverviewWriter } from '../digest/digest-overview.js';
+import type { Digest } from '../digest/digest-types.js';
+import { loadDigestItems } from '../digest/load-digest-items.js';
+import { createClassificationStore } from '../store/classification-store.js';
+import { createDeliveryStore } from '../store/delivery-store.js';
+import type { FeedStore } from '../store/feed-store.js';
+import type { ItemStore } from '../store/item-store.js';
+import type { Database } from '../store/open-database.js';
+
+export interface ScheduledDigestDeps {
+  db: Database;
+  feeds: FeedStore;
+  items: ItemStore;
+  overview?: OverviewWriter | undefined;
+}
+
+/**
+ * The digest of a schedule for a window: items from the stores, clustered, ranked, with overviews.
+ * For a destination (its outbox key), without the stories it already received; with `themes`, only
+ * those sections (a theme route), each story still filed under the one theme it is most about.
+ */
+export async function buildScheduledDigest(
+  deps: ScheduledDigestDeps,
+  schedule: DigestScheduleConfig,
+  window: { from: number; to: number },
+  target?: { destination: string; themes?: ReadonlySet<ThemeId> },
+): Promise<Digest> {
+  const classifications = createClassificationStore(deps.db);
+  const items = loadDigestItems({ items: deps.items, feeds: deps.feeds, classifications }, schedule.themes, window);
+  const received = target
+    ? createDeliveryStore(deps.db).received(target.destination, items.map((item) => item.id))
+    : new Map<number, string>();
+  const built = buildDigest(
+    {
+      schedule: schedule.name,
+      themes: schedule.themes,
+      maxPerTheme: schedule.maxPerTheme,
+      language: schedule.language,
+      timezone: schedule.timezone,
+      ...window,
+    },
+    items,
+    { received },
+  );
+  const themes = target?.themes;
+  const digest = themes ? { ...built, sections: built.sections.filter((section) => themes.has(section.theme)) } : built;
+  if (!deps.overview || digest.sections.length === 0) return digest;
+  return addOverviews(digest, await deps.overview.write(digest));
+}
