@@ -38,7 +38,7 @@ function readDevSet(name: string): DevItem[] {
  */
 describe.each([
   { name: 'dev.jsonl', count: 103, macroF1: 0.88, worstTheme: 0.78 },
-  { name: 'dev2.jsonl', count: 140, macroF1: 0.85, worstTheme: 0.77 },
+  { name: 'dev2.jsonl', count: 140, macroF1: 0.86, worstTheme: 0.77 },
 ])('offline classifier on the labelled set $name', ({ name, count, macroF1, worstTheme }) => {
   it(`reaches macro-F1 ≥ ${macroF1}, no theme under ${worstTheme}, and keeps off-topic items empty (figures are logged)`, () => {
     const items = readDevSet(name);
