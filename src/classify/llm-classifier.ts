@@ -56,7 +56,7 @@ interface Pending {
 type LlmLabels = { kind: 'llm'; themes: ThemeId[]; quotes: Partial<Record<ThemeId, string>> };
 type ItemOutcome = LlmLabels | { kind: 'offline'; reason: string; awaitingLlm: boolean };
 
-/** At most this many pairs per batch: each costs about 15 tokens in and out. */
+/** At most this many pairs per item of a batch: each costs about 15 tokens in and out. */
 const MAX_PAIRS_PER_ITEM = 1;
 
 type AskOutcome =
@@ -72,7 +72,8 @@ type AskOutcome =
  * the UTC day's token budget lasts. An answer is trusted entry by entry: a bad or missing entry is
  * asked again once in a smaller batch, then labelled offline; a label stands only with a quote
  * found in its item; an implausible answer is retried item by item; text that reads like
- * instructions goes alone. Only validated labels are cached.
+ * instructions goes alone. Only validated labels are cached. With `uncertainPairs`, the story pairs
+ * clustering is unsure of ride along in the batch that labels both texts, and the verdicts are stored.
  */
 export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifier {
   const { config, prompt, offline, ledger } = options;
