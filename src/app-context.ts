@@ -6,6 +6,7 @@ import { openDatabase, type Database } from './store/open-database.js';
 import type { IngestContext } from './pipeline/ingest-feed.js';
 import type { ClassifyContext } from './pipeline/classify-new-items.js';
 import { createClassifier, llmClientFromConfig } from './classify/create-classifier.js';
+import { uncertainItemPairs } from './digest/merge-candidates.js';
 import type { LlmClient } from './classify/llm-client.js';
 import { createFeedDispatchers } from './pipeline/feed-dispatchers.js';
 import { createFeedParser } from './pipeline/feed-parser.js';
@@ -49,7 +50,7 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
   const metrics = createMetrics();
   const inFlight = new AbortController();
   const llm = config.llm ? llmClientFromConfig({ llm: config.llm, apiKey: config.openaiApiKey, db, logger, metrics, signal: inFlight.signal }) : undefined;
-  const classifier = createClassifier({ llm: config.llm, db, logger, metrics, client: llm });
+  const classifier = createClassifier({ llm: config.llm, db, logger, metrics, client: llm, uncertainPairs: uncertainItemPairs });
   return {
     config,
     logger,

@@ -4,7 +4,7 @@ import type { Metrics } from '../ops/metrics.js';
 import { createClassificationStore } from '../store/classification-store.js';
 import type { Database } from '../store/open-database.js';
 import { createOfflineItemClassifier, type ItemClassifier } from './item-classifier.js';
-import { createLlmClassifier } from './llm-classifier.js';
+import { createLlmClassifier, type UncertainPairs } from './llm-classifier.js';
 import { createLlmClient, llmApiKey, type LlmClient } from './llm-client.js';
 import { loadClassifyPrompt } from './llm-prompt.js';
 import { createOfflineClassifier } from './offline-classifier.js';
@@ -23,6 +23,8 @@ export interface CreateClassifierOptions {
   metrics?: Pick<Metrics, 'llmTokens'> | undefined;
   /** The process's LLM client (shared with digest overviews); built from `llm` when absent. */
   client?: LlmClient | undefined;
+  /** Story pairs clustering is unsure of: the LLM settles them in the classification call. */
+  uncertainPairs?: UncertainPairs | undefined;
 }
 
 /**
@@ -42,7 +44,15 @@ export function createClassifier(options: CreateClassifierOptions): ItemClassifi
   const client = options.client ?? llmClientFromConfig({ llm, db: options.db, logger: options.logger, apiKey: options.apiKey, metrics: options.metrics });
   const prompt = loadClassifyPrompt(themes.themes, options.promptPath);
   log.info({ model: llm.model, server: client.server, promptVersion: prompt.version }, 'create-classifier: LLM classifier with offline fallback');
-  return createLlmClassifier({ config: llm, client, prompt, offline, ledger: createClassificationStore(options.db), logger: options.logger });
+  return createLlmClassifier({
+    config: llm,
+    client,
+    prompt,
+    offline,
+    ledger: createClassificationStore(options.db),
+    logger: options.logger,
+    uncertainPairs: options.uncertainPairs,
+  });
 }
 
 /**

@@ -9,6 +9,8 @@ export interface ClassifiableItem {
   title: string;
   summary: string;
   language: Language;
+  /** When the outlet published it (ms; NaN when undated): how far apart two reports of one event may be. */
+  publishedAt?: number;
   /** A new feed's archive: it never reaches a digest, so it is not worth LLM tokens. */
   backlog?: boolean;
 }

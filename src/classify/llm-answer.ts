@@ -9,13 +9,15 @@ export type ResponseMode = (typeof RESPONSE_MODES)[number];
  * The strict JSON schema for structured outputs. Theme ids are an enum, so a server that enforces
  * the schema cannot produce anything else; each theme comes with the words of the item that show
  * it (see llm-grounding). Refs are not an enum: the schema is sent with every request and billed.
+ * `pairs` (whether two items report the same event) is in it only when the batch asks about pairs.
  */
-export function answerJsonSchema(themeIds: readonly ThemeId[]) {
+export function answerJsonSchema(themeIds: readonly ThemeId[], withPairs = false) {
   return {
     type: 'object',
     additionalProperties: false,
-    required: ['items'],
+    required: withPairs ? ['items', 'pairs'] : ['items'],
     properties: {
+      ...(withPairs ? { pairs: pairsJsonSchema } : {}),
       items: {
         type: 'array',
         items: {
@@ -40,12 +42,22 @@ export function answerJsonSchema(themeIds: readonly ThemeId[]) {
   };
 }
 
-export function responseFormat(mode: ResponseMode, themeIds: readonly ThemeId[]) {
+const pairsJsonSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['pair', 'same'],
+    properties: { pair: { type: 'string' }, same: { type: 'boolean' } },
+  },
+};
+
+export function responseFormat(mode: ResponseMode, themeIds: readonly ThemeId[], withPairs = false) {
   switch (mode) {
     case 'json_schema':
       return {
         type: 'json_schema' as const,
-        json_schema: { name: 'theme_labels', strict: true, schema: answerJsonSchema(themeIds) },
+        json_schema: { name: 'theme_labels', strict: true, schema: answerJsonSchema(themeIds, withPairs) },
       };
     case 'json_object':
       return { type: 'json_object' as const };
@@ -62,7 +74,17 @@ export interface LabelClaim {
 
 // Lenient where models commonly stray (numeric ids, a bare array, a theme without its quote); each
 // entry is checked on its own, so one bad entry costs one item.
-const rootSchema = z.preprocess((value) => (Array.isArray(value) ? { items: value } : value), z.object({ items: z.array(z.unknown()) }));
+const rootSchema = z.preprocess(
+  (value) => (Array.isArray(value) ? { items: value } : value),
+  z.object({ items: z.array(z.unknown()), pairs: z.array(z.unknown()).nullish() }),
+);
+// "1-4", "4-1", "1–4", "1,4": the same pair.
+const pairSchema = z.object({
+  pair: z.union([z.string(), z.array(z.union([z.string(), z.number()]))]).transform((pair) =>
+    (Array.isArray(pair) ? pair.map(String) : pair.split(/\s*[-–,/]\s*|\s+/)).map((ref) => ref.trim()).filter(Boolean),
+  ),
+  same: z.boolean(),
+});
 const entrySchema = z.object({
   id: z.union([z.string(), z.number()]).transform((id) => String(id).trim()),
   themes: z.array(z.union([z.string(), z.object({ theme: z.string(), quote: z.string().nullish() })])),
@@ -77,12 +99,22 @@ export type ParsedAnswer =
       bad: Map<string, string>;
       /** Refs that were not in the batch, dropped. */
       unknownRefs: string[];
+      /** For the pairs asked (`pairLabel`) that the answer settled once and validly: the same event or not. */
+      same: Map<string, boolean>;
     }
   | { kind: 'not-json'; detail: string }
   | { kind: 'invalid'; detail: string };
 
-/** Validates a model's answer against the batch's refs and the theme enum, entry by entry. */
-export function parseAnswer(content: string, refs: string[], themeIds: readonly ThemeId[]): ParsedAnswer {
+/** How a pair of refs is shown to the model and found in its answer: "1-4". */
+export function pairLabel(a: string, b: string): string {
+  return `${a}-${b}`;
+}
+
+/**
+ * Validates a model's answer against the batch's refs and the theme enum, entry by entry, and its
+ * pair verdicts against the pairs asked (`pairLabel`s): an unasked, repeated or malformed one is dropped.
+ */
+export function parseAnswer(content: string, refs: string[], themeIds: readonly ThemeId[], pairs: readonly string[] = []): ParsedAnswer {
   const json = extractJson(content);
   if (json === undefined) return { kind: 'not-json', detail: excerpt(content) };
   const root = rootSchema.safeParse(json);
@@ -125,7 +157,28 @@ export function parseAnswer(content: string, refs: string[], themeIds: readonly 
     }
     labels.set(ref, claims);
   }
-  return { kind: 'ok', labels, bad, unknownRefs };
+  return { kind: 'ok', labels, bad, unknownRefs, same: pairVerdicts(root.data.pairs ?? [], pairs) };
+}
+
+function pairVerdicts(raw: unknown[], asked: readonly string[]): Map<string, boolean> {
+  const wanted = new Set(asked);
+  const same = new Map<string, boolean>();
+  const repeated = new Set<string>();
+  for (const entry of raw) {
+    const parsed = pairSchema.safeParse(entry);
+    if (!parsed.success || parsed.data.pair.length !== 2) continue;
+    const [a, b] = parsed.data.pair as [string, string];
+    const label = [pairLabel(a, b), pairLabel(b, a)].find((candidate) => wanted.has(candidate));
+    if (label === undefined) continue;
+    // Two verdicts on one pair: neither can be trusted.
+    if (same.has(label) || repeated.has(label)) {
+      same.delete(label);
+      repeated.add(label);
+      continue;
+    }
+    same.set(label, parsed.data.same);
+  }
+  return same;
 }
 
 function readRef(raw: unknown): string | undefined {

@@ -3,18 +3,24 @@ import { StoppingError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { THEME_IDS, type ThemeId } from '../core/themes.js';
 import type { Metrics } from '../ops/metrics.js';
-import type { ClassificationStore } from '../store/classification-store.js';
+import type { ClassificationStore, MergeDecision } from '../store/classification-store.js';
 import type { Classification } from './classifier.js';
 import { offlineLabel, toClassifierInput, type ClassifiableItem, type ItemClassifier, type ItemLabel } from './item-classifier.js';
 import { createLlmClient, type LlmClient } from './llm-client.js';
 import { groundLabels, implausibleAnswer, looksLikeInstructions, overloaded } from './llm-grounding.js';
 import type { OfflineClassifier } from './offline-classifier.js';
-import { parseAnswer, RESPONSE_MODES, responseFormat, type ResponseMode } from './llm-answer.js';
+import { pairLabel, parseAnswer, RESPONSE_MODES, responseFormat, type ResponseMode } from './llm-answer.js';
 import { buildMessages, type ClassifyPrompt } from './llm-prompt.js';
 import type { RetryPolicy } from './llm-request.js';
 
 /** What the LLM classifier keeps in the database: its answer cache, the token ledger, the response mode that works. */
-export type LlmLedger = Pick<ClassificationStore, 'cachedThemes' | 'cacheThemes' | 'recordUsage' | 'tokensUsedSince' | 'savedMode' | 'saveMode'>;
+export type LlmLedger = Pick<
+  ClassificationStore,
+  'cachedThemes' | 'cacheThemes' | 'recordUsage' | 'tokensUsedSince' | 'savedMode' | 'saveMode' | 'mergeDecisions' | 'saveMergeDecisions'
+>;
+
+/** Index pairs of `items` that story clustering is unsure of (see `uncertainPairs` in digest/cluster-stories). */
+export type UncertainPairs = (items: readonly ClassifiableItem[]) => [number, number][];
 
 export interface LlmClassifierOptions {
   config: LlmConfig;
@@ -24,6 +30,8 @@ export interface LlmClassifierOptions {
   logger: Logger;
   /** The process's LLM client; built from the options below when absent. */
   client?: LlmClient;
+  /** When given, the pairs it finds among the texts of a batch are asked in the same call: one event or two? */
+  uncertainPairs?: UncertainPairs | undefined;
   /** From OPENAI_API_KEY; local servers accept any placeholder. Never logged. */
   apiKey?: string;
   metrics?: Pick<Metrics, 'llmTokens'> | undefined;
@@ -48,8 +56,11 @@ interface Pending {
 type LlmLabels = { kind: 'llm'; themes: ThemeId[]; quotes: Partial<Record<ThemeId, string>> };
 type ItemOutcome = LlmLabels | { kind: 'offline'; reason: string; awaitingLlm: boolean };
 
+/** At most this many pairs per item of a batch: each costs about 15 tokens in and out. */
+const MAX_PAIRS_PER_ITEM = 1;
+
 type AskOutcome =
-  | { kind: 'answer'; labels: Map<string, LlmLabels>; retry: Map<string, string>; implausible: boolean }
+  | { kind: 'answer'; labels: Map<string, LlmLabels>; retry: Map<string, string>; implausible: boolean; decisions: MergeDecision[] }
   /** Nothing usable came back (not JSON, cut off, the wrong shape): every item may be asked again. */
   | { kind: 'no-answer'; reason: string }
   | { kind: 'failed'; reason: string; awaitingLlm: boolean };
@@ -61,7 +72,8 @@ type AskOutcome =
  * the UTC day's token budget lasts. An answer is trusted entry by entry: a bad or missing entry is
  * asked again once in a smaller batch, then labelled offline; a label stands only with a quote
  * found in its item; an implausible answer is retried item by item; text that reads like
- * instructions goes alone. Only validated labels are cached.
+ * instructions goes alone. Only validated labels are cached. With `uncertainPairs`, the story pairs
+ * clustering is unsure of ride along in the batch that labels both texts, and the verdicts are stored.
  */
 export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifier {
   const { config, prompt, offline, ledger } = options;
@@ -86,17 +98,25 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
   let confirmed = mode === saved;
 
   /** One request for a batch, stepping down the response modes when the server refuses one. */
-  async function ask(batch: Pending[]): Promise<AskOutcome> {
+  async function ask(batch: Pending[], pairs: readonly (readonly [string, string])[]): Promise<AskOutcome> {
     const refs = batch.map((_, index) => String(index + 1));
+    const refOf = new Map(batch.map(({ hash }, index) => [hash, refs[index] as string]));
+    const asked = pairs.map(([a, b]) => {
+      const [first, second] = [refOf.get(a) as string, refOf.get(b) as string].sort((x, y) => Number(x) - Number(y));
+      return { a, b, label: pairLabel(first as string, second as string) };
+    });
+    const labels = asked.map(({ label }) => label);
     const messages = buildMessages(
       prompt,
       batch.map(({ item }, index) => ({ ref: refs[index] as string, title: item.title, summary: item.summary })),
       config.maxItemChars,
+      undefined,
+      labels,
     );
     // A repeating 5xx may be a refusal (llama-cpp-python) or an outage: if every mode fails, it was the outage.
     let before5xx: ResponseMode | undefined;
     for (;;) {
-      const format = responseFormat(mode, prompt.themeIds);
+      const format = responseFormat(mode, prompt.themeIds, labels.length > 0);
       const outcome = await client.chat({
         purpose: 'classify',
         system: messages.system,
@@ -124,7 +144,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
         return { kind: 'failed', reason: `llm unavailable: ${outcome.reason}`, awaitingLlm: true };
       }
       if (outcome.finishReason === 'length') return { kind: 'no-answer', reason: 'llm answer truncated' };
-      const answer = parseAnswer(outcome.content, refs, prompt.themeIds);
+      const answer = parseAnswer(outcome.content, refs, prompt.themeIds, labels);
       if (answer.kind === 'not-json') {
         log.warn({ mode, content: answer.detail }, 'llm-classifier: answer is not JSON');
         return { kind: 'no-answer', reason: 'llm answer not JSON' };
@@ -140,7 +160,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
         return { kind: 'no-answer', reason: `llm answer invalid: ${answer.detail}` };
       }
       if (answer.unknownRefs.length > 0) log.warn({ unknownRefs: answer.unknownRefs.slice(0, 20) }, 'llm-classifier: dropped unknown ids from the answer');
-      const labels = new Map<string, LlmLabels>();
+      const found = new Map<string, LlmLabels>();
       const retry = new Map<string, string>();
       batch.forEach(({ hash, item }, index) => {
         const ref = refs[index] as string;
@@ -154,19 +174,28 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
         if (grounded.dropped.length > 0) {
           log.warn({ itemId: item.id, dropped: grounded.dropped.slice(0, 9) }, 'llm-classifier: labels dropped, their quote is not in the item');
         }
-        labels.set(hash, { kind: 'llm', themes: grounded.themes, quotes: grounded.quotes });
+        found.set(hash, { kind: 'llm', themes: grounded.themes, quotes: grounded.quotes });
       });
-      return { kind: 'answer', labels, retry, implausible: implausibleAnswer([...labels.values()].map((label) => label.themes)) };
+      const decisions = asked.flatMap(({ a, b, label }) => {
+        const same = answer.same.get(label);
+        return same === undefined ? [] : [{ a, b, same }];
+      });
+      if (decisions.length < asked.length) log.warn({ asked: asked.length, answered: decisions.length }, 'llm-classifier: pairs left unsettled by the answer');
+      return { kind: 'answer', labels: found, retry, implausible: implausibleAnswer([...found.values()].map((label) => label.themes)), decisions };
     }
   }
 
   /**
-   * Labels one batch. What the answer leaves out or gets wrong is asked again once (`reask`), in
-   * batches half the size; an implausible answer is asked again item by item.
+   * Labels one batch, and settles its pairs. What the answer leaves out or gets wrong is asked again
+   * once (`reask`), in batches half the size, without the pairs; an implausible answer is asked
+   * again item by item, and its pair verdicts are not kept.
    */
-  async function labelBatch(batch: Pending[], reask: boolean): Promise<Map<string, ItemOutcome>> {
+  async function labelBatch(batch: Pending[], reask: boolean, pairs: readonly (readonly [string, string])[] = []): Promise<Map<string, ItemOutcome>> {
     const results = new Map<string, ItemOutcome>();
-    const outcome = await ask(batch);
+    const outcome = await ask(batch, pairs);
+    if (outcome.kind === 'answer' && !outcome.implausible && outcome.decisions.length > 0) {
+      ledger.saveMergeDecisions(outcome.decisions, config.model, now());
+    }
     if (outcome.kind === 'failed') {
       for (const { hash } of batch) results.set(hash, { kind: 'offline', reason: outcome.reason, awaitingLlm: outcome.awaitingLlm });
       return results;
@@ -236,16 +265,22 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
     const suspicious = pending.filter(({ item }) => looksLikeInstructions(item));
     if (suspicious.length > 0) log.info({ itemIds: suspicious.map(({ item }) => item.id).slice(0, 20) }, 'llm-classifier: instruction-like text, classified alone');
     const plain = pending.filter((entry) => !suspicious.includes(entry));
-    const batches: Pending[][] = suspicious.map((entry) => [entry]);
-    for (let start = 0; start < plain.length; start += config.batchSize) batches.push(plain.slice(start, start + config.batchSize));
+    const candidates = pairsToAsk(plain);
+    const batches: { entries: Pending[]; pairs: (readonly [string, string])[] }[] = suspicious.map((entry) => ({ entries: [entry], pairs: [] }));
+    for (let start = 0; start < candidates.ordered.length; start += config.batchSize) {
+      const entries = candidates.ordered.slice(start, start + config.batchSize);
+      const hashes = new Set(entries.map(({ hash }) => hash));
+      const pairs = candidates.pairs.filter(([a, b]) => hashes.has(a) && hashes.has(b)).slice(0, entries.length * MAX_PAIRS_PER_ITEM);
+      batches.push({ entries, pairs });
+    }
 
     let sent = 0;
     let held: { items: number; reason: string } | undefined;
-    for (const batch of batches) {
+    for (const { entries: batch, pairs } of batches) {
       const stop = client.blocked();
       const outcomes: Map<string, ItemOutcome> = stop
         ? new Map(batch.map(({ hash }) => [hash, { kind: 'offline', reason: stop, awaitingLlm: true }]))
-        : await labelBatch(batch, true);
+        : await labelBatch(batch, true, pairs);
       if (stop) held = { items: (held?.items ?? 0) + batch.length, reason: stop };
       else sent += batch.length;
       const validated: { contentHash: string; themes: ThemeId[] }[] = [];
@@ -269,6 +304,36 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
     if (held) log.info(held, 'llm-classifier: texts labelled offline without asking the model');
     log.debug({ items: items.length, cached: cached.size, sent }, 'llm-classifier: page classified');
     return results as ItemLabel[];
+  }
+
+  /**
+   * The texts in the order they are sent, and the undecided pairs among them (content hashes):
+   * texts linked by a pair go out next to each other so that both land in one batch.
+   */
+  function pairsToAsk(plain: Pending[]): { ordered: Pending[]; pairs: [string, string][] } {
+    if (!options.uncertainPairs || plain.length < 2) return { ordered: plain, pairs: [] };
+    const decided = new Set(ledger.mergeDecisions(plain.map(({ hash }) => hash)).map(({ a, b }) => `${a} ${b}`));
+    const pairs = options
+      .uncertainPairs(plain.map(({ item }) => item))
+      .map(([i, j]) => [(plain[i] as Pending).hash, (plain[j] as Pending).hash].sort() as [string, string])
+      .filter(([a, b]) => !decided.has(`${a} ${b}`));
+    if (pairs.length === 0) return { ordered: plain, pairs };
+    // Union-find over the pairs; each group keeps the place of its first text.
+    const root = new Map(plain.map(({ hash }) => [hash, hash]));
+    const find = (hash: string): string => {
+      const parent = root.get(hash) as string;
+      if (parent === hash) return hash;
+      const top = find(parent);
+      root.set(hash, top);
+      return top;
+    };
+    for (const [a, b] of pairs) root.set(find(a), find(b));
+    const groups = new Map<string, Pending[]>();
+    for (const entry of plain) {
+      const top = find(entry.hash);
+      groups.set(top, [...(groups.get(top) ?? []), entry]);
+    }
+    return { ordered: [...groups.values()].flat(), pairs };
   }
 
   return {

@@ -6,6 +6,8 @@ import { ConfigError } from '../core/errors.js';
 import type { ThemeId } from '../core/themes.js';
 
 export const DEFAULT_CLASSIFY_PROMPT_PATH = path.join(PACKAGE_ROOT, 'prompts', 'classify.md');
+/** Appended to a batch only when it asks about story pairs, so other batches do not pay for it. */
+export const DEFAULT_SAME_EVENT_PROMPT_PATH = path.join(PACKAGE_ROOT, 'prompts', 'same-event.md');
 
 /** What the prompt says about a theme (from themes.yaml). */
 export interface PromptTheme {
@@ -20,6 +22,8 @@ export interface ClassifyPrompt {
   /** Short sha256 of the template and the themes section: stored with every LLM result. */
   version: string;
   themeIds: ThemeId[];
+  /** The question on story pairs, with `{{pairs}}` filled per call. */
+  sameEvent: string;
 }
 
 /** Items as the prompt shows them: a per-batch ref instead of the database id. The language is
@@ -72,8 +76,12 @@ export function loadClassifyPrompt(themes: PromptTheme[], file = DEFAULT_CLASSIF
   return buildClassifyPrompt(loadPromptTemplate(file, PLACEHOLDERS, 'classification prompt'), themes, file);
 }
 
+export function loadSameEventPrompt(file = DEFAULT_SAME_EVENT_PROMPT_PATH): string {
+  return loadPromptTemplate(file, ['pairs'], 'same-event prompt');
+}
+
 /** Fills the themes into a template; a template missing a placeholder, or naming an unknown one, is a config error. */
-export function buildClassifyPrompt(template: string, themes: PromptTheme[], source = 'classify prompt'): ClassifyPrompt {
+export function buildClassifyPrompt(template: string, themes: PromptTheme[], source = 'classify prompt', sameEvent = loadSameEventPrompt()): ClassifyPrompt {
   checkPlaceholders(template, PLACEHOLDERS, source);
   const themesSection = themes
     .map((theme) => `- \`${theme.id}\`: ${oneLine(theme.name)}. ${oneLine(theme.description)}`)
@@ -83,7 +91,7 @@ export function buildClassifyPrompt(template: string, themes: PromptTheme[], sou
     .replaceAll(/\{\{\s*themes\s*\}\}/g, themesSection)
     .replaceAll(/\{\{\s*theme_ids\s*\}\}/g, themeIds.map((id) => `"${id}"`).join(', '));
   const version = promptVersion(template, themesSection);
-  return { text, version, themeIds };
+  return { text, version, themeIds, sameEvent };
 }
 
 export interface ChatMessages {
@@ -96,13 +104,15 @@ export interface ChatMessages {
 /**
  * The system prompt and the fenced items for one call. Each item is sanitised (see
  * `sanitizeItemText`) and sits between `<tag ref="N">` and `</tag>`, where the tag is random per
- * call and chosen so that no item contains it.
+ * call and chosen so that no item contains it. `pairs` (`pairLabel`s) are asked after the items
+ * (prompts/same-event.md): whether those two items report the same event.
  */
 export function buildMessages(
   prompt: ClassifyPrompt,
   items: PromptItem[],
   maxItemChars: number,
   newTag: () => string = () => `item_${randomBytes(5).toString('hex')}`,
+  pairs: readonly string[] = [],
 ): ChatMessages {
   const bodies = items.map((item) => itemBody(item, maxItemChars));
   let tag = newTag();
@@ -111,7 +121,7 @@ export function buildMessages(
   return {
     tag,
     system: prompt.text.replaceAll(/\{\{\s*tag\s*\}\}/g, tag),
-    user: `Label these ${items.length} news items.\n\n${fenced.join('\n')}`,
+    user: `Label these ${items.length} news items.\n\n${fenced.join('\n')}${pairs.length > 0 ? `\n\n${prompt.sameEvent.replaceAll(/\{\{\s*pairs\s*\}\}/g, pairs.join(', ')).trim()}` : ''}`,
   };
 }
 

@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { ClassifiableItem } from '../classify/item-classifier.js';
 import { clusterStories, compareItems } from '../digest/cluster-stories.js';
 import { evaluateClusters, type ClusterEvalReport } from '../digest/cluster-metrics.js';
 import type { DigestItem } from '../digest/digest-types.js';
+import { withConfirmedMerges } from '../digest/load-digest-items.js';
+import type { MergeDecision } from '../store/classification-store.js';
 import { LANGUAGES } from '../core/types.js';
 import { readJsonl } from './read-jsonl.js';
 
@@ -9,6 +13,7 @@ import { readJsonl } from './read-jsonl.js';
 const clusterLine = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
   title: z.string(),
+  summary: z.string().nullish().transform((value) => value ?? ''),
   lang: z.enum(LANGUAGES),
   source: z.string().nullish().transform((value) => value ?? ''),
   url: z.string().nullish().transform((value) => value ?? null),
@@ -30,24 +35,30 @@ export interface ClusterEvalRun {
   storyOf: string[];
   report: ClusterEvalReport;
   itemsPerSecond: number;
+  /** The LLM's verdicts on uncertain pairs that clustering used, when it was asked. */
+  decisions?: { pairs: number; same: number };
 }
 
-/** Clusters the whole file as one window, as a weekly digest would, and scores it against the labels. */
-export function runClusterEval(file: string): ClusterEvalRun {
+/** The file's items as the classifier sees them, to let an LLM settle the uncertain pairs among them. */
+export function clusterFileItems(file: string): ClassifiableItem[] {
   const lines = readJsonl(file, clusterLine);
-  const items: DigestItem[] = lines.map((line, index) => ({
-    id: index,
-    title: line.title,
-    url: line.url,
-    outlet: line.source,
-    language: line.lang,
-    // An undated item has an unknown time gap (NaN), not a large one.
-    publishedAt: line.published === '' ? Number.NaN : Date.parse(line.published),
-    // Clustering never reads it: the whole file is one window.
-    reachedAt: 0,
-    themes: {},
-    contentHash: line.id,
+  return readClusterItems(lines).map((item, index) => ({
+    id: item.id,
+    contentHash: item.contentHash,
+    title: item.title,
+    summary: (lines[index] as ClusterLine).summary,
+    language: item.language,
+    publishedAt: item.publishedAt,
   }));
+}
+
+/**
+ * Clusters the whole file as one window, as a weekly digest would, and scores it against the
+ * labels; `decisions` are an LLM's verdicts on uncertain pairs, used as a digest uses them.
+ */
+export function runClusterEval(file: string, decisions?: readonly MergeDecision[]): ClusterEvalRun {
+  const lines = readJsonl(file, clusterLine);
+  const items = decisions ? withConfirmedMerges(readClusterItems(lines), decisions) : readClusterItems(lines);
   const stories = clusterStories(items);
   const storyOf = new Array<string>(items.length);
   for (const story of stories) for (const item of story.items) storyOf[item.id] = story.id;
@@ -62,15 +73,34 @@ export function runClusterEval(file: string): ClusterEvalRun {
     clustered += items.length;
   }
   const seconds = (performance.now() - started) / 1000;
-  return { lines, items, storyOf, report, itemsPerSecond: Math.round(clustered / Math.max(seconds, 1e-9)) };
+  const run = { lines, items, storyOf, report, itemsPerSecond: Math.round(clustered / Math.max(seconds, 1e-9)) };
+  return decisions ? { ...run, decisions: { pairs: decisions.length, same: decisions.filter((decision) => decision.same).length } } : run;
+}
+
+function readClusterItems(lines: ClusterLine[]): DigestItem[] {
+  return lines.map((line, index) => ({
+    id: index,
+    title: line.title,
+    url: line.url,
+    outlet: line.source,
+    language: line.lang,
+    // An undated item has an unknown time gap (NaN), not a large one.
+    publishedAt: line.published === '' ? Number.NaN : Date.parse(line.published),
+    // Clustering never reads it: the whole file is one window.
+    reachedAt: 0,
+    themes: {},
+    // As the pipeline hashes a text, so an LLM's verdicts on it are found again in its database.
+    contentHash: createHash('sha256').update(`${line.title}\n${line.summary}`).digest('hex'),
+  }));
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
 /** The documented `--clusters --json` shape. */
-export function clusterEvalJson({ report }: ClusterEvalRun) {
+export function clusterEvalJson({ report, decisions }: ClusterEvalRun) {
   const figures = (f: { precision: number; recall: number; f1: number }) => ({ precision: round(f.precision), recall: round(f.recall), f1: round(f.f1) });
-  return { items: report.items, events: report.events, pairs: figures(report.pairs), bcubed: figures(report.bcubed) };
+  const json = { items: report.items, events: report.events, pairs: figures(report.pairs), bcubed: figures(report.bcubed) };
+  return decisions ? { ...json, llmPairs: decisions } : json;
 }
 
 /** Figures, then the merges and splits that cost the most: the closest false merges never looked alike, the worst splits did. */
@@ -97,6 +127,7 @@ export function clusterEvalText(run: ClusterEvalRun): string {
     row('pairs', report.pairs),
     row('b-cubed', report.bcubed),
     `items/s: ${run.itemsPerSecond}`,
+    ...(run.decisions ? [`uncertain pairs the LLM settled: ${run.decisions.pairs}, the same event: ${run.decisions.same}`] : []),
     '',
     `worst false merges (different events in one story): ${report.falseMerges.length}`,
     ...(merges.length > 0 ? merges : ['  none']),

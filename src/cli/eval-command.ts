@@ -7,7 +7,7 @@ import type { ClassifiableItem } from '../classify/item-classifier.js';
 import { UsageError } from '../core/errors.js';
 import { THEME_IDS, type ThemeId } from '../core/themes.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
-import { clusterEvalJson, clusterEvalText, runClusterEval } from './eval-clusters.js';
+import { clusterEvalJson, clusterEvalText, clusterFileItems, runClusterEval } from './eval-clusters.js';
 import { formatTable } from './format-table.js';
 import { pickClassifier, toClassifiable, type BatchClassifier } from './pick-classifier.js';
 import { labelledLine, readJsonl } from './read-jsonl.js';
@@ -25,14 +25,14 @@ export function registerEvalCommand(program: Command, io: CliIO): void {
     .option('--input <files...>', 'JSON Lines files of items with "themes" (several are scored as one set)')
     .option('--folds <k>', 'with --input: K-fold cross-validation of the thresholds, learned on K-1 folds, scored on the held-out one')
     .option('--clusters <file>', 'JSON Lines file of items with "event": pairwise and B-cubed precision, recall and F1')
-    .option('--classifier <kind>', 'offline or llm', 'offline')
+    .option('--classifier <kind>', 'offline or llm (with --clusters: the LLM also settles the uncertain story pairs)', 'offline')
     .option('--json', 'print one JSON object')
     .action(async (options: { input?: string[]; clusters?: string; folds?: string; classifier: string; json?: boolean }) => {
       if ((options.input === undefined) === (options.clusters === undefined)) {
         throw new UsageError('eval needs exactly one of --input (themes) and --clusters (stories)');
       }
       if (options.clusters !== undefined) {
-        const run = runClusterEval(options.clusters);
+        const run = options.classifier === 'offline' ? runClusterEval(options.clusters) : await clusterEvalWithLlm(options.clusters, options.classifier, io);
         writeLine(io.stdout, options.json ? JSON.stringify(clusterEvalJson(run)) : clusterEvalText(run));
         return;
       }
@@ -58,6 +58,21 @@ export function registerEvalCommand(program: Command, io: CliIO): void {
         classifier.close();
       }
     });
+}
+
+/**
+ * The configured LLM labels the file's items and, in the same calls, settles the story pairs
+ * clustering is unsure of; clustering then uses its verdicts, as a digest would.
+ */
+async function clusterEvalWithLlm(file: string, kind: string, io: CliIO) {
+  const classifier = pickClassifier(kind, io.env, cliLogger(io, 'warn'), { settlePairs: true });
+  try {
+    const items = clusterFileItems(file);
+    await classifier.classify(items);
+    return runClusterEval(file, classifier.mergeDecisions(items.map((item) => item.contentHash)));
+  } finally {
+    classifier.close();
+  }
 }
 
 /**

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createClassifier } from '../classify/create-classifier.js';
+import { uncertainItemPairs } from '../digest/merge-candidates.js';
 import type { Classification } from '../classify/classifier.js';
 import type { ClassifiableItem } from '../classify/item-classifier.js';
 import { loadConfig } from '../config/load-config.js';
 import { UsageError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Language } from '../core/types.js';
+import { createClassificationStore, type MergeDecision } from '../store/classification-store.js';
 import { openDatabase } from '../store/open-database.js';
 import { detectLanguage } from '../feeds/detect-language.js';
 import { DEFAULT_LANGUAGE } from '../feeds/normalize-item.js';
@@ -20,6 +22,8 @@ export interface CliItem {
 export interface BatchClassifier {
   /** Classifications in input order. */
   classify(items: ClassifiableItem[]): Promise<Classification[]>;
+  /** What the LLM said about the story pairs among these texts (content hashes) it was asked about. */
+  mergeDecisions(contentHashes: readonly string[]): MergeDecision[];
   close(): void;
 }
 
@@ -38,20 +42,27 @@ export function toClassifiable(items: CliItem[]): ClassifiableItem[] {
  * The classifier a file-based command asked for. `llm` uses the configured server and the
  * configured database, so its cache and token budget are the bot's own.
  */
-export function pickClassifier(kind: string, env: NodeJS.ProcessEnv, logger: Logger): BatchClassifier {
+export function pickClassifier(kind: string, env: NodeJS.ProcessEnv, logger: Logger, options: { settlePairs?: boolean } = {}): BatchClassifier {
   if (kind !== 'offline' && kind !== 'llm') throw new UsageError(`--classifier must be offline or llm, not "${kind}"`);
   const config = loadConfig(env);
   if (kind === 'llm' && !config.llm) {
     throw new UsageError(`--classifier llm needs an \`llm\` section (model, baseURL) in ${config.source}`);
   }
   const db = openDatabase(kind === 'llm' ? config.database : ':memory:');
-  const classifier = createClassifier({ llm: kind === 'llm' ? config.llm : undefined, apiKey: config.openaiApiKey, db, logger });
+  const classifier = createClassifier({
+    llm: kind === 'llm' ? config.llm : undefined,
+    apiKey: config.openaiApiKey,
+    db,
+    logger,
+    uncertainPairs: options.settlePairs ? uncertainItemPairs : undefined,
+  });
   return {
     async classify(items) {
       const labels = await classifier.classifyItems(items);
       const byId = new Map(labels.map((label) => [label.itemId, label.classification]));
       return items.map((item) => byId.get(item.id) as Classification);
     },
+    mergeDecisions: (contentHashes) => createClassificationStore(db).mergeDecisions(contentHashes),
     close: () => db.close(),
   };
 }

@@ -48,6 +48,12 @@ export interface PairScore {
   sameStory: boolean;
 }
 
+/**
+ * Below this share of the threshold, two headlines are plainly different stories; between it and a
+ * merge, the pair is uncertain, and an LLM may be asked (see `uncertainPairs`).
+ */
+const UNCERTAIN_FLOOR = 0.5;
+
 export function clusterStories(items: DigestItem[], options: ClusterOptions = {}): Story[] {
   const settings = { ...DEFAULTS, ...options };
   const nodes = items.map(toNode);
@@ -71,6 +77,27 @@ export function clusterStories(items: DigestItem[], options: ClusterOptions = {}
 /** Whether two items are one story, and how close they came: evaluation ranks its worst merges and splits by this. */
 export function compareItems(a: DigestItem, b: DigestItem, options: ClusterOptions = {}): PairScore {
   return scorePair(toNode(a), toNode(b), { ...DEFAULTS, ...options });
+}
+
+/**
+ * Index pairs of `items` that are not one story but came close: within the time gap, with a
+ * similarity of at least half the threshold (pairs over it that a veto held back included). An
+ * LLM reading both headlines may settle them (`DigestItem.confirmedSame`).
+ */
+export function uncertainPairs(items: readonly DigestItem[], options: ClusterOptions = {}): [number, number][] {
+  const settings = { ...DEFAULTS, ...options };
+  const nodes = items.map(toNode);
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    for (let j = i + 1; j < nodes.length; j++) {
+      const a = nodes[i] as Node;
+      const b = nodes[j] as Node;
+      if (a.item.contentHash === b.item.contentHash) continue;
+      const score = scorePair(a, b, settings);
+      if (!score.sameStory && score.similarity >= settings.threshold * UNCERTAIN_FLOOR) pairs.push([i, j]);
+    }
+  }
+  return pairs;
 }
 
 function toNode(item: DigestItem): Node {
@@ -122,7 +149,7 @@ function scorePair(a: Node, b: Node, settings: typeof DEFAULTS): PairScore {
   for (const token of a.features.tokens) if (b.features.tokens.has(token)) shared += WEIGHTS.token;
   const total = a.mass + b.mass;
   const similarity = total === 0 ? 0 : (2 * shared) / total;
-  // Near-identical wording is one report copied by several outlets, whatever its verb.
+  // Near-identical wording needs no action word: one report copied by several outlets, whatever its verb.
   const sameThing = actions > 0 || distinctive > 1 || similarity >= NEAR_IDENTICAL;
   // "Another derailment", "a new strike": one of a series, the same event only if a count ties them.
   const anotherOne = (a.features.novel || b.features.novel) && sharedNumbers === 0;
@@ -131,7 +158,13 @@ function scorePair(a: Node, b: Node, settings: typeof DEFAULTS): PairScore {
   const otherActors = onlyA > 0 && onlyB > 0 && sharedActors <= Math.max(onlyA, onlyB);
   // Without a shared name or number ("Gobierno anuncia…" / "Jorge Rodríguez anunció…"), only near-identical wording will do.
   const enough = actors > 0 ? similarity >= settings.threshold : actions > 1 && similarity >= UNNAMED_THRESHOLD;
-  return { similarity, sameStory: sameThing && !anotherOne && !otherActors && enough };
+  // An LLM that read both headlines said they are one event: it weighs more than the features.
+  const confirmed = confirmedPair(a.item, b.item);
+  return { similarity, sameStory: confirmed || (sameThing && !anotherOne && !otherActors && enough) };
+}
+
+function confirmedPair(a: DigestItem, b: DigestItem): boolean {
+  return (a.confirmedSame?.includes(b.contentHash) ?? false) || (b.confirmedSame?.includes(a.contentHash) ?? false);
 }
 
 /** Names one headline has and the other lacks; the ubiquitous ones are left out, as most reports could add them. */

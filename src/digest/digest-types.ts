@@ -15,6 +15,8 @@ export interface DigestItem {
   /** Theme scores in [0, 1] from the item's current classification. */
   themes: Partial<Record<ThemeId, number>>;
   contentHash: string;
+  /** Content hashes of items an LLM confirmed report the same event as this one (uncertain pairs only). */
+  confirmedSame?: readonly string[];
 }
 
 /** The same story told by one or more outlets: one entry in a digest. */

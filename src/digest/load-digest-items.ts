@@ -1,5 +1,5 @@
 import type { ThemeId } from '../core/themes.js';
-import type { ClassificationStore } from '../store/classification-store.js';
+import type { ClassificationStore, MergeDecision } from '../store/classification-store.js';
 import type { FeedStore } from '../store/feed-store.js';
 import type { ItemStore } from '../store/item-store.js';
 import type { DigestItem } from './digest-types.js';
@@ -45,7 +45,22 @@ export function loadDigestItems(sources: DigestSources, themes: readonly ThemeId
       contentHash: item.contentHash,
     });
   }
-  return result;
+  return withConfirmedMerges(result, sources.classifications.mergeDecisions(result.map((item) => item.contentHash)));
+}
+
+/** Each item learns which of the others an LLM confirmed as the same event (see `uncertainPairs`). */
+export function withConfirmedMerges(items: DigestItem[], decisions: readonly MergeDecision[]): DigestItem[] {
+  const same = new Map<string, string[]>();
+  for (const { a, b, same: confirmed } of decisions) {
+    if (!confirmed) continue;
+    same.set(a, [...(same.get(a) ?? []), b]);
+    same.set(b, [...(same.get(b) ?? []), a]);
+  }
+  if (same.size === 0) return items;
+  return items.map((item) => {
+    const confirmedSame = same.get(item.contentHash);
+    return confirmedSame ? { ...item, confirmedSame } : item;
+  });
 }
 
 function clampScore(score: number): number {

@@ -23,7 +23,7 @@ export interface ClassificationRecord {
   classifiedAt: number;
 }
 
-export type PendingItem = Pick<StoredItem, 'id' | 'contentHash' | 'title' | 'summary' | 'language' | 'backlog'>;
+export type PendingItem = Pick<StoredItem, 'id' | 'contentHash' | 'title' | 'summary' | 'language' | 'publishedAt' | 'backlog'>;
 
 export interface LlmUsage {
   at: number;
@@ -51,10 +51,18 @@ interface ClassificationRow {
   classifiedAt: number;
 }
 
+/** An LLM's answer on two texts clustering was unsure of. */
+export interface MergeDecision {
+  a: string;
+  b: string;
+  same: boolean;
+}
+
 export function createClassificationStore(db: Database) {
   // The LEFT JOIN walks items by id; an item is pending when it has no row or a row for older wording.
   const pending = db.prepare(
-    `SELECT items.id, items.content_hash AS contentHash, items.title, items.summary, items.language, items.backlog = 1 AS backlog
+    `SELECT items.id, items.content_hash AS contentHash, items.title, items.summary, items.language,
+       items.published_at AS publishedAt, items.backlog = 1 AS backlog
      FROM items LEFT JOIN classifications c ON c.item_id = items.id
      WHERE items.id > @afterId AND (c.item_id IS NULL OR c.content_hash != items.content_hash)
      ORDER BY items.id LIMIT @limit`,
@@ -76,7 +84,8 @@ export function createClassificationStore(db: Database) {
   );
   // Oldest first: they have waited longest. Their wording is still the classified one (else they are pending).
   const awaiting = db.prepare(
-    `SELECT items.id, items.content_hash AS contentHash, items.title, items.summary, items.language, c.classified_at AS classifiedAt
+    `SELECT items.id, items.content_hash AS contentHash, items.title, items.summary, items.language,
+       items.published_at AS publishedAt, c.classified_at AS classifiedAt
      FROM classifications c JOIN items ON items.id = c.item_id
      WHERE c.awaiting_llm = 1 AND c.content_hash = items.content_hash AND items.id > @afterId
      ORDER BY items.id LIMIT @limit`,
@@ -107,6 +116,13 @@ export function createClassificationStore(db: Database) {
   const usage = db.prepare(
     `INSERT INTO llm_usage (at, model, prompt_tokens, completion_tokens, total_tokens, items, mode, purpose)
      VALUES (@at, @model, @promptTokens, @completionTokens, @totalTokens, @items, @mode, @purpose)`,
+  );
+  const decided = db.prepare(
+    `SELECT hash_a AS a, hash_b AS b, same FROM merge_decisions
+     WHERE hash_a IN (SELECT value FROM json_each(@hashes)) AND hash_b IN (SELECT value FROM json_each(@hashes))`,
+  );
+  const decide = db.prepare(
+    `INSERT OR REPLACE INTO merge_decisions (hash_a, hash_b, same, model, decided_at) VALUES (?, ?, ?, ?, ?)`,
   );
   const tokensSince = db.prepare(`SELECT COALESCE(SUM(total_tokens), 0) AS n FROM llm_usage WHERE at >= ?`);
   const usageSince = db.prepare(
@@ -169,6 +185,19 @@ export function createClassificationStore(db: Database) {
         for (const entry of entries) cache.run(entry.contentHash, model, promptVersion, JSON.stringify(entry.themes), now);
       },
     ),
+
+    /** The LLM's decisions on pairs among these texts (content hashes). */
+    mergeDecisions(contentHashes: readonly string[]): MergeDecision[] {
+      const rows = decided.all({ hashes: JSON.stringify(contentHashes) }) as { a: string; b: string; same: number }[];
+      return rows.map((row) => ({ a: row.a, b: row.b, same: row.same === 1 }));
+    },
+
+    saveMergeDecisions: writeTransaction(db, (decisions: MergeDecision[], model: string, now: number) => {
+      for (const { a, b, same } of decisions) {
+        const [first, second] = a < b ? [a, b] : [b, a];
+        decide.run(first, second, same ? 1 : 0, model, now);
+      }
+    }),
 
     /** Items labelled offline for want of budget or server, oldest first, with when they were classified. */
     awaitingLlm: (options: { limit: number; afterId?: number }) =>

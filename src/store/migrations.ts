@@ -328,6 +328,23 @@ export const MIGRATIONS: Migration[] = [
         ALTER TABLE feeds ADD COLUMN original_url TEXT;
       `),
   },
+  {
+    version: 11,
+    name: 'the LLM settles uncertain story merges',
+    up: (db) =>
+      db.exec(`
+        -- Whether two texts (content hashes, hash_a < hash_b) report the same event, as an LLM said
+        -- when asked about a pair clustering was unsure of; digests merge the confirmed ones.
+        CREATE TABLE merge_decisions (
+          hash_a TEXT NOT NULL,
+          hash_b TEXT NOT NULL,
+          same INTEGER NOT NULL,
+          model TEXT NOT NULL,
+          decided_at INTEGER NOT NULL,
+          PRIMARY KEY (hash_a, hash_b)
+        ) WITHOUT ROWID;
+      `),
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {

@@ -37,8 +37,8 @@ function readDevSet(name: string): DevItem[] {
  * rules written for one were checked on the other (see the README's note on the eval command).
  */
 describe.each([
-  { name: 'dev.jsonl', count: 103, macroF1: 0.84, worstTheme: 0.65 },
-  { name: 'dev2.jsonl', count: 140, macroF1: 0.82, worstTheme: 0.7 },
+  { name: 'dev.jsonl', count: 103, macroF1: 0.88, worstTheme: 0.78 },
+  { name: 'dev2.jsonl', count: 140, macroF1: 0.86, worstTheme: 0.77 },
 ])('offline classifier on the labelled set $name', ({ name, count, macroF1, worstTheme }) => {
   it(`reaches macro-F1 ≥ ${macroF1}, no theme under ${worstTheme}, and keeps off-topic items empty (figures are logged)`, () => {
     const items = readDevSet(name);
@@ -59,6 +59,6 @@ describe.each([
     );
     expect(report.macroF1).toBeGreaterThanOrEqual(macroF1);
     for (const theme of THEME_IDS) expect(report.perTheme[theme].f1, theme).toBeGreaterThanOrEqual(worstTheme);
-    expect(report.offTopic.precision).toBeGreaterThanOrEqual(0.75);
+    expect(report.offTopic.precision).toBeGreaterThanOrEqual(0.82);
   });
 });

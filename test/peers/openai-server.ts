@@ -267,18 +267,33 @@ export function obedientResponder(model: Responder = keywordResponder(), trigger
 /** The key a gold responder finds an item by: its title as the fence shows it. */
 const titleKey = (title: string) => title.normalize('NFKC').replace(/\s+/g, ' ').trim().slice(0, 80);
 
+/** The pairs a request asks about (`Same event? 1-4, 2-7` after the items), as pairs of refs. */
+export function askedPairs(request: ChatRequest): [string, string][] {
+  const user = request.messages.filter((message) => message.role === 'user').map((message) => message.content).join('\n');
+  const line = /^Same event\? (.+)$/m.exec(user)?.[1] ?? '';
+  return line
+    .split(', ')
+    .map((pair) => pair.split('-') as [string, string])
+    .filter((pair) => pair.length === 2);
+}
+
 /**
  * A perfect model for a labelled set: answers each item with its gold themes, quoting the first
- * words of its title for each. Whatever score falls short of 1.0 against it was lost in the plumbing.
+ * words of its title for each, and each pair asked with whether both items carry the same gold
+ * `event` (clusters-dev.jsonl). Whatever score falls short of 1.0 against it was lost in the plumbing.
  */
-export function goldResponder(gold: { title: string; themes: string[] }[]): Responder {
-  const byTitle = new Map(gold.map((entry) => [titleKey(entry.title), entry.themes]));
+export function goldResponder(gold: { title: string; themes?: string[]; event?: string | null }[]): Responder {
+  const byTitle = new Map(gold.map((entry) => [titleKey(entry.title), entry]));
   return (request) => {
+    const titles = new Map<string, string>();
     const items = fencedItems(request).map((item) => {
       const title = item.text.trim().split('\n')[0] ?? '';
+      titles.set(item.ref, titleKey(title));
       const quote = title.split(/\s+/).slice(0, 4).join(' ');
-      return { id: item.ref, themes: (byTitle.get(titleKey(title)) ?? []).map((theme) => ({ theme, quote })) };
+      return { id: item.ref, themes: (byTitle.get(titleKey(title))?.themes ?? []).map((theme) => ({ theme, quote })) };
     });
-    return completion(request, JSON.stringify({ items }));
+    const eventOf = (ref: string) => byTitle.get(titles.get(ref) ?? '')?.event ?? null;
+    const pairs = askedPairs(request).map(([a, b]) => ({ pair: `${a}-${b}`, same: eventOf(a) !== null && eventOf(a) === eventOf(b) }));
+    return completion(request, JSON.stringify(pairs.length > 0 ? { items, pairs } : { items }));
   };
 }

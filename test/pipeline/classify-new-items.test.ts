@@ -13,7 +13,10 @@ import { createClassificationStore, type ClassificationStore } from '../../src/s
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore, type ItemStore } from '../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
-import { apiError, fencedItems, keywordResponder, startOpenAIServer, type FakeOpenAIServer, type FakeResponse } from '../peers/openai-server.js';
+import { clusterStories } from '../../src/digest/cluster-stories.js';
+import { loadDigestItems } from '../../src/digest/load-digest-items.js';
+import { uncertainItemPairs } from '../../src/digest/merge-candidates.js';
+import { apiError, askedPairs, fencedItems, keywordResponder, startOpenAIServer, type FakeOpenAIServer, type FakeResponse } from '../peers/openai-server.js';
 
 const themes = loadThemes();
 const T0 = Date.UTC(2026, 10, 28, 12);
@@ -209,5 +212,36 @@ describe('classify new items', () => {
     expect((await run(counting, { pageSize: 10, limit: 22 })).classified).toBe(22);
     expect(pages).toEqual([10, 10, 2]);
     expect(classifications.pending({ limit: 100 })).toHaveLength(3);
+  });
+
+  it('asks the LLM, in the request that labels them, about story pairs near the merge threshold published close together, and a digest merges the confirmed one', async () => {
+    const arrives = 'María Corina Machado llega a la Casa Blanca para un almuerzo con Donald Trump';
+    const gives = 'Machado le entregó a Trump su Premio Nobel, pero no recibió una promesa de apoyo';
+    // Three days later: too far from the others to be one story, so never asked about.
+    const later = { ...entry('3', 'Machado entrega a Trump la medalla del Nobel enmarcada como “gratitud”'), publishedAt: T0 - 80 * HOUR };
+    store([entry('1', arrives), entry('2', gives), later]);
+    server.setDefault((request) => {
+      const answer = keywordResponder()(request) as { body: { choices: { message: { content: string } }[] } };
+      const message = answer.body.choices[0]!.message;
+      message.content = JSON.stringify({ ...JSON.parse(message.content), pairs: askedPairs(request).map(([a, b]) => ({ pair: `${a}-${b}`, same: true })) });
+      return answer;
+    });
+    const classifier = createClassifier({
+      llm: llmSchema.parse({ baseURL: server.baseURL, model: 'test-model', skipWithoutRegionalSignal: false }),
+      db,
+      logger: silentLogger(),
+      themes,
+      apiKey: 'sk-local',
+      uncertainPairs: uncertainItemPairs,
+    });
+    await run(classifier);
+
+    expect(server.requests).toHaveLength(1);
+    const titles = new Map(fencedItems(server.requests[0]!.body).map((fenced) => [fenced.ref, fenced.text.trim()]));
+    expect(askedPairs(server.requests[0]!.body).map((pair) => pair.map((ref) => titles.get(ref)))).toEqual([[arrives, gives]]);
+    const sources = { items, feeds: createFeedStore(db), classifications };
+    const digestItems = loadDigestItems(sources, ['venezuela-crisis', 'us-venezuela', 'us-policy'], { from: T0 - 24 * HOUR, to: T0 + HOUR });
+    const stories = clusterStories(digestItems);
+    expect(stories.map((story) => story.items.map((item) => item.title).sort())).toEqual([[arrives, gives].sort()]);
   });
 });

@@ -59,7 +59,15 @@ describe('classification store', () => {
     save(item('Cumbre del Mercosur'), item('CELAC reunida'), item('Litio en Bolivia'));
     const all = store.pending({ limit: 10 });
     expect(all.map((row) => row.title)).toEqual(['Cumbre del Mercosur', 'CELAC reunida', 'Litio en Bolivia']);
-    expect(all[0]).toEqual({ id: all[0]?.id, contentHash: 'hash:Cumbre del Mercosur:', title: 'Cumbre del Mercosur', summary: '', language: 'es', backlog: false });
+    expect(all[0]).toEqual({
+      id: all[0]?.id,
+      contentHash: 'hash:Cumbre del Mercosur:',
+      title: 'Cumbre del Mercosur',
+      summary: '',
+      language: 'es',
+      publishedAt: expect.any(Number),
+      backlog: false,
+    });
     expect(store.pending({ limit: 1, afterId: all[0]?.id }).map((row) => row.title)).toEqual(['CELAC reunida']);
   });
 
