@@ -335,7 +335,7 @@ export const MIGRATIONS: Migration[] = [
       db.exec(`
         -- The item store indexes a feed's new items in one statement (a third faster than a trigger
         -- per row); updates and deletes keep their triggers.
-        DROP TRIGGER items_fts_insert;
+        DROP TRIGGER IF EXISTS items_fts_insert;
       `),
   },
 ];

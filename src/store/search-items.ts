@@ -108,9 +108,12 @@ export function createSearchStore(db: Database) {
     }
     return statement;
   };
-  const FROM = 'FROM items_fts JOIN items ON items.id = items_fts.rowid JOIN feeds ON feeds.id = items.feed_id';
+  const FROM = 'FROM items_fts JOIN items ON items.id = items_fts.rowid';
   const fullScan = (where: string) =>
-    prepared(`SELECT ${HIT_COLUMNS} ${FROM} WHERE ${where} ORDER BY ${SCORE}, items.id DESC LIMIT @limit OFFSET @offset`);
+    prepared(
+      `SELECT ${HIT_COLUMNS} ${FROM} JOIN feeds ON feeds.id = items.feed_id WHERE ${where} ORDER BY ${SCORE}, items.id DESC LIMIT @limit OFFSET @offset`,
+    );
+  // Every item has its feed (a foreign key), so the feed's name is read only for the hits kept.
   const newestFirst = (where: string) =>
     prepared(`SELECT items_fts.rowid AS id, ${SCORE} AS score ${FROM} WHERE ${where} ORDER BY items_fts.rowid DESC`);
 
