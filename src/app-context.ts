@@ -35,16 +35,7 @@ export interface AppContext extends IngestContext, ClassifyContext {
   close(): Promise<void>;
 }
 
-export interface AppContextOptions {
-  /**
-   * Build the classifier on first use rather than now: for commands that only read the store (the
-   * themes take a quarter of a second to compile). The others build it at once, so that a broken
-   * themes file stops them at start-up instead of failing every poll cycle.
-   */
-  lazyClassifier?: boolean;
-}
-
-export function createAppContext(config: LoadedConfig, logger: Logger, now = Date.now(), options: AppContextOptions = {}): AppContext {
+export function createAppContext(config: LoadedConfig, logger: Logger, now = Date.now()): AppContext {
   const db = openDatabase(config.database);
   const feeds = createFeedStore(db);
   const items = createItemStore(db);
@@ -58,16 +49,12 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
   const metrics = createMetrics();
   const inFlight = new AbortController();
   const llm = config.llm ? llmClientFromConfig({ llm: config.llm, db, logger, metrics, signal: inFlight.signal }) : undefined;
-  let classifier: AppContext['classifier'] | undefined;
-  const buildClassifier = () => (classifier ??= createClassifier({ llm: config.llm, db, logger, metrics, client: llm }));
-  if (!options.lazyClassifier) buildClassifier();
+  const classifier = createClassifier({ llm: config.llm, db, logger, metrics, client: llm });
   return {
     config,
     logger,
     db,
-    get classifier() {
-      return buildClassifier();
-    },
+    classifier,
     feeds,
     items,
     polling: config.polling,

@@ -12,7 +12,7 @@ export function registerFeedsCommand(program: Command, io: CliIO): void {
     .description('list the feeds with their health')
     .option('--json', 'print one JSON object instead of a table')
     .action(async (options: { json?: boolean }) => {
-      const ctx = createAppContext(loadConfig(io.env), cliLogger(io, 'warn'), Date.now(), { lazyClassifier: true });
+      const ctx = createAppContext(loadConfig(io.env), cliLogger(io, 'warn'));
       try {
         const rows = ctx.feeds.list().map((feed) => ({
           ...feed,

@@ -12,7 +12,7 @@ export function registerStatusCommand(program: Command, io: CliIO): void {
     .description('every feed, digest schedule and destination with its last outcome')
     .option('--json', 'print one JSON object instead of tables')
     .action(async (options: { json?: boolean }) => {
-      const ctx = createAppContext(loadConfig(io.env), cliLogger(io, 'warn'), Date.now(), { lazyClassifier: true });
+      const ctx = createAppContext(loadConfig(io.env), cliLogger(io, 'warn'));
       try {
         const report = readStatus(ctx, Date.now());
         writeLine(io.stdout, options.json ? JSON.stringify(report) : statusTables(report));
