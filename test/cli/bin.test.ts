@@ -74,11 +74,12 @@ describe('the sancocho binary', () => {
       expect([...own].sort()).toEqual(['cli', 'core', 'store']);
     });
 
-    it('feeds without an llm section: no Discord, no LLM SDK, no feed parser, no bench or demo', () => {
+    it('feeds: the store alone, no Discord, LLM, metrics, HTTP client, feed parser or classifier', () => {
       const { packages, sdk, own } = loadedBy(['feeds'], { SANCOCHO_CONFIG: path.join(root, 'config/sancocho.yaml') });
       expect(packages).toContain('better-sqlite3');
-      for (const name of HEAVY) expect(packages).not.toContain(name);
+      for (const name of [...HEAVY, 'openai', 'prom-client', 'undici']) expect(packages).not.toContain(name);
       expect(sdk).toBe(false);
+      expect(own).not.toContain('classify');
       expect(own).not.toContain('bench');
       expect(own).not.toContain('demo');
     });
