@@ -1,8 +1,9 @@
 import type { LoadedConfig } from './config/load-config.js';
 import type { Logger } from './core/logger.js';
-import { createFeedStore, type FeedStore } from './store/feed-store.js';
-import { createItemStore, type ItemStore } from './store/item-store.js';
-import { openDatabase, type Database } from './store/open-database.js';
+import type { FeedStore } from './store/feed-store.js';
+import type { ItemStore } from './store/item-store.js';
+import type { Database } from './store/open-database.js';
+import { openStoreContext } from './store-context.js';
 import type { IngestContext } from './pipeline/ingest-feed.js';
 import type { ClassifyContext } from './pipeline/classify-new-items.js';
 import { createClassifier, llmClientFromConfig } from './classify/create-classifier.js';
@@ -37,14 +38,7 @@ export interface AppContext extends IngestContext, ClassifyContext {
 }
 
 export function createAppContext(config: LoadedConfig, logger: Logger, now = Date.now()): AppContext {
-  const db = openDatabase(config.database);
-  const feeds = createFeedStore(db);
-  const items = createItemStore(db);
-  const sync = feeds.syncConfigured(
-    config.feeds.map((feed) => ({ url: feed.url, name: feed.name, language: feed.language, intervalMinutes: feed.interval })),
-    now,
-  );
-  if (sync.added > 0 || sync.removed > 0) logger.info({ module: 'app-context', ...sync }, 'app-context: feed list synced with the config file');
+  const { db, feeds, items } = openStoreContext(config, logger, now);
   const pools = createFeedDispatchers(config.polling);
   const feedParser = createFeedParser();
   const metrics = createMetrics();

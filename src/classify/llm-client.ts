@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ResponseFormatJSONObject, ResponseFormatJSONSchema } from 'openai/resources/shared';
 import type { LlmConfig } from '../config/config-schema.js';
 import { ConfigError } from '../core/errors.js';
@@ -89,7 +89,10 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   const { config, ledger, metrics } = options;
   const log = options.logger.child({ module: 'llm-client', model: config.model });
   const now = options.now ?? Date.now;
-  const sdk = new OpenAI({ apiKey: options.apiKey, baseURL: config.baseURL, maxRetries: 0, logLevel: 'off' });
+  // The SDK is loaded with the first request: a process without an `llm` section never loads it.
+  let sdk: Promise<OpenAI> | undefined;
+  const openai = () =>
+    (sdk ??= import('openai').then(({ default: OpenAI }) => new OpenAI({ apiKey: options.apiKey, baseURL: config.baseURL, maxRetries: 0, logLevel: 'off' })));
   const policy: RetryPolicy = {
     maxRetries: config.maxRetries,
     maxRetryAfterMs: config.maxRetryAfterSeconds * 1000,
@@ -138,8 +141,8 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       { role: 'user' as const, content: call.user },
     ];
     const outcome = await completeWithRetries(
-      (signal) =>
-        sdk.chat.completions.create(
+      async (signal) =>
+        (await openai()).chat.completions.create(
           {
             model: config.model,
             temperature: call.temperature,

@@ -1,4 +1,5 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+// The error classes alone: the SDK itself is loaded only where a request is made.
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai/core/error';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { backoffDelay } from '../core/backoff.js';
 import type { Logger } from '../core/logger.js';

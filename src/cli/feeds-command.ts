@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createAppContext } from '../app-context.js';
+import { openStoreContext } from '../store-context.js';
 import { loadConfig } from '../config/load-config.js';
 import { redactCredentials } from '../core/redact-credentials.js';
 import type { FeedRow } from '../store/feed-store.js';
@@ -12,7 +12,7 @@ export function registerFeedsCommand(program: Command, io: CliIO): void {
     .description('list the feeds with their health')
     .option('--json', 'print one JSON object instead of a table')
     .action(async (options: { json?: boolean }) => {
-      const ctx = createAppContext(loadConfig(io.env), cliLogger(io, 'warn'));
+      const ctx = openStoreContext(loadConfig(io.env), cliLogger(io, 'warn'));
       try {
         const rows = ctx.feeds.list().map((feed) => ({
           ...feed,
@@ -22,7 +22,7 @@ export function registerFeedsCommand(program: Command, io: CliIO): void {
         }));
         writeLine(io.stdout, options.json ? JSON.stringify({ feeds: rows }) : feedsTable(rows, Date.now()));
       } finally {
-        await ctx.close();
+        ctx.db.close();
       }
     });
 }

@@ -2,17 +2,59 @@ import { Command, CommanderError } from 'commander';
 import { readEnvironment } from '../config/environment.js';
 import { ConfigError, DatabaseError, UsageError } from '../core/errors.js';
 import { processIO, writeLine, type CliIO } from './cli-io.js';
-import { registerDigestCommand } from './digest-command.js';
-import { registerDeployCommandsCommand } from './deploy-commands-command.js';
-import { registerDemoCommand } from './demo-command.js';
-import { registerBenchCommand } from './bench-command.js';
-import { registerClassifyCommand } from './classify-command.js';
-import { registerEvalCommand } from './eval-command.js';
-import { registerFeedsCommand } from './feeds-command.js';
-import { registerFetchCommand } from './fetch-command.js';
-import { registerStartCommand } from './start-command.js';
-import { registerStatusCommand } from './status-command.js';
 import { VERSION } from '../core/version.js';
+
+type Register = (program: Command, io: CliIO) => void;
+
+/**
+ * Every command, in the order of the help, with its one-line summary for the command list and its
+ * module, imported only when that command runs or shows its own help: `--help` and `feeds` need
+ * neither discord.js nor openai nor the bench. Each module's own description is the same sentence
+ * (test/cli/lazy-commands.test.ts holds them together).
+ */
+export const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Register> }[] = [
+  { name: 'start', summary: 'run Sancocho: poll feeds and send digests on their schedules until SIGINT/SIGTERM', load: async () => (await import('./start-command.js')).registerStartCommand },
+  { name: 'fetch', summary: 'poll the due feeds: once with --once, else on the polling schedule until stopped', load: async () => (await import('./fetch-command.js')).registerFetchCommand },
+  { name: 'feeds', summary: 'list the feeds with their health', load: async () => (await import('./feeds-command.js')).registerFeedsCommand },
+  { name: 'status', summary: 'every feed, digest schedule and destination with its last outcome', load: async () => (await import('./status-command.js')).registerStatusCommand },
+  {
+    name: 'classify',
+    summary: 'classify items from a JSON Lines file: {"id","title","summary","lang"?} in, {"id","themes","scores"} out',
+    load: async () => (await import('./classify-command.js')).registerClassifyCommand,
+  },
+  {
+    name: 'eval',
+    summary:
+      'score a classifier on a labelled JSON Lines file (precision, recall, F1 per theme, micro and macro F1, items/s, worst mistakes), or story clustering on a file labelled with events (--clusters)',
+    load: async () => (await import('./eval-command.js')).registerEvalCommand,
+  },
+  {
+    name: 'digest',
+    summary: 'build one digest now and send it (or preview it); the schedules themselves run with `sancocho start`',
+    load: async () => (await import('./digest-command.js')).registerDigestCommand,
+  },
+  {
+    name: 'deploy-commands',
+    summary: 'register the slash commands with Discord: in DISCORD_GUILD_ID’s server when set, else globally',
+    load: async () => (await import('./deploy-commands-command.js')).registerDeployCommandsCommand,
+  },
+  {
+    name: 'demo',
+    summary: 'one full cycle on bundled sample feeds served from 127.0.0.1 — fetch, classify, digest — and print the digest; no network, no credentials',
+    load: async () => (await import('./demo-command.js')).registerDemoCommand,
+  },
+  {
+    name: 'bench',
+    summary: 'measure parsing, a poll cycle, classification, search, memory and LLM prompt size on this machine (about 5 minutes; --quick: seconds)',
+    load: async () => (await import('./bench-command.js')).registerBenchCommand,
+  },
+];
+
+/** The command a command line runs, or whose help it asks for (`help feeds`); the root has no option taking a value. */
+function requestedCommand(argv: string[]): string | undefined {
+  const words = argv.filter((arg) => !arg.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
 
 /** Commander's codes for a command line it could not make sense of (help shown for no command at all); it exits 1 on them. */
 const USAGE_ERRORS = new Set([
@@ -42,18 +84,14 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     });
-  registerStartCommand(program, io);
-  registerFetchCommand(program, io);
-  registerFeedsCommand(program, io);
-  registerStatusCommand(program, io);
-  registerClassifyCommand(program, io);
-  registerEvalCommand(program, io);
-  registerDigestCommand(program, io);
-  registerDeployCommandsCommand(program, io);
-  registerDemoCommand(program, io);
-  registerBenchCommand(program, io);
 
   try {
+    const requested = requestedCommand(argv);
+    for (const command of COMMANDS) {
+      // The others are listed by name and summary only; none of them can run in this process.
+      if (command.name === requested) (await command.load())(program, io);
+      else program.command(command.name).summary(command.summary);
+    }
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {

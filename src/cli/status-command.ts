@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createAppContext } from '../app-context.js';
+import { openStoreContext } from '../store-context.js';
 import { loadConfig } from '../config/load-config.js';
 import { readStatus, type StatusReport } from '../ops/status-report.js';
 import { destinationOutcomeText, digestOutcomeText, feedOutcomeText } from '../ops/status-text.js';
@@ -12,12 +12,12 @@ export function registerStatusCommand(program: Command, io: CliIO): void {
     .description('every feed, digest schedule and destination with its last outcome')
     .option('--json', 'print one JSON object instead of tables')
     .action(async (options: { json?: boolean }) => {
-      const ctx = createAppContext(loadConfig(io.env), cliLogger(io, 'warn'));
+      const ctx = openStoreContext(loadConfig(io.env), cliLogger(io, 'warn'));
       try {
         const report = readStatus(ctx, Date.now());
         writeLine(io.stdout, options.json ? JSON.stringify(report) : statusTables(report));
       } finally {
-        await ctx.close();
+        ctx.db.close();
       }
     });
 }

@@ -72,6 +72,8 @@ export function createItemStore(db: Database) {
        updated_at = @fetchedAt
      WHERE id = @id`,
   );
+  // The ids inserted by one call are consecutive (max + 1 each, nothing else writes in between).
+  const indexText = db.prepare(`INSERT INTO items_fts (rowid, title, summary) SELECT id, title, summary FROM items WHERE id BETWEEN ? AND ?`);
   const getById = db.prepare(`SELECT ${ITEM_COLUMNS} FROM items WHERE id = ?`);
   const count = db.prepare(`SELECT COUNT(*) AS n FROM items`);
   const countForFeed = db.prepare(`SELECT COUNT(*) AS n FROM item_feeds WHERE feed_id = ?`);
@@ -87,6 +89,8 @@ export function createItemStore(db: Database) {
   ): SaveCounts {
     const counts: SaveCounts = { new: 0, updated: 0, duplicate: 0 };
     const keys = entryKeys(items);
+    let firstNewId: number | undefined;
+    let lastNewId = 0;
     items.forEach((item, index) => {
       const entryKey = keys[index] as string;
       const known = byEntryKey.get(feedId, entryKey) as { id: number; contentHash: string; feedId: number } | undefined;
@@ -123,9 +127,12 @@ export function createItemStore(db: Database) {
         backlog: options.backlog ? 1 : 0,
         fetchedAt: options.fetchedAt,
       });
-      linkEntry.run(feedId, entryKey, Number(lastInsertRowid), options.fetchedAt);
+      lastNewId = Number(lastInsertRowid);
+      firstNewId ??= lastNewId;
+      linkEntry.run(feedId, entryKey, lastNewId, options.fetchedAt);
       counts.new++;
     });
+    if (firstNewId !== undefined) indexText.run(firstNewId, lastNewId);
     return counts;
   }
 

@@ -35,7 +35,8 @@ describe('sancocho bench --quick --json', () => {
     expect(report.search).toHaveLength(1);
     const [search] = report.search;
     expect(search?.queries).toBeGreaterThan(0);
-    for (const latency of [search?.plain, search?.filtered]) {
+    expect(search?.sameAnswers).toBe(true);
+    for (const latency of [search?.plain, search?.filtered, search?.fullScan.plain, search?.fullScan.filtered]) {
       expect(latency?.p50Ms).toBeGreaterThan(0);
       expect(latency?.p95Ms).toBeGreaterThanOrEqual(latency?.p50Ms ?? Infinity);
     }

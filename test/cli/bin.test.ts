@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -36,5 +38,50 @@ describe('the sancocho binary', () => {
     const result = run(['frobnicate']);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/unknown command/);
+  });
+
+  describe('loads only what the command needs', () => {
+    // What a read-only listing must not pay for: the Discord client, the LLM SDK (its error classes
+    // alone are light), the feed parsers; the help not even the metrics registry or the HTTP client.
+    const HEAVY = ['discord.js', 'rss-parser', 'htmlparser2', 'fast-xml-parser'];
+    const OPENAI_SDK = /\/node_modules\/openai\/(index|client)\.m?js/;
+    const loadedBy = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'sancocho-loaded-'));
+      try {
+        const log = path.join(dir, 'loaded.txt');
+        const result = spawnSync(process.execPath, ['--import', path.join(root, 'test/support/record-loaded-modules.mjs'), path.join(root, 'bin/sancocho.js'), ...args], {
+          cwd: root,
+          env: { ...process.env, LOG_LEVEL: 'silent', LOADED_MODULES_LOG: log, SANCOCHO_DB: path.join(dir, 'sancocho.db'), ...env },
+          encoding: 'utf8',
+        });
+        expect(result.status, result.stderr).toBe(0);
+        const loaded = readFileSync(log, 'utf8');
+        return {
+          packages: new Set([...loaded.matchAll(/\/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)].map((match) => match[1])),
+          sdk: OPENAI_SDK.test(loaded),
+          own: new Set([...loaded.matchAll(/\/dist\/([^/]+)\//g)].map((match) => match[1])),
+        };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+
+    it('--help: commander and the command list, nothing heavy', () => {
+      const { packages, sdk, own } = loadedBy(['--help']);
+      expect(packages).toContain('commander');
+      for (const name of [...HEAVY, 'openai', 'prom-client', 'undici', 'zod']) expect(packages).not.toContain(name);
+      expect(sdk).toBe(false);
+      expect([...own].sort()).toEqual(['cli', 'core', 'store']);
+    });
+
+    it('feeds: the store alone, no Discord, LLM, metrics, HTTP client, feed parser or classifier', () => {
+      const { packages, sdk, own } = loadedBy(['feeds'], { SANCOCHO_CONFIG: path.join(root, 'config/sancocho.yaml') });
+      expect(packages).toContain('better-sqlite3');
+      for (const name of [...HEAVY, 'openai', 'prom-client', 'undici']) expect(packages).not.toContain(name);
+      expect(sdk).toBe(false);
+      expect(own).not.toContain('classify');
+      expect(own).not.toContain('bench');
+      expect(own).not.toContain('demo');
+    });
   });
 });

@@ -128,4 +128,20 @@ describe('item store', () => {
     expect(search.all('eleicoes')).toHaveLength(1);
     expect(search.all('elecciones')).toHaveLength(0);
   });
+
+  it('keeps the full-text index in step with the items when a save mixes new, duplicate and updated entries', () => {
+    save(feedA, [item({ guid: '1', title: 'Mercosur hoy', canonicalUrl: 'https://a.example/1' })]);
+    save(feedB, [item({ guid: '9', title: 'Otra cosa', canonicalUrl: 'https://b.example/9' })]);
+    save(feedA, [
+      item({ guid: '1', title: 'Mercosur hoy, actualizado', canonicalUrl: 'https://a.example/1' }),
+      item({ guid: '2', title: 'Copia de B', canonicalUrl: 'https://b.example/9' }),
+      item({ guid: '3', title: 'Cumbre de la CELAC', canonicalUrl: 'https://a.example/3' }),
+      item({ guid: '4', title: 'Litio en Bolivia', canonicalUrl: 'https://a.example/4' }),
+    ]);
+    // FTS5's own check that every row of the content table is indexed exactly as its text reads.
+    expect(() => db.exec(`INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)`)).not.toThrow();
+    const search = db.prepare('SELECT rowid FROM items_fts WHERE items_fts MATCH ? ORDER BY rowid');
+    expect(search.all('actualizado celac litio otra').length).toBe(0);
+    expect(['actualizado', 'celac', 'litio', 'otra'].map((word) => search.all(word).length)).toEqual([1, 1, 1, 1]);
+  });
 });
