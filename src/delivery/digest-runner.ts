@@ -9,8 +9,8 @@ import type { FeedStore } from '../store/feed-store.js';
 import type { ItemStore } from '../store/item-store.js';
 import type { Database } from '../store/open-database.js';
 import { createOutboxStore, type DigestTrigger } from '../store/outbox-store.js';
-import { createRouteStore } from '../store/route-store.js';
 import type { Deliverer } from './deliverer.js';
+import type { ThemeRouteRepository } from './ports.js';
 import { digestReport, type DigestReport } from './digest-report.js';
 import { createDestinations } from './destinations.js';
 import { DEFAULT_RETRY, createOutboxSender, type RetryPolicy } from './outbox-sender.js';
@@ -48,6 +48,7 @@ export interface DigestRunner {
 
 export interface DigestRunnerDeps {
   db: Database;
+  routes: Pick<ThemeRouteRepository, 'all'>;
   feeds: FeedStore;
   items: ItemStore;
   logger: Logger;
@@ -72,7 +73,6 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
   const log = deps.logger.child({ module: 'digest-job' });
   const now = deps.now ?? Date.now;
   const outbox = createOutboxStore(deps.db);
-  const routes = createRouteStore(deps.db);
   const destinations = createDestinations({ schedules: deps.schedules, deliverer: deps.deliverer, webhookApiBase: deps.webhookApiBase, logger: log });
   const sender = createOutboxSender({
     outbox,
@@ -89,7 +89,7 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
     buildScheduledDigest(deps, schedule, window, target);
 
   async function withRoutes(main: DigestReport, schedule: DigestScheduleConfig, slotAt: number, window: { from: number; to: number }, trigger: DigestTrigger): Promise<DigestReport> {
-    const channels = routedChannels(routes.all(), schedule, destinations.forSchedule(schedule).key, deps.deliverer);
+    const channels = routedChannels(await deps.routes.all(), schedule, destinations.forSchedule(schedule).key, deps.deliverer);
     const routed = await sendRoutedDigests({ outbox, sender, enqueue, build, logger: log }, schedule, channels, { slotAt, window, trigger });
     return routed.length === 0 ? main : { ...main, routed };
   }

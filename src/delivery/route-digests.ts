@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger.js';
 import type { ThemeId } from '../core/themes.js';
 import type { Digest } from '../digest/digest-types.js';
 import type { DigestTrigger, OutboxStore } from '../store/outbox-store.js';
-import type { ThemeRoute } from '../store/route-store.js';
+import type { ThemeRoute } from '../core/theme-route.js';
 import type { Deliverer } from './deliverer.js';
 import { digestReport, type DigestReport } from './digest-report.js';
 import type { OutboxSender } from './outbox-sender.js';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppContext } from '../../src/app-context.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -91,6 +92,7 @@ describe('health server', () => {
     ctx = {
       config: { health: { port: 0, host: '127.0.0.1' }, digests: [{ name: 'daily', cron: '0 8 * * *', timezone: 'UTC', destination: { channelId: '555555555555555555' } }] },
       db,
+      store: createSqliteStore(db),
       feeds,
       polling: { defaultInterval: 30 },
       discordState: createDiscordState(),
