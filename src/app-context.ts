@@ -12,7 +12,8 @@ import { createFeedDispatchers } from './pipeline/feed-dispatchers.js';
 import { createFeedParser } from './pipeline/feed-parser.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import type { StatusRouteReader } from './ops/ports.js';
-import type { ThemeRouteRepository } from './delivery/ports.js';
+import type { DeliveryRepository, ThemeRouteRepository } from './delivery/ports.js';
+import type { UnitOfWork } from './core/unit-of-work.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import { createDiscordState, type DiscordStateCell } from './ops/discord-state.js';
 
@@ -20,8 +21,9 @@ import { createDiscordState, type DiscordStateCell } from './ops/discord-state.j
  * The store ports of every stage, implemented by one engine (today the embedded SQLite one). Declared
  * here, above the stages, so the compiler checks that the engine satisfies each stage's port.
  */
-export interface Store {
+export interface Store extends UnitOfWork<Store> {
   routes: ThemeRouteRepository & StatusRouteReader;
+  deliveries: DeliveryRepository;
 }
 
 /** Everything a command or job needs, built once and passed down as one plain object. */

@@ -155,7 +155,6 @@ export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<Dig
   }
   const runner = createDigestRunner({
     ...ctx,
-    routes: ctx.store.routes,
     schedules,
     deliverer: setup.deliverer,
     overview,

@@ -10,7 +10,7 @@ import type { ItemStore } from '../store/item-store.js';
 import type { Database } from '../store/open-database.js';
 import { createOutboxStore, type DigestTrigger } from '../store/outbox-store.js';
 import type { Deliverer } from './deliverer.js';
-import type { ThemeRouteRepository } from './ports.js';
+import type { DeliveryStore } from './ports.js';
 import { digestReport, type DigestReport } from './digest-report.js';
 import { createDestinations } from './destinations.js';
 import { DEFAULT_RETRY, createOutboxSender, type RetryPolicy } from './outbox-sender.js';
@@ -48,7 +48,7 @@ export interface DigestRunner {
 
 export interface DigestRunnerDeps {
   db: Database;
-  routes: Pick<ThemeRouteRepository, 'all'>;
+  store: DeliveryStore;
   feeds: FeedStore;
   items: ItemStore;
   logger: Logger;
@@ -84,12 +84,12 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
     metrics: deps.metrics,
     signal: deps.signal,
   });
-  const enqueue = createOutboxWriter(deps.db, now);
+  const enqueue = createOutboxWriter(deps.store, deps.db, now);
   const build = (schedule: DigestScheduleConfig, window: { from: number; to: number }, target: { destination: string; themes?: ReadonlySet<ThemeId> }) =>
     buildScheduledDigest(deps, schedule, window, target);
 
   async function withRoutes(main: DigestReport, schedule: DigestScheduleConfig, slotAt: number, window: { from: number; to: number }, trigger: DigestTrigger): Promise<DigestReport> {
-    const channels = routedChannels(await deps.routes.all(), schedule, destinations.forSchedule(schedule).key, deps.deliverer);
+    const channels = routedChannels(await deps.store.routes.all(), schedule, destinations.forSchedule(schedule).key, deps.deliverer);
     const routed = await sendRoutedDigests({ outbox, sender, enqueue, build, logger: log }, schedule, channels, { slotAt, window, trigger });
     return routed.length === 0 ? main : { ...main, routed };
   }
@@ -106,7 +106,7 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
     const digest = await build(schedule, window, { destination: destination.key });
     // A preview always shows the digest (even "no news"); Discord gets nothing for an empty one, and
     // no destination gets anything when all the window's stories went there before.
-    const { created, digest: row, alreadyReceived } = enqueue(digest, { slotAt, trigger: options.trigger, destination, window });
+    const { created, digest: row, alreadyReceived } = await enqueue(digest, { slotAt, trigger: options.trigger, destination, window });
     if (row.status === 'empty') {
       log.info(
         { schedule: schedule.name, trigger: options.trigger, alreadyReceived },

@@ -3,7 +3,7 @@ import { digestStoryCount, type Digest } from '../digest/digest-types.js';
 import { storyItems } from '../digest/received-stories.js';
 import { renderDiscordDigest } from '../digest/render-discord.js';
 import { messageViolations } from '../digest/split-messages.js';
-import type { PartItem } from '../store/delivery-store.js';
+import type { PartItem } from '../core/part-item.js';
 import type { DigestTrigger } from '../store/outbox-store.js';
 import type { OutboxPayload } from './deliverer.js';
 

@@ -35,7 +35,7 @@ export function routedChannels(
 export interface RouteDigestsDeps {
   outbox: OutboxStore;
   sender: OutboxSender;
-  enqueue: (built: Digest, target: OutboxTarget) => Enqueued;
+  enqueue: (built: Digest, target: OutboxTarget) => Promise<Enqueued>;
   build: (schedule: DigestScheduleConfig, window: { from: number; to: number }, target: { destination: string; themes: ReadonlySet<ThemeId> }) => Promise<Digest>;
   logger: Logger;
 }
@@ -60,7 +60,7 @@ export async function sendRoutedDigests(
     let created = false;
     if (!row) {
       const routed = await deps.build(schedule, slot.window, { destination: destination.key, themes });
-      const enqueued = deps.enqueue(routed, { slotAt: slot.slotAt, trigger: slot.trigger, destination, window: slot.window });
+      const enqueued = await deps.enqueue(routed, { slotAt: slot.slotAt, trigger: slot.trigger, destination, window: slot.window });
       row = enqueued.digest;
       created = enqueued.created;
     }

@@ -9,7 +9,7 @@ import { messageViolations } from '../../src/digest/split-messages.js';
 import { readEnvironment } from '../../src/config/environment.js';
 import { createDeliverer } from '../../src/discord/create-deliverer.js';
 import type { Deliverer } from '../../src/delivery/deliverer.js';
-import { createSqliteRouteStore } from '../../src/store/sqlite/route-store.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { createDigestRunner } from '../../src/delivery/digest-runner.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
@@ -64,7 +64,7 @@ describe('delivering digests to a fake Discord', () => {
     deliverer = setup.deliverer;
     return createDigestRunner({
       db,
-      routes: createSqliteRouteStore(db),
+      store: createSqliteStore(db),
       feeds: createFeedStore(db),
       items: createItemStore(db),
       logger: silentLogger(),
@@ -97,7 +97,7 @@ describe('delivering digests to a fake Discord', () => {
     const metrics = createMetrics();
     const runner = createDigestRunner({
       db,
-      routes: createSqliteRouteStore(db),
+      store: createSqliteStore(db),
       feeds: createFeedStore(db),
       items: createItemStore(db),
       logger: silentLogger(),

@@ -13,6 +13,7 @@ import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
 import { createSqliteRouteStore } from '../../src/store/sqlite/route-store.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { seedItems, type SeedItem } from '../digest/seed-store.js';
 import { CHANNEL_ID, GUILD_ID, startFakeDiscord, type FakeDiscord } from '../peers/fake-discord.js';
 
@@ -58,7 +59,7 @@ describe('digests never repost what a destination already has', () => {
     const setup = await createDeliverer({ discord: readEnvironment(env).discord, logger: silentLogger(), out: new PassThrough(), previewDir: dir, hasWebhooks: false });
     if (setup.kind !== 'ok') throw new Error(setup.message);
     deliverer = setup.deliverer;
-    return createDigestRunner({ db, routes: createSqliteRouteStore(db), feeds: createFeedStore(db), items: createItemStore(db), logger: silentLogger(), schedules, deliverer, now: () => clock });
+    return createDigestRunner({ db, store: createSqliteStore(db), feeds: createFeedStore(db), items: createItemStore(db), logger: silentLogger(), schedules, deliverer, now: () => clock });
   }
   const postedTitles = (channelId = CHANNEL_ID) =>
     fake.messages

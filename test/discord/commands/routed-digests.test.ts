@@ -14,6 +14,7 @@ import { createItemStore } from '../../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../../src/store/open-database.js';
 import { createOutboxStore } from '../../../src/store/outbox-store.js';
 import { createSqliteRouteStore } from '../../../src/store/sqlite/route-store.js';
+import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { newsDay, seedItems } from '../../digest/seed-store.js';
 import { CHANNEL_ID, FORBIDDEN_CHANNEL_ID, GUILD_ID, startFakeDiscord, type FakeDiscord } from '../../peers/fake-discord.js';
 
@@ -48,7 +49,7 @@ describe('digests with theme routes', () => {
     const setup = await createDeliverer({ discord: readEnvironment(env).discord, logger: silentLogger(), out: new PassThrough(), previewDir: dir, hasWebhooks: false });
     if (setup.kind !== 'ok') throw new Error(setup.message);
     deliverer = setup.deliverer;
-    return createDigestRunner({ db, routes: createSqliteRouteStore(db), feeds: createFeedStore(db), items: createItemStore(db), logger: silentLogger(), schedules, deliverer, now: () => SLOT + 60_000 });
+    return createDigestRunner({ db, store: createSqliteStore(db), feeds: createFeedStore(db), items: createItemStore(db), logger: silentLogger(), schedules, deliverer, now: () => SLOT + 60_000 });
   }
   const route = (theme: 'trade-tariffs' | 'china-latam' | 'us-venezuela', channelId: string) =>
     createSqliteRouteStore(db).add({ guildId: GUILD_ID, theme, channelId }, 'admin', 0);
