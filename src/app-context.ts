@@ -11,8 +11,9 @@ import type { LlmClient } from './classify/llm-client.js';
 import { createFeedDispatchers } from './pipeline/feed-dispatchers.js';
 import { createFeedParser } from './pipeline/feed-parser.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
-import type { StatusRouteReader } from './ops/ports.js';
-import type { DeliveryRepository, ThemeRouteRepository } from './delivery/ports.js';
+import type { StatusOutboxReader, StatusRouteReader } from './ops/ports.js';
+import type { DeliveryRepository, OutboxRepository, ThemeRouteRepository } from './delivery/ports.js';
+import type { OverviewCache } from './digest/digest-overview.js';
 import type { UnitOfWork } from './core/unit-of-work.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import { createDiscordState, type DiscordStateCell } from './ops/discord-state.js';
@@ -24,6 +25,7 @@ import { createDiscordState, type DiscordStateCell } from './ops/discord-state.j
 export interface Store extends UnitOfWork<Store> {
   routes: ThemeRouteRepository & StatusRouteReader;
   deliveries: DeliveryRepository;
+  outbox: OutboxRepository & StatusOutboxReader & OverviewCache;
 }
 
 /** Everything a command or job needs, built once and passed down as one plain object. */

@@ -1,3 +1,4 @@
+import type { NewDigest, OutboxDigest, OutboxPart } from '../core/outbox.js';
 import type { PartItem } from '../core/part-item.js';
 import type { ThemeRoute } from '../core/theme-route.js';
 import type { UnitOfWork } from '../core/unit-of-work.js';
@@ -28,9 +29,40 @@ export interface DeliveryRepository {
   received(destination: string, itemIds: readonly number[]): Promise<Map<number, string>>;
 }
 
+/**
+ * The digest outbox: a digest and all its parts are written before anything is sent, and each part
+ * is marked sent only after the destination accepted it, so a restart sends the unsent parts and
+ * never the sent ones again. One digest per (schedule, slot, destination).
+ */
+export interface OutboxRepository {
+  /** When the schedule was first seen by this store; recorded now if never. */
+  firstSeen(schedule: string, now: number): Promise<number>;
+  find(schedule: string, slotAt: number, destination: string): Promise<OutboxDigest | undefined>;
+  get(id: number): Promise<OutboxDigest | undefined>;
+  /** The digest's parts, in order. */
+  parts(digestId: number): Promise<OutboxPart[]>;
+  /** Digests with parts still to send, oldest first. */
+  pendingDigestIds(): Promise<number[]>;
+  /**
+   * Writes the digest and its parts at once. When the (schedule, slot, destination) digest exists
+   * already nothing is written and the existing one comes back (`created: false`).
+   */
+  enqueue(input: NewDigest): Promise<{ created: boolean; digest: OutboxDigest }>;
+  /** The destination accepted the part: its message id is kept; the digest is sent when all its parts are. */
+  markSent(digestId: number, part: number, messageId: string, now: number): Promise<void>;
+  /** A send of the part begins now: recorded before the request leaves, so a crash mid-send is reconcilable. */
+  markAttempt(digestId: number, part: number, now: number): Promise<void>;
+  markRetry(digestId: number, part: number, error: string, nextAttemptAt: number): Promise<void>;
+  /** Gives up on the digest's unsent parts (the destination refused, or retries ran out). */
+  markFailed(digestId: number, error: string, now: number): Promise<void>;
+  recordDestinationError(destination: string, error: string, now: number): Promise<void>;
+  clearDestinationError(destination: string): Promise<void>;
+}
+
 export interface DeliveryPorts {
   routes: Pick<ThemeRouteRepository, 'all'>;
   deliveries: DeliveryRepository;
+  outbox: OutboxRepository;
 }
 
 /** The store as the digest runner uses it. */

@@ -1,9 +1,8 @@
 import type { Destination } from '../config/destination.js';
+import type { DigestTrigger, OutboxDigest } from '../core/outbox.js';
 import { digestStoryCount, type Digest } from '../digest/digest-types.js';
 import { digestItemIds, withoutReceived } from '../digest/received-stories.js';
 import { renderMarkdown } from '../digest/render-markdown.js';
-import type { Database } from '../store/open-database.js';
-import { createOutboxStore, type DigestTrigger, type OutboxDigest } from '../store/outbox-store.js';
 import { outboxParts } from './outbox-parts.js';
 import type { DeliveryStore } from './ports.js';
 
@@ -27,14 +26,13 @@ export interface Enqueued {
  * once more against what the destination has (a digest built at the same time for the same
  * destination may have queued some of them since), rendered, and each part written with its items.
  */
-export function createOutboxWriter(store: DeliveryStore, db: Database, now: () => number): (built: Digest, target: OutboxTarget) => Promise<Enqueued> {
-  const outbox = createOutboxStore(db);
+export function createOutboxWriter(store: DeliveryStore, now: () => number): (built: Digest, target: OutboxTarget) => Promise<Enqueued> {
   return (built, target) =>
-    store.withTransaction(async ({ deliveries }): Promise<Enqueued> => {
+    store.withTransaction(async ({ deliveries, outbox }): Promise<Enqueued> => {
       const digest = withoutReceived(built, await deliveries.received(target.destination.key, digestItemIds(built)));
       const markdown = renderMarkdown(digest);
       const parts = outboxParts(digest, markdown, target.destination, target.slotAt, target.trigger);
-      const result = outbox.enqueue({
+      const result = await outbox.enqueue({
         schedule: digest.schedule,
         slotAt: target.slotAt,
         trigger: target.trigger,

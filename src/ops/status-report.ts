@@ -4,9 +4,9 @@ import type { FeedStatus } from '../core/types.js';
 import { PREVIEW, configuredDestination, describeDestination } from '../config/destination.js';
 import type { FeedRow, FeedStore } from '../store/feed-store.js';
 import type { Database } from '../store/open-database.js';
-import { createOutboxStore, type DigestStatus, type OutboxDigest } from '../store/outbox-store.js';
+import type { DigestStatus, OutboxDigest } from '../core/outbox.js';
 import type { ThemeRoute } from '../core/theme-route.js';
-import type { StatusRouteReader } from './ports.js';
+import type { StatusOutboxReader, StatusRouteReader } from './ports.js';
 
 /**
  * What `sancocho status`, `/status`, `/healthz` and `/metrics` say about every feed, digest schedule
@@ -155,7 +155,7 @@ export function refusedDestinations(report: Pick<StatusReport, 'destinations'>):
 
 export interface StatusSource {
   db: Database;
-  store: { routes: StatusRouteReader };
+  store: { routes: StatusRouteReader; outbox: StatusOutboxReader };
   feeds: Pick<FeedStore, 'list' | 'visibleTo'>;
   config: { digests: StatusInput['schedules'] };
 }
@@ -171,16 +171,15 @@ export interface StatusScope {
  * their own server's subscriptions, feeds and schedules, not another's).
  */
 export async function readStatusInput(source: StatusSource, now: number, scope?: StatusScope): Promise<StatusInput> {
-  const outbox = createOutboxStore(source.db);
-  const { routes } = source.store;
+  const { routes, outbox } = source.store;
   return {
     now,
     feeds: scope === undefined ? source.feeds.list() : source.feeds.visibleTo(scope.guildId),
     schedules: scope === undefined ? source.config.digests : scope.schedules,
     routes: await (scope === undefined ? routes.all() : routes.forGuild(scope.guildId)),
-    digests: outbox.newestPerDestination(),
-    destinationErrors: outbox.destinationErrors(),
-    lastSentAt: outbox.lastSentAt(),
+    digests: await outbox.newestPerDestination(),
+    destinationErrors: await outbox.destinationErrors(),
+    lastSentAt: await outbox.lastSentAt(),
   };
 }
 

@@ -15,7 +15,7 @@ import { createMetrics } from '../../src/ops/metrics.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createClassificationStore } from '../../src/store/classification-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
-import { createOutboxStore } from '../../src/store/outbox-store.js';
+import { createSqliteOutboxStore } from '../../src/store/sqlite/outbox-store.js';
 
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 10, 29, 12);
@@ -132,11 +132,11 @@ describe('health server', () => {
   });
 
   it('shows a refused destination in /healthz (503) and /metrics until a send there is accepted again', async () => {
-    const outbox = createOutboxStore(db);
+    const outbox = createSqliteOutboxStore(db);
     const reason = 'channel 555555555555555555: missing access: invite the bot to the server and let it see the channel [403 Missing Access (code 50001)]';
-    outbox.recordDestinationError('channel:555555555555555555', reason, NOW);
+    await outbox.recordDestinationError('channel:555555555555555555', reason, NOW);
     // A destination no schedule or subscription uses any more is not a fault.
-    outbox.recordDestinationError('channel:999999999999999999', 'unknown channel', NOW);
+    await outbox.recordDestinationError('channel:999999999999999999', 'unknown channel', NOW);
 
     const refused = await get('/healthz');
     expect(refused.status).toBe(503);
@@ -148,7 +148,7 @@ describe('health server', () => {
     expect(metrics).toContain('sancocho_destination_refused{destination="channel:555555555555555555"} 1');
     expect(metrics).not.toContain('999999999999999999');
 
-    outbox.clearDestinationError('channel:555555555555555555');
+    await outbox.clearDestinationError('channel:555555555555555555');
     expect((await get('/healthz')).status).toBe(200);
     expect(await (await get('/metrics')).text()).toContain('sancocho_destination_refused{destination="channel:555555555555555555"} 0');
   });

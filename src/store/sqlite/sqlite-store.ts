@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { createSqliteDeliveryStore } from './delivery-store.js';
+import { createSqliteOutboxStore } from './outbox-store.js';
 import { createSqliteRouteStore } from './route-store.js';
 
 /**
@@ -10,6 +11,7 @@ export function createSqliteStore(db: Database) {
   const ports = {
     routes: createSqliteRouteStore(db),
     deliveries: createSqliteDeliveryStore(db),
+    outbox: createSqliteOutboxStore(db),
   };
   type Ports = typeof ports & { withTransaction<T>(fn: (tx: Ports) => Promise<T>): Promise<T> };
   // One connection: inside a transaction the same ports already write into it, so a nested

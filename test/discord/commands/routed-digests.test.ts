@@ -12,7 +12,7 @@ import { createDigestRunner } from '../../../src/delivery/digest-runner.js';
 import { createFeedStore } from '../../../src/store/feed-store.js';
 import { createItemStore } from '../../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../../src/store/open-database.js';
-import { createOutboxStore } from '../../../src/store/outbox-store.js';
+import { createSqliteOutboxStore } from '../../../src/store/sqlite/outbox-store.js';
 import { createSqliteRouteStore } from '../../../src/store/sqlite/route-store.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { newsDay, seedItems } from '../../digest/seed-store.js';
@@ -94,7 +94,7 @@ describe('digests with theme routes', () => {
     const report = await run.run(schedule(), { trigger: 'schedule', slotAt: SLOT });
     expect(report).toMatchObject({ destination: 'preview', status: 'sent' });
     expect(report.routed).toBeUndefined();
-    expect(createOutboxStore(db).recent().map((d) => d.destination)).toEqual(['preview']);
+    expect((await createSqliteOutboxStore(db).recent()).map((d) => d.destination)).toEqual(['preview']);
     expect(fake.requests).toHaveLength(0);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/store/open-database.js';
-import { createOutboxStore } from '../../../src/store/outbox-store.js';
+import { createSqliteOutboxStore } from '../../../src/store/sqlite/outbox-store.js';
 import { createSqliteRouteStore } from '../../../src/store/sqlite/route-store.js';
 import { newsDay, seedItems } from '../../digest/seed-store.js';
 import { ADMIN_USER_ID, CHANNEL_ID, GUILD_ID, MANAGER_PERMISSIONS } from '../../peers/fake-discord.js';
@@ -70,9 +70,7 @@ describe('/subscribe and /unsubscribe through the fake Discord, and routes in di
     expect(byChannel(TRADE_CHANNEL)).toEqual([['Comercio y aranceles']]);
     expect(byChannel(CHINA_CHANNEL)).toEqual([['EE. UU. y Venezuela', 'China en América Latina']]);
     for (const message of h.fake.messages) expect(message.body.allowed_mentions).toEqual({ parse: [] });
-    const destinations = createOutboxStore(h.ctx.db)
-      .recent()
-      .map((digest) => [digest.destination, digest.status]);
+    const destinations = (await createSqliteOutboxStore(h.ctx.db).recent()).map((digest) => [digest.destination, digest.status]);
     expect(destinations).toEqual([
       [`channel:${TRADE_CHANNEL}`, 'sent'],
       [`channel:${CHINA_CHANNEL}`, 'sent'],
