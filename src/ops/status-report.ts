@@ -3,7 +3,6 @@ import { redactCredentials } from '../core/redact-credentials.js';
 import type { FeedStatus } from '../core/types.js';
 import { PREVIEW, configuredDestination, describeDestination } from '../config/destination.js';
 import type { FeedRow, FeedStore } from '../store/feed-store.js';
-import type { Database } from '../store/open-database.js';
 import type { DigestStatus, OutboxDigest } from '../core/outbox.js';
 import type { ThemeRoute } from '../core/theme-route.js';
 import type { StatusOutboxReader, StatusRouteReader } from './ports.js';
@@ -154,7 +153,6 @@ export function refusedDestinations(report: Pick<StatusReport, 'destinations'>):
 }
 
 export interface StatusSource {
-  db: Database;
   store: { routes: StatusRouteReader; outbox: StatusOutboxReader };
   feeds: Pick<FeedStore, 'list' | 'visibleTo'>;
   config: { digests: StatusInput['schedules'] };

@@ -91,7 +91,6 @@ describe('health server', () => {
     feeds.recordPoll(feed.id, { kind: 'not-modified', at: Date.now() - 5 * MIN, etag: null, lastModified: null, nextDueAt: NOW });
     ctx = {
       config: { health: { port: 0, host: '127.0.0.1' }, digests: [{ name: 'daily', cron: '0 8 * * *', timezone: 'UTC', destination: { channelId: '555555555555555555' } }] },
-      db,
       store: createSqliteStore(db),
       feeds,
       polling: { defaultInterval: 30 },
