@@ -12,13 +12,29 @@ import type { LlmClient } from './classify/llm-client.js';
 import { createFeedDispatchers } from './pipeline/feed-dispatchers.js';
 import { createFeedParser } from './pipeline/feed-parser.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
+import type { StatusOutboxReader, StatusRouteReader } from './ops/ports.js';
+import type { DeliveryRepository, OutboxRepository, ThemeRouteRepository } from './delivery/ports.js';
+import type { OverviewCache } from './digest/digest-overview.js';
+import type { UnitOfWork } from './core/unit-of-work.js';
+import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import { createDiscordState, type DiscordStateCell } from './ops/discord-state.js';
+
+/**
+ * The store ports of every stage, implemented by one engine (today the embedded SQLite one). Declared
+ * here, above the stages, so the compiler checks that the engine satisfies each stage's port.
+ */
+export interface Store extends UnitOfWork<Store> {
+  routes: ThemeRouteRepository & StatusRouteReader;
+  deliveries: DeliveryRepository;
+  outbox: OutboxRepository & StatusOutboxReader & OverviewCache;
+}
 
 /** Everything a command or job needs, built once and passed down as one plain object. */
 export interface AppContext extends IngestContext, ClassifyContext {
   config: LoadedConfig;
   logger: Logger;
   db: Database;
+  store: Store;
   feeds: FeedStore;
   items: ItemStore;
   metrics: Metrics;
@@ -49,6 +65,7 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
     config,
     logger,
     db,
+    store: createSqliteStore(db),
     classifier,
     feeds,
     items,

@@ -16,7 +16,6 @@ import { PREVIEW, configuredDestination, describeDestination, type Destination }
 import type { DiscordSettings } from '../config/environment.js';
 import { createDigestRunner, type DigestReport, type DigestRunner } from '../delivery/digest-runner.js';
 import { buildScheduledDigest } from '../delivery/scheduled-digest.js';
-import { createOutboxStore } from '../store/outbox-store.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
 
 interface DigestOptions {
@@ -55,7 +54,7 @@ export function registerDigestCommand(program: Command, io: CliIO): void {
         const runtime = await openDigestRuntime(ctx, io);
         try {
           const digestReport = await runtime.runner.run(schedule, { trigger: 'manual', windowMs });
-          const waiting = runtime.runner.pendingDigests().filter((id) => id !== digestReport.digestId).length;
+          const waiting = (await runtime.runner.pendingDigests()).filter((id) => id !== digestReport.digestId).length;
           writeLine(io.stdout, options.json ? JSON.stringify({ digest: digestReport, mode: runtime.deliverer.mode }) : describeReport(digestReport, schedule, windowMs));
           if (waiting > 0 && !options.json) {
             writeLine(io.stdout, `${count(waiting, 'earlier digest', 'earlier digests')} still ${waiting === 1 ? 'has' : 'have'} unsent parts; \`sancocho start\` sends them.`);
@@ -88,7 +87,7 @@ export function pickSchedule(schedules: DigestScheduleConfig[], name: string | u
 /** What `digest --once` would post now, to the destination it would post to; nothing is queued, sent or recorded. */
 async function dryRun(ctx: AppContext, io: CliIO, schedule: DigestScheduleConfig, windowMs: number | undefined, json: boolean) {
   const to = Date.now();
-  const overview = overviewWriterFor(ctx.llm, createOutboxStore(ctx.db), ctx.logger);
+  const overview = overviewWriterFor(ctx.llm, ctx.store.outbox, ctx.logger);
   const destination = dryRunDestination(schedule, ctx.config.discord);
   const digest = await buildScheduledDigest({ ...ctx, overview }, schedule, { from: to - (windowMs ?? schedule.window), to }, { destination: destination.key });
   const stories = digestStoryCount(digest);
@@ -135,7 +134,7 @@ export interface DigestRuntime {
 export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<DigestRuntime> {
   const schedules = ctx.config.digests;
   // Before the login: a broken digest prompt must stop start-up without leaving a gateway open.
-  const overview = overviewWriterFor(ctx.llm, createOutboxStore(ctx.db), ctx.logger);
+  const overview = overviewWriterFor(ctx.llm, ctx.store.outbox, ctx.logger);
   const setup = await createDeliverer({
     discord: ctx.config.discord,
     logger: ctx.logger,

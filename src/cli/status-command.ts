@@ -14,7 +14,7 @@ export function registerStatusCommand(program: Command, io: CliIO): void {
     .action(async (options: { json?: boolean }) => {
       const ctx = openStoreContext(loadConfig(io.env), cliLogger(io, 'warn'));
       try {
-        const report = readStatus(ctx, Date.now());
+        const report = await readStatus(ctx, Date.now());
         writeLine(io.stdout, options.json ? JSON.stringify(report) : statusTables(report));
       } finally {
         ctx.db.close();

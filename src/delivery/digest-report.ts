@@ -1,5 +1,6 @@
 import { describeDestination } from '../config/destination.js';
-import type { DigestStatus, DigestTrigger, OutboxDigest, OutboxStore } from '../store/outbox-store.js';
+import type { DigestStatus, DigestTrigger, OutboxDigest } from '../core/outbox.js';
+import type { OutboxRepository } from './ports.js';
 
 export interface DigestReport {
   schedule: string;
@@ -24,8 +25,8 @@ export interface DigestReport {
 }
 
 /** Where an outbox digest stands now; a pending one carries its latest part error. */
-export function digestReport(outbox: Pick<OutboxStore, 'get' | 'parts'>, digestId: number, created: boolean): DigestReport {
-  const digest = outbox.get(digestId) as OutboxDigest;
+export async function digestReport(outbox: Pick<OutboxRepository, 'get' | 'parts'>, digestId: number, created: boolean): Promise<DigestReport> {
+  const digest = (await outbox.get(digestId)) as OutboxDigest;
   return {
     schedule: digest.schedule,
     digestId: digest.id,
@@ -35,7 +36,7 @@ export function digestReport(outbox: Pick<OutboxStore, 'get' | 'parts'>, digestI
     stories: digest.stories,
     parts: digest.parts,
     sentParts: digest.sentParts,
-    error: digest.error ?? (digest.status === 'pending' ? (outbox.parts(digest.id).find((part) => part.lastError)?.lastError ?? null) : null),
+    error: digest.error ?? (digest.status === 'pending' ? ((await outbox.parts(digest.id)).find((part) => part.lastError)?.lastError ?? null) : null),
     created,
   };
 }

@@ -1,6 +1,7 @@
 import type { DigestScheduleConfig } from '../config/config-schema.js';
 import { describeDestination } from '../config/destination.js';
 import type { Logger } from '../core/logger.js';
+import type { DigestTrigger } from '../core/outbox.js';
 import type { ThemeId } from '../core/themes.js';
 import type { OverviewWriter } from '../digest/digest-overview.js';
 import { latestSlot } from '../digest/schedule-slots.js';
@@ -8,9 +9,8 @@ import type { Metrics } from '../ops/metrics.js';
 import type { FeedStore } from '../store/feed-store.js';
 import type { ItemStore } from '../store/item-store.js';
 import type { Database } from '../store/open-database.js';
-import { createOutboxStore, type DigestTrigger } from '../store/outbox-store.js';
-import { createRouteStore } from '../store/route-store.js';
 import type { Deliverer } from './deliverer.js';
+import type { DeliveryStore } from './ports.js';
 import { digestReport, type DigestReport } from './digest-report.js';
 import { createDestinations } from './destinations.js';
 import { DEFAULT_RETRY, createOutboxSender, type RetryPolicy } from './outbox-sender.js';
@@ -38,7 +38,7 @@ export interface DigestRunner {
   catchUp(): Promise<DigestReport[]>;
   /** Sends the unsent parts: of one digest, or of every pending digest (oldest first). */
   flush(digestId?: number): Promise<void>;
-  pendingDigests(): number[];
+  pendingDigests(): Promise<number[]>;
   /**
    * Sends nothing more and waits for the send in flight; once `signal` is aborted that send gives
    * up and its part stays in flight, looked up at the next start.
@@ -48,6 +48,7 @@ export interface DigestRunner {
 
 export interface DigestRunnerDeps {
   db: Database;
+  store: DeliveryStore;
   feeds: FeedStore;
   items: ItemStore;
   logger: Logger;
@@ -71,8 +72,7 @@ export interface DigestRunnerDeps {
 export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
   const log = deps.logger.child({ module: 'digest-job' });
   const now = deps.now ?? Date.now;
-  const outbox = createOutboxStore(deps.db);
-  const routes = createRouteStore(deps.db);
+  const { outbox } = deps.store;
   const destinations = createDestinations({ schedules: deps.schedules, deliverer: deps.deliverer, webhookApiBase: deps.webhookApiBase, logger: log });
   const sender = createOutboxSender({
     outbox,
@@ -84,12 +84,12 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
     metrics: deps.metrics,
     signal: deps.signal,
   });
-  const enqueue = createOutboxWriter(deps.db, now);
+  const enqueue = createOutboxWriter(deps.store, now);
   const build = (schedule: DigestScheduleConfig, window: { from: number; to: number }, target: { destination: string; themes?: ReadonlySet<ThemeId> }) =>
     buildScheduledDigest(deps, schedule, window, target);
 
   async function withRoutes(main: DigestReport, schedule: DigestScheduleConfig, slotAt: number, window: { from: number; to: number }, trigger: DigestTrigger): Promise<DigestReport> {
-    const channels = routedChannels(routes.all(), schedule, destinations.forSchedule(schedule).key, deps.deliverer);
+    const channels = routedChannels(await deps.store.routes.all(), schedule, destinations.forSchedule(schedule).key, deps.deliverer);
     const routed = await sendRoutedDigests({ outbox, sender, enqueue, build, logger: log }, schedule, channels, { slotAt, window, trigger });
     return routed.length === 0 ? main : { ...main, routed };
   }
@@ -98,15 +98,15 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
     const slotAt = options.slotAt ?? now();
     const destination = destinations.forSchedule(schedule);
     const window = { from: slotAt - (options.windowMs ?? schedule.window), to: slotAt };
-    const existing = outbox.find(schedule.name, slotAt, destination.key);
+    const existing = await outbox.find(schedule.name, slotAt, destination.key);
     if (existing) {
       await sender.flush(existing.id);
-      return withRoutes(digestReport(outbox, existing.id, false), schedule, slotAt, window, options.trigger);
+      return withRoutes(await digestReport(outbox, existing.id, false), schedule, slotAt, window, options.trigger);
     }
     const digest = await build(schedule, window, { destination: destination.key });
     // A preview always shows the digest (even "no news"); Discord gets nothing for an empty one, and
     // no destination gets anything when all the window's stories went there before.
-    const { created, digest: row, alreadyReceived } = enqueue(digest, { slotAt, trigger: options.trigger, destination, window });
+    const { created, digest: row, alreadyReceived } = await enqueue(digest, { slotAt, trigger: options.trigger, destination, window });
     if (row.status === 'empty') {
       log.info(
         { schedule: schedule.name, trigger: options.trigger, alreadyReceived },
@@ -116,7 +116,7 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
       );
     }
     await sender.flush(row.id);
-    const final = { ...digestReport(outbox, row.id, created), alreadyReceived };
+    const final = { ...(await digestReport(outbox, row.id, created)), alreadyReceived };
     log.info(
       { schedule: schedule.name, trigger: options.trigger, destination: final.destination, status: final.status, stories: final.stories, parts: final.parts, sent: final.sentParts },
       `digest-job: ${schedule.name} ${final.status}: ${final.sentParts}/${final.parts} parts to ${final.destination}`,
@@ -128,7 +128,7 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
     run,
     async runScheduled(schedule) {
       const at = now();
-      outbox.firstSeen(schedule.name, at);
+      await outbox.firstSeen(schedule.name, at);
       const slot = latestSlot(schedule.cron, schedule.timezone, at, Math.max(schedule.window, 10 * 60_000)) ?? Math.floor(at / 60_000) * 60_000;
       return run(schedule, { trigger: 'schedule', slotAt: slot });
     },
@@ -139,10 +139,10 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
       for (const schedule of deps.schedules) {
         if (sender.stopping) break;
         const at = now();
-        const firstSeen = outbox.firstSeen(schedule.name, at);
+        const firstSeen = await outbox.firstSeen(schedule.name, at);
         const slot = latestSlot(schedule.cron, schedule.timezone, at, schedule.window);
         if (slot === null || slot < firstSeen) continue;
-        if (outbox.find(schedule.name, slot, destinations.forSchedule(schedule).key)) continue;
+        if (await outbox.find(schedule.name, slot, destinations.forSchedule(schedule).key)) continue;
         log.info({ schedule: schedule.name, slot: new Date(slot).toISOString() }, `digest-job: ${schedule.name} was missed at ${new Date(slot).toISOString()}; sending it now`);
         reports.push(await run(schedule, { trigger: 'catch-up', slotAt: slot }));
       }

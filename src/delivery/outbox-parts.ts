@@ -3,8 +3,8 @@ import { digestStoryCount, type Digest } from '../digest/digest-types.js';
 import { storyItems } from '../digest/received-stories.js';
 import { renderDiscordDigest } from '../digest/render-discord.js';
 import { messageViolations } from '../digest/split-messages.js';
-import type { PartItem } from '../store/delivery-store.js';
-import type { DigestTrigger } from '../store/outbox-store.js';
+import type { PartItem } from '../core/part-item.js';
+import type { DigestTrigger } from '../core/outbox.js';
 import type { OutboxPayload } from './deliverer.js';
 
 /** The outbox parts of a digest, each with the items it carries (delivered when the part is sent). */

@@ -2,9 +2,9 @@ import { describeDestination } from '../config/destination.js';
 import { backoffDelay } from '../core/backoff.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../ops/metrics.js';
-import type { OutboxStore } from '../store/outbox-store.js';
 import type { Deliverer, OutboxPayload } from './deliverer.js';
 import type { Destinations } from './destinations.js';
+import type { OutboxRepository } from './ports.js';
 
 export interface RetryPolicy {
   /** Wait after the first failed attempt; doubles each time. */
@@ -26,7 +26,7 @@ export interface OutboxSender {
 }
 
 export interface OutboxSenderDeps {
-  outbox: OutboxStore;
+  outbox: OutboxRepository;
   destinations: Pick<Destinations, 'byKey'>;
   deliverer: Deliverer;
   logger: Logger;
@@ -55,13 +55,13 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   }
 
   async function flushDigest(id: number): Promise<void> {
-    const digest = outbox.get(id);
+    const digest = await outbox.get(id);
     if (!digest || digest.status !== 'pending') return;
     const destination = deps.destinations.byKey(digest.destination);
     const label = describeDestination({ key: digest.destination });
     if (!destination) {
       const error = `${label} is no longer in the configuration; its unsent parts are dropped`;
-      outbox.markFailed(id, error, now());
+      await outbox.markFailed(id, error, now());
       log.error({ digest: id, schedule: digest.schedule }, `digest-job: ${error}`);
       return;
     }
@@ -72,30 +72,30 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       }
       return;
     }
-    for (const part of outbox.parts(id)) {
+    for (const part of await outbox.parts(id)) {
       if (part.status === 'sent') continue;
       if (part.status === 'failed' || part.nextAttemptAt > now() || stopping) return;
       const payload = JSON.parse(part.payload) as OutboxPayload;
       // Recorded before the request leaves: if this process dies mid-send, the next one knows to look.
-      outbox.markAttempt(id, part.part, now());
+      await outbox.markAttempt(id, part.part, now());
       const outcome = await deps.deliverer.send(destination, payload, { nonce: part.nonce, earlierAttemptAt: part.attemptedAt, signal: deps.signal });
       if (outcome.kind === 'sent') deps.metrics?.digestPartSent(destination.kind);
       else if (outcome.kind !== 'interrupted') deps.metrics?.digestPartFailed(destination.kind, outcome.kind);
       const at = now();
       switch (outcome.kind) {
         case 'sent':
-          outbox.markSent(id, part.part, outcome.messageId, at);
-          outbox.clearDestinationError(digest.destination);
+          await outbox.markSent(id, part.part, outcome.messageId, at);
+          await outbox.clearDestinationError(digest.destination);
           continue;
         case 'retry': {
           const attempts = part.attempts + 1;
           if (attempts >= retry.maxAttempts) {
-            outbox.markFailed(id, `gave up after ${attempts} attempts: ${outcome.reason}`, at);
+            await outbox.markFailed(id, `gave up after ${attempts} attempts: ${outcome.reason}`, at);
             log.error({ digest: id, part: part.part, reason: outcome.reason }, `digest-job: digest ${id} part ${part.part} given up after ${attempts} attempts`);
             return;
           }
           const wait = Math.max(outcome.retryAfterMs ?? 0, backoffDelay(attempts - 1, retry));
-          outbox.markRetry(id, part.part, outcome.reason, at + wait);
+          await outbox.markRetry(id, part.part, outcome.reason, at + wait);
           log.warn(
             { digest: id, part: part.part, attempts, retryInMs: wait, reason: outcome.reason },
             `digest-job: digest ${id} part ${part.part} not sent; retrying in ${Math.ceil(wait / 1000)}s`,
@@ -103,12 +103,12 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
           return;
         }
         case 'refused':
-          outbox.recordDestinationError(digest.destination, outcome.reason, at);
-          outbox.markFailed(id, outcome.reason, at);
+          await outbox.recordDestinationError(digest.destination, outcome.reason, at);
+          await outbox.markFailed(id, outcome.reason, at);
           log.error({ digest: id, destination: label, reason: outcome.reason }, `digest-job: ${outcome.reason}; not retrying`);
           return;
         case 'rejected':
-          outbox.markFailed(id, outcome.reason, at);
+          await outbox.markFailed(id, outcome.reason, at);
           log.error({ digest: id, part: part.part, reason: outcome.reason }, `digest-job: ${outcome.reason}`);
           return;
         case 'interrupted':
@@ -124,7 +124,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   return {
     flush(digestId) {
       return exclusive(async () => {
-        const ids = digestId === undefined ? outbox.pendingDigestIds() : [digestId];
+        const ids = digestId === undefined ? await outbox.pendingDigestIds() : [digestId];
         for (const id of ids) {
           if (stopping) return;
           await flushDigest(id);

@@ -2,12 +2,13 @@ import type { DigestScheduleConfig } from '../config/config-schema.js';
 import type { Destination } from '../config/destination.js';
 import type { Logger } from '../core/logger.js';
 import type { ThemeId } from '../core/themes.js';
+import type { DigestTrigger } from '../core/outbox.js';
+import type { ThemeRoute } from '../core/theme-route.js';
 import type { Digest } from '../digest/digest-types.js';
-import type { DigestTrigger, OutboxStore } from '../store/outbox-store.js';
-import type { ThemeRoute } from '../store/route-store.js';
 import type { Deliverer } from './deliverer.js';
 import { digestReport, type DigestReport } from './digest-report.js';
 import type { OutboxSender } from './outbox-sender.js';
+import type { OutboxRepository } from './ports.js';
 import type { Enqueued, OutboxTarget } from './write-to-outbox.js';
 
 /**
@@ -33,9 +34,9 @@ export function routedChannels(
 }
 
 export interface RouteDigestsDeps {
-  outbox: OutboxStore;
+  outbox: Pick<OutboxRepository, 'find' | 'get' | 'parts'>;
   sender: OutboxSender;
-  enqueue: (built: Digest, target: OutboxTarget) => Enqueued;
+  enqueue: (built: Digest, target: OutboxTarget) => Promise<Enqueued>;
   build: (schedule: DigestScheduleConfig, window: { from: number; to: number }, target: { destination: string; themes: ReadonlySet<ThemeId> }) => Promise<Digest>;
   logger: Logger;
 }
@@ -56,16 +57,16 @@ export async function sendRoutedDigests(
   for (const [channelId, themes] of channels) {
     if (deps.sender.stopping) break;
     const destination: Destination = { kind: 'channel', key: `channel:${channelId}`, channelId };
-    let row = deps.outbox.find(schedule.name, slot.slotAt, destination.key);
+    let row = await deps.outbox.find(schedule.name, slot.slotAt, destination.key);
     let created = false;
     if (!row) {
       const routed = await deps.build(schedule, slot.window, { destination: destination.key, themes });
-      const enqueued = deps.enqueue(routed, { slotAt: slot.slotAt, trigger: slot.trigger, destination, window: slot.window });
+      const enqueued = await deps.enqueue(routed, { slotAt: slot.slotAt, trigger: slot.trigger, destination, window: slot.window });
       row = enqueued.digest;
       created = enqueued.created;
     }
     await deps.sender.flush(row.id);
-    const report = digestReport(deps.outbox, row.id, created);
+    const report = await digestReport(deps.outbox, row.id, created);
     deps.logger.info(
       { schedule: schedule.name, destination: report.destination, themes: [...themes], status: report.status, stories: report.stories },
       `digest-job: ${schedule.name} routed sections ${report.status}: ${report.sentParts}/${report.parts} parts to ${report.destination}`,

@@ -5,13 +5,14 @@ import type { OverviewWriter } from '../digest/digest-overview.js';
 import type { Digest } from '../digest/digest-types.js';
 import { loadDigestItems } from '../digest/load-digest-items.js';
 import { createClassificationStore } from '../store/classification-store.js';
-import { createDeliveryStore } from '../store/delivery-store.js';
 import type { FeedStore } from '../store/feed-store.js';
 import type { ItemStore } from '../store/item-store.js';
 import type { Database } from '../store/open-database.js';
+import type { DeliveryPorts } from './ports.js';
 
 export interface ScheduledDigestDeps {
   db: Database;
+  store: Pick<DeliveryPorts, 'deliveries'>;
   feeds: FeedStore;
   items: ItemStore;
   overview?: OverviewWriter | undefined;
@@ -31,7 +32,7 @@ export async function buildScheduledDigest(
   const classifications = createClassificationStore(deps.db);
   const items = loadDigestItems({ items: deps.items, feeds: deps.feeds, classifications }, schedule.themes, window);
   const received = target
-    ? createDeliveryStore(deps.db).received(target.destination, items.map((item) => item.id))
+    ? await deps.store.deliveries.received(target.destination, items.map((item) => item.id))
     : new Map<number, string>();
   const built = buildDigest(
     {

@@ -70,8 +70,8 @@ export function cleanOverview(answer: string): string | null {
 }
 
 export interface OverviewCache {
-  cachedOverview(key: string): string | undefined;
-  cacheOverview(key: string, text: string, now: number): void;
+  cachedOverview(key: string): Promise<string | undefined>;
+  cacheOverview(key: string, text: string, now: number): Promise<void>;
 }
 
 export interface OverviewWriter {
@@ -99,7 +99,7 @@ export function createOverviewWriter(options: OverviewWriterOptions): OverviewWr
       let unavailable = false;
       for (const section of digest.sections) {
         const key = overviewCacheKey(prompt, client.model, section, digest.language);
-        const cached = options.cache.cachedOverview(key);
+        const cached = await options.cache.cachedOverview(key);
         if (cached !== undefined) {
           overviews.set(section.theme, cached);
           continue;
@@ -129,7 +129,7 @@ export function createOverviewWriter(options: OverviewWriterOptions): OverviewWr
           log.warn({ theme: section.theme }, 'digest-overview: the model answered nothing; no overview for this theme');
           continue;
         }
-        options.cache.cacheOverview(key, text, now());
+        await options.cache.cacheOverview(key, text, now());
         overviews.set(section.theme, text);
       }
       return overviews;

@@ -1,4 +1,4 @@
-import type { PartItem } from '../store/delivery-store.js';
+import type { PartItem } from '../core/part-item.js';
 import type { Digest, DigestItem, Story } from './digest-types.js';
 
 /**

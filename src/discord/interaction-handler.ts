@@ -13,7 +13,6 @@ import {
 } from 'discord.js';
 import { createRateLimiter } from '../core/rate-limiter.js';
 import type { DigestRunner } from '../delivery/digest-runner.js';
-import { createRouteStore } from '../store/route-store.js';
 import { createSearchStore } from '../store/search-items.js';
 import type { RawOptions } from './command-options.js';
 import type { CommandApp, CommandContext, CommandDeps, SlashCommand } from './commands/command.js';
@@ -85,7 +84,7 @@ export function createInteractionHandler(options: InteractionHandlerOptions): In
   const deps: CommandDeps = {
     app,
     search: createSearchStore(app.db),
-    routes: createRouteStore(app.db),
+    routes: app.store.routes,
     themes: themeNames().themes,
     runner: options.runner,
   };

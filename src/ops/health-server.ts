@@ -38,7 +38,7 @@ export async function startHealthServer(ctx: HealthContext): Promise<HealthServe
   const startedAt = Date.now();
   const log = ctx.logger.child({ module: 'health-server' });
   ctx.metrics.collectProcessMetrics();
-  ctx.metrics.watchDestinations(() => readStatus(ctx, Date.now()).destinations.map((line) => ({ destination: line.key, refused: line.last.kind === 'refused' })));
+  ctx.metrics.watchDestinations(async () => (await readStatus(ctx, Date.now())).destinations.map((line) => ({ destination: line.key, refused: line.last.kind === 'refused' })));
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -55,7 +55,7 @@ export async function startHealthServer(ctx: HealthContext): Promise<HealthServe
       return;
     }
     if (path === '/healthz') {
-      const report = healthReport(ctx, startedAt, Date.now());
+      const report = await healthReport(ctx, startedAt, Date.now());
       if (report.status !== 'ok') log.warn({ checks: report.checks }, 'health-server: unhealthy');
       res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(req.method === 'HEAD' ? undefined : JSON.stringify(report));
@@ -90,16 +90,16 @@ export async function startHealthServer(ctx: HealthContext): Promise<HealthServe
 }
 
 /** Reads the state the rules need; a database that cannot answer is a failed check, not a crash. */
-function healthReport(ctx: HealthContext, startedAt: number, now: number): HealthReport {
-  const read = <T>(reader: () => T): T | { error: string } => {
+async function healthReport(ctx: HealthContext, startedAt: number, now: number): Promise<HealthReport> {
+  const read = async <T>(reader: () => T | Promise<T>): Promise<T | { error: string }> => {
     try {
-      return reader();
+      return await reader();
     } catch (error) {
       return { error: error instanceof Error ? error.message : String(error) };
     }
   };
-  const feeds: HealthInput['feeds'] = read(() => ctx.feeds.enabled());
-  const refused: HealthInput['refused'] = read(() => refusedDestinations(readStatus(ctx, now)));
+  const feeds: HealthInput['feeds'] = await read(() => ctx.feeds.enabled());
+  const refused: HealthInput['refused'] = await read(async () => refusedDestinations(await readStatus(ctx, now)));
   return evaluateHealth({
     now,
     startedAt,

@@ -37,7 +37,7 @@ export interface Metrics {
   /** Adds Node's process metrics (memory, CPU, event loop); done once, when /metrics is served. */
   collectProcessMetrics(): void;
   /** Where `sancocho_destination_refused` reads, at every scrape, which destinations Discord refuses. */
-  watchDestinations(read: () => { destination: string; refused: boolean }[]): void;
+  watchDestinations(read: () => Promise<{ destination: string; refused: boolean }[]>): void;
 }
 
 export function createMetrics(): Metrics {
@@ -98,15 +98,16 @@ export function createMetrics(): Metrics {
     registers,
   });
 
-  let readDestinations: () => { destination: string; refused: boolean }[] = () => [];
+  let readDestinations: () => Promise<{ destination: string; refused: boolean }[]> = async () => [];
   new Gauge({
     name: 'sancocho_destination_refused',
     help: 'Whether Discord refuses a digest destination (403 missing access, 404 unknown channel or webhook): 1 until a send there is accepted again. By destination: channel:<id>, webhook:<id> (never a token) or preview.',
     labelNames: ['destination'] as const,
     registers,
-    collect() {
+    async collect() {
+      const lines = await readDestinations();
       this.reset();
-      for (const line of readDestinations()) this.set({ destination: line.destination }, line.refused ? 1 : 0);
+      for (const line of lines) this.set({ destination: line.destination }, line.refused ? 1 : 0);
     },
   });
 

@@ -3,9 +3,9 @@ import { redactCredentials } from '../core/redact-credentials.js';
 import type { FeedStatus } from '../core/types.js';
 import { PREVIEW, configuredDestination, describeDestination } from '../config/destination.js';
 import type { FeedRow, FeedStore } from '../store/feed-store.js';
-import type { Database } from '../store/open-database.js';
-import { createOutboxStore, type DigestStatus, type OutboxDigest } from '../store/outbox-store.js';
-import { createRouteStore, type ThemeRoute } from '../store/route-store.js';
+import type { DigestStatus, OutboxDigest } from '../core/outbox.js';
+import type { ThemeRoute } from '../core/theme-route.js';
+import type { StatusOutboxReader, StatusRouteReader } from './ports.js';
 
 /**
  * What `sancocho status`, `/status`, `/healthz` and `/metrics` say about every feed, digest schedule
@@ -153,7 +153,7 @@ export function refusedDestinations(report: Pick<StatusReport, 'destinations'>):
 }
 
 export interface StatusSource {
-  db: Database;
+  store: { routes: StatusRouteReader; outbox: StatusOutboxReader };
   feeds: Pick<FeedStore, 'list' | 'visibleTo'>;
   config: { digests: StatusInput['schedules'] };
 }
@@ -168,20 +168,19 @@ export interface StatusScope {
  * Reads what the report needs. A `scope` narrows it to one server (for `/status`: an admin sees
  * their own server's subscriptions, feeds and schedules, not another's).
  */
-export function readStatusInput(source: StatusSource, now: number, scope?: StatusScope): StatusInput {
-  const outbox = createOutboxStore(source.db);
-  const routes = createRouteStore(source.db);
+export async function readStatusInput(source: StatusSource, now: number, scope?: StatusScope): Promise<StatusInput> {
+  const { routes, outbox } = source.store;
   return {
     now,
     feeds: scope === undefined ? source.feeds.list() : source.feeds.visibleTo(scope.guildId),
     schedules: scope === undefined ? source.config.digests : scope.schedules,
-    routes: scope === undefined ? routes.all() : routes.forGuild(scope.guildId),
-    digests: outbox.newestPerDestination(),
-    destinationErrors: outbox.destinationErrors(),
-    lastSentAt: outbox.lastSentAt(),
+    routes: await (scope === undefined ? routes.all() : routes.forGuild(scope.guildId)),
+    digests: await outbox.newestPerDestination(),
+    destinationErrors: await outbox.destinationErrors(),
+    lastSentAt: await outbox.lastSentAt(),
   };
 }
 
-export function readStatus(source: StatusSource, now: number, scope?: StatusScope): StatusReport {
-  return buildStatusReport(readStatusInput(source, now, scope));
+export async function readStatus(source: StatusSource, now: number, scope?: StatusScope): Promise<StatusReport> {
+  return buildStatusReport(await readStatusInput(source, now, scope));
 }

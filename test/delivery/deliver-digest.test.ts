@@ -9,11 +9,12 @@ import { messageViolations } from '../../src/digest/split-messages.js';
 import { readEnvironment } from '../../src/config/environment.js';
 import { createDeliverer } from '../../src/discord/create-deliverer.js';
 import type { Deliverer } from '../../src/delivery/deliverer.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { createDigestRunner } from '../../src/delivery/digest-runner.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
-import { createOutboxStore } from '../../src/store/outbox-store.js';
+import { createSqliteOutboxStore } from '../../src/store/sqlite/outbox-store.js';
 import { createDiscordState } from '../../src/ops/discord-state.js';
 import { createMetrics } from '../../src/ops/metrics.js';
 import { newsDay, seedItems } from '../digest/seed-store.js';
@@ -63,6 +64,7 @@ describe('delivering digests to a fake Discord', () => {
     deliverer = setup.deliverer;
     return createDigestRunner({
       db,
+      store: createSqliteStore(db),
       feeds: createFeedStore(db),
       items: createItemStore(db),
       logger: silentLogger(),
@@ -95,6 +97,7 @@ describe('delivering digests to a fake Discord', () => {
     const metrics = createMetrics();
     const runner = createDigestRunner({
       db,
+      store: createSqliteStore(db),
       feeds: createFeedStore(db),
       items: createItemStore(db),
       logger: silentLogger(),
@@ -137,7 +140,7 @@ describe('delivering digests to a fake Discord', () => {
     expect(JSON.stringify(body)).not.toContain('backlog');
     expect(JSON.stringify(body)).not.toContain('Fuera de la ventana');
 
-    const parts = createOutboxStore(db).parts(report.digestId);
+    const parts = (await createSqliteOutboxStore(db).parts(report.digestId));
     expect(parts.map((p) => [p.status, p.messageId])).toEqual([['sent', fake.messages[0]?.id]]);
   });
 
@@ -180,7 +183,7 @@ describe('delivering digests to a fake Discord', () => {
     expect(first).toMatchObject({ status: 'pending', sentParts: 0 });
     expect(first.error).toMatch(/500/);
     expect(fake.messagePosts()).toHaveLength(4);
-    const [part] = createOutboxStore(db).parts(first.digestId);
+    const [part] = (await createSqliteOutboxStore(db).parts(first.digestId));
     expect(part).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: clock + 30_000 });
 
     await runner.flush(); // too early: nothing is sent
@@ -188,7 +191,7 @@ describe('delivering digests to a fake Discord', () => {
     clock += 31_000;
     await runner.flush();
     expect(fake.messages).toHaveLength(1);
-    expect(createOutboxStore(db).get(first.digestId)?.status).toBe('sent');
+    expect((await createSqliteOutboxStore(db).get(first.digestId))?.status).toBe('sent');
   });
 
   it('keeps a part whose connection dropped for the outbox retry, and posts it once', async () => {
@@ -200,7 +203,7 @@ describe('delivering digests to a fake Discord', () => {
     expect(report.error).toMatch(/channel 444444444444444444: .*(fetch failed|closed|socket)/i);
     clock += 31_000;
     await runner.flush();
-    expect(createOutboxStore(db).get(report.digestId)?.status).toBe('sent');
+    expect((await createSqliteOutboxStore(db).get(report.digestId))?.status).toBe('sent');
     expect(fake.messagePosts()).toHaveLength(2);
     expect(fake.messages).toHaveLength(1);
   });
@@ -216,10 +219,10 @@ describe('delivering digests to a fake Discord', () => {
     fake.forgetNonces();
     clock += 60 * MIN;
     await runner.flush();
-    const outbox = createOutboxStore(db);
-    expect(outbox.get(report.digestId)?.status).toBe('sent');
+    const outbox = createSqliteOutboxStore(db);
+    expect((await outbox.get(report.digestId))?.status).toBe('sent');
     expect(fake.messages).toHaveLength(1);
-    expect(outbox.parts(report.digestId)[0]?.messageId).toBe(fake.messages[0]?.id);
+    expect((await outbox.parts(report.digestId))[0]?.messageId).toBe(fake.messages[0]?.id);
     const lookups = fake.requests.filter((r) => r.method === 'GET' && r.path === `/channels/${CHANNEL_ID}/messages`);
     expect(lookups).toHaveLength(1);
     expect(lookups[0]?.query.get('limit')).toBe('100');
@@ -237,7 +240,7 @@ describe('delivering digests to a fake Discord', () => {
     fake.forgetNonces();
     clock += 60 * MIN;
     await runner.flush();
-    expect(createOutboxStore(db).get(report.digestId)?.status).toBe('sent');
+    expect((await createSqliteOutboxStore(db).get(report.digestId))?.status).toBe('sent');
     expect(fake.requests.filter((r) => r.method === 'GET' && r.path === `/channels/${noHistory}/messages`)).toHaveLength(1);
     expect(fake.messages).toHaveLength(2);
   });
@@ -250,7 +253,7 @@ describe('delivering digests to a fake Discord', () => {
     const report = await runner.run(schedule(), { trigger: 'schedule', slotAt: SLOT });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(report.status).toBe('pending');
-    const [part] = createOutboxStore(db).parts(report.digestId);
+    const [part] = (await createSqliteOutboxStore(db).parts(report.digestId));
     expect(part?.nextAttemptAt).toBeGreaterThanOrEqual(clock + 119_000);
   });
 
@@ -264,8 +267,8 @@ describe('delivering digests to a fake Discord', () => {
     const report = await runner.run(target, { trigger: 'schedule', slotAt: SLOT });
     expect(report.status).toBe('failed');
     expect(report.error).toMatch(message);
-    const outbox = createOutboxStore(db);
-    expect(outbox.destinationErrors()).toEqual([{ destination: `channel:${channelId}`, error: expect.stringMatching(message), at: clock }]);
+    const outbox = createSqliteOutboxStore(db);
+    expect(await outbox.destinationErrors()).toEqual([{ destination: `channel:${channelId}`, error: expect.stringMatching(message), at: clock }]);
     const seen = fake.requests.length;
     clock += 3_600_000;
     await runner.flush();
@@ -286,7 +289,7 @@ describe('delivering digests to a fake Discord', () => {
     expect(post?.headers.authorization).toBeUndefined();
     expect(post?.body.allowed_mentions).toEqual({ parse: [] });
     expect(fake.gateway.connections).toBe(0);
-    expect(createOutboxStore(db).parts(report.digestId)[0]?.messageId).toBe(fake.messages[0]?.id);
+    expect((await createSqliteOutboxStore(db).parts(report.digestId))[0]?.messageId).toBe(fake.messages[0]?.id);
   });
 
   it('records an unknown webhook as a destination error', async () => {
@@ -316,7 +319,7 @@ describe('delivering digests to a fake Discord', () => {
   it('builds and sends a slot once: a second run, a catch-up or a flush sends nothing again', async () => {
     seedItems(db, newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
-    createOutboxStore(db).firstSeen('daily', SLOT - 7 * 24 * 3_600_000);
+    await createSqliteOutboxStore(db).firstSeen('daily', SLOT - 7 * 24 * 3_600_000);
     const caughtUp = await runner.catchUp();
     expect(caughtUp).toMatchObject([{ trigger: 'catch-up', status: 'sent', created: true }]);
     const again = await runner.run(schedule(), { trigger: 'schedule', slotAt: SLOT });

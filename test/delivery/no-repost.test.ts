@@ -12,7 +12,8 @@ import { createDigestRunner } from '../../src/delivery/digest-runner.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
-import { createRouteStore } from '../../src/store/route-store.js';
+import { createSqliteRouteStore } from '../../src/store/sqlite/route-store.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { seedItems, type SeedItem } from '../digest/seed-store.js';
 import { CHANNEL_ID, GUILD_ID, startFakeDiscord, type FakeDiscord } from '../peers/fake-discord.js';
 
@@ -58,7 +59,7 @@ describe('digests never repost what a destination already has', () => {
     const setup = await createDeliverer({ discord: readEnvironment(env).discord, logger: silentLogger(), out: new PassThrough(), previewDir: dir, hasWebhooks: false });
     if (setup.kind !== 'ok') throw new Error(setup.message);
     deliverer = setup.deliverer;
-    return createDigestRunner({ db, feeds: createFeedStore(db), items: createItemStore(db), logger: silentLogger(), schedules, deliverer, now: () => clock });
+    return createDigestRunner({ db, store: createSqliteStore(db), feeds: createFeedStore(db), items: createItemStore(db), logger: silentLogger(), schedules, deliverer, now: () => clock });
   }
   const postedTitles = (channelId = CHANNEL_ID) =>
     fake.messages
@@ -135,7 +136,7 @@ describe('digests never repost what a destination already has', () => {
   });
 
   it('a theme routed to a channel from two schedules reaches it once, as does the channel a schedule posts to', async () => {
-    createRouteStore(db).add({ guildId: GUILD_ID, theme: 'trade-tariffs', channelId: TRADE_CHANNEL }, 'admin', 0);
+    await createSqliteRouteStore(db).add({ guildId: GUILD_ID, theme: 'trade-tariffs', channelId: TRADE_CHANNEL }, 'admin', 0);
     const weekly = daily({ name: 'weekly', cron: '0 9 * * 1', window: '7d', language: 'en' });
     const trade = daily({ name: 'trade', themes: ['trade-tariffs', 'china-latam'], destination: { channelId: TRADE_CHANNEL } });
     const runner = await runnerFor([daily(), weekly, trade]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routedChannels } from '../../src/delivery/route-digests.js';
-import type { ThemeRoute } from '../../src/store/route-store.js';
+import type { ThemeRoute } from '../../src/core/theme-route.js';
 
 const bot = { canDeliver: () => true };
 const schedule = { themes: ['trade-tariffs', 'china-latam'] as const };

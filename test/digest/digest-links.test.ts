@@ -4,6 +4,7 @@ import { renderDiscordDigest } from '../../src/digest/render-discord.js';
 import { renderMarkdown } from '../../src/digest/render-markdown.js';
 import { buildScheduledDigest } from '../../src/delivery/scheduled-digest.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { HOUR, NOW } from './fixtures.js';
@@ -23,7 +24,7 @@ describe('the links of a digest', () => {
       },
     ]);
     const schedule = digestScheduleSchema.parse({ name: 'daily', cron: '0 8 * * *' });
-    const digest = await buildScheduledDigest({ db, feeds: createFeedStore(db), items: createItemStore(db) }, schedule, { from: NOW - 24 * HOUR, to: NOW });
+    const digest = await buildScheduledDigest({ db, store: createSqliteStore(db), feeds: createFeedStore(db), items: createItemStore(db) }, schedule, { from: NOW - 24 * HOUR, to: NOW });
     const markdown = renderMarkdown(digest);
     const discord = JSON.stringify(renderDiscordDigest(digest).map((part) => part.body));
     db.close();

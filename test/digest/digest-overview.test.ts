@@ -7,7 +7,7 @@ import { createClassificationStore } from '../../src/store/classification-store.
 import { cleanOverview, createOverviewWriter, loadDigestPrompt, overviewPrompt } from '../../src/digest/digest-overview.js';
 import { renderDiscordDigest } from '../../src/digest/render-discord.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
-import { createOutboxStore } from '../../src/store/outbox-store.js';
+import { createSqliteOutboxStore } from '../../src/store/sqlite/outbox-store.js';
 import { apiError, completion, startOpenAIServer, type FakeOpenAIServer } from '../peers/openai-server.js';
 import { digestOf, item, story } from './fixtures.js';
 
@@ -65,7 +65,7 @@ describe('LLM overviews', () => {
       metrics,
       backoff: { baseMs: 1, maxMs: 2 },
     });
-  const writer = (llm = client()) => createOverviewWriter({ client: llm, cache: createOutboxStore(db), logger: silentLogger() });
+  const writer = (llm = client()) => createOverviewWriter({ client: llm, cache: createSqliteOutboxStore(db), logger: silentLogger() });
 
   it('writes one overview per theme, cached: the same digest never asks twice', async () => {
     const first = await writer().write(digest());

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messageViolations } from '../../src/digest/split-messages.js';
 import { openDatabase } from '../../src/store/open-database.js';
-import { createOutboxStore } from '../../src/store/outbox-store.js';
+import { createSqliteOutboxStore } from '../../src/store/sqlite/outbox-store.js';
 import { newsDay, seedItems } from '../digest/seed-store.js';
 import { CHANNEL_ID, FORBIDDEN_CHANNEL_ID, startFakeDiscord, type FakeDiscord } from '../peers/fake-discord.js';
 import { cli, workspace } from './cli-helpers.js';
@@ -54,7 +54,7 @@ describe('sancocho digest --once', () => {
     expect(result.stdout).toContain('+2 medios: El País América, Agência Brasil');
     expect(fake.requests).toHaveLength(0);
     const db = openDatabase(ws.database);
-    expect(createOutboxStore(db).recent()).toEqual([]);
+    expect(await createSqliteOutboxStore(db).recent()).toEqual([]);
     db.close();
     expect(existsSync(ws.digestsDir)).toBe(false);
   });

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { openDatabase } from '../../src/store/open-database.js';
-import { createOutboxStore } from '../../src/store/outbox-store.js';
+import { createSqliteOutboxStore } from '../../src/store/sqlite/outbox-store.js';
 import { newsDay, seedItems } from '../digest/seed-store.js';
 import { CHANNEL_ID, startFakeDiscord } from '../peers/fake-discord.js';
 import { startFeedServer } from '../peers/feed-server.js';
@@ -35,10 +35,10 @@ function integrity(database: string): string {
 }
 
 /** A digest a week overdue, so the start-up catch-up builds and sends it at once. */
-function seedOverdueDigest(database: string, schedule: string): void {
+async function seedOverdueDigest(database: string, schedule: string): Promise<void> {
   const db = openDatabase(database);
   seedItems(db, newsDay(Date.now()));
-  createOutboxStore(db).firstSeen(schedule, Date.now() - 7 * 24 * 3_600_000);
+  await createSqliteOutboxStore(db).firstSeen(schedule, Date.now() - 7 * 24 * 3_600_000);
   db.close();
 }
 
@@ -56,7 +56,7 @@ describe.concurrent('stopping `sancocho start` while its peers stall', { timeout
           `feeds:\n  - { url: "${stalled}", name: Stalled }\n` +
           `digests:\n  - { name: hourly, cron: "0 * * * *", window: 24h, destination: { channelId: "${CHANNEL_ID}" } }\n`,
       );
-      seedOverdueDigest(ws.database, 'hourly');
+      await seedOverdueDigest(ws.database, 'hourly');
       fake.scriptMessages('hold');
       const child = spawnSancocho(['start'], { SANCOCHO_CONFIG: ws.config, DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api });
       await fake.waitFor(() => fake.messagePosts().length === 1 && feeds.requests('/stalled.xml').length === 1, 40_000, 'the stalled post and poll');
@@ -69,12 +69,12 @@ describe.concurrent('stopping `sancocho start` while its peers stall', { timeout
       expect(integrity(ws.database)).toBe('ok');
       const db = openDatabase(ws.database);
       try {
-        const outbox = createOutboxStore(db);
-        const [digest] = outbox.recent();
+        const outbox = createSqliteOutboxStore(db);
+        const [digest] = await outbox.recent();
         // Discord may have created the message: the part is neither sent nor failed, and the next
         // start looks for it in the channel before sending it.
         expect(digest?.status).toBe('pending');
-        expect(outbox.parts(digest?.id ?? 0)[0]).toMatchObject({ status: 'pending', attempts: 0, attemptedAt: expect.any(Number), lastError: null });
+        expect((await outbox.parts(digest?.id ?? 0))[0]).toMatchObject({ status: 'pending', attempts: 0, attemptedAt: expect.any(Number), lastError: null });
         const feed = createFeedStore(db).getByUrl(stalled);
         expect(feed).toMatchObject({ consecutiveErrors: 0, lastErrorKind: null, lastSuccessAt: null });
       } finally {
@@ -119,7 +119,7 @@ describe.concurrent('stopping `sancocho start` while its peers stall', { timeout
           `digests:\n  - { name: hourly, cron: "0 * * * *", window: 24h }\n` +
           `llm:\n  baseURL: "${llm.baseURL}"\n  model: test-model\n`,
       );
-      seedOverdueDigest(ws.database, 'hourly');
+      await seedOverdueDigest(ws.database, 'hourly');
       const db = openDatabase(ws.database);
       // Two stories arrived but were not classified yet: the first poll cycle hands them to the LLM.
       const unclassified = db.prepare(`SELECT id FROM items WHERE title LIKE '%CELAC%' OR title LIKE '%China%'`).all() as { id: number }[];

@@ -2,7 +2,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/open-database.js';
-import { createOutboxStore, type OutboxPart } from '../../src/store/outbox-store.js';
+import type { OutboxPart } from '../../src/core/outbox.js';
+import { createSqliteOutboxStore } from '../../src/store/sqlite/outbox-store.js';
 import { newsDay, seedItems } from '../digest/seed-store.js';
 import { CHANNEL_ID, startFakeDiscord, type FakeDiscord, type MessageScript } from '../peers/fake-discord.js';
 import { cli, spawnSancocho, workspace } from './cli-helpers.js';
@@ -24,20 +25,21 @@ async function withPeers(digestsYaml: string, test: (fake: FakeDiscord, ws: Retu
   }
 }
 
-function outboxParts(database: string): OutboxPart[] {
+async function outboxParts(database: string): Promise<OutboxPart[]> {
   const db = openDatabase(database);
   try {
-    const outbox = createOutboxStore(db);
-    return outbox.recent().flatMap((digest) => outbox.parts(digest.id));
+    const outbox = createSqliteOutboxStore(db);
+    const parts = await Promise.all((await outbox.recent()).map((digest) => outbox.parts(digest.id)));
+    return parts.flat();
   } finally {
     db.close();
   }
 }
 
 /** Polls a condition that reads the database: gently, so the child's writes are not crowded out. */
-async function eventually(condition: () => boolean, what: string, timeoutMs = 25_000): Promise<void> {
+async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 25_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
@@ -62,7 +64,7 @@ describe.concurrent('sancocho as a process', { timeout: 60_000 }, () => {
       first.process.kill('SIGKILL');
       expect((await first.exited).signal).toBe('SIGKILL');
 
-      const before = outboxParts(ws.database);
+      const before = await outboxParts(ws.database);
       expect(before.length).toBeGreaterThanOrEqual(2);
       expect(before.map((p) => p.status)).toEqual(['sent', ...before.slice(1).map(() => 'pending')]);
       expect(fake.messages).toHaveLength(secondPart === 'hold' ? 1 : 2);
@@ -72,11 +74,11 @@ describe.concurrent('sancocho as a process', { timeout: 60_000 }, () => {
 
       // `start` sends what the crash left unsent, then stops cleanly on SIGTERM.
       const second = spawnSancocho(['start'], env);
-      await eventually(() => outboxParts(ws.database).every((p) => p.status === 'sent'), 'the rest of the digest');
+      await eventually(async () => (await outboxParts(ws.database)).every((p) => p.status === 'sent'), 'the rest of the digest');
       second.process.kill('SIGTERM');
       expect(await second.exited).toEqual({ code: 0, signal: null });
 
-      const after = outboxParts(ws.database);
+      const after = await outboxParts(ws.database);
       const embeds = after.map((p) => (JSON.parse(p.payload) as { body: { embeds: unknown } }).body.embeds);
       expect(fake.messages.map((m) => m.body.embeds)).toEqual(embeds);
       expect(fake.messages.map((m) => m.id)).toEqual(after.map((p) => p.messageId));
@@ -92,7 +94,7 @@ describe.concurrent('sancocho as a process', { timeout: 60_000 }, () => {
     await withPeers('  - { name: hourly, cron: "0 * * * *", window: 24h, language: en }\n', async (fake, ws) => {
       const db = openDatabase(ws.database);
       seedItems(db, newsDay(Date.now()));
-      createOutboxStore(db).firstSeen('hourly', Date.now() - 7 * 24 * 3_600_000);
+      await createSqliteOutboxStore(db).firstSeen('hourly', Date.now() - 7 * 24 * 3_600_000);
       db.close();
 
       const healthPort = await freePort();

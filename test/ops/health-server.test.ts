@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppContext } from '../../src/app-context.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -14,7 +15,7 @@ import { createMetrics } from '../../src/ops/metrics.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createClassificationStore } from '../../src/store/classification-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
-import { createOutboxStore } from '../../src/store/outbox-store.js';
+import { createSqliteOutboxStore } from '../../src/store/sqlite/outbox-store.js';
 
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 10, 29, 12);
@@ -90,7 +91,7 @@ describe('health server', () => {
     feeds.recordPoll(feed.id, { kind: 'not-modified', at: Date.now() - 5 * MIN, etag: null, lastModified: null, nextDueAt: NOW });
     ctx = {
       config: { health: { port: 0, host: '127.0.0.1' }, digests: [{ name: 'daily', cron: '0 8 * * *', timezone: 'UTC', destination: { channelId: '555555555555555555' } }] },
-      db,
+      store: createSqliteStore(db),
       feeds,
       polling: { defaultInterval: 30 },
       discordState: createDiscordState(),
@@ -130,11 +131,11 @@ describe('health server', () => {
   });
 
   it('shows a refused destination in /healthz (503) and /metrics until a send there is accepted again', async () => {
-    const outbox = createOutboxStore(db);
+    const outbox = createSqliteOutboxStore(db);
     const reason = 'channel 555555555555555555: missing access: invite the bot to the server and let it see the channel [403 Missing Access (code 50001)]';
-    outbox.recordDestinationError('channel:555555555555555555', reason, NOW);
+    await outbox.recordDestinationError('channel:555555555555555555', reason, NOW);
     // A destination no schedule or subscription uses any more is not a fault.
-    outbox.recordDestinationError('channel:999999999999999999', 'unknown channel', NOW);
+    await outbox.recordDestinationError('channel:999999999999999999', 'unknown channel', NOW);
 
     const refused = await get('/healthz');
     expect(refused.status).toBe(503);
@@ -146,7 +147,7 @@ describe('health server', () => {
     expect(metrics).toContain('sancocho_destination_refused{destination="channel:555555555555555555"} 1');
     expect(metrics).not.toContain('999999999999999999');
 
-    outbox.clearDestinationError('channel:555555555555555555');
+    await outbox.clearDestinationError('channel:555555555555555555');
     expect((await get('/healthz')).status).toBe(200);
     expect(await (await get('/metrics')).text()).toContain('sancocho_destination_refused{destination="channel:555555555555555555"} 0');
   });

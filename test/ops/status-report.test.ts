@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildStatusReport, refusedDestinations, type StatusInput } from '../../src/ops/status-report.js';
 import type { FeedRow } from '../../src/store/feed-store.js';
-import type { OutboxDigest } from '../../src/store/outbox-store.js';
+import type { OutboxDigest } from '../../src/core/outbox.js';
 
 const NOW = Date.UTC(2026, 10, 30, 12);
 const MIN = 60_000;

@@ -5,22 +5,6 @@ import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
 import { MIGRATIONS, migrate } from '../../src/store/migrations.js';
 import { openDatabase } from '../../src/store/open-database.js';
-import { createRouteStore } from '../../src/store/route-store.js';
-
-describe('theme routes', () => {
-  it('persist per server, once each, and can be removed', () => {
-    const db = openDatabase(':memory:');
-    const routes = createRouteStore(db);
-    const route = { guildId: 'g1', theme: 'china-latam' as const, channelId: 'c1' };
-    expect(routes.add(route, 'u1', 0)).toBe(true);
-    expect(routes.add(route, 'u2', 1)).toBe(false);
-    routes.add({ ...route, guildId: 'g2' }, 'u1', 0);
-    expect(routes.forGuild('g1')).toEqual([route]);
-    expect(routes.remove(route)).toBe(true);
-    expect(routes.remove(route)).toBe(false);
-    expect(routes.all()).toHaveLength(1);
-  });
-});
 
 describe('removing a feed from Discord', () => {
   it('deletes a user-added feed, and leaves a config feed to the config file', () => {

@@ -1,3 +1,5 @@
+import type { Store } from '../../src/app-context.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { pollingSchema, type PollingConfig } from '../../src/config/config-schema.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { createFeedDispatchers } from '../../src/pipeline/feed-dispatchers.js';
@@ -11,12 +13,13 @@ import { openDatabase } from '../../src/store/open-database.js';
 export function testIngestContext(
   polling: Partial<PollingConfig> = {},
   feedParser: FeedParser = createFeedParser(),
-): IngestContext & { close(): Promise<void> } {
+): IngestContext & { store: Store; close(): Promise<void> } {
   const db = openDatabase(':memory:');
   const settings = { ...pollingSchema.parse({}), timeoutSeconds: 2, connectTimeoutSeconds: 1, ...polling };
   const pools = createFeedDispatchers(settings);
   return {
     db,
+    store: createSqliteStore(db),
     feeds: createFeedStore(db),
     items: createItemStore(db),
     logger: silentLogger(),

@@ -3,7 +3,7 @@ import type { AppContext } from '../../app-context.js';
 import type { Logger } from '../../core/logger.js';
 import type { Metrics } from '../../ops/metrics.js';
 import type { DigestRunner } from '../../delivery/digest-runner.js';
-import type { RouteStore } from '../../store/route-store.js';
+import type { ThemeRouteRepository } from '../../delivery/ports.js';
 import type { SearchStore } from '../../store/search-items.js';
 import type { Parsed, RawOptions } from '../command-options.js';
 import type { Reply, ThemeInfo } from '../render-results.js';
@@ -20,13 +20,13 @@ import { themeNames } from '../theme-names.js';
 /** The parts of the application a command may use. */
 export type CommandApp = Pick<
   AppContext,
-  'config' | 'db' | 'feeds' | 'items' | 'logger' | 'polling' | 'dispatcher' | 'userFeedDispatcher' | 'feedParser'
+  'config' | 'db' | 'store' | 'feeds' | 'items' | 'logger' | 'polling' | 'dispatcher' | 'userFeedDispatcher' | 'feedParser'
 > & { metrics?: Pick<Metrics, 'observeCommand'> | undefined };
 
 export interface CommandDeps {
   app: CommandApp;
   search: SearchStore;
-  routes: RouteStore;
+  routes: ThemeRouteRepository;
   /** The nine themes in THEMES.md order, with their names. */
   themes: readonly ThemeInfo[];
   /** The digest runner of a running bot; absent where digests are not sent (e.g. a test). */

@@ -26,7 +26,7 @@ export const status: SlashCommand<Record<string, never>> = {
   ephemeral: () => true,
   parse: (_sub, raw) => parseOptions(noOptions, raw),
   async execute(_input, ctx) {
-    return notice(renderStatusText(readStatus(ctx.app, ctx.now, { guildId: ctx.guildId, schedules: schedulesFor(ctx) })));
+    return notice(renderStatusText(await readStatus(ctx.app, ctx.now, { guildId: ctx.guildId, schedules: schedulesFor(ctx) })));
   },
 };
 

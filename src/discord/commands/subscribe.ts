@@ -40,12 +40,12 @@ export const subscribe: SlashCommand<SubscribeOptions> = {
   ephemeral: () => true,
   parse: (_sub, raw): Parsed<SubscribeOptions> => parseOptions(subscribeOptions, raw),
   async execute({ theme, channel }, ctx) {
-    const added = ctx.routes.add({ guildId: ctx.guildId, theme, channelId: channel }, ctx.userId, ctx.now);
+    const added = await ctx.routes.add({ guildId: ctx.guildId, theme, channelId: channel }, ctx.userId, ctx.now);
     ctx.log.info({ user: ctx.userId, guild: ctx.guildId, theme, channel, added }, `subscribe: ${theme} → channel ${channel} by ${ctx.userId}`);
     const head = added
       ? `Done: “${themeName(ctx, theme)}” now goes to <#${channel}>.`
       : `“${themeName(ctx, theme)}” already goes to <#${channel}>.`;
-    return notice(`${head} ${coverage(ctx, theme)}\n\n${describeRoutes(ctx.routes.forGuild(ctx.guildId), ctx.themes)}`);
+    return notice(`${head} ${coverage(ctx, theme)}\n\n${describeRoutes(await ctx.routes.forGuild(ctx.guildId), ctx.themes)}`);
   },
   autocomplete: (focused, _sub, ctx) => (focused.name === 'theme' ? themeChoices(focused.value) : []),
 };

@@ -22,10 +22,10 @@ export const unsubscribe: SlashCommand<UnsubscribeOptions> = {
   ephemeral: () => true,
   parse: (_sub, raw): Parsed<UnsubscribeOptions> => parseOptions(unsubscribeOptions, raw),
   async execute({ theme, channel }, ctx) {
-    const targets = ctx.routes
-      .forGuild(ctx.guildId)
-      .filter((route) => route.theme === theme && (channel === undefined || route.channelId === channel));
-    for (const route of targets) ctx.routes.remove(route);
+    const targets = (await ctx.routes.forGuild(ctx.guildId)).filter(
+      (route) => route.theme === theme && (channel === undefined || route.channelId === channel),
+    );
+    for (const route of targets) await ctx.routes.remove(route);
     ctx.log.info(
       { user: ctx.userId, guild: ctx.guildId, theme, channel, removed: targets.length },
       `unsubscribe: ${theme} removed from ${targets.length} channel(s) by ${ctx.userId}`,
@@ -37,7 +37,7 @@ export const unsubscribe: SlashCommand<UnsubscribeOptions> = {
           ? `“${name}” was not routed to any channel of this server.`
           : `“${name}” was not routed to <#${channel}>.`
         : `Done: “${name}” no longer goes to ${targets.map((route) => `<#${route.channelId}>`).join(', ')}.`;
-    return notice(`${head}\n\n${describeRoutes(ctx.routes.forGuild(ctx.guildId), ctx.themes)}`);
+    return notice(`${head}\n\n${describeRoutes(await ctx.routes.forGuild(ctx.guildId), ctx.themes)}`);
   },
   autocomplete: (focused, _sub, ctx) => (focused.name === 'theme' ? themeChoices(focused.value) : []),
 };

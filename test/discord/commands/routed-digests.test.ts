@@ -12,8 +12,9 @@ import { createDigestRunner } from '../../../src/delivery/digest-runner.js';
 import { createFeedStore } from '../../../src/store/feed-store.js';
 import { createItemStore } from '../../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../../src/store/open-database.js';
-import { createOutboxStore } from '../../../src/store/outbox-store.js';
-import { createRouteStore } from '../../../src/store/route-store.js';
+import { createSqliteOutboxStore } from '../../../src/store/sqlite/outbox-store.js';
+import { createSqliteRouteStore } from '../../../src/store/sqlite/route-store.js';
+import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { newsDay, seedItems } from '../../digest/seed-store.js';
 import { CHANNEL_ID, FORBIDDEN_CHANNEL_ID, GUILD_ID, startFakeDiscord, type FakeDiscord } from '../../peers/fake-discord.js';
 
@@ -48,14 +49,14 @@ describe('digests with theme routes', () => {
     const setup = await createDeliverer({ discord: readEnvironment(env).discord, logger: silentLogger(), out: new PassThrough(), previewDir: dir, hasWebhooks: false });
     if (setup.kind !== 'ok') throw new Error(setup.message);
     deliverer = setup.deliverer;
-    return createDigestRunner({ db, feeds: createFeedStore(db), items: createItemStore(db), logger: silentLogger(), schedules, deliverer, now: () => SLOT + 60_000 });
+    return createDigestRunner({ db, store: createSqliteStore(db), feeds: createFeedStore(db), items: createItemStore(db), logger: silentLogger(), schedules, deliverer, now: () => SLOT + 60_000 });
   }
   const route = (theme: 'trade-tariffs' | 'china-latam' | 'us-venezuela', channelId: string) =>
-    createRouteStore(db).add({ guildId: GUILD_ID, theme, channelId }, 'admin', 0);
+    createSqliteRouteStore(db).add({ guildId: GUILD_ID, theme, channelId }, 'admin', 0);
   const bot = () => ({ DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api });
 
   it('sends each slot once per channel, however often the slot runs', async () => {
-    route('trade-tariffs', TRADE_CHANNEL);
+    await route('trade-tariffs', TRADE_CHANNEL);
     const run = await runner([schedule()], bot());
     const first = await run.run(schedule(), { trigger: 'schedule', slotAt: SLOT });
     expect(first.routed?.map((r) => [r.destination, r.status, r.stories, r.created])).toEqual([[`channel ${TRADE_CHANNEL}`, 'sent', 1, true]]);
@@ -69,8 +70,8 @@ describe('digests with theme routes', () => {
   });
 
   it('does not repeat the schedule’s own channel, and ignores themes the schedule leaves out', async () => {
-    route('trade-tariffs', CHANNEL_ID);
-    route('china-latam', TRADE_CHANNEL);
+    await route('trade-tariffs', CHANNEL_ID);
+    await route('china-latam', TRADE_CHANNEL);
     const weekly = schedule({ name: 'weekly', themes: ['trade-tariffs'] });
     const run = await runner([weekly], bot());
     const report = await run.run(weekly, { trigger: 'schedule', slotAt: SLOT });
@@ -79,7 +80,7 @@ describe('digests with theme routes', () => {
   });
 
   it('a routed channel the bot cannot post in fails alone; the schedule’s own digest is sent', async () => {
-    route('us-venezuela', FORBIDDEN_CHANNEL_ID);
+    await route('us-venezuela', FORBIDDEN_CHANNEL_ID);
     const run = await runner([schedule()], bot());
     const report = await run.run(schedule(), { trigger: 'manual' });
     expect(report.status).toBe('sent');
@@ -88,12 +89,12 @@ describe('digests with theme routes', () => {
   });
 
   it('routes nothing where no bot is logged in (preview mode)', async () => {
-    route('trade-tariffs', TRADE_CHANNEL);
+    await route('trade-tariffs', TRADE_CHANNEL);
     const run = await runner([schedule()], {});
     const report = await run.run(schedule(), { trigger: 'schedule', slotAt: SLOT });
     expect(report).toMatchObject({ destination: 'preview', status: 'sent' });
     expect(report.routed).toBeUndefined();
-    expect(createOutboxStore(db).recent().map((d) => d.destination)).toEqual(['preview']);
+    expect((await createSqliteOutboxStore(db).recent()).map((d) => d.destination)).toEqual(['preview']);
     expect(fake.requests).toHaveLength(0);
   });
 });

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/store/open-database.js';
-import { createOutboxStore } from '../../../src/store/outbox-store.js';
-import { createRouteStore } from '../../../src/store/route-store.js';
+import { createSqliteOutboxStore } from '../../../src/store/sqlite/outbox-store.js';
+import { createSqliteRouteStore } from '../../../src/store/sqlite/route-store.js';
 import { newsDay, seedItems } from '../../digest/seed-store.js';
 import { ADMIN_USER_ID, CHANNEL_ID, GUILD_ID, MANAGER_PERMISSIONS } from '../../peers/fake-discord.js';
 import { startHarness, type Harness } from './harness.js';
@@ -51,7 +51,7 @@ describe('/subscribe and /unsubscribe through the fake Discord, and routes in di
         'Each daily digest will also post its “Trade agreements, tariffs and market access” section there.\n\n' +
         `Routes on this server:\n• Trade agreements, tariffs and market access → <#${TRADE_CHANNEL}>`,
     );
-    expect(createRouteStore(h.ctx.db).all()).toEqual([{ guildId: GUILD_ID, theme: 'trade-tariffs', channelId: TRADE_CHANNEL }]);
+    expect(await createSqliteRouteStore(h.ctx.db).all()).toEqual([{ guildId: GUILD_ID, theme: 'trade-tariffs', channelId: TRADE_CHANNEL }]);
     const again = await h.run('subscribe', { options: { theme: 'trade-tariffs', channel: TRADE_CHANNEL }, ...admin });
     expect(again.body.content).toMatch(/^“Trade agreements, tariffs and market access” already goes to <#888888888888888881>\. /);
   });
@@ -70,9 +70,7 @@ describe('/subscribe and /unsubscribe through the fake Discord, and routes in di
     expect(byChannel(TRADE_CHANNEL)).toEqual([['Comercio y aranceles']]);
     expect(byChannel(CHINA_CHANNEL)).toEqual([['EE. UU. y Venezuela', 'China en América Latina']]);
     for (const message of h.fake.messages) expect(message.body.allowed_mentions).toEqual({ parse: [] });
-    const destinations = createOutboxStore(h.ctx.db)
-      .recent()
-      .map((digest) => [digest.destination, digest.status]);
+    const destinations = (await createSqliteOutboxStore(h.ctx.db).recent()).map((digest) => [digest.destination, digest.status]);
     expect(destinations).toEqual([
       [`channel:${TRADE_CHANNEL}`, 'sent'],
       [`channel:${CHINA_CHANNEL}`, 'sent'],
@@ -94,7 +92,7 @@ describe('/subscribe and /unsubscribe through the fake Discord, and routes in di
     expect(member).toMatchObject({ callbackType: 4, ephemeral: true, body: { content: 'You need the Manage Server permission to use /subscribe.' } });
     const unsubscribe = await h.run('unsubscribe', { options: { theme: 'trade-tariffs' } });
     expect(unsubscribe.body.content).toBe('You need the Manage Server permission to use /unsubscribe.');
-    expect(createRouteStore(h.ctx.db).all().map((route) => route.theme)).toEqual(['china-latam', 'trade-tariffs', 'us-venezuela']);
+    expect((await createSqliteRouteStore(h.ctx.db).all()).map((route) => route.theme)).toEqual(['china-latam', 'trade-tariffs', 'us-venezuela']);
     const security = await h.run('subscribe', { options: { theme: 'security-crime', channel: TRADE_CHANNEL }, ...admin });
     expect(security.body.content).toContain('Each daily and security digest will also post its “Security cooperation and organized crime” section there.');
     await h.run('unsubscribe', { options: { theme: 'security-crime' }, ...admin });
@@ -125,7 +123,7 @@ describe('/subscribe and /unsubscribe through the fake Discord, and routes in di
     await h.run('subscribe', { options: { theme: 'resources-autonomy', channel: TRADE_CHANNEL }, ...admin });
     const reopened = openDatabase(path.join(dir, 'sancocho.db'));
     try {
-      expect(createRouteStore(reopened).all()).toEqual([{ guildId: GUILD_ID, theme: 'resources-autonomy', channelId: TRADE_CHANNEL }]);
+      expect(await createSqliteRouteStore(reopened).all()).toEqual([{ guildId: GUILD_ID, theme: 'resources-autonomy', channelId: TRADE_CHANNEL }]);
     } finally {
       reopened.close();
     }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRouteStore } from '../../../src/store/route-store.js';
+import { createSqliteRouteStore } from '../../../src/store/sqlite/route-store.js';
 import { newsDay, seedItems } from '../../digest/seed-store.js';
 import { CHANNEL_ID, GUILD_ID, MANAGER_PERMISSIONS, OTHER_GUILD_ID } from '../../peers/fake-discord.js';
 import { startFeedServer, type FeedServer } from '../../peers/feed-server.js';
@@ -98,7 +98,7 @@ describe('two servers share one bot, and neither sees or changes what is the oth
     expect(removed.body.content).toBe(
       '“Trade agreements, tariffs and market access” was not routed to any channel of this server.\n\nNo themes are routed to channels on this server.',
     );
-    expect(createRouteStore(h.ctx.db).forGuild(GUILD_ID)).toEqual([{ guildId: GUILD_ID, theme: 'trade-tariffs', channelId: A_TRADE_CHANNEL }]);
+    expect(await createSqliteRouteStore(h.ctx.db).forGuild(GUILD_ID)).toEqual([{ guildId: GUILD_ID, theme: 'trade-tariffs', channelId: A_TRADE_CHANNEL }]);
   });
 
   it('/status shows a server its own schedules and feeds, not the other server’s', async () => {

@@ -1,14 +1,8 @@
 import type { Database } from 'better-sqlite3';
-import type { ThemeId } from '../core/themes.js';
-
-export interface ThemeRoute {
-  guildId: string;
-  theme: ThemeId;
-  channelId: string;
-}
+import type { ThemeRoute } from '../../core/theme-route.js';
 
 /** Theme → channel routes that server admins set with /subscribe; they survive restarts. */
-export function createRouteStore(db: Database) {
+export function createSqliteRouteStore(db: Database) {
   const add = db.prepare(
     `INSERT OR IGNORE INTO theme_routes (guild_id, theme, channel_id, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
   );
@@ -20,12 +14,10 @@ export function createRouteStore(db: Database) {
 
   return {
     /** True when the route is new. */
-    add: (route: ThemeRoute, by: string, now: number): boolean => add.run(route.guildId, route.theme, route.channelId, by, now).changes > 0,
+    add: async (route: ThemeRoute, by: string, now: number): Promise<boolean> => add.run(route.guildId, route.theme, route.channelId, by, now).changes > 0,
     /** True when a route was removed. */
-    remove: (route: ThemeRoute): boolean => remove.run(route.guildId, route.theme, route.channelId).changes > 0,
-    forGuild: (guildId: string) => forGuild.all(guildId) as ThemeRoute[],
-    all: () => all.all() as ThemeRoute[],
+    remove: async (route: ThemeRoute): Promise<boolean> => remove.run(route.guildId, route.theme, route.channelId).changes > 0,
+    forGuild: async (guildId: string) => forGuild.all(guildId) as ThemeRoute[],
+    all: async () => all.all() as ThemeRoute[],
   };
 }
-
-export type RouteStore = ReturnType<typeof createRouteStore>;

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { writeTransaction } from './write-transaction.js';
+import type { PartItem } from '../../core/part-item.js';
+import { writeTransaction } from '../write-transaction.js';
 
 /**
  * What each destination already has, so no digest (manual or scheduled, any slot) posts a story
@@ -7,13 +8,7 @@ import { writeTransaction } from './write-transaction.js';
  * once the part is marked sent (a trigger of migration 5 copies them then, in the same transaction).
  */
 
-/** An item as a digest part carries it: the title is what the destination will have read. */
-export interface PartItem {
-  itemId: number;
-  title: string;
-}
-
-export function createDeliveryStore(db: Database) {
+export function createSqliteDeliveryStore(db: Database) {
   const insertPartItem = db.prepare(
     `INSERT INTO digest_part_items (digest_id, part, item_id, title) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
@@ -29,16 +24,18 @@ export function createDeliveryStore(db: Database) {
      WHERE d.destination = @destination AND d.status = 'pending' AND i.item_id IN (SELECT value FROM json_each(@ids))`,
   );
 
+  const record = writeTransaction(db, (digestId: number, parts: readonly (readonly PartItem[])[]) => {
+    parts.forEach((items, index) => {
+      for (const item of items) insertPartItem.run(digestId, index + 1, item.itemId, item.title);
+    });
+  });
+
   return {
     /** The items of each part of a digest, parts numbered from 1 as in the outbox. */
-    recordParts: writeTransaction(db, (digestId: number, parts: readonly (readonly PartItem[])[]) => {
-      parts.forEach((items, index) => {
-        for (const item of items) insertPartItem.run(digestId, index + 1, item.itemId, item.title);
-      });
-    }),
+    recordParts: async (digestId: number, parts: readonly (readonly PartItem[])[]): Promise<void> => record(digestId, parts),
 
     /** Of `itemIds`, those the destination has received or has on the way, with the title it got. */
-    received(destination: string, itemIds: readonly number[]): Map<number, string> {
+    async received(destination: string, itemIds: readonly number[]): Promise<Map<number, string>> {
       const result = new Map<number, string>();
       if (itemIds.length === 0) return result;
       const rows = received.all({ destination, ids: JSON.stringify(itemIds) }) as PartItem[];
@@ -47,5 +44,3 @@ export function createDeliveryStore(db: Database) {
     },
   };
 }
-
-export type DeliveryStore = ReturnType<typeof createDeliveryStore>;

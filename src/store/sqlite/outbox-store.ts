@@ -1,62 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import { writeTransaction } from './write-transaction.js';
+import { partNonce, type NewDigest, type OutboxDigest, type OutboxPart } from '../../core/outbox.js';
+import { writeTransaction } from '../write-transaction.js';
 
 /**
- * The digest outbox: a digest and all its message parts are written here, in one transaction,
- * before anything is sent; each part is marked sent with Discord's message id only after Discord
- * accepted it. After a crash the unsent parts go out and the sent ones never again.
- *
- * One digest per (schedule, slot, destination): the scheduled tick, the start-up catch-up and a
- * restart all land on the same row, so the same slot is never built or sent twice.
+ * The digest outbox: a digest and all its message parts are written in one transaction before
+ * anything is sent; one digest per (schedule, slot, destination). See core/outbox.ts.
  */
-
-export type DigestTrigger = 'schedule' | 'catch-up' | 'manual';
-export type DigestStatus = 'pending' | 'sent' | 'failed' | 'empty';
-export type PartStatus = 'pending' | 'sent' | 'failed';
-
-export interface OutboxDigest {
-  id: number;
-  schedule: string;
-  /** The scheduled time the digest belongs to (the creation time for manual digests). */
-  slotAt: number;
-  trigger: DigestTrigger;
-  /** `channel:<id>`, `webhook:<id>` or `preview`. */
-  destination: string;
-  windowFrom: number;
-  windowTo: number;
-  stories: number;
-  markdown: string;
-  status: DigestStatus;
-  error: string | null;
-  createdAt: number;
-  completedAt: number | null;
-  parts: number;
-  sentParts: number;
-}
-
-export interface OutboxPart {
-  digestId: number;
-  part: number;
-  /** JSON: what the deliverer sends (a Discord message body, or Markdown for preview). */
-  payload: string;
-  /** Idempotency key sent with channel messages (`enforce_nonce`), at most 25 characters. */
-  nonce: string;
-  status: PartStatus;
-  messageId: string | null;
-  attempts: number;
-  nextAttemptAt: number;
-  lastError: string | null;
-  sentAt: number | null;
-  /** When the latest send began; set while a send is in flight or after one whose outcome is unknown. */
-  attemptedAt: number | null;
-}
-
-/** A digest as built, before the outbox gives it an id and a status. */
-export type NewDigest = Pick<
-  OutboxDigest,
-  'schedule' | 'slotAt' | 'trigger' | 'destination' | 'windowFrom' | 'windowTo' | 'stories' | 'markdown'
-> & { payloads: string[]; now: number };
 
 const DIGEST_COLUMNS = `d.id, d.schedule, d.slot_at AS slotAt, d.trigger, d.destination, d.window_from AS windowFrom,
   d.window_to AS windowTo, d.stories, d.markdown, d.status, d.error, d.created_at AS createdAt, d.completed_at AS completedAt,
@@ -66,13 +15,7 @@ const DIGEST_COLUMNS = `d.id, d.schedule, d.slot_at AS slotAt, d.trigger, d.dest
 const PART_COLUMNS = `digest_id AS digestId, part, payload, nonce, status, message_id AS messageId, attempts,
   next_attempt_at AS nextAttemptAt, last_error AS lastError, sent_at AS sentAt, attempted_at AS attemptedAt`;
 
-/** A nonce unique to this digest part: Discord keeps at most 25 characters. */
-export function partNonce(digest: { schedule: string; slotAt: number; destination: string; createdAt: number }, part: number): string {
-  const hash = createHash('sha256').update(`${digest.schedule}\n${digest.slotAt}\n${digest.destination}\n${digest.createdAt}\n${part}`);
-  return `sc${hash.digest('base64url').slice(0, 23)}`;
-}
-
-export function createOutboxStore(db: Database) {
+export function createSqliteOutboxStore(db: Database) {
   const seen = db.prepare(`INSERT INTO digest_schedules (name, first_seen_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`);
   const firstSeen = db.prepare(`SELECT first_seen_at AS at FROM digest_schedules WHERE name = ?`);
   const insertDigest = db.prepare(
@@ -140,62 +83,63 @@ export function createOutboxStore(db: Database) {
     return { created: true, digest: byId.get(id) as OutboxDigest };
   });
 
+  const markSent = writeTransaction(db, (digestId: number, part: number, messageId: string, now: number) => {
+    sent.run({ digestId, part, messageId, now });
+    completeIfDone.run({ digestId, now });
+  });
+  const markFailed = writeTransaction(db, (digestId: number, error: string, now: number) => {
+    failParts.run({ digestId, error });
+    failDigest.run({ digestId, error, now });
+  });
+
   return {
     /** When the schedule was first seen by this database; recorded now if never. */
-    firstSeen(schedule: string, now: number): number {
+    async firstSeen(schedule: string, now: number): Promise<number> {
       seen.run(schedule, now);
       return (firstSeen.get(schedule) as { at: number }).at;
     },
-    find: (schedule: string, slotAt: number, destination: string) =>
+    find: async (schedule: string, slotAt: number, destination: string) =>
       bySlot.get(schedule, slotAt, destination) as OutboxDigest | undefined,
-    get: (id: number) => byId.get(id) as OutboxDigest | undefined,
-    recent: (limit = 20) => recent.all(limit) as OutboxDigest[],
+    get: async (id: number) => byId.get(id) as OutboxDigest | undefined,
+    recent: async (limit = 20) => recent.all(limit) as OutboxDigest[],
     /** The newest digest of each schedule to each destination, newest first. */
-    newestPerDestination: () => newestPerDestination.all() as OutboxDigest[],
+    newestPerDestination: async () => newestPerDestination.all() as OutboxDigest[],
     /** When each destination last accepted a part. */
-    lastSentAt: () => lastSentAt.all() as { destination: string; at: number }[],
-    parts: (digestId: number) => partsOf.all(digestId) as OutboxPart[],
+    lastSentAt: async () => lastSentAt.all() as { destination: string; at: number }[],
+    parts: async (digestId: number) => partsOf.all(digestId) as OutboxPart[],
     /** Digests with parts still to send, oldest first. */
-    pendingDigestIds: () => (pendingDigests.all() as { id: number }[]).map((row) => row.id),
+    pendingDigestIds: async () => (pendingDigests.all() as { id: number }[]).map((row) => row.id),
 
     /**
      * Writes the digest and its parts in one transaction. When the (schedule, slot, destination)
      * digest exists already nothing is written and the existing one comes back (`created: false`).
      */
-    enqueue: (input: NewDigest) => enqueue(input),
+    enqueue: async (input: NewDigest): Promise<{ created: boolean; digest: OutboxDigest }> => enqueue(input),
 
     /** Discord accepted the part: record its message id; the digest is sent when all its parts are. */
-    markSent: writeTransaction(db, (digestId: number, part: number, messageId: string, now: number) => {
-      sent.run({ digestId, part, messageId, now });
-      completeIfDone.run({ digestId, now });
-    }),
+    markSent: async (digestId: number, part: number, messageId: string, now: number): Promise<void> => markSent(digestId, part, messageId, now),
     /** A send of the part begins now: recorded before the request leaves, so a crash mid-send is reconcilable. */
-    markAttempt(digestId: number, part: number, now: number): void {
+    async markAttempt(digestId: number, part: number, now: number): Promise<void> {
       attempt.run(now, digestId, part);
     },
-    markRetry(digestId: number, part: number, error: string, nextAttemptAt: number): void {
+    async markRetry(digestId: number, part: number, error: string, nextAttemptAt: number): Promise<void> {
       retry.run({ digestId, part, error, nextAttemptAt });
     },
     /** Gives up on the digest's unsent parts (the destination refused, or retries ran out). */
-    markFailed: writeTransaction(db, (digestId: number, error: string, now: number) => {
-      failParts.run({ digestId, error });
-      failDigest.run({ digestId, error, now });
-    }),
+    markFailed: async (digestId: number, error: string, now: number): Promise<void> => markFailed(digestId, error, now),
 
-    recordDestinationError(destination: string, error: string, now: number): void {
+    async recordDestinationError(destination: string, error: string, now: number): Promise<void> {
       setDestinationError.run(destination, error, now);
     },
-    clearDestinationError(destination: string): void {
+    async clearDestinationError(destination: string): Promise<void> {
       clearDestinationError.run(destination);
     },
-    destinationErrors: () => destinationErrors.all() as { destination: string; error: string; at: number }[],
+    destinationErrors: async () => destinationErrors.all() as { destination: string; error: string; at: number }[],
 
     /** The LLM overview cache, by a key of prompt version, model, language, theme and stories. */
-    cachedOverview: (key: string) => (getOverview.get(key) as { text: string } | undefined)?.text,
-    cacheOverview(key: string, text: string, now: number): void {
+    cachedOverview: async (key: string) => (getOverview.get(key) as { text: string } | undefined)?.text,
+    async cacheOverview(key: string, text: string, now: number): Promise<void> {
       putOverview.run(key, text, now);
     },
   };
 }
-
-export type OutboxStore = ReturnType<typeof createOutboxStore>;

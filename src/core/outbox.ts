@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The digest outbox: a digest and all its message parts are written here, in one transaction,
+ * before anything is sent; each part is marked sent with Discord's message id only after Discord
+ * accepted it. After a crash the unsent parts go out and the sent ones never again.
+ *
+ * One digest per (schedule, slot, destination): the scheduled tick, the start-up catch-up and a
+ * restart all land on the same row, so the same slot is never built or sent twice.
+ */
+
+export type DigestTrigger = 'schedule' | 'catch-up' | 'manual';
+export type DigestStatus = 'pending' | 'sent' | 'failed' | 'empty';
+export type PartStatus = 'pending' | 'sent' | 'failed';
+
+export interface OutboxDigest {
+  id: number;
+  schedule: string;
+  /** The scheduled time the digest belongs to (the creation time for manual digests). */
+  slotAt: number;
+  trigger: DigestTrigger;
+  /** `channel:<id>`, `webhook:<id>` or `preview`. */
+  destination: string;
+  windowFrom: number;
+  windowTo: number;
+  stories: number;
+  markdown: string;
+  status: DigestStatus;
+  error: string | null;
+  createdAt: number;
+  completedAt: number | null;
+  parts: number;
+  sentParts: number;
+}
+
+export interface OutboxPart {
+  digestId: number;
+  part: number;
+  /** JSON: what the deliverer sends (a Discord message body, or Markdown for preview). */
+  payload: string;
+  /** Idempotency key sent with channel messages (`enforce_nonce`), at most 25 characters. */
+  nonce: string;
+  status: PartStatus;
+  messageId: string | null;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  sentAt: number | null;
+  /** When the latest send began; set while a send is in flight or after one whose outcome is unknown. */
+  attemptedAt: number | null;
+}
+
+/** A digest as built, before the outbox gives it an id and a status. */
+export type NewDigest = Pick<
+  OutboxDigest,
+  'schedule' | 'slotAt' | 'trigger' | 'destination' | 'windowFrom' | 'windowTo' | 'stories' | 'markdown'
+> & { payloads: string[]; now: number };
+
+/** A nonce unique to this digest part: Discord keeps at most 25 characters. */
+export function partNonce(digest: { schedule: string; slotAt: number; destination: string; createdAt: number }, part: number): string {
+  const hash = createHash('sha256').update(`${digest.schedule}\n${digest.slotAt}\n${digest.destination}\n${digest.createdAt}\n${part}`);
+  return `sc${hash.digest('base64url').slice(0, 23)}`;
+}
+

@@ -1,0 +1,69 @@
+import type { NewDigest, OutboxDigest, OutboxPart } from '../core/outbox.js';
+import type { PartItem } from '../core/part-item.js';
+import type { ThemeRoute } from '../core/theme-route.js';
+import type { UnitOfWork } from '../core/unit-of-work.js';
+
+/**
+ * The theme routes, owned by delivery: the digest runner reads them all to send each theme's
+ * section, /subscribe and /unsubscribe change one server's.
+ */
+export interface ThemeRouteRepository {
+  /** True when the route is new; the same guild, theme and channel are stored once. */
+  add(route: ThemeRoute, by: string, now: number): Promise<boolean>;
+  /** True when a route was removed. */
+  remove(route: ThemeRoute): Promise<boolean>;
+  /** One server's routes, by theme then channel. */
+  forGuild(guildId: string): Promise<ThemeRoute[]>;
+  /** Every server's routes, by guild, theme then channel. */
+  all(): Promise<ThemeRoute[]>;
+}
+
+/**
+ * What each destination already has, so no digest posts a story there twice. The items of every
+ * outbox part are recorded with the part and count as delivered once the part is marked sent.
+ */
+export interface DeliveryRepository {
+  /** The items of each part of a digest, parts numbered from 1 as in the outbox. */
+  recordParts(digestId: number, parts: readonly (readonly PartItem[])[]): Promise<void>;
+  /** Of `itemIds`, those the destination has received or has on the way, with the title it got. */
+  received(destination: string, itemIds: readonly number[]): Promise<Map<number, string>>;
+}
+
+/**
+ * The digest outbox: a digest and all its parts are written before anything is sent, and each part
+ * is marked sent only after the destination accepted it, so a restart sends the unsent parts and
+ * never the sent ones again. One digest per (schedule, slot, destination).
+ */
+export interface OutboxRepository {
+  /** When the schedule was first seen by this store; recorded now if never. */
+  firstSeen(schedule: string, now: number): Promise<number>;
+  find(schedule: string, slotAt: number, destination: string): Promise<OutboxDigest | undefined>;
+  get(id: number): Promise<OutboxDigest | undefined>;
+  /** The digest's parts, in order. */
+  parts(digestId: number): Promise<OutboxPart[]>;
+  /** Digests with parts still to send, oldest first. */
+  pendingDigestIds(): Promise<number[]>;
+  /**
+   * Writes the digest and its parts at once. When the (schedule, slot, destination) digest exists
+   * already nothing is written and the existing one comes back (`created: false`).
+   */
+  enqueue(input: NewDigest): Promise<{ created: boolean; digest: OutboxDigest }>;
+  /** The destination accepted the part: its message id is kept; the digest is sent when all its parts are. */
+  markSent(digestId: number, part: number, messageId: string, now: number): Promise<void>;
+  /** A send of the part begins now: recorded before the request leaves, so a crash mid-send is reconcilable. */
+  markAttempt(digestId: number, part: number, now: number): Promise<void>;
+  markRetry(digestId: number, part: number, error: string, nextAttemptAt: number): Promise<void>;
+  /** Gives up on the digest's unsent parts (the destination refused, or retries ran out). */
+  markFailed(digestId: number, error: string, now: number): Promise<void>;
+  recordDestinationError(destination: string, error: string, now: number): Promise<void>;
+  clearDestinationError(destination: string): Promise<void>;
+}
+
+export interface DeliveryPorts {
+  routes: Pick<ThemeRouteRepository, 'all'>;
+  deliveries: DeliveryRepository;
+  outbox: OutboxRepository;
+}
+
+/** The store as the digest runner uses it. */
+export type DeliveryStore = DeliveryPorts & UnitOfWork<DeliveryPorts>;

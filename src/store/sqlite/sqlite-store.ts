@@ -1,0 +1,47 @@
+import type { Database } from 'better-sqlite3';
+import { createSqliteDeliveryStore } from './delivery-store.js';
+import { createSqliteOutboxStore } from './outbox-store.js';
+import { createSqliteRouteStore } from './route-store.js';
+
+/**
+ * The embedded engine behind the stages' store ports. Each stage declares the ports it needs (in its
+ * own `ports.ts`); this object satisfies them structurally, so the store never imports a stage above it.
+ */
+export function createSqliteStore(db: Database) {
+  const ports = {
+    routes: createSqliteRouteStore(db),
+    deliveries: createSqliteDeliveryStore(db),
+    outbox: createSqliteOutboxStore(db),
+  };
+  type Ports = typeof ports & { withTransaction<T>(fn: (tx: Ports) => Promise<T>): Promise<T> };
+  // One connection: inside a transaction the same ports already write into it, so a nested
+  // withTransaction just runs its work there.
+  const tx: Ports = { ...ports, withTransaction: (fn) => fn(tx) };
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    ...ports,
+    /**
+     * Transactions take turns: the connection is shared, so a second one may begin only after the
+     * first ended. Each begins as BEGIN IMMEDIATE (see write-transaction.ts) and waits busy_timeout
+     * for another process's writer.
+     */
+    withTransaction<T>(fn: (tx: Ports) => Promise<T>): Promise<T> {
+      const run = queue.then(() => inTransaction(db, () => fn(tx)));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+}
+
+async function inTransaction<T>(db: Database, fn: () => Promise<T>): Promise<T> {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = await fn();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    // SQLite may have rolled back already (e.g. on SQLITE_FULL); then there is nothing to undo.
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}

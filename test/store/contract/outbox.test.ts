@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../../src/app-context.js';
+import type { NewDigest } from '../../../src/core/outbox.js';
+import { ENGINES, type OpenedStore } from './engines.js';
+
+const digest = (overrides: Partial<NewDigest> = {}): NewDigest => ({
+  schedule: 'daily',
+  slotAt: 1_000,
+  trigger: 'schedule',
+  destination: 'channel:1',
+  windowFrom: 0,
+  windowTo: 1_000,
+  stories: 3,
+  markdown: '# d',
+  payloads: ['{"a":1}', '{"a":2}'],
+  now: 5_000,
+  ...overrides,
+});
+
+describe.each(ENGINES)('digest outbox ($name)', (engine) => {
+  let opened: OpenedStore;
+  let outbox: Store['outbox'];
+  beforeEach(async () => {
+    opened = await engine.open();
+    outbox = opened.store.outbox;
+  });
+  afterEach(async () => {
+    await opened.close();
+  });
+
+  it('writes a digest with all its parts at once, and only once per schedule, slot and destination', async () => {
+    const first = await outbox.enqueue(digest());
+    expect(first.created).toBe(true);
+    expect(first.digest).toMatchObject({ status: 'pending', parts: 2, sentParts: 0 });
+    const again = await outbox.enqueue(digest({ payloads: ['{"other":1}'] }));
+    expect(again).toMatchObject({ created: false, digest: { id: first.digest.id, parts: 2 } });
+    expect((await outbox.enqueue(digest({ destination: 'preview' }))).created).toBe(true);
+    expect((await outbox.parts(first.digest.id)).map((p) => p.payload)).toEqual(['{"a":1}', '{"a":2}']);
+  });
+
+  it('marks parts sent with their message ids; the digest is sent when every part is', async () => {
+    const { digest: row } = await outbox.enqueue(digest());
+    await outbox.markSent(row.id, 1, 'm1', 6_000);
+    expect(await outbox.get(row.id)).toMatchObject({ status: 'pending', sentParts: 1 });
+    expect(await outbox.pendingDigestIds()).toEqual([row.id]);
+    await outbox.markSent(row.id, 2, 'm2', 7_000);
+    expect(await outbox.get(row.id)).toMatchObject({ status: 'sent', sentParts: 2, completedAt: 7_000 });
+    expect((await outbox.parts(row.id)).map((p) => [p.status, p.messageId, p.attempts])).toEqual([
+      ['sent', 'm1', 1],
+      ['sent', 'm2', 1],
+    ]);
+    await outbox.markSent(row.id, 2, 'other', 8_000);
+    expect((await outbox.parts(row.id))[1]?.messageId).toBe('m2');
+    expect(await outbox.pendingDigestIds()).toEqual([]);
+  });
+
+  it('records retries and gives up on the rest of a digest', async () => {
+    const { digest: row } = await outbox.enqueue(digest());
+    await outbox.markRetry(row.id, 1, '500', 9_000);
+    expect((await outbox.parts(row.id))[0]).toMatchObject({ attempts: 1, nextAttemptAt: 9_000, lastError: '500' });
+    await outbox.markFailed(row.id, 'refused', 10_000);
+    expect(await outbox.get(row.id)).toMatchObject({ status: 'failed', error: 'refused' });
+    expect((await outbox.parts(row.id)).map((p) => p.status)).toEqual(['failed', 'failed']);
+  });
+
+  it('stores a digest without parts as empty, already complete', async () => {
+    expect((await outbox.enqueue(digest({ payloads: [] }))).digest).toMatchObject({ status: 'empty', parts: 0, completedAt: 5_000 });
+    expect(await outbox.pendingDigestIds()).toEqual([]);
+  });
+
+  it('remembers when a schedule was first seen', async () => {
+    expect(await outbox.firstSeen('daily', 100)).toBe(100);
+    expect(await outbox.firstSeen('daily', 200)).toBe(100);
+  });
+
+  it('caches overviews and tracks destination errors', async () => {
+    await outbox.cacheOverview('k', 'text', 1);
+    expect(await outbox.cachedOverview('k')).toBe('text');
+    expect(await outbox.cachedOverview('other')).toBeUndefined();
+    await outbox.recordDestinationError('channel:1', 'missing access', 5);
+    await outbox.recordDestinationError('channel:1', 'unknown channel', 6);
+    expect(await outbox.destinationErrors()).toEqual([{ destination: 'channel:1', error: 'unknown channel', at: 6 }]);
+    await outbox.clearDestinationError('channel:1');
+    expect(await outbox.destinationErrors()).toEqual([]);
+  });
+});
