@@ -3,7 +3,7 @@ import type { Logger } from './core/logger.js';
 import type { FeedStore } from './store/feed-store.js';
 import type { ItemStore } from './store/item-store.js';
 import type { Database } from './store/open-database.js';
-import { openStoreContext } from './store-context.js';
+import { openStoreContext, type Store } from './store-context.js';
 import type { IngestContext } from './pipeline/ingest-feed.js';
 import type { ClassifyContext } from './pipeline/classify-new-items.js';
 import { createClassifier, llmClientFromConfig } from './classify/create-classifier.js';
@@ -12,22 +12,7 @@ import type { LlmClient } from './classify/llm-client.js';
 import { createFeedDispatchers } from './pipeline/feed-dispatchers.js';
 import { createFeedParser } from './pipeline/feed-parser.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
-import type { StatusOutboxReader, StatusRouteReader } from './ops/ports.js';
-import type { DeliveryRepository, OutboxRepository, ThemeRouteRepository } from './delivery/ports.js';
-import type { OverviewCache } from './digest/digest-overview.js';
-import type { UnitOfWork } from './core/unit-of-work.js';
-import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import { createDiscordState, type DiscordStateCell } from './ops/discord-state.js';
-
-/**
- * The store ports of every stage, implemented by one engine (today the embedded SQLite one). Declared
- * here, above the stages, so the compiler checks that the engine satisfies each stage's port.
- */
-export interface Store extends UnitOfWork<Store> {
-  routes: ThemeRouteRepository & StatusRouteReader;
-  deliveries: DeliveryRepository;
-  outbox: OutboxRepository & StatusOutboxReader & OverviewCache;
-}
 
 /** Everything a command or job needs, built once and passed down as one plain object. */
 export interface AppContext extends IngestContext, ClassifyContext {
@@ -54,7 +39,7 @@ export interface AppContext extends IngestContext, ClassifyContext {
 }
 
 export function createAppContext(config: LoadedConfig, logger: Logger, now = Date.now()): AppContext {
-  const { db, feeds, items } = openStoreContext(config, logger, now);
+  const { db, store, feeds, items } = openStoreContext(config, logger, now);
   const pools = createFeedDispatchers(config.polling);
   const feedParser = createFeedParser();
   const metrics = createMetrics();
@@ -65,7 +50,7 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
     config,
     logger,
     db,
-    store: createSqliteStore(db),
+    store,
     classifier,
     feeds,
     items,

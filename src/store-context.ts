@@ -1,8 +1,23 @@
 import type { LoadedConfig } from './config/load-config.js';
 import type { Logger } from './core/logger.js';
+import type { UnitOfWork } from './core/unit-of-work.js';
+import type { DeliveryRepository, OutboxRepository, ThemeRouteRepository } from './delivery/ports.js';
+import type { OverviewCache } from './digest/digest-overview.js';
+import type { StatusOutboxReader, StatusRouteReader } from './ops/ports.js';
 import { createFeedStore, type FeedStore } from './store/feed-store.js';
 import { createItemStore, type ItemStore } from './store/item-store.js';
 import { openDatabase, type Database } from './store/open-database.js';
+import { createSqliteStore } from './store/sqlite/sqlite-store.js';
+
+/**
+ * The store ports of every stage, implemented by one engine (today the embedded SQLite one). Declared
+ * here, above the stages, so the compiler checks that the engine satisfies each stage's port.
+ */
+export interface Store extends UnitOfWork<Store> {
+  routes: ThemeRouteRepository & StatusRouteReader;
+  deliveries: DeliveryRepository;
+  outbox: OutboxRepository & StatusOutboxReader & OverviewCache;
+}
 
 /**
  * The store part of the app context: the database opened and migrated, its feed list synced with
@@ -13,6 +28,7 @@ export interface StoreContext {
   config: LoadedConfig;
   logger: Logger;
   db: Database;
+  store: Store;
   feeds: FeedStore;
   items: ItemStore;
 }
@@ -26,5 +42,5 @@ export function openStoreContext(config: LoadedConfig, logger: Logger, now = Dat
     now,
   );
   if (sync.added > 0 || sync.removed > 0) logger.info({ module: 'store-context', ...sync }, 'store-context: feed list synced with the config file');
-  return { config, logger, db, feeds, items };
+  return { config, logger, db, store: createSqliteStore(db), feeds, items };
 }

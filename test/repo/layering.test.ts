@@ -21,6 +21,7 @@ const STAGES: readonly (readonly string[])[] = [
   ['pipeline'],
   ['digest'],
   ['delivery'],
+  ['store-context.ts'],
   ['app-context.ts'],
   ['jobs', 'discord'],
   ['bench', 'demo'],

@@ -1,4 +1,4 @@
-import type { Store } from '../../src/app-context.js';
+import type { Store } from '../../src/store-context.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { pollingSchema, type PollingConfig } from '../../src/config/config-schema.js';
 import { silentLogger } from '../../src/core/logger.js';

@@ -1,5 +1,5 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import type { Store } from '../../../src/app-context.js';
+import type { Store } from '../../../src/store-context.js';
 import { MIGRATIONS, migrate } from '../../../src/store/migrations.js';
 import { openDatabase } from '../../../src/store/open-database.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';

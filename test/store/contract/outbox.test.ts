@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../../src/app-context.js';
+import type { Store } from '../../../src/store-context.js';
 import type { NewDigest } from '../../../src/core/outbox.js';
 import { ENGINES, type OpenedStore } from './engines.js';
 
