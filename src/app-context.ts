@@ -44,8 +44,8 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
   const feedParser = createFeedParser();
   const metrics = createMetrics();
   const inFlight = new AbortController();
-  const llm = config.llm ? llmClientFromConfig({ llm: config.llm, apiKey: config.openaiApiKey, db, logger, metrics, signal: inFlight.signal }) : undefined;
-  const classifier = createClassifier({ llm: config.llm, db, logger, metrics, client: llm, uncertainPairs: uncertainItemPairs });
+  const llm = config.llm ? llmClientFromConfig({ llm: config.llm, apiKey: config.openaiApiKey, ledger: store.classifications, logger, metrics, signal: inFlight.signal }) : undefined;
+  const classifier = createClassifier({ llm: config.llm, ledger: store.classifications, logger, metrics, client: llm, uncertainPairs: uncertainItemPairs });
   return {
     config,
     logger,

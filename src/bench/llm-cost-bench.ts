@@ -4,6 +4,7 @@ import type { ClassifiableItem } from '../classify/item-classifier.js';
 import { llmSchema } from '../config/config-schema.js';
 import { silentLogger } from '../core/logger.js';
 import { openDatabase } from '../store/open-database.js';
+import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { createTextGenerator } from './sample-text.js';
 import { estimateTokens, startTokenCountingServer } from './token-counting-server.js';
 
@@ -35,7 +36,7 @@ export async function llmCostBench(options: { batch: number }): Promise<LlmCostF
     const classifier = createClassifier({
       // Every item is sent: the regional-signal gate would measure the sample, not the prompt.
       llm: llmSchema.parse({ baseURL: server.baseURL, model: 'bench', batchSize: options.batch, skipWithoutRegionalSignal: false }),
-      db,
+      ledger: createSqliteStore(db).classifications,
       logger: silentLogger(),
     });
     const text = createTextGenerator(11);

@@ -1,19 +1,19 @@
 import type { LlmConfig } from '../config/config-schema.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../ops/metrics.js';
-import { createClassificationStore } from '../store/classification-store.js';
-import type { Database } from '../store/open-database.js';
 import { createOfflineItemClassifier, type ItemClassifier } from './item-classifier.js';
 import { createLlmClassifier, type UncertainPairs } from './llm-classifier.js';
 import { createLlmClient, llmApiKey, type LlmClient } from './llm-client.js';
 import { loadClassifyPrompt } from './llm-prompt.js';
+import type { LlmLedger, UsageLedger } from './ports.js';
 import { createOfflineClassifier } from './offline-classifier.js';
 import { loadThemes, type ThemesConfig } from './themes-config.js';
 
 export interface CreateClassifierOptions {
   /** The `llm` section of the configuration; absent means offline only. */
   llm: LlmConfig | undefined;
-  db: Database;
+  /** Where the LLM classifier keeps its cache, token ledger, response mode and pair verdicts. */
+  ledger: LlmLedger;
   logger: Logger;
   /** OPENAI_API_KEY, as loaded with the configuration. */
   apiKey?: string | undefined;
@@ -41,7 +41,7 @@ export function createClassifier(options: CreateClassifierOptions): ItemClassifi
     log.info('create-classifier: offline classifier');
     return createOfflineItemClassifier(offline);
   }
-  const client = options.client ?? llmClientFromConfig({ llm, db: options.db, logger: options.logger, apiKey: options.apiKey, metrics: options.metrics });
+  const client = options.client ?? llmClientFromConfig({ llm, ledger: options.ledger, logger: options.logger, apiKey: options.apiKey, metrics: options.metrics });
   const prompt = loadClassifyPrompt(themes.themes, options.promptPath);
   log.info({ model: llm.model, server: client.server, promptVersion: prompt.version }, 'create-classifier: LLM classifier with offline fallback');
   return createLlmClassifier({
@@ -49,7 +49,7 @@ export function createClassifier(options: CreateClassifierOptions): ItemClassifi
     client,
     prompt,
     offline,
-    ledger: createClassificationStore(options.db),
+    ledger: options.ledger,
     logger: options.logger,
     uncertainPairs: options.uncertainPairs,
   });
@@ -61,7 +61,7 @@ export function createClassifier(options: CreateClassifierOptions): ItemClassifi
  */
 export function llmClientFromConfig(options: {
   llm: LlmConfig;
-  db: Database;
+  ledger: UsageLedger;
   logger: Logger;
   /** OPENAI_API_KEY, as loaded with the configuration. */
   apiKey?: string | undefined;
@@ -72,7 +72,7 @@ export function llmClientFromConfig(options: {
   return createLlmClient({
     config: options.llm,
     apiKey: llmApiKey(options.llm, options.apiKey),
-    ledger: createClassificationStore(options.db),
+    ledger: options.ledger,
     logger: options.logger,
     metrics: options.metrics,
     signal: options.signal,

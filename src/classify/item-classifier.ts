@@ -36,7 +36,7 @@ export interface ItemLabel {
 export interface ItemClassifier {
   classifyItems(items: ClassifiableItem[]): Promise<ItemLabel[]>;
   /** Whether an LLM could be asked now (budget left, not paused); absent for the offline classifier. */
-  canAskLlm?(): boolean;
+  canAskLlm?(): Promise<boolean>;
 }
 
 export function toClassifierInput(item: ClassifiableItem): ClassifierInput {

@@ -2,8 +2,8 @@ import type { LlmConfig } from '../config/config-schema.js';
 import { StoppingError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { THEME_IDS, type ThemeId } from '../core/themes.js';
+import type { MergeDecision } from '../core/classification.js';
 import type { Metrics } from '../ops/metrics.js';
-import type { ClassificationStore, MergeDecision } from '../store/classification-store.js';
 import type { Classification } from './classifier.js';
 import { offlineLabel, toClassifierInput, type ClassifiableItem, type ItemClassifier, type ItemLabel } from './item-classifier.js';
 import { createLlmClient, type LlmClient } from './llm-client.js';
@@ -12,12 +12,7 @@ import type { OfflineClassifier } from './offline-classifier.js';
 import { pairLabel, parseAnswer, RESPONSE_MODES, responseFormat, type ResponseMode } from './llm-answer.js';
 import { buildMessages, type ClassifyPrompt } from './llm-prompt.js';
 import type { RetryPolicy } from './llm-request.js';
-
-/** What the LLM classifier keeps in the database: its answer cache, the token ledger, the response mode that works. */
-export type LlmLedger = Pick<
-  ClassificationStore,
-  'cachedThemes' | 'cacheThemes' | 'recordUsage' | 'tokensUsedSince' | 'savedMode' | 'saveMode' | 'mergeDecisions' | 'saveMergeDecisions'
->;
+import type { LlmLedger } from './ports.js';
 
 /** Index pairs of `items` that story clustering is unsure of (see `uncertainPairs` in digest/cluster-stories). */
 export type UncertainPairs = (items: readonly ClassifiableItem[]) => [number, number][];
@@ -92,13 +87,20 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
       ...(options.sleep ? { sleep: options.sleep } : {}),
       now,
     });
-  const saved = ledger.savedMode(client.server, config.model);
-  let mode: ResponseMode = RESPONSE_MODES.find((known) => known === saved) ?? 'json_schema';
-  // A mode read back from the database worked before: a 4xx to it is a failure, not a refusal.
-  let confirmed = mode === saved;
+  let mode: ResponseMode = 'json_schema';
+  let confirmed = false;
+  // Read with the first page rather than at construction, which stays synchronous for the wiring.
+  let modeRead: Promise<void> | undefined;
+  const readSavedMode = () =>
+    (modeRead ??= ledger.savedMode(client.server, config.model).then((saved) => {
+      mode = RESPONSE_MODES.find((known) => known === saved) ?? mode;
+      // A mode read back from the store worked before: a 4xx to it is a failure, not a refusal.
+      confirmed = mode === saved;
+    }));
 
   /** One request for a batch, stepping down the response modes when the server refuses one. */
   async function ask(batch: Pending[], pairs: readonly (readonly [string, string])[]): Promise<AskOutcome> {
+    await readSavedMode();
     const refs = batch.map((_, index) => String(index + 1));
     const refOf = new Map(batch.map(({ hash }, index) => [hash, refs[index] as string]));
     const asked = pairs.map(([a, b]) => {
@@ -152,7 +154,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
       if (!confirmed) {
         // JSON came back in this mode: remember it for this server and model, across restarts.
         confirmed = true;
-        ledger.saveMode(client.server, config.model, mode, now());
+        await ledger.saveMode(client.server, config.model, mode, now());
         log.info({ mode, server: client.server }, 'llm-classifier: response format works with this server');
       }
       if (answer.kind === 'invalid') {
@@ -194,7 +196,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
     const results = new Map<string, ItemOutcome>();
     const outcome = await ask(batch, pairs);
     if (outcome.kind === 'answer' && !outcome.implausible && outcome.decisions.length > 0) {
-      ledger.saveMergeDecisions(outcome.decisions, config.model, now());
+      await ledger.saveMergeDecisions(outcome.decisions, config.model, now());
     }
     if (outcome.kind === 'failed') {
       for (const { hash } of batch) results.set(hash, { kind: 'offline', reason: outcome.reason, awaitingLlm: outcome.awaitingLlm });
@@ -254,7 +256,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
     items.forEach((item, index) => {
       if (!results[index]) waiting.set(item.contentHash, [...(waiting.get(item.contentHash) ?? []), index]);
     });
-    const cached = ledger.cachedThemes([...waiting.keys()], config.model, prompt.version);
+    const cached = await ledger.cachedThemes([...waiting.keys()], config.model, prompt.version);
     for (const [hash, themes] of cached) {
       for (const index of waiting.get(hash) ?? []) results[index] = llmLabel(index, themes);
       waiting.delete(hash);
@@ -265,7 +267,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
     const suspicious = pending.filter(({ item }) => looksLikeInstructions(item));
     if (suspicious.length > 0) log.info({ itemIds: suspicious.map(({ item }) => item.id).slice(0, 20) }, 'llm-classifier: instruction-like text, classified alone');
     const plain = pending.filter((entry) => !suspicious.includes(entry));
-    const candidates = pairsToAsk(plain);
+    const candidates = await pairsToAsk(plain);
     const batches: { entries: Pending[]; pairs: (readonly [string, string])[] }[] = suspicious.map((entry) => ({ entries: [entry], pairs: [] }));
     for (let start = 0; start < candidates.ordered.length; start += config.batchSize) {
       const entries = candidates.ordered.slice(start, start + config.batchSize);
@@ -277,7 +279,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
     let sent = 0;
     let held: { items: number; reason: string } | undefined;
     for (const { entries: batch, pairs } of batches) {
-      const stop = client.blocked();
+      const stop = await client.blocked();
       const outcomes: Map<string, ItemOutcome> = stop
         ? new Map(batch.map(({ hash }) => [hash, { kind: 'offline', reason: stop, awaitingLlm: true }]))
         : await labelBatch(batch, true, pairs);
@@ -296,7 +298,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
         if (outcome.kind === 'llm') validated.push({ contentHash: hash, themes: outcome.themes });
         else offlineReasons.add(outcome.reason);
       }
-      if (validated.length > 0) ledger.cacheThemes(validated, config.model, prompt.version, now());
+      if (validated.length > 0) await ledger.cacheThemes(validated, config.model, prompt.version, now());
       if (!stop && offlineReasons.size > 0) {
         log.warn({ items: batch.length - validated.length, of: batch.length, reasons: [...offlineReasons] }, 'llm-classifier: items labelled offline');
       }
@@ -310,9 +312,9 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
    * The texts in the order they are sent, and the undecided pairs among them (content hashes):
    * texts linked by a pair go out next to each other so that both land in one batch.
    */
-  function pairsToAsk(plain: Pending[]): { ordered: Pending[]; pairs: [string, string][] } {
+  async function pairsToAsk(plain: Pending[]): Promise<{ ordered: Pending[]; pairs: [string, string][] }> {
     if (!options.uncertainPairs || plain.length < 2) return { ordered: plain, pairs: [] };
-    const decided = new Set(ledger.mergeDecisions(plain.map(({ hash }) => hash)).map(({ a, b }) => `${a} ${b}`));
+    const decided = new Set((await ledger.mergeDecisions(plain.map(({ hash }) => hash))).map(({ a, b }) => `${a} ${b}`));
     const pairs = options
       .uncertainPairs(plain.map(({ item }) => item))
       .map(([i, j]) => [(plain[i] as Pending).hash, (plain[j] as Pending).hash].sort() as [string, string])
@@ -338,7 +340,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
 
   return {
     classifyItems,
-    canAskLlm: () => client.blocked() === undefined,
+    canAskLlm: async () => (await client.blocked()) === undefined,
     client,
     get mode() {
       return mode;

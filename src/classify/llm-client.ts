@@ -5,7 +5,7 @@ import type { LlmConfig } from '../config/config-schema.js';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../ops/metrics.js';
-import type { LlmUsage } from '../store/classification-store.js';
+import type { UsageLedger } from './ports.js';
 import { completeWithRetries, type RetryPolicy, type TokenUsage } from './llm-request.js';
 
 /**
@@ -15,12 +15,6 @@ import { completeWithRetries, type RetryPolicy, type TokenUsage } from './llm-re
  */
 
 export type LlmPurpose = 'classify' | 'overview';
-
-/** Where usage is written and the day's spending read (the `llm_usage` table). */
-export interface UsageLedger {
-  recordUsage(entry: LlmUsage): void;
-  tokensUsedSince(at: number): number;
-}
 
 export interface ChatCall {
   purpose: LlmPurpose;
@@ -61,9 +55,9 @@ export interface LlmClient {
   /** Host and path of the server without credentials: the key under which its response mode is remembered. */
   readonly server: string;
   /** Why no request may be made now, if so. */
-  blocked(): string | undefined;
+  blocked(): Promise<string | undefined>;
   chat(call: ChatCall): Promise<ChatOutcome>;
-  state(): LlmRuntimeState;
+  state(): Promise<LlmRuntimeState>;
 }
 
 export interface LlmClientOptions {
@@ -110,10 +104,10 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   const dayStart = (at: number) => Math.floor(at / DAY_MS) * DAY_MS;
   const tokensToday = () => ledger.tokensUsedSince(dayStart(now()));
 
-  function blocked(): string | undefined {
+  async function blocked(): Promise<string | undefined> {
     const at = now();
     if (at < pausedUntil) return `llm paused: ${pauseReason}`;
-    const used = tokensToday();
+    const used = await tokensToday();
     if (used >= config.dailyTokenBudget) {
       const day = dayStart(at);
       if (budgetWarnedDay !== day) {
@@ -128,13 +122,13 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     return undefined;
   }
 
-  function record(call: ChatCall, usage: TokenUsage): void {
-    ledger.recordUsage({ at: now(), model: config.model, ...usage, items: call.items, mode: call.mode, purpose: call.purpose });
+  async function record(call: ChatCall, usage: TokenUsage): Promise<void> {
+    await ledger.recordUsage({ at: now(), model: config.model, ...usage, items: call.items, mode: call.mode, purpose: call.purpose });
     metrics?.llmTokens({ model: config.model, ...usage });
   }
 
   async function chat(call: ChatCall): Promise<ChatOutcome> {
-    const stop = blocked();
+    const stop = await blocked();
     if (stop) return { kind: 'unavailable', reason: stop };
     const messages = [
       ...(call.system === undefined ? [] : [{ role: 'system' as const, content: call.system }]),
@@ -161,7 +155,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       return { kind: 'failed', reason: outcome.reason };
     }
     if (outcome.kind === 'format-rejected' || outcome.kind === 'stopped') return outcome;
-    record(call, outcome.usage ?? estimateUsage(`${call.system ?? ''}${call.user}`, outcome.content));
+    await record(call, outcome.usage ?? estimateUsage(`${call.system ?? ''}${call.user}`, outcome.content));
     return { kind: 'ok', content: outcome.content, finishReason: outcome.finishReason };
   }
 
@@ -170,9 +164,9 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     server: serverKey(config.baseURL),
     blocked,
     chat,
-    state() {
+    async state() {
       const at = now();
-      const used = tokensToday();
+      const used = await tokensToday();
       const base = { tokensToday: used, dailyTokenBudget: config.dailyTokenBudget };
       if (at < pausedUntil) return { state: 'paused', reason: pauseReason, until: pausedUntil, ...base };
       if (used >= config.dailyTokenBudget) return { state: 'budget-exhausted', reason: BUDGET_EXHAUSTED, until: dayStart(at) + DAY_MS, ...base };

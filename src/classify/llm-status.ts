@@ -1,8 +1,7 @@
 import type { LlmConfig } from '../config/config-schema.js';
-import { createClassificationStore } from '../store/classification-store.js';
-import type { Database } from '../store/open-database.js';
 import { RESPONSE_MODES, type ResponseMode } from './llm-answer.js';
 import { serverKey } from './llm-client.js';
+import type { LlmStatusReader } from './ports.js';
 
 /**
  * The LLM's state as the database records it, for `sancocho status` (another process than the
@@ -27,12 +26,11 @@ export type LlmStatus =
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function readLlmStatus(db: Database, llm: LlmConfig | undefined, now = Date.now()): LlmStatus {
+export async function readLlmStatus(store: LlmStatusReader, llm: LlmConfig | undefined, now = Date.now()): Promise<LlmStatus> {
   if (!llm) return { kind: 'offline-only' };
-  const store = createClassificationStore(db);
   const server = serverKey(llm.baseURL);
-  const saved = store.savedMode(server, llm.model);
-  const tokensToday = store.tokensUsedSince(Math.floor(now / DAY_MS) * DAY_MS);
+  const saved = await store.savedMode(server, llm.model);
+  const tokensToday = await store.tokensUsedSince(Math.floor(now / DAY_MS) * DAY_MS);
   return {
     kind: 'llm',
     model: llm.model,
@@ -41,7 +39,7 @@ export function readLlmStatus(db: Database, llm: LlmConfig | undefined, now = Da
     tokensToday,
     dailyTokenBudget: llm.dailyTokenBudget,
     budgetExhausted: tokensToday >= llm.dailyTokenBudget,
-    awaitingLlm: store.countAwaitingLlm(),
+    awaitingLlm: await store.countAwaitingLlm(),
   };
 }
 

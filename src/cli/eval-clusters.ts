@@ -5,7 +5,7 @@ import { clusterStories, compareItems } from '../digest/cluster-stories.js';
 import { evaluateClusters, type ClusterEvalReport } from '../digest/cluster-metrics.js';
 import type { DigestItem } from '../digest/digest-types.js';
 import { withConfirmedMerges } from '../digest/load-digest-items.js';
-import type { MergeDecision } from '../store/classification-store.js';
+import type { MergeDecision } from '../core/classification.js';
 import { LANGUAGES } from '../core/types.js';
 import { readJsonl } from './read-jsonl.js';
 

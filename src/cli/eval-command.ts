@@ -69,7 +69,7 @@ async function clusterEvalWithLlm(file: string, kind: string, io: CliIO) {
   try {
     const items = clusterFileItems(file);
     await classifier.classify(items);
-    return runClusterEval(file, classifier.mergeDecisions(items.map((item) => item.contentHash)));
+    return runClusterEval(file, await classifier.mergeDecisions(items.map((item) => item.contentHash)));
   } finally {
     classifier.close();
   }

@@ -7,8 +7,9 @@ import { loadConfig } from '../config/load-config.js';
 import { UsageError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Language } from '../core/types.js';
-import { createClassificationStore, type MergeDecision } from '../store/classification-store.js';
+import type { MergeDecision } from '../core/classification.js';
 import { openDatabase } from '../store/open-database.js';
+import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { detectLanguage } from '../feeds/detect-language.js';
 import { DEFAULT_LANGUAGE } from '../feeds/normalize-item.js';
 
@@ -23,7 +24,7 @@ export interface BatchClassifier {
   /** Classifications in input order. */
   classify(items: ClassifiableItem[]): Promise<Classification[]>;
   /** What the LLM said about the story pairs among these texts (content hashes) it was asked about. */
-  mergeDecisions(contentHashes: readonly string[]): MergeDecision[];
+  mergeDecisions(contentHashes: readonly string[]): Promise<MergeDecision[]>;
   close(): void;
 }
 
@@ -49,10 +50,11 @@ export function pickClassifier(kind: string, env: NodeJS.ProcessEnv, logger: Log
     throw new UsageError(`--classifier llm needs an \`llm\` section (model, baseURL) in ${config.source}`);
   }
   const db = openDatabase(kind === 'llm' ? config.database : ':memory:');
+  const store = createSqliteStore(db);
   const classifier = createClassifier({
     llm: kind === 'llm' ? config.llm : undefined,
     apiKey: config.openaiApiKey,
-    db,
+    ledger: store.classifications,
     logger,
     uncertainPairs: options.settlePairs ? uncertainItemPairs : undefined,
   });
@@ -62,7 +64,7 @@ export function pickClassifier(kind: string, env: NodeJS.ProcessEnv, logger: Log
       const byId = new Map(labels.map((label) => [label.itemId, label.classification]));
       return items.map((item) => byId.get(item.id) as Classification);
     },
-    mergeDecisions: (contentHashes) => createClassificationStore(db).mergeDecisions(contentHashes),
+    mergeDecisions: (contentHashes) => store.classifications.mergeDecisions(contentHashes),
     close: () => db.close(),
   };
 }

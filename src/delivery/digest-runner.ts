@@ -4,11 +4,11 @@ import type { Logger } from '../core/logger.js';
 import type { DigestTrigger } from '../core/outbox.js';
 import type { ThemeId } from '../core/themes.js';
 import type { OverviewWriter } from '../digest/digest-overview.js';
+import type { DigestClassificationReader } from '../digest/load-digest-items.js';
 import { latestSlot } from '../digest/schedule-slots.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { FeedStore } from '../store/feed-store.js';
 import type { ItemStore } from '../store/item-store.js';
-import type { Database } from '../store/open-database.js';
 import type { Deliverer } from './deliverer.js';
 import type { DeliveryStore } from './ports.js';
 import { digestReport, type DigestReport } from './digest-report.js';
@@ -47,8 +47,7 @@ export interface DigestRunner {
 }
 
 export interface DigestRunnerDeps {
-  db: Database;
-  store: DeliveryStore;
+  store: DeliveryStore & { classifications: DigestClassificationReader };
   feeds: FeedStore;
   items: ItemStore;
   logger: Logger;

@@ -1,13 +1,22 @@
+import type { ClassificationRecord, MergeDecision } from '../core/classification.js';
 import type { ThemeId } from '../core/themes.js';
-import type { ClassificationStore, MergeDecision } from '../store/classification-store.js';
 import type { FeedStore } from '../store/feed-store.js';
 import type { ItemStore } from '../store/item-store.js';
 import type { DigestItem } from './digest-types.js';
 
+/** What a digest reads of the classifications. */
+export interface DigestClassificationReader {
+  /** Ids of items carrying `theme` that were classified in [from, to) and are not older news, newest first. */
+  itemsWithTheme(theme: ThemeId, window: { from: number; to: number; limit?: number }): Promise<number[]>;
+  get(itemId: number): Promise<ClassificationRecord | undefined>;
+  /** The LLM's verdicts on pairs among these texts (content hashes). */
+  mergeDecisions(contentHashes: readonly string[]): Promise<MergeDecision[]>;
+}
+
 export interface DigestSources {
   items: ItemStore;
   feeds: FeedStore;
-  classifications: ClassificationStore;
+  classifications: DigestClassificationReader;
 }
 
 /**
@@ -15,15 +24,15 @@ export interface DigestSources {
  * before it, carrying at least one of `themes` in their current classification, and not backlog
  * (a new feed's archive never reaches a digest).
  */
-export function loadDigestItems(sources: DigestSources, themes: readonly ThemeId[], window: { from: number; to: number }): DigestItem[] {
+export async function loadDigestItems(sources: DigestSources, themes: readonly ThemeId[], window: { from: number; to: number }): Promise<DigestItem[]> {
   const ids = new Set<number>();
-  for (const theme of themes) for (const id of sources.classifications.itemsWithTheme(theme, window)) ids.add(id);
+  for (const theme of themes) for (const id of await sources.classifications.itemsWithTheme(theme, window)) ids.add(id);
   const feedNames = new Map<number, string>();
   const result: DigestItem[] = [];
   for (const id of [...ids].sort((a, b) => a - b)) {
     const item = sources.items.get(id);
     if (!item || item.backlog) continue;
-    const classification = sources.classifications.get(id);
+    const classification = await sources.classifications.get(id);
     if (!classification) continue;
     const scores: Partial<Record<ThemeId, number>> = {};
     for (const theme of classification.themes) scores[theme] = clampScore(classification.scores[theme] ?? 1);
@@ -45,7 +54,7 @@ export function loadDigestItems(sources: DigestSources, themes: readonly ThemeId
       contentHash: item.contentHash,
     });
   }
-  return withConfirmedMerges(result, sources.classifications.mergeDecisions(result.map((item) => item.contentHash)));
+  return withConfirmedMerges(result, await sources.classifications.mergeDecisions(result.map((item) => item.contentHash)));
 }
 
 /** Each item learns which of the others an LLM confirmed as the same event (see `uncertainPairs`). */

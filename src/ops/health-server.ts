@@ -18,7 +18,7 @@ export interface HealthContext extends StatusSource {
   metrics: Metrics;
   logger: Logger;
   /** The LLM client, when one is configured: its state is a detail of /healthz. */
-  llm?: { state(): LlmHealth } | undefined;
+  llm?: { state(): Promise<LlmHealth> } | undefined;
 }
 
 export interface HealthServer {
@@ -107,6 +107,6 @@ async function healthReport(ctx: HealthContext, startedAt: number, now: number):
     defaultIntervalMinutes: ctx.polling.defaultInterval,
     discord: ctx.discordState.get(),
     refused,
-    llm: ctx.llm?.state(),
+    llm: await ctx.llm?.state(),
   });
 }

@@ -1,11 +1,11 @@
 import type { ItemClassifier, ItemLabel } from '../classify/item-classifier.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../ops/metrics.js';
-import { createClassificationStore, type ClassificationRecord } from '../store/classification-store.js';
-import type { Database } from '../store/open-database.js';
+import type { ClassificationRecord } from '../core/classification.js';
+import type { ClassificationRepository } from './ports.js';
 
 export interface ClassifyContext {
-  db: Database;
+  store: { classifications: ClassificationRepository };
   classifier: ItemClassifier;
   logger: Logger;
   metrics?: Pick<Metrics, 'classified'> | undefined;
@@ -40,20 +40,20 @@ export interface ClassifyReport {
  */
 export async function classifyNewItems(ctx: ClassifyContext, options: ClassifyOptions = {}): Promise<ClassifyReport> {
   const log = ctx.logger.child({ module: 'classify-new-items' });
-  const store = createClassificationStore(ctx.db);
+  const store = ctx.store.classifications;
   const pageSize = options.pageSize ?? 100;
   const limit = options.limit ?? 1000;
   const now = options.now ?? Date.now;
   const report: ClassifyReport = { classified: 0, bySource: { offline: 0, llm: 0 }, failed: 0, relabelled: 0 };
   let afterId = 0;
   while (report.classified + report.failed < limit && !ctx.signal?.aborted) {
-    const page = store.pending({ afterId, limit: Math.min(pageSize, limit - report.classified - report.failed) });
+    const page = await store.pending({ afterId, limit: Math.min(pageSize, limit - report.classified - report.failed) });
     if (page.length === 0) break;
     afterId = (page.at(-1) as (typeof page)[number]).id;
     try {
       const labels = await ctx.classifier.classifyItems(page);
       const classifiedAt = now();
-      store.save(toRecords(labels, () => classifiedAt));
+      await store.save(toRecords(labels, () => classifiedAt));
       for (const label of labels) report.bySource[label.source]++;
       report.classified += labels.length;
     } catch (error) {
@@ -67,15 +67,15 @@ export async function classifyNewItems(ctx: ClassifyContext, options: ClassifyOp
   }
   let afterAwaiting = 0;
   let asked = report.classified + report.failed;
-  while (asked < limit && !ctx.signal?.aborted && ctx.classifier.canAskLlm?.() === true) {
-    const page = store.awaitingLlm({ afterId: afterAwaiting, limit: Math.min(pageSize, limit - asked) });
+  while (asked < limit && !ctx.signal?.aborted && (await ctx.classifier.canAskLlm?.()) === true) {
+    const page = await store.awaitingLlm({ afterId: afterAwaiting, limit: Math.min(pageSize, limit - asked) });
     if (page.length === 0) break;
     afterAwaiting = (page.at(-1) as (typeof page)[number]).id;
     asked += page.length;
     try {
       const labels = await ctx.classifier.classifyItems(page.map(({ classifiedAt: _, ...item }) => ({ ...item, backlog: false })));
       const classifiedAt = new Map(page.map((item) => [item.id, item.classifiedAt]));
-      store.save(toRecords(labels, (itemId) => classifiedAt.get(itemId) as number));
+      await store.save(toRecords(labels, (itemId) => classifiedAt.get(itemId) as number));
       report.relabelled += labels.filter((label) => label.source === 'llm').length;
     } catch (error) {
       log.error({ err: error, items: page.length, firstId: page[0]?.id }, 'classify-new-items: relabelling page failed, left as it was');

@@ -12,7 +12,7 @@ import { llmSchema, type LlmConfig } from '../../src/config/config-schema.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { createLogger, silentLogger } from '../../src/core/logger.js';
 import { THEME_IDS } from '../../src/core/themes.js';
-import { createClassificationStore, type ClassificationStore } from '../../src/store/classification-store.js';
+import { createSqliteClassificationStore, type SqliteClassificationStore as ClassificationStore } from '../../src/store/sqlite/classification-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
 import {
   apiError,
@@ -53,7 +53,7 @@ describe('LLM classifier', () => {
   beforeEach(async () => {
     server = await startOpenAIServer();
     db = openDatabase(':memory:');
-    store = createClassificationStore(db);
+    store = createSqliteClassificationStore(db);
     sleeps = [];
   });
   afterEach(async () => {
@@ -119,7 +119,7 @@ describe('LLM classifier', () => {
   it('records the token usage of every call', async () => {
     await classifier({ batchSize: 2 }).classifyItems([item(MERCOSUR), item(CHINA), item(LITHIUM)]);
 
-    const usage = store.usageSince(0);
+    const usage = await store.usageSince(0);
     expect(usage.map((row) => [row.items, row.mode, row.model, row.at])).toEqual([
       [2, 'json_schema', 'test-model', NOON],
       [1, 'json_schema', 'test-model', NOON],
@@ -139,7 +139,7 @@ describe('LLM classifier', () => {
     await classifier().classifyItems([item(MERCOSUR)]);
 
     const chars = server.requests[0]!.body.messages.map((message) => message.content).join('').length;
-    expect(store.usageSince(0)[0]?.promptTokens).toBe(Math.ceil(chars / 4));
+    expect((await store.usageSince(0))[0]?.promptTokens).toBe(Math.ceil(chars / 4));
   });
 
   it('asks once more when the answer was cut off at the token limit, then labels offline', async () => {
@@ -191,7 +191,7 @@ describe('LLM classifier', () => {
     ]);
     // The fallback labels are the offline classifier's own.
     expect(labels[1]?.classification).toEqual(offline.classify({ id: String(items[1]?.id), title: CHINA, summary: '', lang: 'es' }));
-    expect(store.usageSince(0)).toEqual([]);
+    expect(await store.usageSince(0)).toEqual([]);
   });
 
   it('does not call again while paused after a failed batch, and calls again once the pause is over', async () => {
@@ -252,7 +252,7 @@ describe('LLM classifier', () => {
     expect(responseFormats()).toEqual(['json_schema', 'json_object', 'json_object']);
     expect(llm.mode).toBe('json_object');
     expect([first[0]?.source, second[0]?.source]).toEqual(['llm', 'llm']);
-    expect(store.usageSince(0).map((row) => row.mode)).toEqual(['json_object', 'json_object']);
+    expect((await store.usageSince(0)).map((row) => row.mode)).toEqual(['json_object', 'json_object']);
   });
 
   it('a garbled answer costs one retry in the same mode, and does not step the mode down', async () => {
@@ -275,7 +275,7 @@ describe('LLM classifier', () => {
     expect(labels[0]).toMatchObject({ source: 'offline', reason: 'llm answer not JSON' });
     expect(llm.mode).toBe('json_schema');
     // The tokens were spent all the same.
-    expect(store.usageSince(0)).toHaveLength(2);
+    expect(await store.usageSince(0)).toHaveLength(2);
   });
 
   it('asks again, in smaller batches, when the JSON breaks the schema', async () => {
@@ -318,7 +318,7 @@ describe('LLM classifier', () => {
       ['offline', 'missing from llm answer'],
     ]);
     // Only what passed validation is cached.
-    expect(store.cachedThemes([`hash:${MERCOSUR}|`, `hash:${CHINA}|`], 'other-model', prompt.version).size).toBe(1);
+    expect((await store.cachedThemes([`hash:${MERCOSUR}|`, `hash:${CHINA}|`], 'other-model', prompt.version)).size).toBe(1);
   });
 
   it('answers seen text from the cache without calling the server', async () => {
@@ -344,11 +344,11 @@ describe('LLM classifier', () => {
 
   it('hands over to the offline classifier once the UTC day’s token budget is spent', async () => {
     const usage = { model: 'test-model', promptTokens: 900, completionTokens: 100, items: 20, mode: 'json_schema' };
-    store.recordUsage({ ...usage, totalTokens: 1000, at: NOON - 24 * 60 * 60 * 1000 });
+    await store.recordUsage({ ...usage, totalTokens: 1000, at: NOON - 24 * 60 * 60 * 1000 });
     const llm = classifier({ dailyTokenBudget: 1000 });
     expect((await llm.classifyItems([item(MERCOSUR)]))[0]?.source).toBe('llm');
 
-    store.recordUsage({ ...usage, totalTokens: 1000, at: Date.UTC(2026, 10, 28, 0, 0, 1) });
+    await store.recordUsage({ ...usage, totalTokens: 1000, at: Date.UTC(2026, 10, 28, 0, 0, 1) });
     const labels = await llm.classifyItems([item(CHINA)]);
 
     // Yesterday's tokens did not count; today's did.
@@ -368,8 +368,8 @@ describe('LLM classifier', () => {
 
       // A new process on the same database does not ask for json_schema again.
       const restarted = classifier();
-      expect(restarted.mode).toBe('json_object');
       await restarted.classifyItems([item(CHINA)]);
+      expect(restarted.mode).toBe('json_object');
       expect(responseFormats().slice(refusals + 1)).toEqual(['json_object']);
     });
   });
@@ -382,7 +382,7 @@ describe('LLM classifier', () => {
 
     expect(responseFormats()).toEqual(['json_schema', 'json_object', 'plain']);
     expect(labels[0]?.source).toBe('llm');
-    expect(store.savedMode(llm.client.server, 'test-model')).toBe('plain');
+    expect(await store.savedMode(llm.client.server, 'test-model')).toBe('plain');
   });
 
   it('treats a 4xx to a mode that has worked as a failure, not as a refusal', async () => {
@@ -430,16 +430,16 @@ describe('LLM classifier', () => {
         done();
       },
     });
-    store.recordUsage({ model: 'test-model', promptTokens: 900, completionTokens: 100, totalTokens: 1000, items: 20, mode: 'json_schema', at: NOON });
+    await store.recordUsage({ model: 'test-model', promptTokens: 900, completionTokens: 100, totalTokens: 1000, items: 20, mode: 'json_schema', at: NOON });
     let now = NOON;
     const llm = classifier({ dailyTokenBudget: 1000 }, { now: () => now, logger: createLogger({ level: 'warn', destination }) });
     await llm.classifyItems([item(MERCOSUR)]);
     await llm.classifyItems([item(CHINA)]);
     expect(lines.filter((line) => line.includes('daily token budget spent'))).toHaveLength(1);
-    expect(llm.client.state()).toMatchObject({ state: 'budget-exhausted', tokensToday: 1000, dailyTokenBudget: 1000 });
+    expect(await llm.client.state()).toMatchObject({ state: 'budget-exhausted', tokensToday: 1000, dailyTokenBudget: 1000 });
 
     now += 24 * 60 * 60 * 1000;
-    store.recordUsage({ model: 'test-model', promptTokens: 900, completionTokens: 100, totalTokens: 1000, items: 20, mode: 'json_schema', at: now });
+    await store.recordUsage({ model: 'test-model', promptTokens: 900, completionTokens: 100, totalTokens: 1000, items: 20, mode: 'json_schema', at: now });
     await llm.classifyItems([item(LITHIUM)]);
     expect(lines.filter((line) => line.includes('daily token budget spent'))).toHaveLength(2);
     expect(lines.find((line) => line.includes('daily token budget spent'))).toMatch(/"level":40/);
@@ -507,7 +507,7 @@ describe('LLM classifier', () => {
       expect(labels.slice(0, 4).every((label) => label.source === 'llm')).toBe(true);
       // The injected item itself got every theme from the obedient server: not believed, labelled offline, not cached.
       expect(labels[4]).toMatchObject({ source: 'offline', reason: 'llm answer implausible' });
-      expect(store.cachedThemes([injection.contentHash], 'test-model', prompt.version).size).toBe(0);
+      expect((await store.cachedThemes([injection.contentHash], 'test-model', prompt.version)).size).toBe(0);
     });
 
     it('cannot change the labels of the other items when its wording escapes the phrase detector either', async () => {
@@ -651,20 +651,20 @@ describe('createClassifier', () => {
   });
 
   it('builds the offline classifier when no llm is configured', async () => {
-    const labels = await createClassifier({ llm: undefined, db, logger: silentLogger(), themes }).classifyItems([item(MERCOSUR)]);
+    const labels = await createClassifier({ llm: undefined, ledger: createSqliteClassificationStore(db), logger: silentLogger(), themes }).classifyItems([item(MERCOSUR)]);
     expect(labels[0]).toMatchObject({ source: 'offline', reason: null });
     expect(server.requests).toHaveLength(0);
   });
 
   it('builds the LLM classifier, with a placeholder key for a local server', async () => {
     const llm = llmSchema.parse({ baseURL: server.baseURL, model: 'local-model' });
-    const labels = await createClassifier({ llm, db, logger: silentLogger(), themes }).classifyItems([item(MERCOSUR)]);
+    const labels = await createClassifier({ llm, ledger: createSqliteClassificationStore(db), logger: silentLogger(), themes }).classifyItems([item(MERCOSUR)]);
     expect(labels[0]).toMatchObject({ source: 'llm', model: 'local-model' });
     expect(server.requests[0]?.headers.authorization).toBe('Bearer sk-local');
   });
 
   it('requires OPENAI_API_KEY for OpenAI itself', () => {
     const llm = llmSchema.parse({ model: 'gpt-4o-mini' });
-    expect(() => createClassifier({ llm, db, logger: silentLogger(), themes })).toThrow(/OPENAI_API_KEY/);
+    expect(() => createClassifier({ llm, ledger: createSqliteClassificationStore(db), logger: silentLogger(), themes })).toThrow(/OPENAI_API_KEY/);
   });
 });

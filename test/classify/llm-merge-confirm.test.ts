@@ -11,7 +11,7 @@ import { THEME_IDS } from '../../src/core/themes.js';
 import { buildDigest } from '../../src/digest/build-digest.js';
 import { loadDigestItems } from '../../src/digest/load-digest-items.js';
 import { uncertainItemPairs } from '../../src/digest/merge-candidates.js';
-import { createClassificationStore, type ClassificationStore } from '../../src/store/classification-store.js';
+import { createSqliteClassificationStore, type SqliteClassificationStore as ClassificationStore } from '../../src/store/sqlite/classification-store.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
@@ -53,7 +53,7 @@ describe('the LLM settles uncertain story merges in the classification call', ()
   beforeEach(async () => {
     server = await startOpenAIServer({ responder: sameEventModel });
     db = openDatabase(':memory:');
-    store = createClassificationStore(db);
+    store = createSqliteClassificationStore(db);
   });
   afterEach(async () => {
     await server.close();
@@ -83,12 +83,12 @@ describe('the LLM settles uncertain story merges in the classification call', ()
     expect(fencedItems(body).map((fenced) => fenced.text.trim().split('\n')[0])).toEqual([ARRIVES, GIVES, OTHER]);
     expect(askedPairs(body)).toEqual([['1', '2']]);
     expect(JSON.stringify(body.response_format)).toContain('"required":["items","pairs"]');
-    expect(store.mergeDecisions(hashes(items))).toEqual([{ a: `hash:${ARRIVES}`, b: `hash:${GIVES}`, same: true }].map(sorted));
+    expect(await store.mergeDecisions(hashes(items))).toEqual([{ a: `hash:${ARRIVES}`, b: `hash:${GIVES}`, same: true }].map(sorted));
   });
 
   it('asks no pair when none is uncertain or it was settled before: no pair question, no pairs in the schema', async () => {
     await classifier().classifyItems([item(1, ARRIVES), item(2, OTHER)]);
-    store.saveMergeDecisions([{ a: `hash:${GIVES}`, b: `hash:${ARRIVES} (2)`, same: false }], 'test-model', NOON);
+    await store.saveMergeDecisions([{ a: `hash:${GIVES}`, b: `hash:${ARRIVES} (2)`, same: false }], 'test-model', NOON);
     await classifier().classifyItems([item(3, GIVES), item(4, `${ARRIVES} (2)`)]);
     // Two days apart: never one story, so never asked.
     await classifier().classifyItems([item(5, `${GIVES} (3)`), item(6, `${ARRIVES} (3)`, NOON + 72 * HOUR)]);
@@ -106,7 +106,7 @@ describe('the LLM settles uncertain story merges in the classification call', ()
     const labels = await classifier().classifyItems(items);
 
     expect(labels.map((label) => label.source)).toEqual(['llm', 'llm']);
-    expect(store.mergeDecisions(hashes(items))).toEqual([]);
+    expect(await store.mergeDecisions(hashes(items))).toEqual([]);
   });
 });
 
@@ -132,21 +132,21 @@ describe('a digest merges the pairs the LLM confirmed', () => {
   it.each([
     [true, [['Efecto Cocuyo', 'El Nacional']]],
     [false, [['Efecto Cocuyo'], ['El Nacional']]],
-  ])('the LLM said "the same event": %s', (same, outlets) => {
+  ])('the LLM said "the same event": %s', async (same, outlets) => {
     const db = openDatabase(':memory:');
     try {
       const theme = { 'us-venezuela': 0.8 };
-      seedItems(db, [
+      await seedItems(db, [
         { title: ARRIVES, outlet: 'El Nacional', themes: theme, publishedAt: NOON - 3 * HOUR },
         { title: GIVES, outlet: 'Efecto Cocuyo', themes: theme, publishedAt: NOON - 2 * HOUR },
       ]);
-      const classifications = createClassificationStore(db);
+      const classifications = createSqliteClassificationStore(db);
       const sources = { items: createItemStore(db), feeds: createFeedStore(db), classifications };
       const [a, b] = (db.prepare('SELECT content_hash AS h FROM items ORDER BY id').all() as { h: string }[]).map((row) => row.h);
-      classifications.saveMergeDecisions([{ a: b!, b: a!, same }], 'test-model', NOON);
+      await classifications.saveMergeDecisions([{ a: b!, b: a!, same }], 'test-model', NOON);
       const window = { from: NOON - 24 * HOUR, to: NOON };
       const plan = { schedule: 'daily', themes: ['us-venezuela' as const], maxPerTheme: 5, language: 'es' as const, timezone: 'UTC', ...window };
-      const stories = buildDigest(plan, loadDigestItems(sources, plan.themes, window)).sections[0]!.stories;
+      const stories = buildDigest(plan, await loadDigestItems(sources, plan.themes, window)).sections[0]!.stories;
 
       expect(stories.map((story) => story.items.map((entry) => entry.outlet).sort())).toEqual(outlets);
     } finally {

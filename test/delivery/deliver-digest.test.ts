@@ -63,7 +63,6 @@ describe('delivering digests to a fake Discord', () => {
     if (setup.kind !== 'ok') throw new Error(setup.message);
     deliverer = setup.deliverer;
     return createDigestRunner({
-      db,
       store: createSqliteStore(db),
       feeds: createFeedStore(db),
       items: createItemStore(db),
@@ -76,7 +75,7 @@ describe('delivering digests to a fake Discord', () => {
   const botEnv = () => ({ DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api });
 
   it('reports the gateway state to the health check and counts the parts it sends', async () => {
-    seedItems(db, newsDay(SLOT));
+    await seedItems(db, newsDay(SLOT));
     const state = createDiscordState();
     const seen: string[] = [];
     const setup = await createDeliverer({
@@ -96,7 +95,6 @@ describe('delivering digests to a fake Discord', () => {
     expect(state.get()).toBe('ready');
     const metrics = createMetrics();
     const runner = createDigestRunner({
-      db,
       store: createSqliteStore(db),
       feeds: createFeedStore(db),
       items: createItemStore(db),
@@ -111,7 +109,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('logs in with the Guilds intent only and posts one embed per theme, pinging no one', async () => {
-    seedItems(db, newsDay(SLOT));
+    await seedItems(db, newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
     expect(deliverer?.mode).toBe('bot');
     expect(fake.gateway.identifies).toEqual([{ token: fake.token, intents: 1 }]);
@@ -145,7 +143,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('splits a large digest into several messages within every limit, in order, each story once', async () => {
-    seedItems(db, newsDay(SLOT, 60));
+    await seedItems(db, newsDay(SLOT, 60));
     const big = schedule({ maxPerTheme: 25 });
     const runner = await runnerFor([big], botEnv());
     const report = await runner.run(big, { trigger: 'schedule', slotAt: SLOT });
@@ -163,7 +161,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('waits out a 429 with Retry-After (discord.js does it) and posts once', async () => {
-    seedItems(db, newsDay(SLOT));
+    await seedItems(db, newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
     fake.scriptMessages({ status: 429, headers: { 'retry-after': '0.3' }, body: { message: 'You are being rate limited.', retry_after: 0.3, global: false } });
     const report = await runner.run(schedule(), { trigger: 'schedule', slotAt: SLOT });
@@ -176,7 +174,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('retries 500s: discord.js three times at once, then the outbox with backoff, in part order', async () => {
-    seedItems(db, newsDay(SLOT));
+    await seedItems(db, newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
     fake.scriptMessages(...Array.from({ length: 4 }, () => ({ status: 500, body: { message: '500: Internal Server Error', code: 0 } })));
     const first = await runner.run(schedule(), { trigger: 'schedule', slotAt: SLOT });
@@ -195,7 +193,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('keeps a part whose connection dropped for the outbox retry, and posts it once', async () => {
-    seedItems(db, newsDay(SLOT));
+    await seedItems(db, newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
     fake.scriptMessages('destroy');
     const report = await runner.run(schedule(), { trigger: 'schedule', slotAt: SLOT });
@@ -209,7 +207,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('finds a part whose answer was lost in the channel, long after Discord forgot its nonce, and never posts it twice', async () => {
-    seedItems(db, newsDay(SLOT));
+    await seedItems(db, newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
     fake.scriptMessages('accept-and-destroy');
     const report = await runner.run(schedule(), { trigger: 'schedule', slotAt: SLOT });
@@ -232,7 +230,7 @@ describe('delivering digests to a fake Discord', () => {
     await fake.close();
     const noHistory = '444444444444444449';
     fake = await startFakeDiscord({ channels: [{ id: noHistory, name: 'sin-historial', history: false }] });
-    seedItems(db, newsDay(SLOT));
+    await seedItems(db, newsDay(SLOT));
     const target = schedule({ destination: { channelId: noHistory } });
     const runner = await runnerFor([target], botEnv());
     fake.scriptMessages('accept-and-destroy');
@@ -246,7 +244,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('hands a long rate limit back to the outbox instead of blocking', async () => {
-    seedItems(db, newsDay(SLOT));
+    await seedItems(db, newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
     fake.scriptMessages({ status: 429, headers: { 'retry-after': '120' }, body: { message: 'slow down', retry_after: 120, global: false } });
     const started = Date.now();
@@ -261,7 +259,7 @@ describe('delivering digests to a fake Discord', () => {
     ['an unknown channel (404)', '777777777777777777', /unknown channel: check the channelId/],
     ['a channel the bot cannot see (403)', FORBIDDEN_CHANNEL_ID, /missing access: invite the bot/],
   ])('records a clear error for %s and stops retrying that destination', async (_case, channelId, message) => {
-    seedItems(db, newsDay(SLOT));
+    await seedItems(db, newsDay(SLOT));
     const target = schedule({ destination: { channelId } });
     const runner = await runnerFor([target], botEnv());
     const report = await runner.run(target, { trigger: 'schedule', slotAt: SLOT });
@@ -277,7 +275,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('posts through a webhook without a bot or a token', async () => {
-    seedItems(db, newsDay(SLOT));
+    await seedItems(db, newsDay(SLOT));
     const hook = schedule({ destination: { webhookUrl: fake.webhookUrl() } });
     const runner = await runnerFor([hook], {});
     expect(deliverer?.mode).toBe('webhook');
@@ -293,7 +291,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('records an unknown webhook as a destination error', async () => {
-    seedItems(db, newsDay(SLOT));
+    await seedItems(db, newsDay(SLOT));
     const hook = schedule({ destination: { webhookUrl: fake.webhookUrl('123', 'nope') } });
     const runner = await runnerFor([hook], {});
     const report = await runner.run(hook, { trigger: 'schedule', slotAt: SLOT });
@@ -302,7 +300,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('previews without credentials: prints the digest and writes it to a file', async () => {
-    seedItems(db, newsDay(SLOT));
+    await seedItems(db, newsDay(SLOT));
     const runner = await runnerFor([schedule()], {});
     expect(deliverer?.mode).toBe('preview');
     const report = await runner.run(schedule(), { trigger: 'schedule', slotAt: SLOT });
@@ -317,7 +315,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('builds and sends a slot once: a second run, a catch-up or a flush sends nothing again', async () => {
-    seedItems(db, newsDay(SLOT));
+    await seedItems(db, newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
     await createSqliteOutboxStore(db).firstSeen('daily', SLOT - 7 * 24 * 3_600_000);
     const caughtUp = await runner.catchUp();
@@ -330,7 +328,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('does not catch up a slot that passed before the schedule existed, or whose window is over', async () => {
-    seedItems(db, newsDay(SLOT));
+    await seedItems(db, newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
     clock = SLOT + 5 * 3_600_000;
     expect(await runner.catchUp()).toEqual([]); // first seen now: 08:00 was never missed

@@ -45,7 +45,7 @@ describe('digests never repost what a destination already has', () => {
     db = openDatabase(':memory:');
     dir = mkdtempSync(path.join(tmpdir(), 'sancocho-no-repost-'));
     clock = SLOT;
-    seedItems(db, MORNING);
+    await seedItems(db, MORNING);
   });
   afterEach(async () => {
     await deliverer?.close();
@@ -59,7 +59,7 @@ describe('digests never repost what a destination already has', () => {
     const setup = await createDeliverer({ discord: readEnvironment(env).discord, logger: silentLogger(), out: new PassThrough(), previewDir: dir, hasWebhooks: false });
     if (setup.kind !== 'ok') throw new Error(setup.message);
     deliverer = setup.deliverer;
-    return createDigestRunner({ db, store: createSqliteStore(db), feeds: createFeedStore(db), items: createItemStore(db), logger: silentLogger(), schedules, deliverer, now: () => clock });
+    return createDigestRunner({ store: createSqliteStore(db), feeds: createFeedStore(db), items: createItemStore(db), logger: silentLogger(), schedules, deliverer, now: () => clock });
   }
   const postedTitles = (channelId = CHANNEL_ID) =>
     fake.messages
@@ -80,7 +80,7 @@ describe('digests never repost what a destination already has', () => {
   it('a scheduled digest after a manual one carries only what arrived since', async () => {
     const runner = await runnerFor([daily()]);
     await runner.run(daily(), { trigger: 'manual' });
-    seedItems(db, [
+    await seedItems(db, [
       { title: 'Venezuela libera a presos políticos', outlet: 'Agencia Cuatro', themes: { 'venezuela-crisis': 0.9 }, publishedAt: SLOT - 6 * HOUR, reachedAt: SLOT + 10 * MIN },
     ]);
     clock = SLOT + HOUR;
@@ -93,7 +93,7 @@ describe('digests never repost what a destination already has', () => {
     const runner = await runnerFor([daily()]);
     await runner.run(daily(), { trigger: 'manual' });
     // The same feed entries again: the first with a new title, the second with a new summary only.
-    seedItems(db, [
+    await seedItems(db, [
       { ...MORNING[0] as SeedItem, title: 'Paraguay y Bolivia firman un acuerdo energético de 2.000 millones', reachedAt: SLOT + 5 * MIN },
     ]);
     db.prepare(`UPDATE classifications SET classified_at = ? WHERE item_id = (SELECT id FROM items WHERE title = 'China financia un puerto en Perú')`).run(SLOT + 5 * MIN);

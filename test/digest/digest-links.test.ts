@@ -13,7 +13,7 @@ import { seedItems } from './seed-store.js';
 describe('the links of a digest', () => {
   it('point to the canonical URL stored for dedupe, without tracking parameters', async () => {
     const db = openDatabase(':memory:');
-    seedItems(db, [
+    await seedItems(db, [
       {
         title: 'Mercosur y la UE firman el acuerdo comercial en Asunción',
         outlet: 'Infobae América',
@@ -24,7 +24,7 @@ describe('the links of a digest', () => {
       },
     ]);
     const schedule = digestScheduleSchema.parse({ name: 'daily', cron: '0 8 * * *' });
-    const digest = await buildScheduledDigest({ db, store: createSqliteStore(db), feeds: createFeedStore(db), items: createItemStore(db) }, schedule, { from: NOW - 24 * HOUR, to: NOW });
+    const digest = await buildScheduledDigest({ store: createSqliteStore(db), feeds: createFeedStore(db), items: createItemStore(db) }, schedule, { from: NOW - 24 * HOUR, to: NOW });
     const markdown = renderMarkdown(digest);
     const discord = JSON.stringify(renderDiscordDigest(digest).map((part) => part.body));
     db.close();

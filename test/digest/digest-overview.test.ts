@@ -3,7 +3,7 @@ import { llmSchema } from '../../src/config/config-schema.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { createLlmClient } from '../../src/classify/llm-client.js';
 import { createMetrics } from '../../src/ops/metrics.js';
-import { createClassificationStore } from '../../src/store/classification-store.js';
+import { createSqliteClassificationStore } from '../../src/store/sqlite/classification-store.js';
 import { cleanOverview, createOverviewWriter, loadDigestPrompt, overviewPrompt } from '../../src/digest/digest-overview.js';
 import { renderDiscordDigest } from '../../src/digest/render-discord.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
@@ -60,7 +60,7 @@ describe('LLM overviews', () => {
     createLlmClient({
       config: llmSchema.parse({ baseURL: server.baseURL, model: 'digest-model', maxRetries: 0, ...config }),
       apiKey: 'sk-test',
-      ledger: createClassificationStore(db),
+      ledger: createSqliteClassificationStore(db),
       logger: silentLogger(),
       metrics,
       backoff: { baseMs: 1, maxMs: 2 },
@@ -97,7 +97,7 @@ describe('LLM overviews', () => {
     const overviews = await writer(llm).write(digest());
     expect([...overviews.keys()]).toEqual([]);
     expect(server.requests).toHaveLength(1);
-    expect(llm.state()).toMatchObject({ state: 'paused', reason: 'http 500 after 1 attempts' });
+    expect(await llm.state()).toMatchObject({ state: 'paused', reason: 'http 500 after 1 attempts' });
   });
 
   it('retries a 5xx with the classifier’s own retries', async () => {
@@ -125,12 +125,12 @@ describe('LLM overviews', () => {
 
   it('writes its tokens to the ledger and the metrics, and counts them against the daily budget', async () => {
     const metrics = createMetrics();
-    const store = createClassificationStore(db);
+    const store = createSqliteClassificationStore(db);
     await writer(client({ dailyTokenBudget: 1 }, metrics)).write(digest());
 
     // The first overview spent the whole budget: the second is not asked for.
     expect(server.requests).toHaveLength(1);
-    const usage = store.usageSince(0);
+    const usage = await store.usageSince(0);
     expect(usage.map((row) => [row.purpose, row.mode, row.model])).toEqual([['overview', 'text', 'digest-model']]);
     const text = await metrics.registry.metrics();
     expect(text).toContain(`sancocho_llm_tokens_total{model="digest-model",kind="prompt"} ${usage[0]?.promptTokens}`);

@@ -1,9 +1,9 @@
 import type { ThemeId } from '../../src/core/themes.js';
 import type { Language } from '../../src/core/types.js';
-import { createClassificationStore } from '../../src/store/classification-store.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
 import type { Database } from '../../src/store/open-database.js';
+import { createSqliteClassificationStore } from '../../src/store/sqlite/classification-store.js';
 
 export interface SeedItem {
   title: string;
@@ -23,12 +23,12 @@ export interface SeedItem {
  * Stores items and their classifications through the real stores, one feed per outlet (added as
  * user feeds, so a config sync leaves them alone). Returns the item ids in input order.
  */
-export function seedItems(db: Database, entries: SeedItem[]): number[] {
+export async function seedItems(db: Database, entries: SeedItem[]): Promise<number[]> {
   const feeds = createFeedStore(db);
   const items = createItemStore(db);
-  const classifications = createClassificationStore(db);
+  const classifications = createSqliteClassificationStore(db);
   const ids: number[] = [];
-  entries.forEach((entry, index) => {
+  for (const [index, entry] of entries.entries()) {
     // Loopback port 9 (discard): a `start` in the tests that polls these feeds never leaves the machine.
     const url = `http://127.0.0.1:9/${slug(entry.outlet)}/rss`;
     const feed = feeds.getByUrl(url) ?? feeds.add({ url, name: entry.outlet, language: entry.language ?? 'es' }, 'user', 0);
@@ -55,7 +55,7 @@ export function seedItems(db: Database, entries: SeedItem[]): number[] {
     );
     const { id } = db.prepare('SELECT id FROM items WHERE canonical_url = ?').get(entry.canonicalUrl ?? link) as { id: number };
     const themes = Object.keys(entry.themes) as ThemeId[];
-    classifications.save([
+    await classifications.save([
       {
         itemId: id,
         contentHash,
@@ -70,7 +70,7 @@ export function seedItems(db: Database, entries: SeedItem[]): number[] {
       },
     ]);
     ids.push(id);
-  });
+  }
   return ids;
 }
 

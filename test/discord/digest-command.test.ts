@@ -13,13 +13,13 @@ describe('sancocho digest --once', () => {
   let ws: ReturnType<typeof workspace>;
   const now = Date.now();
 
-  function setup(destination = '') {
+  async function setup(destination = ''): Promise<NodeJS.ProcessEnv> {
     ws = workspace(
       `  - { name: daily, cron: "0 8 * * *", timezone: America/Caracas, window: 24h${destination} }\n` +
         '  - { name: weekly, cron: "0 9 * * 1", window: 7d, language: en, themes: [china-latam] }\n',
     );
     const db = openDatabase(ws.database);
-    seedItems(db, newsDay(now));
+    await seedItems(db, newsDay(now));
     db.close();
     return { SANCOCHO_CONFIG: ws.config };
   }
@@ -33,7 +33,7 @@ describe('sancocho digest --once', () => {
   });
 
   it('refuses usage mistakes with one clear line and exit code 2', async () => {
-    const env = setup();
+    const env = await setup();
     expect(await cli(['digest'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('add --once') });
     expect(await cli(['digest', '--once', '--schedule', 'hourly'], env)).toMatchObject({
       code: 2,
@@ -46,7 +46,7 @@ describe('sancocho digest --once', () => {
   });
 
   it('--dry-run prints the digest as Markdown and writes and sends nothing', async () => {
-    const env = { ...setup(`, destination: { channelId: "${CHANNEL_ID}" }`), DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api };
+    const env = { ...(await setup(`, destination: { channelId: "${CHANNEL_ID}" }`)), DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api };
     const result = await cli(['digest', '--once', '--dry-run'], env);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^# Resumen de noticias · .* · últimas 24 h\n/);
@@ -60,7 +60,7 @@ describe('sancocho digest --once', () => {
   });
 
   it('--dry-run --json gives the Discord messages too, within limits', async () => {
-    const env = setup();
+    const env = await setup();
     const result = await cli(['digest', '--once', '--dry-run', '--json', '--schedule', 'weekly', '--since', '2d'], env);
     const json = JSON.parse(result.stdout) as { schedule: string; stories: number; markdown: string; messages: Parameters<typeof messageViolations>[0][] };
     expect(json.schedule).toBe('weekly');
@@ -73,9 +73,9 @@ describe('sancocho digest --once', () => {
   });
 
   it('--since 1h covers what reached Sancocho in the last hour, even when it was published earlier', async () => {
-    const env = setup();
+    const env = await setup();
     const db = openDatabase(ws.database);
-    seedItems(db, [
+    await seedItems(db, [
       { title: 'China y Brasil firman un acuerdo de litio', outlet: 'Agencia Uno', themes: { 'china-latam': 0.9 }, publishedAt: now - 90 * 60_000, reachedAt: now - 30 * 60_000 },
       { title: 'China abre un consulado en Asunción', outlet: 'Agencia Dos', themes: { 'china-latam': 0.9 }, publishedAt: now - 30 * 60_000, reachedAt: now - 61 * 60_000 },
     ]);
@@ -88,7 +88,7 @@ describe('sancocho digest --once', () => {
   });
 
   it('previews without credentials: prints the digest, saves it under digests/, and says so', async () => {
-    const env = setup();
+    const env = await setup();
     const result = await cli(['digest', '--once'], env);
     expect(result.code).toBe(0);
     const files = readdirSync(ws.digestsDir);
@@ -99,7 +99,7 @@ describe('sancocho digest --once', () => {
   });
 
   it('sends with the bot when DISCORD_TOKEN is set, then closes the gateway', async () => {
-    const env = { ...setup(`, destination: { channelId: "${CHANNEL_ID}" }`), DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api };
+    const env = { ...(await setup(`, destination: { channelId: "${CHANNEL_ID}" }`)), DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api };
     const result = await cli(['digest', '--once'], env);
     expect(result).toMatchObject({ code: 0, stdout: `digest daily (24h): sent 1 message to channel ${CHANNEL_ID}, 5 stories\n` });
     expect(fake.messages).toHaveLength(1);
@@ -108,7 +108,7 @@ describe('sancocho digest --once', () => {
   });
 
   it('a second run posts nothing and says why; --dry-run shows what would go out and records nothing', async () => {
-    const env = { ...setup(`, destination: { channelId: "${CHANNEL_ID}" }`), DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api };
+    const env = { ...(await setup(`, destination: { channelId: "${CHANNEL_ID}" }`)), DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api };
     const before = await cli(['digest', '--once', '--dry-run', '--json'], env);
     expect(JSON.parse(before.stdout)).toMatchObject({ destination: `channel ${CHANNEL_ID}`, stories: 5, alreadyReceived: 0 });
     expect((await cli(['digest', '--once'], env)).stdout).toBe(`digest daily (24h): sent 1 message to channel ${CHANNEL_ID}, 5 stories\n`);
@@ -120,7 +120,7 @@ describe('sancocho digest --once', () => {
     expect(fake.messages).toHaveLength(1);
 
     const db = openDatabase(ws.database);
-    seedItems(db, [{ title: 'Colombia y Ecuador reabren la frontera', outlet: 'Agencia Nueva', themes: { 'regional-integration': 0.9 }, publishedAt: now - 60_000 }]);
+    await seedItems(db, [{ title: 'Colombia y Ecuador reabren la frontera', outlet: 'Agencia Nueva', themes: { 'regional-integration': 0.9 }, publishedAt: now - 60_000 }]);
     db.close();
     const news = await cli(['digest', '--once', '--dry-run'], env);
     expect(news.stdout).toContain('Colombia y Ecuador reabren la frontera');
@@ -129,7 +129,7 @@ describe('sancocho digest --once', () => {
   });
 
   it('sends through a webhook with no token at all', async () => {
-    const env = setup(`, destination: { webhookUrl: "${fakeWebhook()}" }`);
+    const env = await setup(`, destination: { webhookUrl: "${fakeWebhook()}" }`);
     const result = await cli(['digest', '--once', '--json'], env);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ mode: 'webhook', digest: { status: 'sent', destination: 'webhook 666666666666666666' } });
@@ -137,14 +137,14 @@ describe('sancocho digest --once', () => {
   });
 
   it('explains a channel the bot cannot post in, and exits 1', async () => {
-    const env = { ...setup(`, destination: { channelId: "${FORBIDDEN_CHANNEL_ID}" }`), DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api };
+    const env = { ...(await setup(`, destination: { channelId: "${FORBIDDEN_CHANNEL_ID}" }`)), DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api };
     const result = await cli(['digest', '--once'], env);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`not sent to channel ${FORBIDDEN_CHANNEL_ID}: channel ${FORBIDDEN_CHANNEL_ID}: missing access`);
   });
 
   it('stops on a token Discord rejects with a clear message that never shows the token', async () => {
-    const env = { ...setup(`, destination: { channelId: "${CHANNEL_ID}" }`), DISCORD_TOKEN: 'MTIz.secret-bad-token', DISCORD_API_BASE: fake.api };
+    const env = { ...(await setup(`, destination: { channelId: "${CHANNEL_ID}" }`)), DISCORD_TOKEN: 'MTIz.secret-bad-token', DISCORD_API_BASE: fake.api };
     const result = await cli(['digest', '--once'], env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('sancocho: Discord rejected DISCORD_TOKEN (401 Unauthorized)');

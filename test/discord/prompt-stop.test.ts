@@ -37,7 +37,7 @@ function integrity(database: string): string {
 /** A digest a week overdue, so the start-up catch-up builds and sends it at once. */
 async function seedOverdueDigest(database: string, schedule: string): Promise<void> {
   const db = openDatabase(database);
-  seedItems(db, newsDay(Date.now()));
+  await seedItems(db, newsDay(Date.now()));
   await createSqliteOutboxStore(db).firstSeen(schedule, Date.now() - 7 * 24 * 3_600_000);
   db.close();
 }

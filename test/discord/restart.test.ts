@@ -54,7 +54,7 @@ describe.concurrent('sancocho as a process', { timeout: 60_000 }, () => {
     const yaml = `  - { name: daily, cron: "0 8 * * *", window: 24h, maxPerTheme: 25, destination: { channelId: "${CHANNEL_ID}" } }\n`;
     await withPeers(yaml, async (fake, ws) => {
       const db = openDatabase(ws.database);
-      seedItems(db, newsDay(Date.now(), 60));
+      await seedItems(db, newsDay(Date.now(), 60));
       db.close();
       const env = { SANCOCHO_CONFIG: ws.config, DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api };
 
@@ -93,7 +93,7 @@ describe.concurrent('sancocho as a process', { timeout: 60_000 }, () => {
   it('starts in preview mode without credentials, prints a missed digest, and exits 0 on SIGINT', async () => {
     await withPeers('  - { name: hourly, cron: "0 * * * *", window: 24h, language: en }\n', async (fake, ws) => {
       const db = openDatabase(ws.database);
-      seedItems(db, newsDay(Date.now()));
+      await seedItems(db, newsDay(Date.now()));
       await createSqliteOutboxStore(db).firstSeen('hourly', Date.now() - 7 * 24 * 3_600_000);
       db.close();
 

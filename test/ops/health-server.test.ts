@@ -13,7 +13,7 @@ import { evaluateHealth, type FeedPollState, type HealthInput } from '../../src/
 import { startHealthServer, type HealthContext, type HealthServer } from '../../src/ops/health-server.js';
 import { createMetrics } from '../../src/ops/metrics.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
-import { createClassificationStore } from '../../src/store/classification-store.js';
+import { createSqliteClassificationStore } from '../../src/store/sqlite/classification-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
 import { createSqliteOutboxStore } from '../../src/store/sqlite/outbox-store.js';
 
@@ -231,7 +231,7 @@ describe('health server with an LLM', () => {
       const ready = (await (await fetch(`${server!.url}/healthz`)).json()) as { checks: Record<string, unknown> };
       expect(ready.checks.llm).toEqual({ ok: true, state: 'ready', reason: null, until: null, tokensToday: 0, dailyTokenBudget: 100 });
 
-      createClassificationStore(app.db).recordUsage({ at: Date.now(), model: 'm', promptTokens: 90, completionTokens: 10, totalTokens: 100, items: 1, mode: 'text', purpose: 'overview' });
+      await createSqliteClassificationStore(app.db).recordUsage({ at: Date.now(), model: 'm', promptTokens: 90, completionTokens: 10, totalTokens: 100, items: 1, mode: 'text', purpose: 'overview' });
       const response = await fetch(`${server!.url}/healthz`);
       expect(response.status).toBe(200);
       const spent = (await response.json()) as { checks: { llm: { until: string } } };

@@ -86,7 +86,7 @@ describe('metrics: a real ingest, classification and LLM call, read back from /m
     await ingestFeed(ctx, ctx.feeds.get(feed.id)!, NOW);
     const classifier = createClassifier({
       llm: llmSchema.parse({ baseURL: llm.baseURL, model: 'test-model' }),
-      db: ctx.db,
+      ledger: ctx.store.classifications,
       logger: silentLogger(),
       metrics: ctx.metrics,
     });

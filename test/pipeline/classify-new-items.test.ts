@@ -9,7 +9,7 @@ import { llmSchema } from '../../src/config/config-schema.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { NormalizedItem } from '../../src/core/types.js';
 import { classifyNewItems } from '../../src/pipeline/classify-new-items.js';
-import { createClassificationStore, type ClassificationStore } from '../../src/store/classification-store.js';
+import { createSqliteClassificationStore, type SqliteClassificationStore as ClassificationStore } from '../../src/store/sqlite/classification-store.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore, type ItemStore } from '../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
@@ -63,13 +63,13 @@ describe('classify new items', () => {
       backoff: { baseMs: 1, maxMs: 2 },
     });
   const run = (classifier: ItemClassifier, options = {}) =>
-    classifyNewItems({ db, classifier, logger: silentLogger() }, { now: () => T0, ...options });
+    classifyNewItems({ store: { classifications }, classifier, logger: silentLogger() }, { now: () => T0, ...options });
   const idOf = (guid: string) => (db.prepare('SELECT id FROM items WHERE guid = ?').get(guid) as { id: number }).id;
 
   beforeEach(async () => {
     db = openDatabase(':memory:');
     items = createItemStore(db);
-    classifications = createClassificationStore(db);
+    classifications = createSqliteClassificationStore(db);
     feedId = createFeedStore(db).add({ url: 'https://a.example/rss', name: 'A' }, 'config', 0).id;
     server = await startOpenAIServer();
   });
@@ -80,10 +80,10 @@ describe('classify new items', () => {
 
   it('classifies stored items offline when no LLM is configured, once', async () => {
     store(NEWS);
-    const offline = createClassifier({ llm: undefined, db, logger: silentLogger(), themes });
+    const offline = createClassifier({ llm: undefined, ledger: classifications, logger: silentLogger(), themes });
 
     expect(await run(offline)).toEqual({ classified: 3, bySource: { offline: 3, llm: 0 }, failed: 0, relabelled: 0 });
-    expect(classifications.get(idOf('1'))).toMatchObject({
+    expect(await classifications.get(idOf('1'))).toMatchObject({
       source: 'offline',
       model: null,
       promptVersion: null,
@@ -91,7 +91,7 @@ describe('classify new items', () => {
       contentHash: NEWS[0]?.contentHash,
       classifiedAt: T0,
     });
-    expect(classifications.get(idOf('1'))?.themes).toContain('regional-integration');
+    expect((await classifications.get(idOf('1')))?.themes).toContain('regional-integration');
     expect(await run(offline)).toEqual({ classified: 0, bySource: { offline: 0, llm: 0 }, failed: 0, relabelled: 0 });
   });
 
@@ -101,16 +101,16 @@ describe('classify new items', () => {
 
     expect(report).toEqual({ classified: 3, bySource: { offline: 1, llm: 2 }, failed: 0, relabelled: 0 });
     expect(server.requests).toHaveLength(1);
-    expect(classifications.get(idOf('2'))).toMatchObject({
+    expect(await classifications.get(idOf('2'))).toMatchObject({
       source: 'llm',
       model: 'test-model',
       promptVersion: loadClassifyPrompt(themes.themes).version,
       themes: ['china-latam'],
       scores: { 'china-latam': 1, 'us-policy': 0 },
     });
-    expect(classifications.get(idOf('3'))).toMatchObject({ source: 'offline', reason: 'no regional signal', themes: [] });
-    expect(classifications.itemsWithTheme('china-latam', { from: T0 - 2 * HOUR, to: T0 + 1 })).toEqual([idOf('2')]);
-    expect(classifications.usageSince(0)).toHaveLength(1);
+    expect(await classifications.get(idOf('3'))).toMatchObject({ source: 'offline', reason: 'no regional signal', themes: [] });
+    expect(await classifications.itemsWithTheme('china-latam', { from: T0 - 2 * HOUR, to: T0 + 1 })).toEqual([idOf('2')]);
+    expect(await classifications.usageSince(0)).toHaveLength(1);
   });
 
   it('keeps going when the LLM is down: items get offline labels with the reason, nothing stays pending', async () => {
@@ -119,11 +119,11 @@ describe('classify new items', () => {
     const report = await run(llmClassifier({ maxRetries: 1 }));
 
     expect(report).toEqual({ classified: 3, bySource: { offline: 3, llm: 0 }, failed: 0, relabelled: 0 });
-    expect(classifications.get(idOf('1'))).toMatchObject({
+    expect(await classifications.get(idOf('1'))).toMatchObject({
       source: 'offline',
       reason: 'llm unavailable: http 502 after 2 attempts',
     });
-    expect(classifications.pending({ limit: 10 })).toEqual([]);
+    expect(await classifications.pending({ limit: 10 })).toEqual([]);
   });
 
   it('finishes while the LLM is stalled: new items get offline labels, recorded as awaiting the LLM', async () => {
@@ -134,9 +134,9 @@ describe('classify new items', () => {
 
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(report).toMatchObject({ classified: 3, bySource: { offline: 3, llm: 0 }, failed: 0 });
-    expect(classifications.get(idOf('1'))).toMatchObject({ source: 'offline', reason: 'llm unavailable: timeout after 1 attempts', awaitingLlm: true });
+    expect(await classifications.get(idOf('1'))).toMatchObject({ source: 'offline', reason: 'llm unavailable: timeout after 1 attempts', awaitingLlm: true });
     // Off-topic items were never going to the LLM: nothing to ask later.
-    expect(classifications.get(idOf('3'))).toMatchObject({ source: 'offline', reason: 'no regional signal', awaitingLlm: false });
+    expect(await classifications.get(idOf('3'))).toMatchObject({ source: 'offline', reason: 'no regional signal', awaitingLlm: false });
   });
 
   it('asks the LLM later for items labelled offline for want of budget or server, oldest first, within the budget, keeping their time', async () => {
@@ -145,11 +145,11 @@ describe('classify new items', () => {
     store([entry('4', 'Lula y Petro defienden la integración de la Celac'), entry('5', 'El Mercosur negocia con China un acuerdo comercial')]);
     let now = T0;
     const usage = { model: 'test-model', promptTokens: 900, completionTokens: 100, totalTokens: 1000, items: 20, mode: 'json_schema' };
-    classifications.recordUsage({ ...usage, at: T0 });
+    await classifications.recordUsage({ ...usage, at: T0 });
     const classifier = llmClassifier({ dailyTokenBudget: 1000, maxRetries: 0 }, () => now);
-    const ctx = { db, classifier, logger: silentLogger() };
+    const ctx = { store: { classifications }, classifier, logger: silentLogger() };
     expect(await classifyNewItems(ctx, { now: () => now })).toMatchObject({ bySource: { offline: 5, llm: 0 }, relabelled: 0 });
-    expect(classifications.get(idOf('1'))).toMatchObject({ reason: 'daily token budget exhausted', awaitingLlm: true });
+    expect(await classifications.get(idOf('1'))).toMatchObject({ reason: 'daily token budget exhausted', awaitingLlm: true });
     expect(server.requests).toHaveLength(0);
 
     // The next day: budget for one request of two items, asked oldest first.
@@ -162,8 +162,8 @@ describe('classify new items', () => {
     const report = await classifyNewItems(ctx, { now: () => now, pageSize: 2 });
     expect(report).toMatchObject({ classified: 0, relabelled: 2 });
     expect(fencedItems(server.requests[0]!.body).map((fenced) => fenced.text.trim())).toEqual([NEWS[0]!.title, NEWS[1]!.title]);
-    expect(classifications.get(idOf('1'))).toMatchObject({ source: 'llm', awaitingLlm: false, classifiedAt: T0 });
-    expect(classifications.get(idOf('4'))).toMatchObject({ source: 'offline', awaitingLlm: true });
+    expect(await classifications.get(idOf('1'))).toMatchObject({ source: 'llm', awaitingLlm: false, classifiedAt: T0 });
+    expect(await classifications.get(idOf('4'))).toMatchObject({ source: 'offline', awaitingLlm: true });
     expect(server.requests).toHaveLength(1);
   });
 
@@ -179,13 +179,13 @@ describe('classify new items', () => {
     expect(fencedItems(server.requests[1]!.body).map((fenced) => fenced.text)).toEqual([
       `\n${changed.title}\nPekín ofrece créditos a Venezuela\n`,
     ]);
-    expect(classifications.get(idOf('2'))).toMatchObject({ contentHash: 'hash:changed', source: 'llm' });
+    expect(await classifications.get(idOf('2'))).toMatchObject({ contentHash: 'hash:changed', source: 'llm' });
   });
 
   it('leaves a page pending when the classifier throws, and goes on with the next page', async () => {
     store(NEWS);
     let calls = 0;
-    const offline = createClassifier({ llm: undefined, db, logger: silentLogger(), themes });
+    const offline = createClassifier({ llm: undefined, ledger: classifications, logger: silentLogger(), themes });
     const flaky: ItemClassifier = {
       classifyItems: async (page) => {
         if (calls++ === 0) throw new Error('bug');
@@ -194,13 +194,13 @@ describe('classify new items', () => {
     };
 
     expect(await run(flaky, { pageSize: 2 })).toEqual({ classified: 1, bySource: { offline: 1, llm: 0 }, failed: 2, relabelled: 0 });
-    expect(classifications.pending({ limit: 10 }).map((row) => row.id)).toEqual([idOf('1'), idOf('2')]);
+    expect((await classifications.pending({ limit: 10 })).map((row) => row.id)).toEqual([idOf('1'), idOf('2')]);
     expect(await run(flaky)).toMatchObject({ classified: 2, failed: 0, relabelled: 0 });
   });
 
   it('classifies at most `limit` items per run, in pages', async () => {
     store(Array.from({ length: 25 }, (_, index) => entry(`n${index}`, `Mercosur noticia ${index}`)));
-    const offline = createClassifier({ llm: undefined, db, logger: silentLogger(), themes });
+    const offline = createClassifier({ llm: undefined, ledger: classifications, logger: silentLogger(), themes });
     const pages: number[] = [];
     const counting: ItemClassifier = {
       classifyItems: (page) => {
@@ -211,7 +211,7 @@ describe('classify new items', () => {
 
     expect((await run(counting, { pageSize: 10, limit: 22 })).classified).toBe(22);
     expect(pages).toEqual([10, 10, 2]);
-    expect(classifications.pending({ limit: 100 })).toHaveLength(3);
+    expect(await classifications.pending({ limit: 100 })).toHaveLength(3);
   });
 
   it('asks the LLM, in the request that labels them, about story pairs near the merge threshold published close together, and a digest merges the confirmed one', async () => {
@@ -228,7 +228,7 @@ describe('classify new items', () => {
     });
     const classifier = createClassifier({
       llm: llmSchema.parse({ baseURL: server.baseURL, model: 'test-model', skipWithoutRegionalSignal: false }),
-      db,
+      ledger: classifications,
       logger: silentLogger(),
       themes,
       apiKey: 'sk-local',
@@ -240,7 +240,7 @@ describe('classify new items', () => {
     const titles = new Map(fencedItems(server.requests[0]!.body).map((fenced) => [fenced.ref, fenced.text.trim()]));
     expect(askedPairs(server.requests[0]!.body).map((pair) => pair.map((ref) => titles.get(ref)))).toEqual([[arrives, gives]]);
     const sources = { items, feeds: createFeedStore(db), classifications };
-    const digestItems = loadDigestItems(sources, ['venezuela-crisis', 'us-venezuela', 'us-policy'], { from: T0 - 24 * HOUR, to: T0 + HOUR });
+    const digestItems = await loadDigestItems(sources, ['venezuela-crisis', 'us-venezuela', 'us-policy'], { from: T0 - 24 * HOUR, to: T0 + HOUR });
     const stories = clusterStories(digestItems);
     expect(stories.map((story) => story.items.map((item) => item.title).sort())).toEqual([[arrives, gives].sort()]);
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTextGenerator, seededRandom } from '../../src/bench/sample-text.js';
 import type { NormalizedItem } from '../../src/core/types.js';
 import { titleKey } from '../../src/feeds/normalize-item.js';
-import { createClassificationStore } from '../../src/store/classification-store.js';
+import { createSqliteClassificationStore } from '../../src/store/sqlite/classification-store.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
@@ -17,13 +17,13 @@ const ITEMS = 4000;
  * (a spread of about 55 days), some are a backlog stored late with dates months old, a few carry a
  * date in the future (a feed with a wrong clock), and publication times jitter by up to two days.
  */
-function generatedStore(db: Database): string[] {
+async function generatedStore(db: Database): Promise<string[]> {
   const random = seededRandom(17);
   const text = createTextGenerator(17);
   const feeds = createFeedStore(db);
   const feedIds = [1, 2, 3].map((n) => feeds.add({ url: `https://feed${n}.example/rss`, name: `Feed ${n}` }, 'config', 0).id);
   const items = createItemStore(db);
-  const classifications = createClassificationStore(db);
+  const classifications = createSqliteClassificationStore(db);
   const words = new Set<string>();
   for (let index = 0; index < ITEMS; index++) {
     const item = text.item();
@@ -45,7 +45,7 @@ function generatedStore(db: Database): string[] {
       contentHash: `h${index}`,
     };
     expect(items.saveFeedItems(feedIds[index % 3] as number, [normalized], { fetchedAt: arrival, backlog: roll < 0.05 }).new).toBe(1);
-    classifications.save([
+    await classifications.save([
       {
         itemId: index + 1,
         contentHash: `h${index}`,
@@ -69,9 +69,9 @@ describe('progressive search', () => {
   let search: SearchStore;
   let queries: string[];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     db = openDatabase(':memory:');
-    const words = generatedStore(db);
+    const words = await generatedStore(db);
     search = createSearchStore(db);
     // Single words, words being typed (prefixes), pairs, and the bench's own queries.
     queries = [

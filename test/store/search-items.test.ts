@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ThemeId } from '../../src/core/themes.js';
 import type { NormalizedItem } from '../../src/core/types.js';
 import { titleKey } from '../../src/feeds/normalize-item.js';
-import { createClassificationStore } from '../../src/store/classification-store.js';
+import { createSqliteClassificationStore } from '../../src/store/sqlite/classification-store.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
@@ -15,11 +15,11 @@ describe('searching stored items', () => {
   let db: Database;
   let search: SearchStore;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     db = openDatabase(':memory:');
     const feed = createFeedStore(db).add({ url: 'https://a.example/rss', name: 'Diario A' }, 'config', 0);
     const items = createItemStore(db);
-    const classifications = createClassificationStore(db);
+    const classifications = createSqliteClassificationStore(db);
     const entries: [title: string, language: NormalizedItem['language'], ageDays: number, themes: ThemeId[]][] = [
       ['União Europeia e Mercosul assinam acordo comercial', 'pt', 0.5, ['trade-tariffs', 'regional-integration']],
       ['Cumbre de la CELAC en Bogotá: integración regional', 'es', 2, ['regional-integration']],
@@ -28,7 +28,7 @@ describe('searching stored items', () => {
       ['Eleições na Venezuela e a reação do Brasil', 'pt', 1.5, ['venezuela-crisis']],
       ['Fútbol: la selección gana en Montevideo', 'es', 0, []],
     ];
-    entries.forEach(([title, language, ageDays, themes], index) => {
+    for (const [index, [title, language, ageDays, themes]] of entries.entries()) {
       const saved = items.saveFeedItems(
         feed.id,
         [
@@ -49,7 +49,7 @@ describe('searching stored items', () => {
         { fetchedAt: NOW, backlog: false },
       );
       expect(saved.new).toBe(1);
-      classifications.save([
+      await classifications.save([
         {
           itemId: index + 1,
           contentHash: `h${index}`,
@@ -63,7 +63,7 @@ describe('searching stored items', () => {
           classifiedAt: NOW,
         },
       ]);
-    });
+    }
     search = createSearchStore(db);
   });
   afterAll(() => db.close());

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { createSqliteClassificationStore } from './classification-store.js';
 import { createSqliteDeliveryStore } from './delivery-store.js';
 import { createSqliteOutboxStore } from './outbox-store.js';
 import { createSqliteRouteStore } from './route-store.js';
@@ -12,6 +13,7 @@ export function createSqliteStore(db: Database) {
     routes: createSqliteRouteStore(db),
     deliveries: createSqliteDeliveryStore(db),
     outbox: createSqliteOutboxStore(db),
+    classifications: createSqliteClassificationStore(db),
   };
   type Ports = typeof ports & { withTransaction<T>(fn: (tx: Ports) => Promise<T>): Promise<T> };
   // One connection: inside a transaction the same ports already write into it, so a nested

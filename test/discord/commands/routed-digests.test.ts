@@ -35,7 +35,7 @@ describe('digests with theme routes', () => {
     fake = await startFakeDiscord({ channels: [{ id: TRADE_CHANNEL, name: 'comercio' }] });
     db = openDatabase(':memory:');
     dir = mkdtempSync(path.join(tmpdir(), 'sancocho-routed-'));
-    seedItems(db, newsDay(SLOT));
+    await seedItems(db, newsDay(SLOT));
   });
   afterEach(async () => {
     await deliverer?.close();
@@ -49,7 +49,7 @@ describe('digests with theme routes', () => {
     const setup = await createDeliverer({ discord: readEnvironment(env).discord, logger: silentLogger(), out: new PassThrough(), previewDir: dir, hasWebhooks: false });
     if (setup.kind !== 'ok') throw new Error(setup.message);
     deliverer = setup.deliverer;
-    return createDigestRunner({ db, store: createSqliteStore(db), feeds: createFeedStore(db), items: createItemStore(db), logger: silentLogger(), schedules, deliverer, now: () => SLOT + 60_000 });
+    return createDigestRunner({ store: createSqliteStore(db), feeds: createFeedStore(db), items: createItemStore(db), logger: silentLogger(), schedules, deliverer, now: () => SLOT + 60_000 });
   }
   const route = (theme: 'trade-tariffs' | 'china-latam' | 'us-venezuela', channelId: string) =>
     createSqliteRouteStore(db).add({ guildId: GUILD_ID, theme, channelId }, 'admin', 0);

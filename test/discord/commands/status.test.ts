@@ -32,7 +32,7 @@ describe('a refused destination in /status and `sancocho status`', () => {
     writeFileSync(path.join(dir, 'sancocho.yaml'), `database: ${JSON.stringify(database)}\nfeeds: []\ndigests:\n${digests.map((d) => `  - ${JSON.stringify(d)}\n`).join('')}`);
     env = { SANCOCHO_CONFIG: path.join(dir, 'sancocho.yaml') };
     h = await startHarness({ database, digests });
-    seedItems(h.ctx.db, newsDay(Date.now()));
+    await seedItems(h.ctx.db, newsDay(Date.now()));
     // Another server's subscription: its admins' business, not this server's.
     await createSqliteRouteStore(h.ctx.db).add({ guildId: OTHER_GUILD, theme: 'china-latam', channelId: '999999999999999999' }, ADMIN_USER_ID, Date.now());
     for (const schedule of h.ctx.config.digests) await h.runtime.runner.run(schedule, { trigger: 'manual' });

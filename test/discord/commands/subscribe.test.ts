@@ -33,7 +33,7 @@ describe('/subscribe and /unsubscribe through the fake Discord, and routes in di
         { name: 'security', cron: '0 9 * * *', themes: ['security-crime'], destination: { channelId: CHANNEL_ID } },
       ],
     });
-    seedItems(h.ctx.db, newsDay(Date.now()));
+    await seedItems(h.ctx.db, newsDay(Date.now()));
   });
   beforeEach(() => {
     h.fake.messages.length = 0;

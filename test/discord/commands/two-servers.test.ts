@@ -36,7 +36,7 @@ describe('two servers share one bot, and neither sees or changes what is the oth
         { name: 'theirs', cron: '0 9 * * *', window: '24h', destination: { channelId: B_CHANNEL } },
       ],
     });
-    seedItems(h.ctx.db, newsDay(Date.now()));
+    await seedItems(h.ctx.db, newsDay(Date.now()));
     await h.run('feeds', { subcommand: 'add', options: { url: server.url('/a.xml') }, ...adminA });
     await h.run('feeds', { subcommand: 'add', options: { url: server.url('/b.xml') }, ...adminB });
     feedA = h.ctx.feeds.getByUrl(server.url('/a.xml'))?.id ?? 0;

@@ -1,41 +1,7 @@
 import type { Database } from 'better-sqlite3';
-import type { ThemeId } from '../core/themes.js';
-import type { StoredItem } from './item-store.js';
-import { writeTransaction } from './write-transaction.js';
-
-export type ClassificationSource = 'offline' | 'llm';
-
-/** An item's current classification, as stored. */
-export interface ClassificationRecord {
-  itemId: number;
-  /** The item's content hash when it was classified; a different current hash means stale. */
-  contentHash: string;
-  source: ClassificationSource;
-  model: string | null;
-  promptVersion: string | null;
-  themes: ThemeId[];
-  scores: Partial<Record<ThemeId, number>>;
-  evidence: Partial<Record<ThemeId, string[]>>;
-  /** Why offline labels were used when an LLM is configured; null otherwise. */
-  reason: string | null;
-  /** Offline labels for want of budget or server: the LLM is asked again later. */
-  awaitingLlm?: boolean | undefined;
-  classifiedAt: number;
-}
-
-export type PendingItem = Pick<StoredItem, 'id' | 'contentHash' | 'title' | 'summary' | 'language' | 'publishedAt' | 'backlog'>;
-
-export interface LlmUsage {
-  at: number;
-  model: string;
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-  items: number;
-  mode: string;
-  /** What the tokens were spent on: labelling items, or a digest overview. */
-  purpose?: 'classify' | 'overview' | undefined;
-}
+import type { AwaitingItem, ClassificationRecord, ClassificationSource, LlmUsage, MergeDecision, PendingItem } from '../../core/classification.js';
+import type { ThemeId } from '../../core/themes.js';
+import { writeTransaction } from '../write-transaction.js';
 
 interface ClassificationRow {
   itemId: number;
@@ -51,14 +17,11 @@ interface ClassificationRow {
   classifiedAt: number;
 }
 
-/** An LLM's answer on two texts clustering was unsure of. */
-export interface MergeDecision {
-  a: string;
-  b: string;
-  same: boolean;
-}
-
-export function createClassificationStore(db: Database) {
+/**
+ * Labels and what the LLM classifier keeps: the answer cache, the token ledger, the response modes,
+ * the pair verdicts. Each write runs in its own transaction (or in the caller's, see withTransaction).
+ */
+export function createSqliteClassificationStore(db: Database) {
   // The LEFT JOIN walks items by id; an item is pending when it has no row or a row for older wording.
   const pending = db.prepare(
     `SELECT items.id, items.content_hash AS contentHash, items.title, items.summary, items.language,
@@ -145,17 +108,28 @@ export function createClassificationStore(db: Database) {
     }
   });
 
+  const cacheThemes = writeTransaction(
+    db,
+    (entries: { contentHash: string; themes: ThemeId[] }[], model: string, promptVersion: string, now: number) => {
+      for (const entry of entries) cache.run(entry.contentHash, model, promptVersion, JSON.stringify(entry.themes), now);
+    },
+  );
+  const saveMergeDecisions = writeTransaction(db, (decisions: MergeDecision[], model: string, now: number) => {
+    for (const { a, b, same } of decisions) {
+      const [first, second] = a < b ? [a, b] : [b, a];
+      decide.run(first, second, same ? 1 : 0, model, now);
+    }
+  });
+
   return {
-    /** Items with no classification for their current content, oldest first, after `afterId`. */
-    pending: (options: { limit: number; afterId?: number }) =>
+    pending: async (options: { limit: number; afterId?: number }): Promise<PendingItem[]> =>
       (pending.all({ afterId: options.afterId ?? 0, limit: options.limit }) as (Omit<PendingItem, 'backlog'> & { backlog: number })[]).map(
         (row) => ({ ...row, backlog: row.backlog === 1 }),
       ),
 
-    /** Replaces each item's classification and its theme rows, all in one transaction. */
-    save: (records: ClassificationRecord[]): void => save(records),
+    save: async (records: ClassificationRecord[]): Promise<void> => save(records),
 
-    get(itemId: number): ClassificationRecord | undefined {
+    async get(itemId: number): Promise<ClassificationRecord | undefined> {
       const row = byItem.get(itemId) as ClassificationRow | undefined;
       if (!row) return undefined;
       return {
@@ -167,55 +141,41 @@ export function createClassificationStore(db: Database) {
       };
     },
 
-    /** Ids of items carrying `theme` that were classified in [from, to) and are not older news, newest first. */
-    itemsWithTheme: (theme: ThemeId, window: { from: number; to: number; limit?: number }): number[] =>
+    itemsWithTheme: async (theme: ThemeId, window: { from: number; to: number; limit?: number }): Promise<number[]> =>
       (withTheme.all({ theme, from: window.from, to: window.to, limit: window.limit ?? -1 }) as { id: number }[]).map(
         (row) => row.id,
       ),
 
-    /** Cached LLM themes by content hash for this model and prompt version. */
-    cachedThemes(contentHashes: string[], model: string, promptVersion: string): Map<string, ThemeId[]> {
+    async cachedThemes(contentHashes: string[], model: string, promptVersion: string): Promise<Map<string, ThemeId[]>> {
       const rows = cached.all(model, promptVersion, JSON.stringify(contentHashes)) as { contentHash: string; themes: string }[];
       return new Map(rows.map((row) => [row.contentHash, JSON.parse(row.themes) as ThemeId[]]));
     },
+    cacheThemes: async (entries: { contentHash: string; themes: ThemeId[] }[], model: string, promptVersion: string, now: number): Promise<void> =>
+      cacheThemes(entries, model, promptVersion, now),
 
-    cacheThemes: writeTransaction(
-      db,
-      (entries: { contentHash: string; themes: ThemeId[] }[], model: string, promptVersion: string, now: number) => {
-        for (const entry of entries) cache.run(entry.contentHash, model, promptVersion, JSON.stringify(entry.themes), now);
-      },
-    ),
-
-    /** The LLM's decisions on pairs among these texts (content hashes). */
-    mergeDecisions(contentHashes: readonly string[]): MergeDecision[] {
+    async mergeDecisions(contentHashes: readonly string[]): Promise<MergeDecision[]> {
       const rows = decided.all({ hashes: JSON.stringify(contentHashes) }) as { a: string; b: string; same: number }[];
       return rows.map((row) => ({ a: row.a, b: row.b, same: row.same === 1 }));
     },
+    saveMergeDecisions: async (decisions: MergeDecision[], model: string, now: number): Promise<void> => saveMergeDecisions(decisions, model, now),
 
-    saveMergeDecisions: writeTransaction(db, (decisions: MergeDecision[], model: string, now: number) => {
-      for (const { a, b, same } of decisions) {
-        const [first, second] = a < b ? [a, b] : [b, a];
-        decide.run(first, second, same ? 1 : 0, model, now);
-      }
-    }),
+    awaitingLlm: async (options: { limit: number; afterId?: number }): Promise<AwaitingItem[]> =>
+      awaiting.all({ afterId: options.afterId ?? 0, limit: options.limit }) as AwaitingItem[],
+    countAwaitingLlm: async (): Promise<number> => (awaitingCount.get() as { n: number }).n,
 
-    /** Items labelled offline for want of budget or server, oldest first, with when they were classified. */
-    awaitingLlm: (options: { limit: number; afterId?: number }) =>
-      (awaiting.all({ afterId: options.afterId ?? 0, limit: options.limit }) as (Omit<PendingItem, 'backlog'> & { classifiedAt: number })[]),
-    countAwaitingLlm: (): number => (awaitingCount.get() as { n: number }).n,
-
-    /** The response format that last worked with this server and model. */
-    savedMode: (server: string, model: string): string | undefined => (getMode.get(server, model) as { mode: string } | undefined)?.mode,
-    saveMode: (server: string, model: string, mode: string, at: number): void => {
+    savedMode: async (server: string, model: string): Promise<string | undefined> =>
+      (getMode.get(server, model) as { mode: string } | undefined)?.mode,
+    saveMode: async (server: string, model: string, mode: string, at: number): Promise<void> => {
       putMode.run(server, model, mode, at);
     },
 
-    recordUsage: (entry: LlmUsage): void => {
+    recordUsage: async (entry: LlmUsage): Promise<void> => {
       usage.run({ ...entry, purpose: entry.purpose ?? 'classify' });
     },
-    tokensUsedSince: (at: number): number => (tokensSince.get(at) as { n: number }).n,
-    usageSince: (at: number): LlmUsage[] => usageSince.all(at) as LlmUsage[],
+    tokensUsedSince: async (at: number): Promise<number> => (tokensSince.get(at) as { n: number }).n,
+    /** Every call at or after `at`, in the order made (for tests and benchmarks). */
+    usageSince: async (at: number): Promise<LlmUsage[]> => usageSince.all(at) as LlmUsage[],
   };
 }
 
-export type ClassificationStore = ReturnType<typeof createClassificationStore>;
+export type SqliteClassificationStore = ReturnType<typeof createSqliteClassificationStore>;
