@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeLlmStatus, readLlmStatus, type LlmStatus } from '../classify/llm-status.js';
 import { openStoreContext } from '../store-context.js';
 import { loadConfig } from '../config/load-config.js';
 import { readStatus, type StatusReport } from '../ops/status-report.js';
@@ -12,17 +13,20 @@ export function registerStatusCommand(program: Command, io: CliIO): void {
     .description('every feed, digest schedule and destination with its last outcome')
     .option('--json', 'print one JSON object instead of tables')
     .action(async (options: { json?: boolean }) => {
-      const ctx = openStoreContext(loadConfig(io.env), cliLogger(io, 'warn'));
+      const config = loadConfig(io.env);
+      const ctx = openStoreContext(config, cliLogger(io, 'warn'));
       try {
-        const report = await readStatus(ctx, Date.now());
-        writeLine(io.stdout, options.json ? JSON.stringify(report) : statusTables(report));
+        const now = Date.now();
+        const report = await readStatus(ctx, now);
+        const llm = await readLlmStatus(ctx.store.classifications, config.llm, now);
+        writeLine(io.stdout, options.json ? JSON.stringify({ ...report, llm }) : statusTables(report, llm));
       } finally {
         ctx.db.close();
       }
     });
 }
 
-export function statusTables(report: StatusReport): string {
+export function statusTables(report: StatusReport, llm: LlmStatus): string {
   const now = report.generatedAt;
   const medium = { when: (at: number) => relativeTime(at, now), quote: (text: string) => text };
   const feeds =
@@ -53,5 +57,5 @@ export function statusTables(report: StatusReport): string {
           { header: 'used by', value: (d) => d.usedBy.join(', '), maxWidth: 40 },
           { header: 'last outcome', value: (d) => destinationOutcomeText(d.last, medium), maxWidth: 120 },
         ]);
-  return ['Feeds', feeds, '', 'Digest schedules', schedules, '', 'Destinations', destinations].join('\n');
+  return ['Feeds', feeds, '', 'Digest schedules', schedules, '', 'Destinations', destinations, '', describeLlmStatus(llm)].join('\n');
 }

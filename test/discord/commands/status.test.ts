@@ -71,6 +71,8 @@ describe('a refused destination in /status and `sancocho status`', () => {
     expect(table.stdout).toMatch(/channel 555555555555555555 +locked +REFUSED \d+s ago: channel 555555555555555555: missing access/);
     // The operator sees every server's subscriptions; that channel does not exist.
     expect(table.stdout).toMatch(/channel 999999999999999999 +\/subscribe china-latam +REFUSED \d+s ago: channel 999999999999999999: unknown channel/);
+    // The LLM's state closes the report: here none is configured.
+    expect(table.stdout.trimEnd().split('\n').at(-1)).toBe('LLM: not configured; the offline classifier labels every item.');
 
     const json = JSON.parse((await cli(['status', '--json'], env)).stdout) as StatusReport;
     expect(json.destinations.find((d) => d.key === `channel:${FORBIDDEN_CHANNEL_ID}`)).toEqual({
@@ -79,6 +81,7 @@ describe('a refused destination in /status and `sancocho status`', () => {
       usedBy: ['locked'],
       last: { kind: 'refused', at: expect.any(Number), reason: REFUSAL },
     });
+    expect((json as StatusReport & { llm: unknown }).llm).toEqual({ kind: 'offline-only' });
     expect(json.schedules.map((s) => [s.name, s.last.kind])).toEqual([
       ['daily', 'sent'],
       ['locked', 'failed'],
