@@ -1,9 +1,6 @@
 import type { LoadedConfig } from './config/load-config.js';
 import type { Logger } from './core/logger.js';
-import type { FeedStore } from './store/feed-store.js';
-import type { ItemStore } from './store/item-store.js';
-import type { Database } from './store/open-database.js';
-import { openStoreContext, type Store } from './store-context.js';
+import { openStoreContext, type Store, type StoreContext } from './store-context.js';
 import type { IngestContext } from './pipeline/ingest-feed.js';
 import type { ClassifyContext } from './pipeline/classify-new-items.js';
 import { createClassifier, llmClientFromConfig } from './classify/create-classifier.js';
@@ -15,13 +12,9 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createDiscordState, type DiscordStateCell } from './ops/discord-state.js';
 
 /** Everything a command or job needs, built once and passed down as one plain object. */
-export interface AppContext extends IngestContext, ClassifyContext {
-  config: LoadedConfig;
-  logger: Logger;
-  db: Database;
+export interface AppContext extends StoreContext, IngestContext, ClassifyContext {
+  /** Every stage's store ports at once (the stages' contexts each name only theirs). */
   store: Store;
-  feeds: FeedStore;
-  items: ItemStore;
   metrics: Metrics;
   /** Set by the Discord client; read by /healthz. */
   discordState: DiscordStateCell;

@@ -1,44 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClassificationRecord } from '../../src/core/classification.js';
 import type { NormalizedItem } from '../../src/core/types.js';
 import { createSqliteClassificationStore, type SqliteClassificationStore as ClassificationStore } from '../../src/store/sqlite/classification-store.js';
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore, type ItemStore } from '../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
-
-const T0 = Date.UTC(2026, 10, 28);
-
-function item(title: string, summary = '', publishedAt = T0): NormalizedItem {
-  return {
-    guid: title,
-    url: null,
-    canonicalUrl: null,
-    title,
-    titleKey: title.toLowerCase(),
-    summary,
-    language: 'es',
-    publishedAt,
-    dated: true,
-    source: null,
-    contentHash: `hash:${title}:${summary}`,
-  };
-}
-
-function record(itemId: number, contentHash: string, overrides: Partial<ClassificationRecord> = {}): ClassificationRecord {
-  return {
-    itemId,
-    contentHash,
-    source: 'offline',
-    model: null,
-    promptVersion: null,
-    themes: ['regional-integration'],
-    scores: { 'regional-integration': 0.8 },
-    evidence: { 'regional-integration': ['Mercosur'] },
-    reason: null,
-    classifiedAt: T0,
-    ...overrides,
-  };
-}
+import { T0, item, record } from '../support/classification-fixtures.js';
 
 /** What the SQLite engine adds to the contract (test/store/contract/classifications.test.ts): its theme rows and index. */
 describe('classification store (sqlite)', () => {

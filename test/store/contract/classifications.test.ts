@@ -1,42 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClassificationRecord } from '../../../src/core/classification.js';
 import type { NormalizedItem } from '../../../src/core/types.js';
 import { ENGINES, type OpenedStore } from './engines.js';
+import { T0, item, record } from '../../support/classification-fixtures.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-const T0 = Date.UTC(2026, 10, 28);
-
-function item(title: string, summary = '', publishedAt = T0): NormalizedItem {
-  return {
-    guid: title,
-    url: null,
-    canonicalUrl: null,
-    title,
-    titleKey: title.toLowerCase(),
-    summary,
-    language: 'es',
-    publishedAt,
-    dated: true,
-    source: null,
-    contentHash: `hash:${title}:${summary}`,
-  };
-}
-
-function record(itemId: number, contentHash: string, overrides: Partial<ClassificationRecord> = {}): ClassificationRecord {
-  return {
-    itemId,
-    contentHash,
-    source: 'offline',
-    model: null,
-    promptVersion: null,
-    themes: ['regional-integration'],
-    scores: { 'regional-integration': 0.8 },
-    evidence: { 'regional-integration': ['Mercosur'] },
-    reason: null,
-    classifiedAt: T0,
-    ...overrides,
-  };
-}
 
 describe.each(ENGINES)('classifications ($name)', (engine) => {
   let opened: OpenedStore;
