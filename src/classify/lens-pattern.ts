@@ -1,0 +1,77 @@
+import { hasCapitalWord, stem, tokenize } from './fold-text.js';
+
+/** Words a ` .. ` gap may skip: enough for "firman en Asunción el acuerdo", not for a clause away. */
+const MAX_GAP = 4;
+
+/** One word of a pattern: a stem to meet, or a prefix (written `firm*`); `capitals` when written in capitals ("US"). */
+interface PatternWord {
+  stem: string;
+  prefix: boolean;
+  capitals: boolean;
+}
+
+export type ParsedPattern = { kind: 'pattern'; parts: PatternWord[][] } | { kind: 'invalid' };
+
+/**
+ * Parses a lens pattern: words in order, each stemmed like the theme vocabulary, `word*` for any word
+ * beginning so, ` .. ` for a gap of up to MAX_GAP words.
+ */
+export function parsePattern(text: string): ParsedPattern {
+  const parts: PatternWord[][] = [];
+  for (const part of text.split(' .. ')) {
+    const words: PatternWord[] = [];
+    for (const raw of part.trim().split(/\s+/)) {
+      const prefix = raw.endsWith('*');
+      const tokens = tokenize(prefix ? raw.slice(0, -1) : raw);
+      tokens.words.forEach((word, at) => {
+        const last = at === tokens.words.length - 1;
+        words.push({ stem: prefix && last ? word : stem(word), prefix: prefix && last, capitals: tokens.allCaps[at]! && word.length <= 5 && !/^\d+$/.test(word) });
+      });
+    }
+    if (words.length === 0) return { kind: 'invalid' };
+    parts.push(words);
+  }
+  return { kind: 'pattern', parts };
+}
+
+/** A text split once for matching: folded words, their stems, and the text itself for capitals. */
+export interface MatchText {
+  text: string;
+  words: string[];
+  stems: string[];
+}
+
+export function matchText(text: string): MatchText {
+  const { words } = tokenize(text);
+  return { text, words, stems: words.map(stem) };
+}
+
+function wordMatches(target: MatchText, at: number, word: PatternWord): boolean {
+  const found = word.prefix ? target.words[at]!.startsWith(word.stem) : target.stems[at] === word.stem;
+  return found && (!word.capitals || hasCapitalWord(target.text, target.words[at]!));
+}
+
+function partAt(target: MatchText, at: number, part: PatternWord[]): boolean {
+  if (at + part.length > target.words.length) return false;
+  return part.every((word, k) => wordMatches(target, at + k, word));
+}
+
+/** The first place the pattern occurs, as the folded words it spans ("firman en asuncion el acuerdo"), or null. */
+export function findPattern(target: MatchText, pattern: PatternWord[][]): string | null {
+  const from = (part: number, start: number, latest: number): number => {
+    for (let at = start; at <= latest && at < target.words.length; at++) {
+      if (!partAt(target, at, pattern[part]!)) continue;
+      const end = at + pattern[part]!.length;
+      if (part === pattern.length - 1) return end;
+      const last = from(part + 1, end, end + MAX_GAP);
+      if (last >= 0) return last;
+    }
+    return -1;
+  };
+  for (let start = 0; start < target.words.length; start++) {
+    if (!partAt(target, start, pattern[0]!)) continue;
+    const end = pattern.length === 1 ? start + pattern[0]!.length : from(1, start + pattern[0]!.length, start + pattern[0]!.length + MAX_GAP);
+    if (end >= 0) return target.words.slice(start, end).join(' ');
+  }
+  return null;
+}
