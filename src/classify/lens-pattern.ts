@@ -8,6 +8,8 @@ interface PatternWord {
   stem: string;
   prefix: boolean;
   capitals: boolean;
+  /** How MatchText.present holds it: the stem, or the prefix followed by `*`. */
+  key: string;
 }
 
 export type ParsedPattern = { kind: 'pattern'; parts: PatternWord[][] } | { kind: 'invalid' };
@@ -25,7 +27,10 @@ export function parsePattern(text: string): ParsedPattern {
       const tokens = tokenize(prefix ? raw.slice(0, -1) : raw);
       tokens.words.forEach((word, at) => {
         const last = at === tokens.words.length - 1;
-        words.push({ stem: prefix && last ? word : stem(word), prefix: prefix && last, capitals: tokens.allCaps[at]! && word.length <= 5 && !/^\d+$/.test(word) });
+        const isPrefix = prefix && last;
+        const stemmed = isPrefix ? word : stem(word);
+        const capitals = tokens.allCaps[at]! && word.length <= 5 && !/^\d+$/.test(word);
+        words.push({ stem: stemmed, prefix: isPrefix, capitals, key: isPrefix ? `${stemmed}*` : stemmed });
       });
     }
     if (words.length === 0) return { kind: 'invalid' };
@@ -34,16 +39,25 @@ export function parsePattern(text: string): ParsedPattern {
   return { kind: 'pattern', parts };
 }
 
-/** A text split once for matching: folded words, their stems, and the text itself for capitals. */
+/**
+ * A text split once for matching: folded words, their stems, the text itself for capitals, and every
+ * stem and word beginning it holds, so a pattern with a word the text lacks is passed over at once
+ * (most of the lens's few hundred patterns, for a headline).
+ */
 export interface MatchText {
   text: string;
   words: string[];
   stems: string[];
+  present: Set<string>;
 }
 
 export function matchText(text: string): MatchText {
   const { words } = tokenize(text);
-  return { text, words, stems: words.map(stem) };
+  const stems = words.map(stem);
+  const present = new Set<string>();
+  for (const word of words) for (let length = 1; length <= word.length; length++) present.add(`${word.slice(0, length)}*`);
+  for (const stemmed of stems) present.add(stemmed);
+  return { text, words, stems, present };
 }
 
 function wordMatches(target: MatchText, at: number, word: PatternWord): boolean {
@@ -58,6 +72,7 @@ function partAt(target: MatchText, at: number, part: PatternWord[]): boolean {
 
 /** The first place the pattern occurs, as the folded words it spans ("firman en asuncion el acuerdo"), or null. */
 export function findPattern(target: MatchText, pattern: PatternWord[][]): string | null {
+  if (!pattern.every((part) => part.every((word) => target.present.has(word.key)))) return null;
   const from = (part: number, start: number, latest: number): number => {
     for (let at = start; at <= latest && at < target.words.length; at++) {
       if (!partAt(target, at, pattern[part]!)) continue;
