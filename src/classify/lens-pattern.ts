@@ -12,7 +12,10 @@ interface PatternWord {
   key: string;
 }
 
-export type ParsedPattern = { kind: 'pattern'; parts: PatternWord[][] } | { kind: 'invalid' };
+/** Parts in order, each of one or more consecutive words; a gap of up to MAX_GAP words may separate parts. */
+export type Pattern = PatternWord[][];
+
+export type ParsedPattern = { kind: 'pattern'; parts: Pattern } | { kind: 'invalid' };
 
 /**
  * Parses a lens pattern: words in order, each stemmed like the theme vocabulary, `word*` for any word
@@ -71,7 +74,7 @@ function partAt(target: MatchText, at: number, part: PatternWord[]): boolean {
 }
 
 /** The first place the pattern occurs, as the folded words it spans ("firman en asuncion el acuerdo"), or null. */
-export function findPattern(target: MatchText, pattern: PatternWord[][]): string | null {
+export function findPattern(target: MatchText, pattern: Pattern): string | null {
   if (!pattern.every((part) => part.every((word) => target.present.has(word.key)))) return null;
   const from = (part: number, start: number, latest: number): number => {
     for (let at = start; at <= latest && at < target.words.length; at++) {

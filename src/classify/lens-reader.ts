@@ -2,7 +2,7 @@ import { BODY_IDS, OBSTACLE_IDS, type Direction, type LensReading, type Obstacle
 import type { ThemeId } from '../core/themes.js';
 import { LANGUAGES, type Language } from '../core/types.js';
 import type { LensConfig } from './lens-config.js';
-import { findPattern, matchText, parsePattern, type MatchText } from './lens-pattern.js';
+import { findPattern, matchText, parsePattern, type MatchText, type Pattern } from './lens-pattern.js';
 
 export interface LensInput {
   title: string;
@@ -20,7 +20,7 @@ export interface LensReader {
 
 interface Rule {
   label: string;
-  parts: Exclude<ReturnType<typeof parsePattern>, { kind: 'invalid' }>['parts'];
+  parts: Pattern;
   weight: number;
   /** undefined: any language (names). */
   lang?: Language;

@@ -133,10 +133,10 @@ describe('sancocho classify and sancocho eval', () => {
     expect(io.err()).toMatch(/--folds must be a whole number of at least 2/);
   });
 
-  it('eval needs exactly one of --input and --clusters', async () => {
+  it('eval needs exactly one of --input, --clusters and --lens', async () => {
     const io = captureIO(offlineEnv);
     expect(await runCli(['eval'], io)).toBe(2);
-    expect(io.err()).toMatch(/exactly one of --input .* and --clusters/);
+    expect(io.err()).toMatch(/exactly one of --input .*, --clusters .* and --lens/);
   });
 
   it('classify --classifier llm asks the configured OpenAI-compatible server, once per batch', async () => {
