@@ -25,7 +25,8 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
   {
     name: 'eval',
     summary:
-      'score a classifier on a labelled JSON Lines file (precision, recall, F1 per theme, micro and macro F1, items/s, worst mistakes), or story clustering on a file labelled with events (--clusters)',
+      'score a classifier on a labelled JSON Lines file (precision, recall, F1 per theme, micro and macro F1, items/s, worst mistakes), ' +
+      'story clustering on a file labelled with events (--clusters), or the offline lens on files labelled with directions (--lens)',
     load: async () => (await import('./eval-command.js')).registerEvalCommand,
   },
   {
