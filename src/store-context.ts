@@ -1,15 +1,14 @@
 import type { LlmLedger, LlmStatusReader } from './classify/ports.js';
 import type { LoadedConfig } from './config/load-config.js';
 import type { Logger } from './core/logger.js';
+import type { SearchRepository } from './core/search.js';
 import type { UnitOfWork } from './core/unit-of-work.js';
 import type { DeliveryRepository, OutboxRepository, ThemeRouteRepository } from './delivery/ports.js';
 import type { OverviewCache } from './digest/digest-overview.js';
-import type { DigestClassificationReader } from './digest/load-digest-items.js';
-import type { StatusOutboxReader, StatusRouteReader } from './ops/ports.js';
-import type { ClassificationRepository } from './pipeline/ports.js';
-import { createFeedStore, type FeedStore } from './store/feed-store.js';
-import { createItemStore, type ItemStore } from './store/item-store.js';
-import { openDatabase, type Database } from './store/open-database.js';
+import type { DigestClassificationReader, DigestFeedReader, DigestItemReader } from './digest/load-digest-items.js';
+import type { StatusFeedReader, StatusOutboxReader, StatusRouteReader } from './ops/ports.js';
+import type { ClassificationRepository, FeedRepository, ItemRepository } from './pipeline/ports.js';
+import { openDatabase } from './store/open-database.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 
 /**
@@ -21,6 +20,9 @@ export interface Store extends UnitOfWork<Store> {
   deliveries: DeliveryRepository;
   outbox: OutboxRepository & StatusOutboxReader & OverviewCache;
   classifications: ClassificationRepository & DigestClassificationReader & LlmLedger & LlmStatusReader;
+  feeds: FeedRepository & StatusFeedReader & DigestFeedReader;
+  items: ItemRepository & DigestItemReader;
+  search: SearchRepository;
 }
 
 /**
@@ -31,20 +33,30 @@ export interface Store extends UnitOfWork<Store> {
 export interface StoreContext {
   config: LoadedConfig;
   logger: Logger;
-  db: Database;
   store: Store;
-  feeds: FeedStore;
-  items: ItemStore;
+  /** Closes the store; nothing may use it afterwards. */
+  close(): Promise<void>;
 }
 
-export function openStoreContext(config: LoadedConfig, logger: Logger, now = Date.now()): StoreContext {
+export async function openStoreContext(config: LoadedConfig, logger: Logger, now = Date.now()): Promise<StoreContext> {
   const db = openDatabase(config.database);
-  const feeds = createFeedStore(db);
-  const items = createItemStore(db);
-  const sync = feeds.syncConfigured(
-    config.feeds.map((feed) => ({ url: feed.url, name: feed.name, language: feed.language, intervalMinutes: feed.interval })),
-    now,
-  );
-  if (sync.added > 0 || sync.removed > 0) logger.info({ module: 'store-context', ...sync }, 'store-context: feed list synced with the config file');
-  return { config, logger, db, store: createSqliteStore(db), feeds, items };
+  const store = createSqliteStore(db);
+  try {
+    const sync = await store.feeds.syncConfigured(
+      config.feeds.map((feed) => ({ url: feed.url, name: feed.name, language: feed.language, intervalMinutes: feed.interval })),
+      now,
+    );
+    if (sync.added > 0 || sync.removed > 0) logger.info({ module: 'store-context', ...sync }, 'store-context: feed list synced with the config file');
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return {
+    config,
+    logger,
+    store,
+    async close() {
+      db.close();
+    },
+  };
 }

@@ -1,26 +1,12 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import type { NormalizedItem } from '../../../src/core/types.js';
 import type { Store } from '../../../src/store-context.js';
-import { createFeedStore } from '../../../src/store/feed-store.js';
-import { createItemStore } from '../../../src/store/item-store.js';
 import { MIGRATIONS, migrate } from '../../../src/store/migrations.js';
 import { openDatabase } from '../../../src/store/open-database.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { seedItems } from '../../digest/seed-store.js';
 
 /** A fresh, migrated, empty store of one engine; `close` releases it and leaves nothing behind. */
 export interface OpenedStore {
   store: Store;
-  /**
-   * Stores one item per title and gives their ids, for the ports that refer to items. Written
-   * with the engine's own code until items have their port.
-   */
-  seedItems(titles: string[]): Promise<number[]>;
-  /**
-   * Stores unclassified items of one feed (an item with a guid seen before gets the new wording)
-   * and gives their ids in input order. Written with the engine's own code until items have their port.
-   */
-  putItems(items: NormalizedItem[], fetchedAt: number): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -70,15 +56,6 @@ export const ENGINES: readonly Engine[] = [
 function sqliteStore(db: Database): OpenedStore {
   return {
     store: createSqliteStore(db),
-    seedItems: async (titles) => seedItems(db, titles.map((title) => ({ title, outlet: 'Contract', themes: {}, publishedAt: 1_000 }))),
-    async putItems(items, fetchedAt) {
-      const feeds = createFeedStore(db);
-      const url = 'http://127.0.0.1:9/contract/rss';
-      const feed = feeds.getByUrl(url) ?? feeds.add({ url, name: 'Contract' }, 'user', 0);
-      createItemStore(db).saveFeedItems(feed.id, items, { fetchedAt, backlog: false });
-      const byGuid = db.prepare('SELECT id FROM items WHERE feed_id = ? AND guid = ?');
-      return items.map((item) => (byGuid.get(feed.id, item.guid) as { id: number }).id);
-    },
     async close() {
       db.close();
     },

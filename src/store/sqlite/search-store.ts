@@ -1,44 +1,9 @@
 import type { Database } from 'better-sqlite3';
-import type { ThemeId } from '../core/themes.js';
-import type { Language } from '../core/types.js';
+import type { LatestInclude, PageRequest, SearchFilters, SearchHit, SearchPage, ThemeCounts } from '../../core/search.js';
+import { queryWords, type QueryWord } from '../../core/search-query.js';
+import type { ThemeId } from '../../core/themes.js';
 
 const DAY = 86_400_000;
-
-export interface SearchFilters {
-  theme?: ThemeId | undefined;
-  /** Only items published in the last `days` days. */
-  days?: number | undefined;
-  language?: Language | undefined;
-}
-
-export interface SearchHit {
-  id: number;
-  title: string;
-  url: string | null;
-  source: string | null;
-  feedName: string;
-  language: Language;
-  publishedAt: number;
-}
-
-export interface SearchPage {
-  hits: SearchHit[];
-  /** Whether another page follows this one. */
-  more: boolean;
-}
-
-/** A word of the query; the last one, once it is long enough, also matches as a prefix. */
-interface QueryWord {
-  word: string;
-  prefix: boolean;
-}
-
-function queryWords(query: string): QueryWord[] | null {
-  // A combining accent belongs to its word ("i" + U+0301 in "política"); the tokenizer folds it away.
-  const words = query.normalize('NFC').match(/[\p{L}\p{M}\p{N}]+/gu);
-  if (!words) return null;
-  return words.slice(0, 12).map((word, index, all) => ({ word, prefix: index === all.length - 1 && word.length >= 3 }));
-}
 
 /**
  * Turns what a person typed into an FTS5 query that cannot be a syntax error: every word becomes a
@@ -83,7 +48,8 @@ interface Ranked {
 /** Orders like the full scan: best (lowest) score first, the newer id first on a tie. */
 const ranksBefore = (a: Ranked, b: Ranked) => a.score < b.score || (a.score === b.score && a.id > b.id);
 
-export function createSearchStore(db: Database) {
+/** Full-text search on FTS5 (see SearchRepository in core/search.ts for the contract). */
+export function createSqliteSearchStore(db: Database) {
   // The smallest id published inside the window bounds the FTS scan cheaply (FEEDS-FACTS). MIN over
   // the covering published_at index, not "the earliest-published item's id": a backlog stored later
   // has high ids and old dates, and must not hide fresher items stored before it.
@@ -151,7 +117,7 @@ export function createSearchStore(db: Database) {
   }
 
   /** The old path, scoring every match: kept to prove the progressive one equal and to bench both. */
-  function searchFullScan(query: string, filters: SearchFilters, page: { offset: number; limit: number }, now = Date.now()): SearchPage {
+  function searchFullScan(query: string, filters: SearchFilters, page: PageRequest, now: number): SearchPage {
     const plan = prepare(query, filters, now);
     if (plan === null) return { hits: [], more: false };
     const rows = fullScan(plan.where).all({ ...plan.params, limit: page.limit + 1, offset: page.offset }) as SearchHit[];
@@ -164,7 +130,7 @@ export function createSearchStore(db: Database) {
    * (the bm25 floor shrunk by the age of the newest item stored before) is compared with the
    * worst score kept. Users read the first page, and recent items win ties of relevance.
    */
-  function search(query: string, filters: SearchFilters, page: { offset: number; limit: number }, now = Date.now()): SearchPage {
+  function search(query: string, filters: SearchFilters, page: PageRequest, now: number): SearchPage {
     const plan = prepare(query, filters, now);
     if (plan === null) return { hits: [], more: false };
     const wanted = page.offset + page.limit + 1;
@@ -212,22 +178,16 @@ export function createSearchStore(db: Database) {
   );
 
   return {
-    search,
-    searchFullScan,
-    /**
-     * The newest items of one theme; without a theme, the newest on any theme (`on-topic`) or every
-     * classified item, off-topic ones (sport, weather…) included (`all`).
-     */
-    latest(count: number, theme?: ThemeId, include: 'on-topic' | 'all' = 'on-topic'): SearchHit[] {
+    search: async (query: string, filters: SearchFilters, page: PageRequest, now: number) => search(query, filters, page, now),
+    /** Not part of the port: what the bench and the tests compare the progressive search with. */
+    searchFullScan: async (query: string, filters: SearchFilters, page: PageRequest, now: number) => searchFullScan(query, filters, page, now),
+    async latest(count: number, theme?: ThemeId, include: LatestInclude = 'on-topic'): Promise<SearchHit[]> {
       if (theme) return latestTheme.all(theme, count) as SearchHit[];
       return (include === 'all' ? latestAll.all(count) : latestOnTopic.all(count)) as SearchHit[];
     },
-    /** Items per theme published in the last 24 hours and 7 days. */
-    themeCounts(now = Date.now()): Map<ThemeId, { day: number; week: number }> {
+    async themeCounts(now: number): Promise<ThemeCounts> {
       const rows = themeCounts.all({ day: now - DAY, week: now - 7 * DAY }) as { theme: ThemeId; day: number; week: number }[];
       return new Map(rows.map((row) => [row.theme, { day: row.day, week: row.week }]));
     },
   };
 }
-
-export type SearchStore = ReturnType<typeof createSearchStore>;

@@ -1,52 +1,11 @@
 import type { Database } from 'better-sqlite3';
-import type { Language, NormalizedItem } from '../core/types.js';
-
-export interface StoredItem {
-  id: number;
-  feedId: number;
-  guid: string | null;
-  url: string | null;
-  canonicalUrl: string | null;
-  title: string;
-  summary: string;
-  language: Language;
-  source: string | null;
-  publishedAt: number;
-  backlog: boolean;
-  contentHash: string;
-  fetchedAt: number;
-}
-
-export interface SaveCounts {
-  new: number;
-  updated: number;
-  duplicate: number;
-}
-
-/**
- * The key a feed gives an entry: its guid, unless the feed repeats guids (then guid + URL, as
- * miniflux does), else its URL, else its headline.
- */
-export function entryKeys(items: NormalizedItem[]): string[] {
-  const guidCounts = new Map<string, number>();
-  for (const item of items) if (item.guid) guidCounts.set(item.guid, (guidCounts.get(item.guid) ?? 0) + 1);
-  return items.map((item) => {
-    if (item.guid && guidCounts.get(item.guid) === 1) return `guid:${item.guid}`;
-    if (item.guid && item.canonicalUrl) return `guid:${item.guid}|${item.canonicalUrl}`;
-    if (item.canonicalUrl) return `url:${item.canonicalUrl}`;
-    return `title:${item.titleKey}`;
-  });
-}
-
-/** Headlines are compared within one source: the outlet an aggregator names, else the feed. */
-export function sourceKey(feedId: number, item: Pick<NormalizedItem, 'source'>): string {
-  return item.source ? `outlet:${item.source.trim().toLowerCase()}` : `feed:${feedId}`;
-}
+import type { KeyedItem, SavedItems, StoredItem } from '../../core/item.js';
 
 const ITEM_COLUMNS = `id, feed_id AS feedId, guid, url, canonical_url AS canonicalUrl, title, summary, language, source,
   published_at AS publishedAt, backlog, content_hash AS contentHash, fetched_at AS fetchedAt`;
 
-export function createItemStore(db: Database) {
+/** The stored items and the entries each feed gave (see ItemRepository in pipeline/ports.ts for the contract). */
+export function createSqliteItemStore(db: Database) {
   const byEntryKey = db.prepare(
     `SELECT items.id, items.content_hash AS contentHash, items.feed_id AS feedId
      FROM item_feeds JOIN items ON items.id = item_feeds.item_id
@@ -78,37 +37,38 @@ export function createItemStore(db: Database) {
   const count = db.prepare(`SELECT COUNT(*) AS n FROM items`);
   const countForFeed = db.prepare(`SELECT COUNT(*) AS n FROM item_feeds WHERE feed_id = ?`);
 
-  /**
-   * Stores one feed's entries. The caller wraps this and the feed's state update in one transaction,
-   * so an ETag is never saved without the items it describes.
-   */
-  function saveFeedItems(
-    feedId: number,
-    items: NormalizedItem[],
-    options: { fetchedAt: number; backlog: boolean },
-  ): SaveCounts {
-    const counts: SaveCounts = { new: 0, updated: 0, duplicate: 0 };
-    const keys = entryKeys(items);
+  function saveFeedItems(feedId: number, items: readonly KeyedItem[], options: { fetchedAt: number; backlog: boolean }): SavedItems {
+    const saved: SavedItems = { new: 0, updated: 0, duplicate: 0, itemIds: [] };
     let firstNewId: number | undefined;
     let lastNewId = 0;
-    items.forEach((item, index) => {
-      const entryKey = keys[index] as string;
-      const known = byEntryKey.get(feedId, entryKey) as { id: number; contentHash: string; feedId: number } | undefined;
+    for (const item of items) {
+      const known = byEntryKey.get(feedId, item.entryKey) as { id: number; contentHash: string; feedId: number } | undefined;
       if (known) {
         // Only the feed that first published an item may rewrite it; another feed's copy is a duplicate.
         if (known.contentHash !== item.contentHash && known.feedId === feedId) {
-          updateItem.run({ id: known.id, ...item, fetchedAt: options.fetchedAt });
-          counts.updated++;
-        } else counts.duplicate++;
-        return;
+          updateItem.run({
+            id: known.id,
+            title: item.title,
+            titleKey: item.titleKey,
+            summary: item.summary,
+            contentHash: item.contentHash,
+            url: item.url,
+            canonicalUrl: item.canonicalUrl,
+            fetchedAt: options.fetchedAt,
+          });
+          saved.updated++;
+        } else saved.duplicate++;
+        saved.itemIds.push(known.id);
+        continue;
       }
       const sameStory =
         (item.canonicalUrl ? (byCanonicalUrl.get(item.canonicalUrl) as { id: number } | undefined) : undefined) ??
-        (bySourceTitle.get(sourceKey(feedId, item), item.titleKey) as { id: number } | undefined);
+        (bySourceTitle.get(item.sourceKey, item.titleKey) as { id: number } | undefined);
       if (sameStory) {
-        linkEntry.run(feedId, entryKey, sameStory.id, options.fetchedAt);
-        counts.duplicate++;
-        return;
+        linkEntry.run(feedId, item.entryKey, sameStory.id, options.fetchedAt);
+        saved.duplicate++;
+        saved.itemIds.push(sameStory.id);
+        continue;
       }
       const { lastInsertRowid } = insertItem.run({
         feedId,
@@ -120,7 +80,7 @@ export function createItemStore(db: Database) {
         summary: item.summary,
         language: item.language,
         source: item.source,
-        sourceKey: sourceKey(feedId, item),
+        sourceKey: item.sourceKey,
         publishedAt: item.publishedAt,
         dated: item.dated ? 1 : 0,
         contentHash: item.contentHash,
@@ -129,22 +89,22 @@ export function createItemStore(db: Database) {
       });
       lastNewId = Number(lastInsertRowid);
       firstNewId ??= lastNewId;
-      linkEntry.run(feedId, entryKey, lastNewId, options.fetchedAt);
-      counts.new++;
-    });
+      linkEntry.run(feedId, item.entryKey, lastNewId, options.fetchedAt);
+      saved.new++;
+      saved.itemIds.push(lastNewId);
+    }
     if (firstNewId !== undefined) indexText.run(firstNewId, lastNewId);
-    return counts;
+    return saved;
   }
 
   return {
-    saveFeedItems,
-    get: (id: number) => {
+    saveFeedItems: async (feedId: number, items: readonly KeyedItem[], options: { fetchedAt: number; backlog: boolean }) =>
+      saveFeedItems(feedId, items, options),
+    async get(id: number): Promise<StoredItem | undefined> {
       const row = getById.get(id) as (Omit<StoredItem, 'backlog'> & { backlog: number }) | undefined;
       return row ? { ...row, backlog: row.backlog === 1 } : undefined;
     },
-    count: () => (count.get() as { n: number }).n,
-    countForFeed: (feedId: number) => (countForFeed.get(feedId) as { n: number }).n,
+    count: async () => (count.get() as { n: number }).n,
+    countForFeed: async (feedId: number) => (countForFeed.get(feedId) as { n: number }).n,
   };
 }
-
-export type ItemStore = ReturnType<typeof createItemStore>;
