@@ -49,7 +49,10 @@ export type AlertReason =
     }
   | { kind: 'importance'; score: number; threshold: number; fact: string };
 
-/** What the destination already received as an alert, as recorded when Discord accepted it. */
+/**
+ * A story already decided for the destination: posted, waiting for its slot, or handed to the
+ * digest. Every one must be passed back to the next decisions, so a story is decided once.
+ */
 export interface AlertedStory {
   /** The alert's id in the outbox: `alert:<destination name>:<first lead item id>`. */
   alertId: string;
@@ -59,13 +62,21 @@ export interface AlertedStory {
   outlets: readonly string[];
   /** Why it alerted, so an edit keeps saying it. */
   reasons: readonly AlertReason[];
-  /** When the alert was posted. */
-  sentAt: number;
+  /**
+   * `sent`: Discord accepted it (edits follow as outlets join); `waiting`: queued for a slot (an edit
+   * updates the queued text); `to-digest`: handed to the digest, nothing more happens.
+   */
+  state: 'sent' | 'waiting' | 'to-digest';
+  /** When it was first decided: a waiting alert's `queuedAt` for pacing. */
+  decidedAt: number;
+  /** When Discord accepted it, for the edit's "since" and the digest's marker. */
+  sentAt?: number;
 }
 
 export type AlertDecision =
   | { kind: 'new'; alertId: string; story: AlertStory; reasons: AlertReason[] }
   | {
+      /** Only for a story `sent` or `waiting`. */
       kind: 'edit';
       alertId: string;
       story: AlertStory;

@@ -49,9 +49,10 @@ export function alertStories(items: readonly AlertItem[], options: ClusterOption
 }
 
 /**
- * Which stories alert this destination now, pure: a story it already has an alert for (one sharing
- * an item with it) is an edit when outlets joined since, else nothing — one alert per story, ever;
- * any other story is a new alert when it has a reason (see `alertReasons`). New alerts come most
+ * Which stories alert this destination now, pure: a story already decided for it (one sharing an
+ * item with a record of `alerted`) is an edit when outlets joined since and it was sent or is
+ * waiting, else nothing — one alert per story, ever, and none for a story handed to the digest; any
+ * other story is a new alert when it has a reason (see `alertReasons`). New alerts come most
  * pressing first: a rule or the model's importance before velocity alone, then by outlets.
  */
 export function decideAlerts(input: {
@@ -68,6 +69,7 @@ export function decideAlerts(input: {
   for (const story of input.stories) {
     const previous = story.items.map((item) => byItem.get(item.id)).find((record) => record !== undefined);
     if (previous) {
+      if (previous.state === 'to-digest') continue;
       const shown = new Set(previous.outlets);
       const added = story.story.outlets.filter((outlet) => !shown.has(outlet));
       if (added.length > 0) edits.push({ kind: 'edit', alertId: previous.alertId, story, previous, added });

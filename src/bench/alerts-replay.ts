@@ -125,7 +125,7 @@ function runCycles(items: readonly AlertItem[], policy: AlertPolicy, cycleMs: nu
       const { story } = decision.story;
       const record = { itemIds: story.items.map((item) => item.id), outlets: story.outlets };
       if (decision.kind === 'new') {
-        alerted.push({ alertId: decision.alertId, reasons: decision.reasons, sentAt: now, ...record });
+        alerted.push({ alertId: decision.alertId, reasons: decision.reasons, state: 'sent', decidedAt: now, sentAt: now, ...record });
         alerts.push({ headline: story.lead.title, outlets: story.outlets, why: describeReasons(decision.reasons, 'en'), reasons: decision.reasons, at: now });
       } else {
         edits++;

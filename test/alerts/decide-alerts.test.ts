@@ -97,6 +97,8 @@ describe('one alert per story, edited as outlets join', () => {
     itemIds,
     outlets,
     reasons: [{ kind: 'velocity', outlets: outlets.length, spanMs: 0, theme: 'us-venezuela' }],
+    state: 'sent',
+    decidedAt: NOW - HOUR,
     sentAt: NOW - HOUR,
   });
 
@@ -104,6 +106,12 @@ describe('one alert per story, edited as outlets join', () => {
     const alerted = [record(items.slice(0, 3).map((item) => item.id), ['A', 'B', 'C'])];
     expect(summary(items, {}, alerted)).toEqual(['edit +D, E']);
     expect(decide(items, {}, alerted)[0]).toMatchObject({ kind: 'edit', alertId: 'alert:urgent:1' });
+  });
+
+  it('edits a waiting alert too (its queued text), and leaves a story handed to the digest alone', () => {
+    const itemIds = items.slice(0, 3).map((item) => item.id);
+    expect(summary(items, {}, [{ ...record(itemIds, ['A', 'B', 'C']), state: 'waiting' }])).toEqual(['edit +D, E']);
+    expect(summary(items, {}, [{ ...record(itemIds, ['A', 'B', 'C']), state: 'to-digest' }])).toEqual([]);
   });
 
   it('does nothing when no outlet joined', () => {
