@@ -60,6 +60,8 @@ export interface AlertedStory {
   itemIds: readonly number[];
   /** The distinct outlets the message shows, as of its last edit. */
   outlets: readonly string[];
+  /** How many it showed when it was posted: an edit says how many joined since. */
+  outletsAtAlert: number;
   /** Why it alerted, so an edit keeps saying it. */
   reasons: readonly AlertReason[];
   /**

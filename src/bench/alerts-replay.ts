@@ -123,7 +123,7 @@ function runCycles(items: readonly AlertItem[], policy: AlertPolicy, cycleMs: nu
     const visible = onTopic.filter((item) => arrival(item) <= now && item.publishedAt >= now - LOOKBACK_MS).map((item) => ({ ...item, reachedAt: arrival(item) }));
     for (const decision of decideAlerts({ stories: alertStories(visible), policy, alerted, now })) {
       const { story } = decision.story;
-      const record = { itemIds: story.items.map((item) => item.id), outlets: story.outlets };
+      const record = { itemIds: story.items.map((item) => item.id), outlets: story.outlets, outletsAtAlert: story.outlets.length };
       if (decision.kind === 'new') {
         alerted.push({ alertId: decision.alertId, reasons: decision.reasons, state: 'sent', decidedAt: now, sentAt: now, ...record });
         alerts.push({ headline: story.lead.title, outlets: story.outlets, why: describeReasons(decision.reasons, 'en'), reasons: decision.reasons, at: now });

@@ -96,6 +96,7 @@ describe('one alert per story, edited as outlets join', () => {
     alertId: 'alert:urgent:1',
     itemIds,
     outlets,
+    outletsAtAlert: outlets.length,
     reasons: [{ kind: 'velocity', outlets: outlets.length, spanMs: 0, theme: 'us-venezuela' }],
     state: 'sent',
     decidedAt: NOW - HOUR,
