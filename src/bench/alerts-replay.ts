@@ -1,5 +1,6 @@
 import type { AlertItem, AlertReason, AlertedStory } from '../alerts/alert-types.js';
-import { alertPolicy, alertStories, decideAlerts, type AlertPolicy } from '../alerts/decide-alerts.js';
+import { alertPolicy, alertStories } from '../alerts/decide-alerts.js';
+import { planAlerts } from '../alerts/plan-alerts.js';
 import { describeReasons } from '../alerts/render-alert.js';
 import { createOfflineClassifier } from '../classify/offline-classifier.js';
 import { loadThemes } from '../classify/themes-config.js';
@@ -39,6 +40,8 @@ export interface ReplayReport {
   alerts: ReplayAlert[];
   /** Outlets joining an alerted story later: edits, not new alerts. */
   edits: number;
+  /** Alerts the pacing handed to the digest (hourly limit, quiet hours, mute). */
+  toDigest: number;
   /** alerts / onTopicStories. */
   rate: number;
 }
@@ -50,7 +53,7 @@ const LOOKBACK_MS = 24 * HOUR;
 
 /**
  * Replays feed documents through what the bot does between digests — decode, parse, normalize,
- * classify offline, cluster, decide — one poll cycle every `cycleMs` from the first item to the
+ * classify offline, cluster, decide, pace — one poll cycle every `cycleMs` from the first item to the
  * last, as if the items had arrived when they were published, with one destination's alert settings
  * (the defaults unless given) and what it was alerted of carried from cycle to cycle. Pure apart
  * from reading the vocabulary: the same documents give the same report.
@@ -60,17 +63,18 @@ export async function replayAlerts(
   options: { alerts?: Partial<AlertDestinationConfig>; cycleMs?: number } = {},
 ): Promise<ReplayReport> {
   const items = await replayItems(feeds);
-  const policy = alertPolicy(alertDestinationSchema.parse({ name: 'replay', ...options.alerts }));
+  const destination = alertDestinationSchema.parse({ name: 'replay', ...options.alerts });
   const cycleMs = options.cycleMs ?? 5 * MINUTE;
   const news = items.filter((item) => !item.backlog && Object.keys(item.themes).length > 0);
   const onTopicStories = clusterStories(news).length;
-  const { alerts, edits } = runCycles(items, policy, cycleMs);
+  const { alerts, edits, toDigest } = runCycles(items, destination, cycleMs);
   return {
     items: items.length,
     onTopicItems: items.filter((item) => Object.keys(item.themes).length > 0).length,
     onTopicStories,
     alerts,
     edits,
+    toDigest,
     rate: onTopicStories === 0 ? 0 : alerts.length / onTopicStories,
   };
 }
@@ -111,28 +115,30 @@ export async function replayItems(feeds: readonly ReplayFeed[]): Promise<AlertIt
   return items;
 }
 
-function runCycles(items: readonly AlertItem[], policy: AlertPolicy, cycleMs: number): { alerts: ReplayAlert[]; edits: number } {
+function runCycles(items: readonly AlertItem[], destination: AlertDestinationConfig, cycleMs: number): { alerts: ReplayAlert[]; edits: number; toDigest: number } {
+  const policy = alertPolicy(destination);
   const onTopic = items.filter((item) => Object.keys(item.themes).length > 0);
   // Each item reaches the bot at the first cycle after it was published.
   const arrival = (item: AlertItem) => Math.ceil(item.publishedAt / cycleMs) * cycleMs;
-  const cycles = [...new Set(onTopic.map(arrival))].sort((a, b) => a - b);
-  const alerted: AlertedStory[] = [];
+  // Cycles where something can change: an item arrives, or a waiting alert's slot comes.
+  const cycles = new Set(onTopic.map(arrival));
+  const records = new Map<string, AlertedStory>();
   const alerts: ReplayAlert[] = [];
   let edits = 0;
-  for (const now of cycles) {
+  let toDigest = 0;
+  for (let now = Math.min(...cycles); Number.isFinite(now); now = Math.min(...[...cycles].filter((at) => at > now))) {
     const visible = onTopic.filter((item) => arrival(item) <= now && item.publishedAt >= now - LOOKBACK_MS).map((item) => ({ ...item, reachedAt: arrival(item) }));
-    for (const decision of decideAlerts({ stories: alertStories(visible), policy, alerted, now })) {
-      const { story } = decision.story;
-      const record = { itemIds: story.items.map((item) => item.id), outlets: story.outlets, outletsAtAlert: story.outlets.length };
-      if (decision.kind === 'new') {
-        alerted.push({ alertId: decision.alertId, reasons: decision.reasons, state: 'sent', decidedAt: now, sentAt: now, ...record });
-        alerts.push({ headline: story.lead.title, outlets: story.outlets, why: describeReasons(decision.reasons, 'en'), reasons: decision.reasons, at: now });
-      } else {
-        edits++;
-        const index = alerted.indexOf(decision.previous);
-        alerted[index] = { ...decision.previous, itemIds: [...new Set([...decision.previous.itemIds, ...record.itemIds])], outlets: record.outlets };
-      }
+    const stories = alertStories(visible);
+    for (const action of planAlerts({ destination, policy, stories, alerted: [...records.values()], now })) {
+      // Discord accepts every post at once here.
+      records.set(action.alertId, action.kind === 'post' ? { ...action.record, sentAt: now } : action.record);
+      if (action.kind === 'edit') edits++;
+      if (action.kind === 'to-digest') toDigest++;
+      if (action.kind === 'wait') cycles.add(Math.ceil(action.until / cycleMs) * cycleMs);
+      if (action.kind !== 'post') continue;
+      const story = stories.find((candidate) => candidate.items.some((item) => action.record.itemIds.includes(item.id)))?.story;
+      alerts.push({ headline: story?.lead.title ?? '', outlets: [...action.record.outlets], why: describeReasons(action.record.reasons, 'en'), reasons: [...action.record.reasons], at: now });
     }
   }
-  return { alerts, edits };
+  return { alerts, edits, toDigest };
 }

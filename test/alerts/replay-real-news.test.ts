@@ -57,7 +57,7 @@ const listed = (report: Awaited<ReturnType<typeof replayAlerts>>) => report.aler
 describe('alerts replayed on real news', () => {
   it('with the default settings, alert one on-topic story in twenty at most: only the one three outlets carried within the hour', async () => {
     const report = await replayAlerts(feeds());
-    expect(report).toMatchObject({ items: 184, onTopicItems: 43, onTopicStories: 34, edits: 0 });
+    expect(report).toMatchObject({ items: 184, onTopicItems: 43, onTopicStories: 34, edits: 0, toDigest: 0 });
     expect(listed(report)).toEqual([
       'Mercosul e União Europeia assinam acordo de livre comércio em Assunção — Agência Sul, Diario del Plata, Hemisphere Wire — 3 outlets in 60 min',
     ]);
@@ -73,5 +73,8 @@ describe('alerts replayed on real news', () => {
       'Estados Unidos ataca otra lancha en el Caribe; Caracas denuncia una ejecución extrajudicial — El Caribe Hoy — rule «ataca» (El Caribe Hoy)',
       'Mercosul e União Europeia assinam acordo de livre comércio em Assunção — Agência Sul, Diario del Plata, Hemisphere Wire — 3 outlets in 60 min',
     ]);
+    // All three came up in the destination's quiet hours (23:00–07:00 in Caracas) and waited for their end.
+    expect(report.alerts.map((alert) => new Date(alert.at).toISOString())).toEqual(Array(3).fill('2026-11-30T11:00:00.000Z'));
+    expect(report).toMatchObject({ edits: 0, toDigest: 0 });
   });
 });
