@@ -1,7 +1,6 @@
 import type { AlertItem } from '../alerts/alert-types.js';
-import { alertPolicy, alertStories, decideAlerts } from '../alerts/decide-alerts.js';
-import { paceAlerts } from '../alerts/pace-alerts.js';
-import { renderAlert } from '../alerts/render-alert.js';
+import { alertPolicy, alertStories } from '../alerts/decide-alerts.js';
+import { planAlerts } from '../alerts/plan-alerts.js';
 import { alertDestinationSchema } from '../config/config-schema.js';
 import type { ThemeId } from '../core/themes.js';
 import { createTextGenerator, seededRandom } from './sample-text.js';
@@ -12,7 +11,7 @@ export interface AlertDecisionFigure {
   stories: number;
   /** …told by this many items (one to four outlets each). */
   items: number;
-  /** New alerts the cycle decides (the rest are below every threshold). */
+  /** New alerts the cycle decides, posted or held (the other stories are below every threshold). */
   alerts: number;
   runs: number;
   /** Time for one cycle's whole decision: cluster, decide, pace, render. */
@@ -43,15 +42,9 @@ export function alertDecisionBench(options: { stories: number; runs: number }): 
   // One run more than measured: the first warms the code up, as a running bot's cycles are.
   for (let run = 0; run <= options.runs; run++) {
     const started = performance.now();
-    const policy = alertPolicy(destination);
-    const decisions = decideAlerts({ stories: alertStories(items), policy, alerted: [], now: NOW });
-    const fresh = decisions.flatMap((decision) => (decision.kind === 'new' ? [decision] : []));
-    const paced = paceAlerts({ now: NOW, settings: destination, sentAt: [], alerts: fresh.map((decision) => ({ alertId: decision.alertId, queuedAt: NOW })) });
-    for (const decision of fresh) {
-      if (paced.get(decision.alertId)?.kind === 'send') renderAlert({ story: decision.story.story, reasons: decision.reasons, language: destination.language, timezone: destination.timezone });
-    }
+    const actions = planAlerts({ destination, policy: alertPolicy(destination), stories: alertStories(items), alerted: [], now: NOW });
     if (run > 0) times.push(performance.now() - started);
-    alerts = fresh.length;
+    alerts = actions.filter((action) => action.kind !== 'edit').length;
   }
   return {
     stories: options.stories,
