@@ -65,13 +65,13 @@ export interface AlertedStory {
   /** Why it alerted, so an edit keeps saying it. */
   reasons: readonly AlertReason[];
   /**
-   * `sent`: Discord accepted it (edits follow as outlets join); `waiting`: queued for a slot (an edit
-   * updates the queued text); `to-digest`: handed to the digest, nothing more happens.
+   * `sent`: posted through the outbox (edits follow as outlets join); `waiting`: queued for a slot
+   * (an edit updates the queued record); `to-digest`: handed to the digest, nothing more happens.
    */
   state: 'sent' | 'waiting' | 'to-digest';
   /** When it was first decided: a waiting alert's `queuedAt` for pacing. */
   decidedAt: number;
-  /** When Discord accepted it, for the edit's "since" and the digest's marker. */
+  /** When it went to the outbox to be posted: it counts towards the hourly limit from then; the edit's "since". */
   sentAt?: number;
 }
 

@@ -7,8 +7,8 @@ import { renderAlert, renderAlertEdit } from './render-alert.js';
 
 /**
  * What to do for one destination after a poll cycle, each with the record to keep (see
- * `AlertedStory`): write a `post`'s or an `edit`'s record with its message in the outbox, and mark
- * a post `sent` (with `sentAt`) when Discord accepts it, as digests are; the others' records are
+ * `AlertedStory`): a `post`'s or an `edit`'s record is written in the same transaction as its
+ * message in the outbox, which sends it exactly once, as it does digests; the others' records are
  * written as they are.
  */
 export type AlertAction =
@@ -59,7 +59,7 @@ export function planAlerts(input: {
     if (pace.kind === 'to-digest' || !story) {
       actions.push({ kind: 'to-digest', alertId: record.alertId, because: pace.kind === 'to-digest' ? pace.because : 'rate', record: { ...current, state: 'to-digest' } });
     } else if (pace.kind === 'send') {
-      const posted = { ...current, ...covered(story, current), state: 'sent' as const };
+      const posted = { ...current, ...covered(story, current), state: 'sent' as const, sentAt: now };
       actions.push({ kind: 'post', alertId: record.alertId, body: renderAlert({ story: story.story, reasons: record.reasons, ...view }), record: posted });
     } else if (edit) {
       actions.push({ kind: 'update', alertId: record.alertId, record: current });
@@ -70,7 +70,7 @@ export function planAlerts(input: {
     const pace = paced.get(decision.alertId) as Pace;
     const record: AlertedStory = { alertId: decision.alertId, ...covered(decision.story), reasons: decision.reasons, state: 'waiting', decidedAt: now };
     if (pace.kind === 'send') {
-      actions.push({ kind: 'post', alertId: decision.alertId, body: renderAlert({ story: decision.story.story, reasons: decision.reasons, ...view }), record: { ...record, state: 'sent' } });
+      actions.push({ kind: 'post', alertId: decision.alertId, body: renderAlert({ story: decision.story.story, reasons: decision.reasons, ...view }), record: { ...record, state: 'sent', sentAt: now } });
     } else if (pace.kind === 'wait') {
       actions.push({ kind: 'wait', alertId: decision.alertId, until: pace.until, record });
     } else {

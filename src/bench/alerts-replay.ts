@@ -130,8 +130,7 @@ function runCycles(items: readonly AlertItem[], destination: AlertDestinationCon
     const visible = onTopic.filter((item) => arrival(item) <= now && item.publishedAt >= now - LOOKBACK_MS).map((item) => ({ ...item, reachedAt: arrival(item) }));
     const stories = alertStories(visible);
     for (const action of planAlerts({ destination, policy, stories, alerted: [...records.values()], now })) {
-      // Discord accepts every post at once here.
-      records.set(action.alertId, action.kind === 'post' ? { ...action.record, sentAt: now } : action.record);
+      records.set(action.alertId, action.record);
       if (action.kind === 'edit') edits++;
       if (action.kind === 'to-digest') toDigest++;
       if (action.kind === 'wait') cycles.add(Math.ceil(action.until / cycleMs) * cycleMs);

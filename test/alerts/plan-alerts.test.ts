@@ -18,11 +18,11 @@ function destination(config: Record<string, unknown> = {}) {
   return alertDestinationSchema.parse({ name: 'urgent', language: 'en', ...config });
 }
 
-/** One cycle for the destination, and the records as the wiring would keep them (a post is accepted at once). */
+/** One cycle for the destination, and the records as the wiring would keep them. */
 function cycle(items: AlertItem[], alerted: AlertedStory[], now: number, config: Record<string, unknown> = {}, handOffAt?: number) {
   const actions = planAlerts({ destination: destination(config), policy: policy(config), stories: alertStories(items), alerted, now, handOffAt });
   const kept = new Map(alerted.map((record) => [record.alertId, record]));
-  for (const action of actions) kept.set(action.alertId, action.kind === 'post' ? { ...action.record, sentAt: now } : action.record);
+  for (const action of actions) kept.set(action.alertId, action.record);
   return { actions, alerted: [...kept.values()] };
 }
 
@@ -34,7 +34,7 @@ describe('a destination\'s alerts, cycle by cycle', () => {
     expect(kinds(actions)).toEqual(['post']);
     const [post] = actions;
     expect(post?.kind === 'post' && post.body.content).toContain('**Why:** 3 outlets at once');
-    expect(post?.record).toMatchObject({ state: 'sent', outlets: ['A', 'B', 'C'], outletsAtAlert: 3, decidedAt: NOW });
+    expect(post?.record).toMatchObject({ state: 'sent', outlets: ['A', 'B', 'C'], outletsAtAlert: 3, decidedAt: NOW, sentAt: NOW });
   });
 
   it('holds what is over the hourly limit and sends it when its slot comes, never twice', () => {
