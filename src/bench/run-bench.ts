@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { alertDecisionBench, type AlertDecisionFigure } from './alerts-bench.js';
 import { classifyBench, type ClassifyFigure } from './classify-bench.js';
 import { llmCostBench, type LlmCostFigure } from './llm-cost-bench.js';
 import { parseBench, type ParseFigure } from './parse-bench.js';
@@ -13,6 +14,7 @@ export interface BenchReport {
   search: SearchFigure[];
   memory: MemoryFigure;
   llm: LlmCostFigure;
+  alerts: AlertDecisionFigure;
   seconds: number;
 }
 
@@ -24,6 +26,7 @@ const PLANS = {
     classify: { items: 2000, runs: 5, minMs: 500 },
     search: { sizes: [100_000, 1_000_000], repetitions: 5 },
     llm: { batch: 20 },
+    alerts: { stories: 100, runs: 30 },
   },
   quick: {
     parse: { sizes: [20, 100, 1000], runs: 1, minMs: 50 },
@@ -31,6 +34,7 @@ const PLANS = {
     classify: { items: 500, runs: 1, minMs: 200 },
     search: { sizes: [20_000], repetitions: 1 },
     llm: { batch: 20 },
+    alerts: { stories: 100, runs: 5 },
   },
 };
 
@@ -52,6 +56,8 @@ export async function runBench(options: { quick: boolean; progress?: (line: stri
   const llm = await llmCostBench(plan.llm);
   progress(`bench: search at ${plan.search.sizes.map((size) => size.toLocaleString('en')).join(' and ')} items (building the store takes most of it)`);
   const search = await searchBench(plan.search);
+  progress(`bench: alert decision, ${plan.alerts.stories} stories`);
+  const alerts = alertDecisionBench(plan.alerts);
   const cpus = os.cpus();
   return {
     machine: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown', quick: options.quick },
@@ -61,6 +67,7 @@ export async function runBench(options: { quick: boolean; progress?: (line: stri
     search,
     memory,
     llm,
+    alerts,
     seconds: Math.round((performance.now() - started) / 1000),
   };
 }

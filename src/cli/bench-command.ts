@@ -17,7 +17,7 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
 }
 
 export function benchText(report: BenchReport): string {
-  const { machine, poll, classify, memory, llm } = report;
+  const { machine, poll, classify, memory, llm, alerts } = report;
   const parse = formatTable(report.parse, [
     { header: 'format', value: (r) => r.format },
     { header: 'items', value: (r) => r.items, align: 'right' },
@@ -60,5 +60,7 @@ export function benchText(report: BenchReport): string {
     '',
     `6. LLM prompt: a batch of ${llm.batch} items (${llm.itemChars} characters each on average) = ${llm.inputTokens} input tokens, ${llm.inputTokensPerItem} per item`,
     `   (${llm.systemTokens} of them the fixed instructions; plus ${llm.responseFormatTokens} for the JSON schema; ${llm.requests} request; tokens estimated as ${llm.estimate})`,
+    '',
+    `7. Alert decision per poll cycle: ${alerts.stories} stories (${alerts.items} items) clustered, decided, paced and rendered: p50 ${alerts.p50Ms} ms, p95 ${alerts.p95Ms} ms over ${alerts.runs} runs (${alerts.alerts} alerts)`,
   ].join('\n');
 }

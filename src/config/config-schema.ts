@@ -6,6 +6,10 @@ import { THEME_IDS } from '../core/themes.js';
 import { parseDuration } from '../core/duration.js';
 
 const language = z.enum(LANGUAGES);
+const themeId = z.enum(THEME_IDS, {
+  error: (issue) => `unknown theme id ${JSON.stringify(issue.input)}; the ids are ${THEME_IDS.join(', ')}`,
+});
+
 
 export const cronExpression = z.string().trim().superRefine((value, ctx) => {
   const result = cron.validateDetailed(value);
@@ -144,16 +148,75 @@ export const digestScheduleSchema = z.strictObject({
   destination: destinationSchema.optional(),
   /** Theme ids to cover, in this order; all themes when absent. */
   themes: z
-    .array(
-      z.enum(THEME_IDS, {
-        error: (issue) => `unknown theme id ${JSON.stringify(issue.input)}; the ids are ${THEME_IDS.join(', ')}`,
-      }),
-    )
+    .array(themeId)
     .min(1, 'list at least one theme, or leave `themes` out for all of them')
     .default([...THEME_IDS]),
   maxPerTheme: z.number().int().min(1).max(25).default(5),
   /** Language of headings, labels and the LLM overview. */
   language: language.default('es'),
+});
+
+/** `22:30` → minutes after midnight (1350). */
+const timeOfDay = z
+  .string({ error: 'must be a time of day in quotes, as HH:MM (e.g. "22:30")' })
+  .trim()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM, from 00:00 to 23:59 (e.g. "22:30")')
+  .transform((value) => Number(value.slice(0, 2)) * 60 + Number(value.slice(3)));
+
+/** A word or phrase to look for in a story; it must keep a letter or digit once punctuation is set aside. */
+const term = z
+  .string({ error: 'must be a word or phrase in quotes' })
+  .trim()
+  .refine((value) => /[\p{L}\p{N}]/u.test(value), 'must contain a letter or digit');
+
+/** A story alerts when it carries `theme` and one of `any` (and one of `entities`, when given), told by `minOutlets` outlets. */
+export const alertRuleSchema = z.strictObject({
+  theme: themeId,
+  any: z.array(term, { error: 'must be a list of words or phrases, e.g. [strike, ataque, bombardeio]' }).min(1, 'list at least one term'),
+  entities: z.array(term).min(1, 'list at least one name, or leave `entities` out').optional(),
+  minOutlets: z.number().int().min(1).max(50).default(1),
+});
+
+/** No alert is posted in [from, to) of the destination's time zone; the span may cross midnight. */
+export const quietHoursSchema = z
+  .strictObject({ from: timeOfDay, to: timeOfDay })
+  .refine((value) => value.from !== value.to, 'from and to must differ (to silence alerts for good, use mutedUntil)');
+
+export const alertVelocitySchema = z.strictObject({
+  /** Distinct outlets that must carry the story… */
+  outlets: z.number().int().min(2, 'must be at least 2 (one outlet is not velocity; use a rule)').max(50).default(3),
+  /** …within this many hours. */
+  withinHours: z.number().positive().max(48, 'must be at most 48 hours (older news is the digest\'s)').default(3),
+});
+
+/**
+ * One destination's priority alerts, between digests: when a story counts as one (velocity, rules,
+ * the LLM's importance), how many may go out per hour, and when none may.
+ */
+export const alertDestinationSchema = z.strictObject({
+  /** Names the alert destination in logs and the outbox. */
+  name: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'use letters, digits, - and _ (at most 64)'),
+  destination: destinationSchema.optional(),
+  /** Quiet hours and the alert's times are read in this zone. */
+  timezone: timeZone.default('UTC'),
+  language: language.default('es'),
+  /** Themes whose fast-spreading stories alert (velocity); all when absent. Rules name their own theme. */
+  themes: z.array(themeId).min(1, 'list at least one theme, or leave `themes` out for all of them').default([...THEME_IDS]),
+  velocity: alertVelocitySchema.default(() => alertVelocitySchema.parse({})),
+  rules: z.array(alertRuleSchema).default([]),
+  /** With an `llm` section: alert when the model scores a story's importance at least this, naming the fact. */
+  importance: z.number().min(0).max(1, 'must be between 0 and 1 (e.g. 0.8)').optional(),
+  /** Alerts per rolling hour; the ones over it wait for the next hour or the digest. */
+  maxPerHour: z.number().int().min(1).max(60).default(4),
+  quietHours: quietHoursSchema.optional(),
+  /** No alert before this time (ISO 8601 with a zone): the stories go to the digest instead. */
+  mutedUntil: z.iso
+    .datetime({ offset: true, error: 'must be a date and time with a zone, e.g. "2026-12-01T08:00:00-04:00" or "…Z"' })
+    .transform((value) => Date.parse(value))
+    .optional(),
 });
 
 /** The optional HTTP listener for /healthz and /metrics: off unless a port is given; loopback by default. */
@@ -180,6 +243,22 @@ export const configSchema = z.strictObject({
         seen.add(schedule.name);
       });
     }),
+  alerts: z
+    .array(alertDestinationSchema)
+    .default([])
+    .superRefine((alerts, ctx) => {
+      const seen = new Set<string>();
+      alerts.forEach((alert, index) => {
+        if (seen.has(alert.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `alert destination "${alert.name}" is listed twice` });
+        seen.add(alert.name);
+      });
+    }),
+}).superRefine((config, ctx) => {
+  config.alerts.forEach((alert, index) => {
+    if (alert.importance !== undefined && !config.llm) {
+      ctx.addIssue({ code: 'custom', path: ['alerts', index, 'importance'], message: 'needs an `llm` section: the importance score comes from the model' });
+    }
+  });
 });
 
 export type SancochoConfig = z.infer<typeof configSchema>;
@@ -189,3 +268,6 @@ export type FeedConfig = z.infer<typeof feedSchema>;
 export type DigestScheduleConfig = z.infer<typeof digestScheduleSchema>;
 export type DestinationConfig = z.infer<typeof destinationSchema>;
 export type HealthConfig = z.infer<typeof healthSchema>;
+export type AlertDestinationConfig = z.infer<typeof alertDestinationSchema>;
+export type AlertRuleConfig = z.infer<typeof alertRuleSchema>;
+export type QuietHoursConfig = z.infer<typeof quietHoursSchema>;

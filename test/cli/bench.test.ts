@@ -49,5 +49,10 @@ describe('sancocho bench --quick --json', () => {
     // Each item's text plus its share of the fixed instructions.
     expect(llm.inputTokensPerItem).toBeGreaterThan(llm.itemChars / 4);
     expect(llm.systemTokens).toBeGreaterThan(100);
+
+    const { alerts } = report;
+    expect(alerts).toMatchObject({ stories: 100, items: 250, runs: 5 });
+    expect(alerts.alerts).toBeGreaterThan(0);
+    expect(alerts.p95Ms).toBeGreaterThanOrEqual(alerts.p50Ms);
   }, 60_000);
 });

@@ -20,6 +20,7 @@ const STAGES: readonly (readonly string[])[] = [
   ['classify'],
   ['pipeline'],
   ['digest'],
+  ['alerts'],
   ['delivery'],
   ['store-context.ts'],
   ['app-context.ts'],
