@@ -27,6 +27,7 @@ export function benchText(report: BenchReport): string {
     { header: 'fxp items/s', value: (r) => r.fastXmlParser.itemsPerSecond, align: 'right' },
     { header: 'fxp MB/s', value: (r) => r.fastXmlParser.mbPerSecond, align: 'right' },
     { header: '× fxp time', value: (r) => r.ratio, align: 'right' },
+    { header: '× fxp CPU', value: (r) => r.cpuRatio, align: 'right' },
   ]);
   const search = formatTable(report.search, [
     { header: 'items', value: (r) => r.items.toLocaleString('en'), align: 'right' },

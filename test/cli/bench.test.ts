@@ -19,6 +19,7 @@ describe('sancocho bench --quick --json', () => {
       expect(figure.mbPerSecond).toBeGreaterThan(0);
       expect(figure.fastXmlParser.itemsPerSecond).toBeGreaterThan(0);
       expect(figure.ratio).toBeGreaterThan(0);
+      expect(figure.cpuRatio).toBeGreaterThan(0);
     }
 
     const { poll } = report;
