@@ -12,6 +12,7 @@ import { createItemStore } from '../store/item-store.js';
 import { openDatabase } from '../store/open-database.js';
 import { startBenchFeedServer } from './bench-feed-server.js';
 import { generateFeed } from './generate-feed.js';
+import { watchPeakRss, type PeakRssWatch } from './peak-rss.js';
 import { median, significant } from './stats.js';
 
 export interface PollFigure {
@@ -33,8 +34,10 @@ export interface PollFigure {
 export interface MemoryFigure {
   /** Resident set size before the first cycle. */
   rssBeforeMB: number;
-  /** Highest resident set size sampled (every 5 ms) during the cycles. */
+  /** Highest resident set size during the cycles (the in-process feed server's bodies included). */
   peakRssMB: number;
+  /** `kernel`: the kernel's own high-water mark (VmHWM), reset before the cycles; `sampled`: every 20 ms. */
+  peakMethod: 'kernel' | 'sampled';
 }
 
 export interface PollBenchOptions {
@@ -59,10 +62,8 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
   const dir = mkdtempSync(path.join(tmpdir(), 'sancocho-bench-poll-'));
   const polling = pollingSchema.parse({});
   const rssBefore = process.memoryUsage.rss();
-  let peakRss = rssBefore;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  }, 5);
+  const peakWatch = watchPeakRss();
+  let peak: ReturnType<PeakRssWatch['stop']> | undefined;
   const walls: number[] = [];
   const repolls: Omit<PollFigure['repoll'], 'ratioToIdeal'>[] = [];
   try {
@@ -103,7 +104,7 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
       }
     }
   } finally {
-    clearInterval(sampler);
+    peak = peakWatch.stop();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -129,7 +130,7 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
         parseCalls: Math.max(...repolls.map((repoll) => repoll.parseCalls)),
       },
     },
-    memory: { rssBeforeMB: Math.round(rssBefore / 2 ** 20), peakRssMB: Math.round(peakRss / 2 ** 20) },
+    memory: { rssBeforeMB: Math.round(rssBefore / 2 ** 20), peakRssMB: Math.round(peak!.peakBytes / 2 ** 20), peakMethod: peak!.method },
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runBench, type BenchReport } from '../bench/run-bench.js';
-import { FILTERED } from '../bench/search-bench.js';
+import { FILTERED } from '../bench/search-filter.js';
 import { writeLine, type CliIO } from './cli-io.js';
 import { formatTable } from './format-table.js';
 
