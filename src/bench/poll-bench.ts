@@ -3,14 +3,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pollingSchema } from '../config/config-schema.js';
 import { silentLogger } from '../core/logger.js';
+import type { NormalizedItem } from '../core/types.js';
 import { createFeedDispatchers } from '../pipeline/feed-dispatchers.js';
 import { createFeedParser } from '../pipeline/feed-parser.js';
 import type { FeedReport, IngestContext } from '../pipeline/ingest-feed.js';
+import { parseFeedBody } from '../pipeline/parse-feed-body.js';
+import { withDedupeKeys } from '../pipeline/dedupe-keys.js';
 import { pollFeeds } from '../pipeline/poll-feeds.js';
 import { openDatabase } from '../store/open-database.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { startBenchFeedServer } from './bench-feed-server.js';
 import { generateFeed } from './generate-feed.js';
+import { watchPeakRss, type PeakRssWatch } from './peak-rss.js';
 import { median, significant } from './stats.js';
 
 export interface PollFigure {
@@ -27,13 +31,27 @@ export interface PollFigure {
   ratioToIdeal: number;
   /** The same feeds polled again, unchanged: 304s, which only wait for the network. */
   repoll: { wallMs: number; ratioToIdeal: number; notModified: number; bodyBytes: number; parseCalls: number };
+  /** Where a new feed's CPU goes, the same feeds replayed step by step on the main thread. */
+  perFeed: PerFeedCost;
+}
+
+/** Milliseconds per new feed of `itemsPerFeed` items (wall time, one thread, nothing else running in the process). */
+export interface PerFeedCost {
+  /** decode → parse → normalize (a parse thread's work in the cycle). */
+  parseMs: number;
+  /** The store's write transaction of a first poll, whole (`BEGIN IMMEDIATE` … `COMMIT`), and the two calls inside it. */
+  storeMs: number;
+  saveFeedItemsMs: number;
+  recordPollMs: number;
 }
 
 export interface MemoryFigure {
   /** Resident set size before the first cycle. */
   rssBeforeMB: number;
-  /** Highest resident set size sampled (every 5 ms) during the cycles. */
+  /** Highest resident set size during the cycles (the in-process feed server's bodies included). */
   peakRssMB: number;
+  /** `kernel`: the kernel's own high-water mark (VmHWM), reset before the cycles; `sampled`: every 20 ms. */
+  peakMethod: 'kernel' | 'sampled';
 }
 
 export interface PollBenchOptions {
@@ -57,11 +75,10 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
   const server = await startBenchFeedServer({ bodies, hosts: options.hosts, latencyMs: options.latencyMs });
   const dir = mkdtempSync(path.join(tmpdir(), 'sancocho-bench-poll-'));
   const polling = pollingSchema.parse({});
+  // Watched from before the reading, so the peak can never come out below it.
+  const peakWatch = watchPeakRss();
   const rssBefore = process.memoryUsage.rss();
-  let peakRss = rssBefore;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  }, 5);
+  let peak: ReturnType<PeakRssWatch['stop']> | undefined;
   const walls: number[] = [];
   const repolls: Omit<PollFigure['repoll'], 'ratioToIdeal'>[] = [];
   try {
@@ -100,10 +117,11 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
       }
     }
   } finally {
-    clearInterval(sampler);
+    peak = peakWatch.stop();
     await server.close();
-    rmSync(dir, { recursive: true, force: true });
   }
+  const perFeed = await perFeedCost(bodies, dir);
+  rmSync(dir, { recursive: true, force: true });
   const wallMs = median(walls);
   const idealMs = (options.latencyMs * options.feeds) / polling.concurrency;
   const repollMs = median(repolls.map((repoll) => repoll.wallMs));
@@ -125,9 +143,54 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
         bodyBytes: Math.max(...repolls.map((repoll) => repoll.bodyBytes)),
         parseCalls: Math.max(...repolls.map((repoll) => repoll.parseCalls)),
       },
+      perFeed,
     },
-    memory: { rssBeforeMB: Math.round(rssBefore / 2 ** 20), peakRssMB: Math.round(peakRss / 2 ** 20) },
+    memory: { rssBeforeMB: Math.round(rssBefore / 2 ** 20), peakRssMB: Math.round(peak!.peakBytes / 2 ** 20), peakMethod: peak!.method },
   };
+}
+
+/**
+ * The first cycle's work for each feed, one step at a time: every body parsed, then stored in a
+ * fresh database the way ingestFeed stores a first poll (items and poll outcome in one write
+ * transaction). Shows how much of a feed's CPU is parsing and how much the store.
+ */
+async function perFeedCost(bodies: Buffer[], dir: string): Promise<PerFeedCost> {
+  const now = Date.now();
+  const urls = bodies.map((_body, index) => `https://replay.example/feed/${index}.xml`);
+  let started = performance.now();
+  const parsed: NormalizedItem[][] = [];
+  for (const [index, body] of bodies.entries()) {
+    const result = await parseFeedBody(body, 'application/rss+xml; charset=utf-8', { fetchedAt: now, baseUrl: urls[index]! });
+    if (result.status !== 'ok') throw new Error(`poll-bench: replay of ${urls[index]}: ${result.kind}`);
+    parsed.push(result.items);
+  }
+  const parseMs = performance.now() - started;
+
+  const db = openDatabase(path.join(dir, 'replay.db'));
+  try {
+    const store = createSqliteStore(db);
+    await store.feeds.syncConfigured(urls.map((url, index) => ({ url, name: `feed ${index}` })), now);
+    const ids = new Map((await store.feeds.list()).map((feed) => [feed.url, feed.id]));
+    let saveMs = 0;
+    let pollMs = 0;
+    started = performance.now();
+    for (const [index, url] of urls.entries()) {
+      const id = ids.get(url)!;
+      await store.withTransaction(async (tx) => {
+        const saving = performance.now();
+        await tx.items.saveFeedItems(id, withDedupeKeys(id, parsed[index]!), { fetchedAt: now, backlog: true });
+        const polling = performance.now();
+        await tx.feeds.recordPoll(id, { kind: 'success', at: now, http: 200, etag: `"${index}"`, lastModified: null, movedTo: null, nextDueAt: now + 3_600_000 });
+        saveMs += polling - saving;
+        pollMs += performance.now() - polling;
+      });
+    }
+    const storeMs = performance.now() - started;
+    const each = (ms: number) => significant(ms / bodies.length, 2);
+    return { parseMs: each(parseMs), storeMs: each(storeMs), saveFeedItemsMs: each(saveMs), recordPollMs: each(pollMs) };
+  } finally {
+    db.close();
+  }
 }
 
 /** A poll that got a body, which the pipeline then parsed: a 200, or a parse failure. */

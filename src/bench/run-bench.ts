@@ -1,10 +1,10 @@
 import os from 'node:os';
-import { alertDecisionBench, type AlertDecisionFigure } from './alerts-bench.js';
-import { classifyBench, type ClassifyFigure } from './classify-bench.js';
-import { llmCostBench, type LlmCostFigure } from './llm-cost-bench.js';
-import { parseBench, type ParseFigure } from './parse-bench.js';
-import { pollBench, type MemoryFigure, type PollFigure } from './poll-bench.js';
-import { searchBench, type SearchFigure } from './search-bench.js';
+import type { AlertDecisionFigure } from './alerts-bench.js';
+import type { ClassifyFigure } from './classify-bench.js';
+import type { LlmCostFigure } from './llm-cost-bench.js';
+import type { ParseFigure } from './parse-bench.js';
+import type { MemoryFigure, PollFigure } from './poll-bench.js';
+import type { SearchFigure } from './search-bench.js';
 
 export interface BenchReport {
   machine: { node: string; platform: string; cpus: number; cpuModel: string; quick: boolean };
@@ -40,23 +40,30 @@ const PLANS = {
 
 /**
  * Every figure of `sancocho bench`, measured in one process, one after the other. The poll cycle
- * goes first so its memory figure is not inflated by the search store's page cache.
+ * goes first so its memory figure is not inflated by the search store's page cache, and each
+ * figure's code is loaded only when its turn comes, so the poll cycle's memory holds what a poll needs.
  */
 export async function runBench(options: { quick: boolean; progress?: (line: string) => void }): Promise<BenchReport> {
   const plan = options.quick ? PLANS.quick : PLANS.full;
   const progress = options.progress ?? (() => undefined);
   const started = performance.now();
   progress(`bench: poll cycle, ${plan.poll.feeds} feeds with ${plan.poll.latencyMs} ms latency`);
+  const { pollBench } = await import('./poll-bench.js');
   const { poll, memory } = await pollBench(plan.poll);
   progress(`bench: parse, ${plan.parse.sizes.join('/')} items, RSS and Atom`);
+  const { parseBench } = await import('./parse-bench.js');
   const parse = await parseBench(plan.parse);
   progress('bench: offline classification');
+  const { classifyBench } = await import('./classify-bench.js');
   const classify = classifyBench(plan.classify);
   progress(`bench: LLM prompt size, a batch of ${plan.llm.batch}`);
+  const { llmCostBench } = await import('./llm-cost-bench.js');
   const llm = await llmCostBench(plan.llm);
   progress(`bench: search at ${plan.search.sizes.map((size) => size.toLocaleString('en')).join(' and ')} items (building the store takes most of it)`);
+  const { searchBench } = await import('./search-bench.js');
   const search = await searchBench(plan.search);
   progress(`bench: alert decision, ${plan.alerts.stories} stories`);
+  const { alertDecisionBench } = await import('./alerts-bench.js');
   const alerts = alertDecisionBench(plan.alerts);
   const cpus = os.cpus();
   return {

@@ -7,6 +7,7 @@ import type { PageRequest, SearchFilters } from '../core/search.js';
 import { createSqliteSearchStore } from '../store/sqlite/search-store.js';
 import { writeTransaction } from '../store/write-transaction.js';
 import { createTextGenerator } from './sample-text.js';
+import { FILTERED } from './search-filter.js';
 import { percentile, significant } from './stats.js';
 
 export interface Latency {
@@ -29,8 +30,6 @@ export interface SearchFigure {
   /** Whether both paths gave the same first page for every query. */
   sameAnswers: boolean;
 }
-
-export const FILTERED: SearchFilters = { theme: 'trade-tariffs', days: 7 };
 
 /** What people search for in this bot, in its three languages; the last word also matches as a prefix. */
 const QUERIES = ['mercosur', 'aranceles', 'narcolancha caribe', 'presos políticos', 'litio', 'inversiones chinas',

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runBench, type BenchReport } from '../bench/run-bench.js';
-import { FILTERED } from '../bench/search-bench.js';
+import { FILTERED } from '../bench/search-filter.js';
 import { writeLine, type CliIO } from './cli-io.js';
 import { formatTable } from './format-table.js';
 
@@ -27,6 +27,7 @@ export function benchText(report: BenchReport): string {
     { header: 'fxp items/s', value: (r) => r.fastXmlParser.itemsPerSecond, align: 'right' },
     { header: 'fxp MB/s', value: (r) => r.fastXmlParser.mbPerSecond, align: 'right' },
     { header: '× fxp time', value: (r) => r.ratio, align: 'right' },
+    { header: '× fxp CPU', value: (r) => r.cpuRatio, align: 'right' },
   ]);
   const search = formatTable(report.search, [
     { header: 'items', value: (r) => r.items.toLocaleString('en'), align: 'right' },
@@ -50,13 +51,14 @@ export function benchText(report: BenchReport): string {
     `2. Poll cycle: ${poll.feeds} feeds × ${poll.itemsPerFeed} items on ${poll.hosts} loopback hosts, ${poll.latencyMs} ms latency, concurrency ${poll.concurrency} (${poll.perHostConcurrency} per host):`,
     `   first cycle ${poll.wallMs} ms; ideal ${poll.idealMs} ms (latency × feeds / concurrency); ratio ${poll.ratioToIdeal}`,
     `   re-poll, unchanged: ${poll.repoll.wallMs} ms (ratio ${poll.repoll.ratioToIdeal}), ${poll.repoll.notModified} × 304, ${poll.repoll.bodyBytes} body bytes, ${poll.repoll.parseCalls} parse calls`,
+    `   per new feed, replayed step by step: parse ${poll.perFeed.parseMs} ms; store ${poll.perFeed.storeMs} ms (saveFeedItems ${poll.perFeed.saveFeedItemsMs}, recordPoll ${poll.perFeed.recordPollMs}, the rest BEGIN/COMMIT)`,
     '',
     `3. Offline classification: ${classify.itemsPerSecond} items/s on one core (${classify.items} items, ${Math.round(classify.onTopicShare * 100)} % on a theme)`,
     '',
     `4. Search (FTS5, bm25 × recency, top 10), progressive vs the full scan, filtered = theme ${FILTERED.theme}, last ${FILTERED.days} days:`,
     search,
     '',
-    `5. Memory: RSS ${memory.rssBeforeMB} MB before the poll cycles, peak ${memory.peakRssMB} MB during them`,
+    `5. Memory: RSS ${memory.rssBeforeMB} MB before the poll cycles, peak ${memory.peakRssMB} MB during them (${memory.peakMethod === 'kernel' ? "the kernel's high-water mark" : 'sampled every 20 ms'})`,
     '',
     `6. LLM prompt: a batch of ${llm.batch} items (${llm.itemChars} characters each on average) = ${llm.inputTokens} input tokens, ${llm.inputTokensPerItem} per item`,
     `   (${llm.systemTokens} of them the fixed instructions; plus ${llm.responseFormatTokens} for the JSON schema; ${llm.requests} request; tokens estimated as ${llm.estimate})`,

@@ -24,15 +24,24 @@ const ESCAPED_MARKUP = /&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);|<[a-z/!]/i;
 /** Characters that take no room: soft hyphen, zero-width space/non-joiner, word joiner, BOM, bidi marks, controls. */
 const INVISIBLE = /[\u00AD\u200B\u200C\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF\u0000-\u0008\u000E-\u001F\u007F-\u009F]|\u200D(?!\p{Extended_Pictographic})/gu;
 
+/** INVISIBLE's characters without the Unicode flag, which makes a scan of Latin-1 text several times slower. */
+const MAYBE_INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF\u0000-\u0008\u000E-\u001F\u007F-\u009F]/;
+
+/** Whitespace that collapsing would change: two in a row, or any but a plain space. */
+const UNEVEN_SPACE = /\s\s|[^\S ]/;
+
 export function htmlToText(html: string): string {
-  const once = textContent(html, true);
-  const text = ESCAPED_MARKUP.test(once) ? decodeHTMLStrict(textContent(once, false)) : once;
+  // Without `<` or `&` there is neither markup nor an entity: the tokenizer would give the text back as it is.
+  if (!html.includes('<') && !html.includes('&')) return cleanText(html);
+  const once = decodedText(html);
+  const text = ESCAPED_MARKUP.test(once) ? decodeHTMLStrict(rawText(once)) : once;
   return cleanText(text);
 }
 
 /** Drops invisible characters and collapses every run of whitespace (incl. NBSP) to one space. */
 export function cleanText(text: string): string {
-  return text.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+  const visible = MAYBE_INVISIBLE.test(text) ? text.replace(INVISIBLE, '') : text;
+  return (UNEVEN_SPACE.test(visible) ? visible.replace(/\s+/g, ' ') : visible).trim();
 }
 
 /**
@@ -50,10 +59,11 @@ export function truncateAtWord(text: string, max: number): string {
 
 /**
  * The text of an HTML fragment, read by htmlparser2's tokenizer: one pass, so its time grows
- * linearly with the input whatever the markup (a regex over unclosed tags would not).
+ * linearly with the input whatever the markup (a regex over unclosed tags would not). One reader
+ * per mode serves every call (parsing is synchronous): building a parser cost more than reading a title.
  */
-function textContent(html: string, decodeEntities: boolean): string {
-  const parts: string[] = [];
+function textReader(decodeEntities: boolean): (html: string) => string {
+  let parts: string[] = [];
   let dropped = 0;
   const parser = new Parser(
     {
@@ -71,6 +81,13 @@ function textContent(html: string, decodeEntities: boolean): string {
     },
     { decodeEntities, recognizeCDATA: true },
   );
-  parser.end(html);
-  return parts.join('');
+  return (html) => {
+    parts = [];
+    dropped = 0;
+    parser.parseComplete(html);
+    return parts.join('');
+  };
 }
+
+const decodedText = textReader(true);
+const rawText = textReader(false);

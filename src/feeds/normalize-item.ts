@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { foldAccents } from '../core/fold-accents.js';
 import type { Language, NormalizedItem, RawItem } from '../core/types.js';
 import { canonicalizeUrl } from './canonical-url.js';
@@ -56,9 +56,15 @@ export function normalizeItem(raw: RawItem, ctx: NormalizeContext): NormalizedIt
     publishedAt,
     dated,
     source: source === '' ? null : source,
-    contentHash: createHash('sha256').update(`${title}\n${summary}`).digest('hex'),
+    contentHash: sha256Hex(`${title}\n${summary}`),
   };
 }
+
+/** One call where Node has `crypto.hash` (20.12 and later); the same hex digest either way. */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text)
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /**
  * Aggregators append the outlet to every headline ("Cumbre en Montevideo - El País"); the outlet is

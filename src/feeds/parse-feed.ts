@@ -49,6 +49,9 @@ const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 const XHTML_START = /<(title|subtitle|summary|content|rights)(\s[^<>]*?\btype\s*=\s*["']xhtml["'][^<>]*?)(?<!\/)>/g;
 const AMPERSANDS = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|&(?:#(\d{1,7});|#[xX]([0-9a-fA-F]{1,6});|([A-Za-z][A-Za-z0-9]{0,31});)?/g;
 
+/** An `&` that is not one of XML's five entities nor a numeric reference surely in range (≤ 6 decimal or 5 hex digits). */
+const NEEDS_ESCAPING = /&(?!(?:amp|lt|gt|quot|apos|#\d{1,6}|#[xX][0-9a-fA-F]{1,5});)/;
+
 export interface ParseOptions {
   /** Entries taken from one document, the newest by date (document order among undated ones); default all. */
   maxItems?: number;
@@ -174,6 +177,8 @@ function xhtmlAsHtml(document: string): string {
 
 /** Escapes bare `&` and turns entities XML lacks into numeric references; CDATA and comments stay. */
 function escapeAmpersands(document: string): string {
+  // Most documents hold only references XML defines: one search proves it, where the pass calls back per reference.
+  if (!NEEDS_ESCAPING.test(document)) return document;
   return document.replace(AMPERSANDS, (match, decimal?: string, hex?: string, name?: string) => {
     if (!match.startsWith('&')) return match;
     if (decimal !== undefined || hex !== undefined) {

@@ -14,6 +14,7 @@ import type { ParseJob, WorkerReply } from './parse-worker.js';
 export type ParseTimeout = { status: 'error'; kind: 'parse-timeout'; message: string };
 
 export interface FeedParser {
+  /** Takes the body over: a Buffer that owns its memory moves to the thread and is empty afterwards. */
   parse(body: Buffer, contentType: string | null, context: NormalizeContext, maxItems: number): Promise<ParsedBody | ParseTimeout>;
   /** Stops the threads; bodies still queued are rejected. */
   close(): Promise<void>;
@@ -29,8 +30,18 @@ export class FeedParserError extends Error {
 
 /** A 10 MB feed of 50 000 items (the newest 1000 kept) parses in 3–4 s on a busy 2-core machine: far more is not a real feed. */
 export const DEFAULT_PARSE_BUDGET_MS = 20_000;
-/** Parsing is CPU work: more threads than cores only makes each one slower. */
-const DEFAULT_THREADS = Math.min(2, availableParallelism());
+/**
+ * Parsing is CPU work: more threads than cores only makes each one slower, and the main thread
+ * (fetching, storing) needs a core of its own; one parse thread keeps up with it on two cores (it
+ * was idle three quarters of a first cycle with two), and each thread costs 25–35 MB of memory.
+ */
+const DEFAULT_THREADS = Math.max(1, Math.min(2, availableParallelism() - 1));
+/**
+ * A small young generation: a parse's garbage dies young, and V8's default (up to 48 MB per
+ * thread) mostly held memory the thread did not need. The old generation keeps Node's default so
+ * a 10 MB feed still parses.
+ */
+const THREAD_LIMITS = { maxYoungGenerationSizeMb: 4 };
 // From sources (tests), the .js is not there; the test runner's loader resolves it to the .ts beside it.
 const WORKER_URL = new URL('./parse-worker.js', import.meta.url);
 
@@ -71,7 +82,7 @@ export function createFeedParser(options: { budgetMs?: number; threads?: number 
 
   function startThread(): void {
     starting++;
-    const worker = new Worker(WORKER_URL);
+    const worker = new Worker(WORKER_URL, { resourceLimits: THREAD_LIMITS });
     workers.add(worker);
     let ready = false;
     let current: { job: Job; timer: NodeJS.Timeout } | null = null;
@@ -106,7 +117,6 @@ export function createFeedParser(options: { budgetMs?: number; threads?: number 
           pump();
         }, budgetMs);
         current = { job, timer };
-        // Moved, not copied: the body is this job's own copy.
         worker.postMessage(job.request, [job.request.body.buffer]);
       },
     };
@@ -145,8 +155,7 @@ export function createFeedParser(options: { budgetMs?: number; threads?: number 
     parse(body, contentType, context, maxItems) {
       if (closed) return Promise.reject(new FeedParserError('feed-parser: parse() after close()'));
       return new Promise((resolve, reject) => {
-        // A copy: the body may sit in a shared allocation pool, which cannot be transferred.
-        queue.push({ request: { body: new Uint8Array(body), contentType, context, maxItems }, resolve, reject });
+        queue.push({ request: { body: ownMemory(body), contentType, context, maxItems }, resolve, reject });
         pump();
       });
     },
@@ -157,4 +166,14 @@ export function createFeedParser(options: { budgetMs?: number; threads?: number 
       await Promise.all([...workers].map((worker) => worker.terminate()));
     },
   };
+}
+
+/**
+ * The body as bytes that can move to a thread without a copy: its own memory when the Buffer owns
+ * all of it (a fetched body larger than Node's 4 KB pool slices), else a copy, since a slice of the
+ * shared pool cannot be transferred.
+ */
+function ownMemory(body: Buffer): Uint8Array<ArrayBuffer> {
+  const whole = body.buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+  return whole ? new Uint8Array(body.buffer as ArrayBuffer) : new Uint8Array(body);
 }

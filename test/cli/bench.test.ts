@@ -19,6 +19,7 @@ describe('sancocho bench --quick --json', () => {
       expect(figure.mbPerSecond).toBeGreaterThan(0);
       expect(figure.fastXmlParser.itemsPerSecond).toBeGreaterThan(0);
       expect(figure.ratio).toBeGreaterThan(0);
+      expect(figure.cpuRatio).toBeGreaterThan(0);
     }
 
     const { poll } = report;
@@ -28,6 +29,10 @@ describe('sancocho bench --quick --json', () => {
     expect(poll.wallMs).toBeGreaterThanOrEqual(poll.idealMs * 0.9);
     // An unchanged feed costs a 304: no body, no parse.
     expect(poll.repoll).toMatchObject({ notModified: poll.feeds, bodyBytes: 0, parseCalls: 0 });
+    // A feed's CPU split between parsing and the store's transaction, which holds the two store calls.
+    expect(poll.perFeed.parseMs).toBeGreaterThan(0);
+    expect(poll.perFeed.storeMs).toBeGreaterThanOrEqual(poll.perFeed.saveFeedItemsMs);
+    expect(poll.perFeed.saveFeedItemsMs).toBeGreaterThan(0);
 
     expect(report.classify.itemsPerSecond).toBeGreaterThan(100);
     expect(report.classify.onTopicShare).toBeGreaterThan(0.3);
