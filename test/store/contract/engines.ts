@@ -1,4 +1,6 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
+import type { Pool } from 'pg';
+import { afterAll } from 'vitest';
 import type { NormalizedItem } from '../../../src/core/types.js';
 import type { Store } from '../../../src/store-context.js';
 import { createFeedStore } from '../../../src/store/feed-store.js';
@@ -6,7 +8,11 @@ import { createItemStore } from '../../../src/store/item-store.js';
 import { MIGRATIONS, migrate } from '../../../src/store/migrations.js';
 import { openDatabase } from '../../../src/store/open-database.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { createPgPool } from '../../../src/store/postgres/pg-pool.js';
+import { PG_MIGRATIONS, migratePostgres } from '../../../src/store/postgres/pg-migrations.js';
+import { createPostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { seedItems } from '../../digest/seed-store.js';
+import { TEST_DATABASE_URL, createTestSchema } from '../../support/postgres-test-schema.js';
 
 /** A fresh, migrated, empty store of one engine; `close` releases it and leaves nothing behind. */
 export interface OpenedStore {
@@ -40,12 +46,7 @@ export const PREVIOUS_VERSION_DATA = {
   digest: { schedule: 'daily', slotAt: 1_000, destination: 'channel:1' },
 } as const;
 
-/**
- * The engines the contract suite runs against. Every test in test/store/contract/ runs once per
- * engine, so a second engine joins by adding an entry here.
- */
-export const ENGINES: readonly Engine[] = [
-  {
+const SQLITE: Engine =   {
     name: 'sqlite',
     open: async () => sqliteStore(openDatabase(':memory:')),
     async openUpgraded() {
@@ -64,8 +65,67 @@ export const ENGINES: readonly Engine[] = [
       migrate(db);
       return sqliteStore(db);
     },
+};
+
+/**
+ * One schema per test file (test/support/postgres-test-schema.ts), migrated once and emptied for
+ * each test (a migration per test costs half a second), dropped when the file is done.
+ */
+let fileSchema: Promise<{ pool: Pool; drop(): Promise<void> }> | undefined;
+afterAll(async () => {
+  const schema = await fileSchema;
+  await schema?.pool.end();
+  await schema?.drop();
+});
+
+async function emptyFileSchema(): Promise<Pool> {
+  fileSchema ??= createTestSchema().then(async (schema) => {
+    const pool = createPgPool(schema.url, { max: 4 });
+    await migratePostgres(pool);
+    return { pool, drop: schema.drop };
+  });
+  const { pool } = await fileSchema;
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'`,
+  );
+  await pool.query(rows.map((row) => `DELETE FROM ${row.name};`).join('\n'));
+  return pool;
+}
+
+const POSTGRES: Engine = {
+  name: 'postgres',
+  open: async () => postgresStore(await emptyFileSchema(), async () => undefined),
+  // A schema of its own: it starts at the previous version.
+  async openUpgraded() {
+    const schema = await createTestSchema();
+    const pool = createPgPool(schema.url, { max: 4 });
+    await migratePostgres(pool, PG_MIGRATIONS.slice(0, -1));
+    const { route, digest } = PREVIOUS_VERSION_DATA;
+    await pool.query(`INSERT INTO theme_routes (guild_id, theme, channel_id, created_by, created_at) VALUES ($1, $2, $3, 'u', 0)`, [
+      route.guildId,
+      route.theme,
+      route.channelId,
+    ]);
+    const { rows } = await pool.query<{ id: number }>(
+      `INSERT INTO digests (schedule, slot_at, trigger, destination, window_from, window_to, stories, markdown, status, created_at)
+       VALUES ($1, $2, 'schedule', $3, 0, $2, 1, '# d', 'pending', 5000) RETURNING id`,
+      [digest.schedule, digest.slotAt, digest.destination],
+    );
+    await pool.query(`INSERT INTO digest_parts (digest_id, part, payload, nonce) VALUES ($1, 1, '{}', 'nonce-1')`, [rows[0]?.id]);
+    await migratePostgres(pool);
+    return postgresStore(pool, async () => {
+      await pool.end();
+      await schema.drop();
+    });
   },
-];
+};
+
+/**
+ * The engines the contract suite runs against. Every test in test/store/contract/ runs once per
+ * engine, so a second engine joins by adding an entry here. PostgreSQL joins when the tests are
+ * given a server (SANCOCHO_TEST_DATABASE_URL).
+ */
+export const ENGINES: readonly Engine[] = TEST_DATABASE_URL ? [SQLITE, POSTGRES] : [SQLITE];
 
 function sqliteStore(db: Database): OpenedStore {
   return {
@@ -82,5 +142,58 @@ function sqliteStore(db: Database): OpenedStore {
     async close() {
       db.close();
     },
+  };
+}
+
+function postgresStore(pool: Pool, close: () => Promise<void>): OpenedStore {
+  // Until items have their port: one feed, and items written with plain SQL (a guid seen before gets the new wording).
+  async function put(items: NormalizedItem[], fetchedAt: number): Promise<number[]> {
+    const { rows: feeds } = await pool.query<{ id: number }>(
+      `INSERT INTO feeds (url, name, origin, created_at) VALUES ('http://127.0.0.1:9/contract/rss', 'Contract', 'user', 0)
+       ON CONFLICT (url) DO UPDATE SET name = excluded.name RETURNING id`,
+    );
+    const feedId = feeds[0]?.id;
+    const ids: number[] = [];
+    for (const item of items) {
+      const { rows } = await pool.query<{ id: number }>(
+        `UPDATE items SET title = $3, summary = $4, content_hash = $5, updated_at = $6 WHERE feed_id = $1 AND guid = $2 RETURNING id`,
+        [feedId, item.guid, item.title, item.summary, item.contentHash, fetchedAt],
+      );
+      const inserted =
+        rows[0] ??
+        (
+          await pool.query<{ id: number }>(
+            `INSERT INTO items (feed_id, guid, url, canonical_url, title, title_key, summary, language, source, source_key,
+               published_at, dated, content_hash, fetched_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $14, $10, $11, $12, $13, $13) RETURNING id`,
+            [feedId, item.guid, item.url, item.canonicalUrl, item.title, item.titleKey, item.summary, item.language, item.source,
+              item.publishedAt, item.dated, item.contentHash, fetchedAt, `feed:${feedId}`],
+          )
+        ).rows[0];
+      ids.push(inserted?.id as number);
+    }
+    return ids;
+  }
+  return {
+    store: createPostgresStore(pool),
+    seedItems: (titles) =>
+      put(
+        titles.map((title, index) => ({
+          guid: `seed-${index}`,
+          url: null,
+          canonicalUrl: null,
+          title,
+          titleKey: title.toLowerCase(),
+          summary: '',
+          language: 'es',
+          publishedAt: 1_000,
+          dated: true,
+          source: null,
+          contentHash: `seed:${index}:${title}`,
+        })),
+        1_000,
+      ),
+    putItems: put,
+    close,
   };
 }
