@@ -1,12 +1,13 @@
 import type { LlmLedger, LlmStatusReader } from './classify/ports.js';
 import type { LoadedConfig } from './config/load-config.js';
 import type { Logger } from './core/logger.js';
+import type { SearchRepository } from './core/search.js';
 import type { UnitOfWork } from './core/unit-of-work.js';
 import type { DeliveryRepository, OutboxRepository, ThemeRouteRepository } from './delivery/ports.js';
 import type { OverviewCache } from './digest/digest-overview.js';
-import type { DigestClassificationReader } from './digest/load-digest-items.js';
-import type { StatusOutboxReader, StatusRouteReader } from './ops/ports.js';
-import type { ClassificationRepository } from './pipeline/ports.js';
+import type { DigestClassificationReader, DigestFeedReader, DigestItemReader } from './digest/load-digest-items.js';
+import type { StatusFeedReader, StatusOutboxReader, StatusRouteReader } from './ops/ports.js';
+import type { ClassificationRepository, FeedRepository, ItemRepository } from './pipeline/ports.js';
 import { createFeedStore, type FeedStore } from './store/feed-store.js';
 import { createItemStore, type ItemStore } from './store/item-store.js';
 import { openDatabase, type Database } from './store/open-database.js';
@@ -21,6 +22,9 @@ export interface Store extends UnitOfWork<Store> {
   deliveries: DeliveryRepository;
   outbox: OutboxRepository & StatusOutboxReader & OverviewCache;
   classifications: ClassificationRepository & DigestClassificationReader & LlmLedger & LlmStatusReader;
+  feeds: FeedRepository & StatusFeedReader & DigestFeedReader;
+  items: ItemRepository & DigestItemReader;
+  search: SearchRepository;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { openStoreContext } from '../store-context.js';
 import { loadConfig } from '../config/load-config.js';
 import { redactCredentials } from '../core/redact-credentials.js';
-import type { FeedRow } from '../store/feed-store.js';
+import type { FeedRow } from '../core/feed.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
 import { formatTable, relativeTime } from './format-table.js';
 

@@ -1,4 +1,6 @@
 import type { ClassificationRecord, MergeDecision } from '../core/classification.js';
+import type { FeedRow } from '../core/feed.js';
+import type { StoredItem } from '../core/item.js';
 import type { ThemeId } from '../core/themes.js';
 import type { FeedStore } from '../store/feed-store.js';
 import type { ItemStore } from '../store/item-store.js';
@@ -11,6 +13,16 @@ export interface DigestClassificationReader {
   get(itemId: number): Promise<ClassificationRecord | undefined>;
   /** The LLM's verdicts on pairs among these texts (content hashes). */
   mergeDecisions(contentHashes: readonly string[]): Promise<MergeDecision[]>;
+}
+
+/** What a digest reads of the stored items. */
+export interface DigestItemReader {
+  get(id: number): Promise<StoredItem | undefined>;
+}
+
+/** What a digest reads of the feeds: the outlet name of an item without one of its own. */
+export interface DigestFeedReader {
+  get(id: number): Promise<FeedRow | undefined>;
 }
 
 export interface DigestSources {

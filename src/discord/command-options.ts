@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { queryWords } from '../core/search-query.js';
 import { THEME_IDS, type ThemeId } from '../core/themes.js';
 import { LANGUAGES, type Language } from '../core/types.js';
 import { collapse, cut, escapeMarkdown } from '../digest/format-story.js';
-import { toMatchExpression } from '../store/search-items.js';
 import { themeNames } from './theme-names.js';
 
 /**
@@ -101,7 +101,7 @@ const searchQuery = z
       .string()
       .min(2, { error: 'Type at least two characters to search for.' })
       .max(SEARCH_QUERY_MAX, { error: `Keep the search under ${SEARCH_QUERY_MAX} characters.` })
-      .refine((value) => toMatchExpression(value) !== null, { error: 'Search for words: the query needs at least one letter or digit.' }),
+      .refine((value) => queryWords(value) !== null, { error: 'Search for words: the query needs at least one letter or digit.' }),
   );
 
 export const searchOptions = z.object({

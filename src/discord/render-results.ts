@@ -4,9 +4,9 @@ import type { ThemeId } from '../core/themes.js';
 import { THEME_COLORS } from '../digest/digest-labels.js';
 import { collapse, cut, escapeMarkdown, linkTarget, outletName } from '../digest/format-story.js';
 import { DISCORD_LIMITS } from '../digest/split-messages.js';
-import type { FeedRow } from '../store/feed-store.js';
+import type { FeedRow } from '../core/feed.js';
 import type { ThemeRoute } from '../core/theme-route.js';
-import type { SearchHit } from '../store/search-items.js';
+import type { SearchHit } from '../core/search.js';
 import { SEARCH_PAGE_SIZE, encodeSearchPage, quoted, type SearchPageState } from './command-options.js';
 import type { ThemeInfo } from './theme-names.js';
 

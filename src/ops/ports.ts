@@ -1,3 +1,4 @@
+import type { FeedRow } from '../core/feed.js';
 import type { OutboxDigest } from '../core/outbox.js';
 import type { ThemeRoute } from '../core/theme-route.js';
 
@@ -14,4 +15,14 @@ export interface StatusOutboxReader {
   destinationErrors(): Promise<{ destination: string; error: string; at: number }[]>;
   /** When each destination last accepted a part. */
   lastSentAt(): Promise<{ destination: string; at: number }[]>;
+}
+
+/** What the status report and /healthz read of the feeds. */
+export interface StatusFeedReader {
+  /** Every feed, by name (case-insensitive) then id. */
+  list(): Promise<FeedRow[]>;
+  /** Every feed not disabled, by id. */
+  enabled(): Promise<FeedRow[]>;
+  /** The feeds one Discord server may see (see GuildFeedRepository.visibleTo). */
+  visibleTo(guildId: string): Promise<FeedRow[]>;
 }

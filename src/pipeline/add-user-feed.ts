@@ -1,6 +1,6 @@
 import type { Language } from '../core/types.js';
 import { canonicalizeUrl } from '../feeds/canonical-url.js';
-import type { FeedRow } from '../store/feed-store.js';
+import type { FeedRow } from '../core/feed.js';
 import { writeTransaction } from '../store/write-transaction.js';
 import { fetchParsedFeed } from './fetch-parsed-feed.js';
 import type { IngestContext } from './ingest-feed.js';

@@ -1,6 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from '../core/logger.js';
-import type { FeedRow } from '../store/feed-store.js';
+import type { FeedRow } from '../core/feed.js';
 import { ingestFeed, type FeedReport, type IngestContext } from './ingest-feed.js';
 import { afterFailure } from './next-poll.js';
 

@@ -1,62 +1,7 @@
 import type { Database } from 'better-sqlite3';
-import type { FeedSpec, FeedStatus, Language } from '../core/types.js';
+import { MOVE_AFTER_POLLS, REMOVED_FROM_CONFIG as REMOVED, type FeedPollUpdate, type FeedRow } from '../core/feed.js';
+import type { FeedSpec } from '../core/types.js';
 import { writeTransaction } from './write-transaction.js';
-
-export interface FeedRow {
-  id: number;
-  url: string;
-  name: string;
-  language: Language | null;
-  intervalMinutes: number | null;
-  origin: 'config' | 'user';
-  /** The Discord server that added a user feed and owns it; null for config feeds and feeds added before owners were kept. */
-  guildId: string | null;
-  status: FeedStatus;
-  etag: string | null;
-  lastModified: string | null;
-  nextDueAt: number;
-  lastPolledAt: number | null;
-  lastSuccessAt: number | null;
-  lastHttpStatus: number | null;
-  consecutiveErrors: number;
-  lastErrorKind: string | null;
-  lastErrorMessage: string | null;
-  lastErrorAt: number | null;
-  createdAt: number;
-  /** Where the last polls were permanently redirected, and how many in a row. */
-  movedTo: string | null;
-  movedSeen: number;
-  /** The URL before the feed first moved (a config file may still list it). */
-  originalUrl: string | null;
-}
-
-/** What a poll decided about a feed, written in the same transaction as its items. */
-export type FeedPollUpdate =
-  | {
-      kind: 'success';
-      at: number;
-      http: number;
-      etag: string | null;
-      lastModified: string | null;
-      nextDueAt: number;
-      /** Where a permanent redirect (301, 308) took this poll, if one did; absent counts as none. */
-      movedTo?: string | null;
-    }
-  | { kind: 'not-modified'; at: number; etag: string | null; lastModified: string | null; nextDueAt: number; movedTo?: string | null }
-  | {
-      kind: 'error';
-      at: number;
-      http: number | null;
-      errorKind: string;
-      message: string;
-      nextDueAt: number;
-      status: FeedStatus;
-    };
-
-/** The error kind that marks a config feed disabled because it left the config file. */
-const REMOVED = 'removed-from-config';
-/** Polls in a row that must see the same permanent redirect before the feed's URL changes: one could be a mistake. */
-export const MOVE_AFTER_POLLS = 3;
 
 const COLUMNS = `id, url, name, language, interval_minutes AS intervalMinutes, origin, guild_id AS guildId, status, etag,
   last_modified AS lastModified, next_due_at AS nextDueAt, last_polled_at AS lastPolledAt,

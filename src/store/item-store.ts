@@ -1,27 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { Language, NormalizedItem } from '../core/types.js';
-
-export interface StoredItem {
-  id: number;
-  feedId: number;
-  guid: string | null;
-  url: string | null;
-  canonicalUrl: string | null;
-  title: string;
-  summary: string;
-  language: Language;
-  source: string | null;
-  publishedAt: number;
-  backlog: boolean;
-  contentHash: string;
-  fetchedAt: number;
-}
-
-export interface SaveCounts {
-  new: number;
-  updated: number;
-  duplicate: number;
-}
+import type { SaveCounts, StoredItem } from '../core/item.js';
+import type { NormalizedItem } from '../core/types.js';
 
 /**
  * The key a feed gives an entry: its guid, unless the feed repeats guids (then guid + URL, as

@@ -1,44 +1,9 @@
 import type { Database } from 'better-sqlite3';
+import type { SearchFilters, SearchHit, SearchPage } from '../core/search.js';
+import { queryWords, type QueryWord } from '../core/search-query.js';
 import type { ThemeId } from '../core/themes.js';
-import type { Language } from '../core/types.js';
 
 const DAY = 86_400_000;
-
-export interface SearchFilters {
-  theme?: ThemeId | undefined;
-  /** Only items published in the last `days` days. */
-  days?: number | undefined;
-  language?: Language | undefined;
-}
-
-export interface SearchHit {
-  id: number;
-  title: string;
-  url: string | null;
-  source: string | null;
-  feedName: string;
-  language: Language;
-  publishedAt: number;
-}
-
-export interface SearchPage {
-  hits: SearchHit[];
-  /** Whether another page follows this one. */
-  more: boolean;
-}
-
-/** A word of the query; the last one, once it is long enough, also matches as a prefix. */
-interface QueryWord {
-  word: string;
-  prefix: boolean;
-}
-
-function queryWords(query: string): QueryWord[] | null {
-  // A combining accent belongs to its word ("i" + U+0301 in "política"); the tokenizer folds it away.
-  const words = query.normalize('NFC').match(/[\p{L}\p{M}\p{N}]+/gu);
-  if (!words) return null;
-  return words.slice(0, 12).map((word, index, all) => ({ word, prefix: index === all.length - 1 && word.length >= 3 }));
-}
 
 /**
  * Turns what a person typed into an FTS5 query that cannot be a syntax error: every word becomes a

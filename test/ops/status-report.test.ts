@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildStatusReport, refusedDestinations, type StatusInput } from '../../src/ops/status-report.js';
-import type { FeedRow } from '../../src/store/feed-store.js';
+import type { FeedRow } from '../../src/core/feed.js';
 import type { OutboxDigest } from '../../src/core/outbox.js';
 
 const NOW = Date.UTC(2026, 10, 30, 12);

@@ -6,7 +6,8 @@ import { createSqliteClassificationStore } from '../../src/store/sqlite/classifi
 import { createFeedStore } from '../../src/store/feed-store.js';
 import { createItemStore } from '../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
-import { createSearchStore, type SearchFilters, type SearchStore } from '../../src/store/search-items.js';
+import type { SearchFilters } from '../../src/core/search.js';
+import { createSearchStore, type SearchStore } from '../../src/store/search-items.js';
 
 const NOW = Date.UTC(2026, 10, 29, 12);
 const DAY = 86_400_000;

@@ -4,7 +4,7 @@ import { collapse, cut, escapeMarkdown } from '../../digest/format-story.js';
 import { canonicalizeUrl } from '../../feeds/canonical-url.js';
 import { redactCredentials } from '../../core/redact-credentials.js';
 import { addUserFeed, type AddFeedOutcome } from '../../pipeline/add-user-feed.js';
-import type { FeedRow } from '../../store/feed-store.js';
+import type { FeedRow } from '../../core/feed.js';
 import {
   feedAddOptions,
   feedRemoveOptions,

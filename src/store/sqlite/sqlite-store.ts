@@ -1,8 +1,11 @@
 import type { Database } from 'better-sqlite3';
 import { createSqliteClassificationStore } from './classification-store.js';
 import { createSqliteDeliveryStore } from './delivery-store.js';
+import { createSqliteFeedStore } from './feed-store.js';
+import { createSqliteItemStore } from './item-store.js';
 import { createSqliteOutboxStore } from './outbox-store.js';
 import { createSqliteRouteStore } from './route-store.js';
+import { createSqliteSearchStore } from './search-store.js';
 
 /**
  * The embedded engine behind the stages' store ports. Each stage declares the ports it needs (in its
@@ -14,6 +17,9 @@ export function createSqliteStore(db: Database) {
     deliveries: createSqliteDeliveryStore(db),
     outbox: createSqliteOutboxStore(db),
     classifications: createSqliteClassificationStore(db),
+    feeds: createSqliteFeedStore(db),
+    items: createSqliteItemStore(db),
+    search: createSqliteSearchStore(db),
   };
   type Ports = typeof ports & { withTransaction<T>(fn: (tx: Ports) => Promise<T>): Promise<T> };
   // One connection: inside a transaction the same ports already write into it, so a nested

@@ -16,8 +16,8 @@ import {
   type Reply,
   type ThemeInfo,
 } from '../../../src/discord/render-results.js';
-import type { FeedRow } from '../../../src/store/feed-store.js';
-import type { SearchHit } from '../../../src/store/search-items.js';
+import type { FeedRow } from '../../../src/core/feed.js';
+import type { SearchHit } from '../../../src/core/search.js';
 
 const AT = Date.UTC(2026, 4, 3, 12);
 const THEMES: ThemeInfo[] = THEME_IDS.map((id) => ({ id, name: `Theme ${id}`, description: '' }));
