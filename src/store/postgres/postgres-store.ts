@@ -1,9 +1,12 @@
 import type { Pool } from 'pg';
 import { createPgClassificationStore } from './classification-store.js';
 import { createPgDeliveryStore } from './delivery-store.js';
+import { createPgFeedStore } from './feed-store.js';
+import { createPgItemStore } from './item-store.js';
 import { createPgOutboxStore } from './outbox-store.js';
 import { poolSession, type PgSession } from './pg-session.js';
 import { createPgRouteStore } from './route-store.js';
+import { createPgSearchStore } from './search-store.js';
 
 function portsOn(session: PgSession) {
   return {
@@ -11,6 +14,9 @@ function portsOn(session: PgSession) {
     deliveries: createPgDeliveryStore(session),
     outbox: createPgOutboxStore(session),
     classifications: createPgClassificationStore(session),
+    feeds: createPgFeedStore(session),
+    items: createPgItemStore(session),
+    search: createPgSearchStore(session),
   };
 }
 
