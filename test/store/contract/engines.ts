@@ -11,6 +11,7 @@ import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { createPgPool } from '../../../src/store/postgres/pg-pool.js';
 import { PG_MIGRATIONS, migratePostgres } from '../../../src/store/postgres/pg-migrations.js';
 import { createPostgresStore } from '../../../src/store/postgres/postgres-store.js';
+import { withDedupeKeys } from '../../../src/pipeline/dedupe-keys.js';
 import { seedItems } from '../../digest/seed-store.js';
 import { TEST_DATABASE_URL, createTestSchema } from '../../support/postgres-test-schema.js';
 
@@ -146,36 +147,17 @@ function sqliteStore(db: Database): OpenedStore {
 }
 
 function postgresStore(pool: Pool, close: () => Promise<void>): OpenedStore {
-  // Until items have their port: one feed, and items written with plain SQL (a guid seen before gets the new wording).
+  const store = createPostgresStore(pool);
+  // Through the ports: one feed; an item with a guid seen before gets the new wording.
   async function put(items: NormalizedItem[], fetchedAt: number): Promise<number[]> {
-    const { rows: feeds } = await pool.query<{ id: number }>(
-      `INSERT INTO feeds (url, name, origin, created_at) VALUES ('http://127.0.0.1:9/contract/rss', 'Contract', 'user', 0)
-       ON CONFLICT (url) DO UPDATE SET name = excluded.name RETURNING id`,
-    );
-    const feedId = feeds[0]?.id;
-    const ids: number[] = [];
-    for (const item of items) {
-      const { rows } = await pool.query<{ id: number }>(
-        `UPDATE items SET title = $3, summary = $4, content_hash = $5, updated_at = $6 WHERE feed_id = $1 AND guid = $2 RETURNING id`,
-        [feedId, item.guid, item.title, item.summary, item.contentHash, fetchedAt],
-      );
-      const inserted =
-        rows[0] ??
-        (
-          await pool.query<{ id: number }>(
-            `INSERT INTO items (feed_id, guid, url, canonical_url, title, title_key, summary, language, source, source_key,
-               published_at, dated, content_hash, fetched_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $14, $10, $11, $12, $13, $13) RETURNING id`,
-            [feedId, item.guid, item.url, item.canonicalUrl, item.title, item.titleKey, item.summary, item.language, item.source,
-              item.publishedAt, item.dated, item.contentHash, fetchedAt, `feed:${feedId}`],
-          )
-        ).rows[0];
-      ids.push(inserted?.id as number);
-    }
-    return ids;
+    const { feed } = await store.feeds.add({ url: 'http://127.0.0.1:9/contract/rss', name: 'Contract' }, 'user', 0);
+    await store.items.saveFeedItems(feed.id, withDedupeKeys(feed.id, items), { fetchedAt, backlog: false });
+    const { rows } = await pool.query<{ guid: string; id: number }>(`SELECT guid, id FROM items WHERE feed_id = $1`, [feed.id]);
+    const ids = new Map(rows.map((row) => [row.guid, row.id]));
+    return items.map((item) => ids.get(item.guid ?? '') as number);
   }
   return {
-    store: createPostgresStore(pool),
+    store,
     seedItems: (titles) =>
       put(
         titles.map((title, index) => ({
@@ -183,7 +165,7 @@ function postgresStore(pool: Pool, close: () => Promise<void>): OpenedStore {
           url: null,
           canonicalUrl: null,
           title,
-          titleKey: title.toLowerCase(),
+          titleKey: `${index}:${title.toLowerCase()}`,
           summary: '',
           language: 'es',
           publishedAt: 1_000,
