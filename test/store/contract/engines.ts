@@ -41,31 +41,37 @@ export interface Engine {
   openUpgraded(): Promise<OpenedStore>;
 }
 
-/** What the previous schema version held before the upgrade: one theme route and one pending digest of one part. */
+/** What the previous schema version held before the upgrade: one theme route, one pending digest of one part, one item. */
 export const PREVIOUS_VERSION_DATA = {
   route: { guildId: 'g1', theme: 'china-latam', channelId: 'c1' },
   digest: { schedule: 'daily', slotAt: 1_000, destination: 'channel:1' },
+  item: { title: 'Cumbre del Mercosur en Asunción', summary: 'Los presidentes firman la declaración.', publishedAt: 1_000 },
 } as const;
 
-const SQLITE: Engine =   {
-    name: 'sqlite',
-    open: async () => sqliteStore(openDatabase(':memory:')),
-    async openUpgraded() {
-      const db = new BetterSqlite3(':memory:');
-      db.pragma('foreign_keys = ON');
-      migrate(db, MIGRATIONS.slice(0, -1));
-      const { route, digest } = PREVIOUS_VERSION_DATA;
-      db.prepare(`INSERT INTO theme_routes (guild_id, theme, channel_id, created_by, created_at) VALUES (?, ?, ?, 'u', 0)`).run(route.guildId, route.theme, route.channelId);
-      const { lastInsertRowid } = db
-        .prepare(
-          `INSERT INTO digests (schedule, slot_at, trigger, destination, window_from, window_to, stories, markdown, status, created_at)
-           VALUES (?, ?, 'schedule', ?, 0, ?, 1, '# d', 'pending', 5000)`,
-        )
-        .run(digest.schedule, digest.slotAt, digest.destination, digest.slotAt);
-      db.prepare(`INSERT INTO digest_parts (digest_id, part, payload, nonce) VALUES (?, 1, '{}', 'nonce-1')`).run(lastInsertRowid);
-      migrate(db);
-      return sqliteStore(db);
-    },
+const SQLITE: Engine = {
+  name: 'sqlite',
+  open: async () => sqliteStore(openDatabase(':memory:')),
+  async openUpgraded() {
+    const db = new BetterSqlite3(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, MIGRATIONS.slice(0, -1));
+    const { route, digest, item } = PREVIOUS_VERSION_DATA;
+    db.prepare(`INSERT INTO theme_routes (guild_id, theme, channel_id, created_by, created_at) VALUES (?, ?, ?, 'u', 0)`).run(route.guildId, route.theme, route.channelId);
+    const { lastInsertRowid } = db
+      .prepare(
+        `INSERT INTO digests (schedule, slot_at, trigger, destination, window_from, window_to, stories, markdown, status, created_at)
+         VALUES (?, ?, 'schedule', ?, 0, ?, 1, '# d', 'pending', 5000)`,
+      )
+      .run(digest.schedule, digest.slotAt, digest.destination, digest.slotAt);
+    db.prepare(`INSERT INTO digest_parts (digest_id, part, payload, nonce) VALUES (?, 1, '{}', 'nonce-1')`).run(lastInsertRowid);
+    const feed = db.prepare(`INSERT INTO feeds (url, name, origin, created_at) VALUES ('https://a.example/rss', 'A', 'config', 0)`).run();
+    db.prepare(
+      `INSERT INTO items (feed_id, title, title_key, summary, language, source_key, published_at, dated, content_hash, fetched_at, updated_at)
+       VALUES (?, ?, ?, ?, 'es', 'feed:1', ?, 1, 'h', ?, ?)`,
+    ).run(feed.lastInsertRowid, item.title, item.title.toLowerCase(), item.summary, item.publishedAt, item.publishedAt, item.publishedAt);
+    migrate(db);
+    return sqliteStore(db);
+  },
 };
 
 /**
@@ -113,6 +119,13 @@ const POSTGRES: Engine = {
       [digest.schedule, digest.slotAt, digest.destination],
     );
     await pool.query(`INSERT INTO digest_parts (digest_id, part, payload, nonce) VALUES ($1, 1, '{}', 'nonce-1')`, [rows[0]?.id]);
+    const { item } = PREVIOUS_VERSION_DATA;
+    await pool.query(
+      `WITH feed AS (INSERT INTO feeds (url, name, origin, created_at) VALUES ('https://a.example/rss', 'A', 'config', 0) RETURNING id)
+       INSERT INTO items (feed_id, title, title_key, summary, language, source_key, published_at, dated, content_hash, fetched_at, updated_at)
+       SELECT feed.id, $1, lower($1), $2, 'es', 'feed:' || feed.id, $3, true, 'h', $3, $3 FROM feed`,
+      [item.title, item.summary, item.publishedAt],
+    );
     await migratePostgres(pool);
     return postgresStore(pool, async () => {
       await pool.end();
