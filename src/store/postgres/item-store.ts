@@ -14,7 +14,7 @@ interface Known {
 /** What saving one feed's entries will write, decided in memory from what the store already holds. */
 interface SavePlan {
   counts: SaveCounts;
-  /** New items, each given the index it will have in `fresh` ids. */
+  /** New items, in input order; a link names one by its index here until it has an id. */
   fresh: KeyedItem[];
   /** Rewordings by the feed that published the item first, by item id (the last one wins). */
   rewrites: Map<number, { item: KeyedItem; canonicalUrl: string | null }>;
