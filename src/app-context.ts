@@ -31,8 +31,8 @@ export interface AppContext extends StoreContext, IngestContext, ClassifyContext
   close(): Promise<void>;
 }
 
-export function createAppContext(config: LoadedConfig, logger: Logger, now = Date.now()): AppContext {
-  const { db, store, feeds, items } = openStoreContext(config, logger, now);
+export async function createAppContext(config: LoadedConfig, logger: Logger, now = Date.now()): Promise<AppContext> {
+  const { store, close: closeStore } = await openStoreContext(config, logger, now);
   const pools = createFeedDispatchers(config.polling);
   const feedParser = createFeedParser();
   const metrics = createMetrics();
@@ -42,11 +42,8 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
   return {
     config,
     logger,
-    db,
     store,
     classifier,
-    feeds,
-    items,
     polling: config.polling,
     dispatcher: pools.dispatcher,
     userFeedDispatcher: pools.userFeedDispatcher,
@@ -59,7 +56,7 @@ export function createAppContext(config: LoadedConfig, logger: Logger, now = Dat
     async close() {
       inFlight.abort();
       await Promise.all([pools.close(), feedParser.close()]);
-      db.close();
+      await closeStore();
     },
   };
 }

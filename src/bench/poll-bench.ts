@@ -7,9 +7,8 @@ import { createFeedDispatchers } from '../pipeline/feed-dispatchers.js';
 import { createFeedParser } from '../pipeline/feed-parser.js';
 import type { FeedReport, IngestContext } from '../pipeline/ingest-feed.js';
 import { pollFeeds } from '../pipeline/poll-feeds.js';
-import { createFeedStore } from '../store/feed-store.js';
-import { createItemStore } from '../store/item-store.js';
 import { openDatabase } from '../store/open-database.js';
+import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { startBenchFeedServer } from './bench-feed-server.js';
 import { generateFeed } from './generate-feed.js';
 import { median, significant } from './stats.js';
@@ -71,9 +70,7 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
       const pools = createFeedDispatchers(polling);
       const feedParser = createFeedParser();
       const ctx: IngestContext = {
-        db,
-        feeds: createFeedStore(db),
-        items: createItemStore(db),
+        store: createSqliteStore(db),
         logger: silentLogger(),
         polling,
         dispatcher: pools.dispatcher,
@@ -81,7 +78,7 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
         feedParser,
       };
       try {
-        ctx.feeds.syncConfigured(server.urls.map((url, index) => ({ url, name: `feed ${index}` })), Date.now());
+        await ctx.store.feeds.syncConfigured(server.urls.map((url, index) => ({ url, name: `feed ${index}` })), Date.now());
         let started = performance.now();
         const first = await pollFeeds(ctx, { all: true });
         walls.push(performance.now() - started);

@@ -51,7 +51,7 @@ export async function runBench(options: { quick: boolean; progress?: (line: stri
   progress(`bench: LLM prompt size, a batch of ${plan.llm.batch}`);
   const llm = await llmCostBench(plan.llm);
   progress(`bench: search at ${plan.search.sizes.map((size) => size.toLocaleString('en')).join(' and ')} items (building the store takes most of it)`);
-  const search = searchBench(plan.search);
+  const search = await searchBench(plan.search);
   const cpus = os.cpus();
   return {
     machine: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown', quick: options.quick },

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { openDatabase, type Database } from '../store/open-database.js';
-import type { SearchFilters } from '../core/search.js';
-import { createSearchStore } from '../store/search-items.js';
+import type { PageRequest, SearchFilters } from '../core/search.js';
+import { createSqliteSearchStore } from '../store/sqlite/search-store.js';
 import { writeTransaction } from '../store/write-transaction.js';
 import { createTextGenerator } from './sample-text.js';
 import { percentile, significant } from './stats.js';
@@ -46,25 +46,25 @@ const BATCH = 10_000;
  * size to the next), p50 and p95 after one warm-up pass, without and with a theme and date filter,
  * for the progressive search and the full scan it replaced.
  */
-export function searchBench(options: { sizes: number[]; repetitions: number }): SearchFigure[] {
+export async function searchBench(options: { sizes: number[]; repetitions: number }): Promise<SearchFigure[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sancocho-bench-search-'));
   const db = openDatabase(path.join(dir, 'search.db'));
   try {
     const grow = createSeeder(db);
-    const search = createSearchStore(db);
+    const search = createSqliteSearchStore(db);
     const figures: SearchFigure[] = [];
     for (const size of [...options.sizes].sort((a, b) => a - b)) {
       const started = performance.now();
       const now = grow(size);
       const loadSeconds = (performance.now() - started) / 1000;
       const page = { offset: 0, limit: 10 };
-      const timed = (path: typeof search.search, filters: SearchFilters): Latency => {
-        for (const query of QUERIES) path(query, filters, page, now);
+      const timed = async (path: typeof search.search, filters: SearchFilters): Promise<Latency> => {
+        for (const query of QUERIES) await path(query, filters, page, now);
         const samples: number[] = [];
         for (let repetition = 0; repetition < options.repetitions; repetition++) {
           for (const query of QUERIES) {
             const at = performance.now();
-            path(query, filters, page, now);
+            await path(query, filters, page, now);
             samples.push(performance.now() - at);
           }
         }
@@ -74,12 +74,10 @@ export function searchBench(options: { sizes: number[]; repetitions: number }): 
         items: size,
         loadSeconds: significant(loadSeconds, 2),
         queries: QUERIES.length * options.repetitions,
-        plain: timed(search.search, {}),
-        filtered: timed(search.search, FILTERED),
-        fullScan: { plain: timed(search.searchFullScan, {}), filtered: timed(search.searchFullScan, FILTERED) },
-        sameAnswers: [{}, FILTERED].every((filters) =>
-          QUERIES.every((query) => isDeepStrictEqual(search.search(query, filters, page, now), search.searchFullScan(query, filters, page, now))),
-        ),
+        plain: await timed(search.search, {}),
+        filtered: await timed(search.search, FILTERED),
+        fullScan: { plain: await timed(search.searchFullScan, {}), filtered: await timed(search.searchFullScan, FILTERED) },
+        sameAnswers: await sameAnswers(search, page, now),
       });
     }
     return figures;
@@ -87,6 +85,16 @@ export function searchBench(options: { sizes: number[]; repetitions: number }): 
     db.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Whether the progressive search and the full scan give the same first page for every query, with and without filters. */
+async function sameAnswers(search: ReturnType<typeof createSqliteSearchStore>, page: PageRequest, now: number): Promise<boolean> {
+  for (const filters of [{}, FILTERED]) {
+    for (const query of QUERIES) {
+      if (!isDeepStrictEqual(await search.search(query, filters, page, now), await search.searchFullScan(query, filters, page, now))) return false;
+    }
+  }
+  return true;
 }
 
 /**

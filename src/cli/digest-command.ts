@@ -45,7 +45,7 @@ export function registerDigestCommand(program: Command, io: CliIO): void {
         if (!parsed.ok) throw new UsageError(`digest: --since ${parsed.message}`);
         windowMs = parsed.ms;
       }
-      const ctx = createAppContext(config, cliLogger(io, 'warn'));
+      const ctx = await createAppContext(config, cliLogger(io, 'warn'));
       try {
         if (options.dryRun) {
           await dryRun(ctx, io, schedule, windowMs, options.json === true);

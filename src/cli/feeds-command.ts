@@ -12,17 +12,20 @@ export function registerFeedsCommand(program: Command, io: CliIO): void {
     .description('list the feeds with their health')
     .option('--json', 'print one JSON object instead of a table')
     .action(async (options: { json?: boolean }) => {
-      const ctx = openStoreContext(loadConfig(io.env), cliLogger(io, 'warn'));
+      const ctx = await openStoreContext(loadConfig(io.env), cliLogger(io, 'warn'));
       try {
-        const rows = ctx.feeds.list().map((feed) => ({
-          ...feed,
-          url: redactCredentials(feed.url),
-          lastErrorMessage: feed.lastErrorMessage === null ? null : redactCredentials(feed.lastErrorMessage),
-          items: ctx.items.countForFeed(feed.id),
-        }));
+        const rows = [];
+        for (const feed of await ctx.store.feeds.list()) {
+          rows.push({
+            ...feed,
+            url: redactCredentials(feed.url),
+            lastErrorMessage: feed.lastErrorMessage === null ? null : redactCredentials(feed.lastErrorMessage),
+            items: await ctx.store.items.countForFeed(feed.id),
+          });
+        }
         writeLine(io.stdout, options.json ? JSON.stringify({ feeds: rows }) : feedsTable(rows, Date.now()));
       } finally {
-        ctx.db.close();
+        await ctx.close();
       }
     });
 }

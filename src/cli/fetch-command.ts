@@ -23,13 +23,13 @@ export function registerFetchCommand(program: Command, io: CliIO): void {
       if (!options.once) {
         const writer = holdWriterLock(config.database, 'fetch');
         try {
-          await pollUntilStopped(createAppContext(config, cliLogger(io, 'info')));
+          await pollUntilStopped(await createAppContext(config, cliLogger(io, 'info')));
         } finally {
           writer.release();
         }
         return;
       }
-      const ctx = createAppContext(config, cliLogger(io, 'warn'));
+      const ctx = await createAppContext(config, cliLogger(io, 'warn'));
       try {
         const { feeds, classified } = await runPollCycle(ctx, { all: options.all === true });
         writeLine(io.stdout, options.json ? JSON.stringify(fetchJson(feeds)) : fetchTable(feeds, classified));

@@ -37,7 +37,7 @@ export function registerStartCommand(program: Command, io: CliIO): void {
  * gateway closed, the database closed.
  */
 async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<NodeJS.Signals>): Promise<void> {
-  const ctx = createAppContext(config, cliLogger(io, 'info'));
+  const ctx = await createAppContext(config, cliLogger(io, 'info'));
   let health: HealthServer | null = null;
   let runtime: DigestRuntime | undefined;
   try {
@@ -58,7 +58,7 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
         module: 'start',
         config: config.source,
         database: redactCredentials(config.database),
-        feeds: ctx.feeds.enabled().length,
+        feeds: (await ctx.store.feeds.enabled()).length,
         digests: config.digests.map((digest) => digest.name),
         mode: runtime.deliverer.mode,
       },

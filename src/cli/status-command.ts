@@ -14,14 +14,14 @@ export function registerStatusCommand(program: Command, io: CliIO): void {
     .option('--json', 'print one JSON object instead of tables')
     .action(async (options: { json?: boolean }) => {
       const config = loadConfig(io.env);
-      const ctx = openStoreContext(config, cliLogger(io, 'warn'));
+      const ctx = await openStoreContext(config, cliLogger(io, 'warn'));
       try {
         const now = Date.now();
         const report = await readStatus(ctx, now);
         const llm = await readLlmStatus(ctx.store.classifications, config.llm, now);
         writeLine(io.stdout, options.json ? JSON.stringify({ ...report, llm }) : statusTables(report, llm));
       } finally {
-        ctx.db.close();
+        await ctx.close();
       }
     });
 }

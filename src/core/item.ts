@@ -32,3 +32,8 @@ export interface SaveCounts {
   updated: number;
   duplicate: number;
 }
+
+export interface SavedItems extends SaveCounts {
+  /** The stored item each entry became or was recognised as, in input order. */
+  itemIds: number[];
+}

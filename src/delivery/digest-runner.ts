@@ -4,11 +4,9 @@ import type { Logger } from '../core/logger.js';
 import type { DigestTrigger } from '../core/outbox.js';
 import type { ThemeId } from '../core/themes.js';
 import type { OverviewWriter } from '../digest/digest-overview.js';
-import type { DigestClassificationReader } from '../digest/load-digest-items.js';
+import type { DigestSources } from '../digest/load-digest-items.js';
 import { latestSlot } from '../digest/schedule-slots.js';
 import type { Metrics } from '../ops/metrics.js';
-import type { FeedStore } from '../store/feed-store.js';
-import type { ItemStore } from '../store/item-store.js';
 import type { Deliverer } from './deliverer.js';
 import type { DeliveryStore } from './ports.js';
 import { digestReport, type DigestReport } from './digest-report.js';
@@ -47,9 +45,7 @@ export interface DigestRunner {
 }
 
 export interface DigestRunnerDeps {
-  store: DeliveryStore & { classifications: DigestClassificationReader };
-  feeds: FeedStore;
-  items: ItemStore;
+  store: DeliveryStore & DigestSources;
   logger: Logger;
   schedules: DigestScheduleConfig[];
   deliverer: Deliverer;

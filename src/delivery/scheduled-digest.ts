@@ -3,15 +3,11 @@ import type { ThemeId } from '../core/themes.js';
 import { addOverviews, buildDigest } from '../digest/build-digest.js';
 import type { OverviewWriter } from '../digest/digest-overview.js';
 import type { Digest } from '../digest/digest-types.js';
-import { loadDigestItems, type DigestClassificationReader } from '../digest/load-digest-items.js';
-import type { FeedStore } from '../store/feed-store.js';
-import type { ItemStore } from '../store/item-store.js';
+import { loadDigestItems, type DigestSources } from '../digest/load-digest-items.js';
 import type { DeliveryPorts } from './ports.js';
 
 export interface ScheduledDigestDeps {
-  store: Pick<DeliveryPorts, 'deliveries'> & { classifications: DigestClassificationReader };
-  feeds: FeedStore;
-  items: ItemStore;
+  store: Pick<DeliveryPorts, 'deliveries'> & DigestSources;
   overview?: OverviewWriter | undefined;
 }
 
@@ -26,7 +22,7 @@ export async function buildScheduledDigest(
   window: { from: number; to: number },
   target?: { destination: string; themes?: ReadonlySet<ThemeId> },
 ): Promise<Digest> {
-  const items = await loadDigestItems({ items: deps.items, feeds: deps.feeds, classifications: deps.store.classifications }, schedule.themes, window);
+  const items = await loadDigestItems(deps.store, schedule.themes, window);
   const received = target
     ? await deps.store.deliveries.received(target.destination, items.map((item) => item.id))
     : new Map<number, string>();

@@ -55,7 +55,7 @@ export async function runDemo(options: { logger: Logger; language: Language; now
       database: path.join(dir, 'demo.db'),
       feeds: SAMPLE_FEEDS.map((feed) => ({ url: server.url(feed.file), name: feed.name, language: feed.language })),
     });
-    const ctx = createAppContext({ ...config, source: 'the bundled sample feeds', discord: NO_DISCORD }, options.logger, now);
+    const ctx = await createAppContext({ ...config, source: 'the bundled sample feeds', discord: NO_DISCORD }, options.logger, now);
     try {
       const archive = await runPollCycle(ctx, { all: true, now });
       server.showUntil(now);

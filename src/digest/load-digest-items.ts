@@ -2,8 +2,6 @@ import type { ClassificationRecord, MergeDecision } from '../core/classification
 import type { FeedRow } from '../core/feed.js';
 import type { StoredItem } from '../core/item.js';
 import type { ThemeId } from '../core/themes.js';
-import type { FeedStore } from '../store/feed-store.js';
-import type { ItemStore } from '../store/item-store.js';
 import type { DigestItem } from './digest-types.js';
 
 /** What a digest reads of the classifications. */
@@ -25,9 +23,10 @@ export interface DigestFeedReader {
   get(id: number): Promise<FeedRow | undefined>;
 }
 
+/** The store as a digest reads it. */
 export interface DigestSources {
-  items: ItemStore;
-  feeds: FeedStore;
+  items: DigestItemReader;
+  feeds: DigestFeedReader;
   classifications: DigestClassificationReader;
 }
 
@@ -42,7 +41,7 @@ export async function loadDigestItems(sources: DigestSources, themes: readonly T
   const feedNames = new Map<number, string>();
   const result: DigestItem[] = [];
   for (const id of [...ids].sort((a, b) => a - b)) {
-    const item = sources.items.get(id);
+    const item = await sources.items.get(id);
     if (!item || item.backlog) continue;
     const classification = await sources.classifications.get(id);
     if (!classification) continue;
@@ -50,7 +49,7 @@ export async function loadDigestItems(sources: DigestSources, themes: readonly T
     for (const theme of classification.themes) scores[theme] = clampScore(classification.scores[theme] ?? 1);
     let feedName = feedNames.get(item.feedId);
     if (feedName === undefined) {
-      feedName = sources.feeds.get(item.feedId)?.name ?? 'unknown outlet';
+      feedName = (await sources.feeds.get(item.feedId))?.name ?? 'unknown outlet';
       feedNames.set(item.feedId, feedName);
     }
     result.push({

@@ -13,7 +13,6 @@ import {
 } from 'discord.js';
 import { createRateLimiter } from '../core/rate-limiter.js';
 import type { DigestRunner } from '../delivery/digest-runner.js';
-import { createSearchStore } from '../store/search-items.js';
 import type { RawOptions } from './command-options.js';
 import type { CommandApp, CommandContext, CommandDeps, SlashCommand } from './commands/command.js';
 import { COMMANDS } from './commands/index.js';
@@ -83,7 +82,7 @@ export function createInteractionHandler(options: InteractionHandlerOptions): In
   const registry = new Map((options.commands ?? COMMANDS).map((command) => [command.data.name, command]));
   const deps: CommandDeps = {
     app,
-    search: createSearchStore(app.db),
+    search: app.store.search,
     routes: app.store.routes,
     themes: themeNames().themes,
     runner: options.runner,
@@ -216,7 +215,7 @@ export function createInteractionHandler(options: InteractionHandlerOptions): In
         return;
       }
       const focused = interaction.options.getFocused(true);
-      const choices = command.autocomplete({ name: focused.name, value: String(focused.value ?? '') }, sub, context(interaction, interaction.commandName));
+      const choices = await command.autocomplete({ name: focused.name, value: String(focused.value ?? '') }, sub, context(interaction, interaction.commandName));
       await interaction.respond(choices.slice(0, 25));
     } catch (error) {
       const ref = referenceId();

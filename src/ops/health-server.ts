@@ -3,16 +3,16 @@ import type { AddressInfo } from 'node:net';
 import type { HealthConfig, PollingConfig } from '../config/config-schema.js';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { FeedStore } from '../store/feed-store.js';
 import type { DiscordStateCell } from './discord-state.js';
 import { evaluateHealth, type HealthInput, type HealthReport, type LlmHealth } from './health-check.js';
 import type { Metrics } from './metrics.js';
+import type { StatusFeedReader } from './ports.js';
 import { readStatus, refusedDestinations, type StatusSource } from './status-report.js';
 
-/** What the listener reads: the feeds and the outbox (through the database), the polling settings, Discord, metrics. */
+/** What the listener reads: the feeds and the outbox (through the store), the polling settings, Discord, metrics. */
 export interface HealthContext extends StatusSource {
   config: { health?: HealthConfig | undefined } & StatusSource['config'];
-  feeds: Pick<FeedStore, 'enabled' | 'list' | 'visibleTo'>;
+  store: StatusSource['store'] & { feeds: StatusFeedReader };
   polling: Pick<PollingConfig, 'defaultInterval'>;
   discordState: Pick<DiscordStateCell, 'get'>;
   metrics: Metrics;
@@ -98,7 +98,7 @@ async function healthReport(ctx: HealthContext, startedAt: number, now: number):
       return { error: error instanceof Error ? error.message : String(error) };
     }
   };
-  const feeds: HealthInput['feeds'] = await read(() => ctx.feeds.enabled());
+  const feeds: HealthInput['feeds'] = await read(() => ctx.store.feeds.enabled());
   const refused: HealthInput['refused'] = await read(async () => refusedDestinations(await readStatus(ctx, now)));
   return evaluateHealth({
     now,

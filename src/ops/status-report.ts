@@ -3,10 +3,9 @@ import { redactCredentials } from '../core/redact-credentials.js';
 import type { FeedStatus } from '../core/types.js';
 import { PREVIEW, configuredDestination, describeDestination } from '../config/destination.js';
 import type { FeedRow } from '../core/feed.js';
-import type { FeedStore } from '../store/feed-store.js';
 import type { DigestStatus, OutboxDigest } from '../core/outbox.js';
 import type { ThemeRoute } from '../core/theme-route.js';
-import type { StatusOutboxReader, StatusRouteReader } from './ports.js';
+import type { StatusFeedReader, StatusOutboxReader, StatusRouteReader } from './ports.js';
 
 /**
  * What `sancocho status`, `/status`, `/healthz` and `/metrics` say about every feed, digest schedule
@@ -154,8 +153,7 @@ export function refusedDestinations(report: Pick<StatusReport, 'destinations'>):
 }
 
 export interface StatusSource {
-  store: { routes: StatusRouteReader; outbox: StatusOutboxReader };
-  feeds: Pick<FeedStore, 'list' | 'visibleTo'>;
+  store: { routes: StatusRouteReader; outbox: StatusOutboxReader; feeds: Pick<StatusFeedReader, 'list' | 'visibleTo'> };
   config: { digests: StatusInput['schedules'] };
 }
 
@@ -170,10 +168,10 @@ export interface StatusScope {
  * their own server's subscriptions, feeds and schedules, not another's).
  */
 export async function readStatusInput(source: StatusSource, now: number, scope?: StatusScope): Promise<StatusInput> {
-  const { routes, outbox } = source.store;
+  const { routes, outbox, feeds } = source.store;
   return {
     now,
-    feeds: scope === undefined ? source.feeds.list() : source.feeds.visibleTo(scope.guildId),
+    feeds: await (scope === undefined ? feeds.list() : feeds.visibleTo(scope.guildId)),
     schedules: scope === undefined ? source.config.digests : scope.schedules,
     routes: await (scope === undefined ? routes.all() : routes.forGuild(scope.guildId)),
     digests: await outbox.newestPerDestination(),

@@ -1,7 +1,7 @@
 import type { Language } from '../core/types.js';
 import { canonicalizeUrl } from '../feeds/canonical-url.js';
 import type { FeedRow } from '../core/feed.js';
-import { writeTransaction } from '../store/write-transaction.js';
+import { withDedupeKeys } from './dedupe-keys.js';
 import { fetchParsedFeed } from './fetch-parsed-feed.js';
 import type { IngestContext } from './ingest-feed.js';
 import { nextDueAfterSuccess } from './next-poll.js';
@@ -31,7 +31,7 @@ export async function addUserFeed(
   const url = canonicalizeUrl(request.url.trim());
   if (url === null) return { status: 'invalid-url', message: 'Only http:// and https:// feed URLs can be added.' };
   // Config feeds are stored as written: compare canonical spellings, so `?utm_source=…` is no new feed.
-  const known = ctx.feeds.getByUrl(url) ?? ctx.feeds.list().find((feed) => canonicalizeUrl(feed.url) === url);
+  const known = (await ctx.store.feeds.getByUrl(url)) ?? (await ctx.store.feeds.list()).find((feed) => canonicalizeUrl(feed.url) === url);
   if (known) return existing(known, request.guildId);
 
   const outcome = await fetchParsedFeed(url, {
@@ -54,10 +54,13 @@ export async function addUserFeed(
 
   const { fetched, feed: parsed, items } = outcome;
   const name = request.name?.trim() || parsed.title?.trim() || new URL(url).host;
-  const store = writeTransaction(ctx.db, () => {
-    const row = ctx.feeds.add({ url, name, language: request.language }, 'user', now, request.guildId);
-    ctx.items.saveFeedItems(row.id, items, { fetchedAt: now, backlog: true });
-    ctx.feeds.recordPoll(row.id, {
+  const added = await ctx.store.withTransaction(async (tx) => {
+    const result = await tx.feeds.add({ url, name, language: request.language }, 'user', now, request.guildId);
+    // Two admins added the same URL at once: the other request saved it while this one fetched.
+    if (result.kind === 'exists') return result;
+    const { id } = result.feed;
+    await tx.items.saveFeedItems(id, withDedupeKeys(id, items), { fetchedAt: now, backlog: true });
+    await tx.feeds.recordPoll(id, {
       kind: 'success',
       at: now,
       http: fetched.http,
@@ -66,19 +69,11 @@ export async function addUserFeed(
       movedTo: fetched.movedTo,
       nextDueAt: nextDueAfterSuccess(now, ctx.polling.defaultInterval, { ttlMinutes: parsed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }),
     });
-    return ctx.feeds.get(row.id) as FeedRow;
+    return { kind: 'added' as const, feed: (await tx.feeds.get(id)) as FeedRow };
   });
-  let feed: FeedRow;
-  try {
-    feed = store();
-  } catch (error) {
-    // Two admins added the same URL at once: the other request saved it while this one fetched.
-    const raced = (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? ctx.feeds.getByUrl(url) : undefined;
-    if (raced) return existing(raced, request.guildId);
-    throw error;
-  }
+  if (added.kind === 'exists') return existing(added.feed, request.guildId);
   ctx.logger.info({ module: 'add-user-feed', url, items: items.length, skipped: outcome.skipped }, 'add-user-feed: feed added');
-  return { status: 'added', feed, items: items.length };
+  return { status: 'added', feed: added.feed, items: items.length };
 }
 
 /** A feed another server added stays that server's: the answer says only that it is taken. */

@@ -3,18 +3,14 @@ import type { Logger } from '../core/logger.js';
 import type { FeedParser } from './feed-parser.js';
 import { fetchParsedFeed } from './fetch-parsed-feed.js';
 import type { PollingConfig } from '../config/config-schema.js';
-import type { Database } from '../store/open-database.js';
-import { writeTransaction } from '../store/write-transaction.js';
-import { MOVE_AFTER_POLLS, type FeedRow } from '../core/feed.js';
-import type { FeedStore } from '../store/feed-store.js';
-import type { ItemStore } from '../store/item-store.js';
+import { MOVE_AFTER_POLLS, type FeedPollUpdate, type FeedRow } from '../core/feed.js';
 import type { Metrics } from '../ops/metrics.js';
+import { withDedupeKeys } from './dedupe-keys.js';
 import { afterFailure, nextDueAfterSuccess } from './next-poll.js';
+import type { IngestStore } from './ports.js';
 
 export interface IngestContext {
-  db: Database;
-  feeds: FeedStore;
-  items: ItemStore;
+  store: IngestStore;
   logger: Logger;
   polling: PollingConfig;
   /** Shared connection pool; it also carries the connect timeout (see createFeedDispatcher). */
@@ -82,7 +78,7 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
       { intervalMinutes: interval, consecutiveErrors: feed.consecutiveErrors, errorKind: failure.kind, retryAfterMs: failure.retryAfterMs },
       ctx.polling,
     );
-    ctx.feeds.recordPoll(feed.id, {
+    await recordPoll(ctx, feed.id, {
       kind: 'error',
       at: now,
       http: failure.http,
@@ -99,7 +95,7 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
   }
   if (outcome.status === 'not-modified') {
     const { fetched } = outcome;
-    const { movedTo } = ctx.feeds.recordPoll(feed.id, {
+    const { movedTo } = await recordPoll(ctx, feed.id, {
       kind: 'not-modified',
       at: now,
       etag: fetched.etag,
@@ -121,9 +117,10 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
     );
   }
   // Items and the new ETag land together: a crash in between must not leave a 304 hiding unsaved items.
-  const { movedTo, ...counts } = writeTransaction(ctx.db, () => {
-    const saved = ctx.items.saveFeedItems(feed.id, items, { fetchedAt: now, backlog: feed.lastSuccessAt === null });
-    const poll = ctx.feeds.recordPoll(feed.id, {
+  const keyed = withDedupeKeys(feed.id, items);
+  const { movedTo, ...counts } = await ctx.store.withTransaction(async (tx) => {
+    const saved = await tx.items.saveFeedItems(feed.id, keyed, { fetchedAt: now, backlog: feed.lastSuccessAt === null });
+    const poll = await tx.feeds.recordPoll(feed.id, {
       kind: 'success',
       at: now,
       http: fetched.http,
@@ -132,11 +129,19 @@ export async function ingestFeed(ctx: IngestContext, feed: FeedRow, now = Date.n
       movedTo: fetched.movedTo,
       nextDueAt: nextDueAfterSuccess(now, interval, { ttlMinutes: outcome.feed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }),
     });
-    return { ...saved, movedTo: poll.movedTo };
-  })();
+    return { new: saved.new, updated: saved.updated, duplicate: saved.duplicate, movedTo: poll.movedTo };
+  });
   logMove(log, movedTo);
   log.info({ ...counts, http: fetched.http, bytes: fetched.bytes }, 'ingest-feed: stored');
   return done({ ...report, ...counts, status: 'ok', http: fetched.http, bytes: fetched.bytes, ms: elapsed() });
+}
+
+/**
+ * A poll that stored no items still records in a transaction of its own: other feeds' transactions
+ * are in flight on the same store, and a write made between their steps would share their fate.
+ */
+export function recordPoll(ctx: Pick<IngestContext, 'store'>, feedId: number, update: FeedPollUpdate): Promise<{ movedTo: string | null }> {
+  return ctx.store.withTransaction((tx) => tx.feeds.recordPoll(feedId, update));
 }
 
 function logMove(log: Logger, movedTo: string | null): void {

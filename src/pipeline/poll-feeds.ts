@@ -1,7 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from '../core/logger.js';
 import type { FeedRow } from '../core/feed.js';
-import { ingestFeed, type FeedReport, type IngestContext } from './ingest-feed.js';
+import { ingestFeed, recordPoll, type FeedReport, type IngestContext } from './ingest-feed.js';
 import { afterFailure } from './next-poll.js';
 
 export interface PollOptions {
@@ -16,7 +16,7 @@ export interface PollOptions {
  */
 export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): Promise<FeedReport[]> {
   const now = options.now ?? Date.now();
-  const feeds = options.all ? ctx.feeds.enabled() : ctx.feeds.due(now);
+  const feeds = await (options.all ? ctx.store.feeds.enabled() : ctx.store.feeds.due(now));
   const global = pLimit(ctx.polling.concurrency);
   const hosts = new Map<string, LimitFunction>();
   const hostLimit = (feed: FeedRow): LimitFunction => {
@@ -43,18 +43,18 @@ async function ingestGuarded(ctx: IngestContext, feed: FeedRow, now: number): Pr
     const message = `internal error: ${error instanceof Error ? error.message : String(error)}`;
     const log = ctx.logger.child({ module: 'poll-feeds', feed: feed.url });
     log.error({ err: error }, `poll-feeds: ${message}`);
-    recordInternalFailure(ctx, feed, message, now, log);
+    await recordInternalFailure(ctx, feed, message, now, log);
     const report: FeedReport = { feedId: feed.id, name: feed.name, url: feed.url, status: 'error', http: null, new: 0, updated: 0, duplicate: 0, bytes: 0, ms: 0, errorKind: 'internal', error: message };
     ctx.metrics?.feedPolled(report, now);
     return report;
   }
 }
 
-function recordInternalFailure(ctx: IngestContext, feed: FeedRow, message: string, now: number, log: Logger): void {
+async function recordInternalFailure(ctx: IngestContext, feed: FeedRow, message: string, now: number, log: Logger): Promise<void> {
   const interval = feed.intervalMinutes ?? ctx.polling.defaultInterval;
   const next = afterFailure(now, { intervalMinutes: interval, consecutiveErrors: feed.consecutiveErrors, errorKind: 'internal', retryAfterMs: null }, ctx.polling);
   try {
-    ctx.feeds.recordPoll(feed.id, { kind: 'error', at: now, http: null, errorKind: 'internal', message, nextDueAt: next.nextDueAt, status: next.status });
+    await recordPoll(ctx, feed.id, { kind: 'error', at: now, http: null, errorKind: 'internal', message, nextDueAt: next.nextDueAt, status: next.status });
   } catch (error) {
     // The database itself is failing: the log line above and the report are all that can be kept.
     log.error({ err: error }, 'poll-feeds: the internal failure could not be recorded on the feed either');

@@ -1,6 +1,6 @@
 import type { AwaitingItem, ClassificationRecord, PendingItem } from '../core/classification.js';
 import type { AddFeedResult, FeedOrigin, FeedPollUpdate, FeedRow, RemoveFeedResult, SyncCounts } from '../core/feed.js';
-import type { KeyedItem, SaveCounts, StoredItem } from '../core/item.js';
+import type { KeyedItem, SavedItems, StoredItem } from '../core/item.js';
 import type { FeedSpec } from '../core/types.js';
 import type { UnitOfWork } from '../core/unit-of-work.js';
 
@@ -59,10 +59,11 @@ export interface ItemRepository {
    * (same `entryKey`) is rewritten only when its content hash changed and this feed published it
    * first, else it is a duplicate; a new entry whose canonical URL, or whose `sourceKey` and
    * headline (`titleKey`), a stored item has is linked to that item as a duplicate; the rest are
-   * new, flagged `backlog` as asked and indexed for search. Call inside the transaction that
+   * new, flagged `backlog` as asked and indexed for search. Answers the counts and each entry's
+   * item id. Call inside the transaction that
    * records the poll, so an ETag is never saved without the items it describes.
    */
-  saveFeedItems(feedId: number, items: readonly KeyedItem[], options: { fetchedAt: number; backlog: boolean }): Promise<SaveCounts>;
+  saveFeedItems(feedId: number, items: readonly KeyedItem[], options: { fetchedAt: number; backlog: boolean }): Promise<SavedItems>;
   get(id: number): Promise<StoredItem | undefined>;
   /** Every stored item (a story carried by several feeds counts once). */
   count(): Promise<number>;

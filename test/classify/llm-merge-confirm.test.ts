@@ -12,11 +12,10 @@ import { buildDigest } from '../../src/digest/build-digest.js';
 import { loadDigestItems } from '../../src/digest/load-digest-items.js';
 import { uncertainItemPairs } from '../../src/digest/merge-candidates.js';
 import { createSqliteClassificationStore, type SqliteClassificationStore as ClassificationStore } from '../../src/store/sqlite/classification-store.js';
-import { createFeedStore } from '../../src/store/feed-store.js';
-import { createItemStore } from '../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
 import { seedItems } from '../digest/seed-store.js';
 import { askedPairs, completion, fencedItems, replyWith, startOpenAIServer, type ChatRequest, type FakeOpenAIServer } from '../peers/openai-server.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 /**
  * Story pairs clustering is unsure of (just below the merge threshold) ride along in the batched
@@ -136,12 +135,12 @@ describe('a digest merges the pairs the LLM confirmed', () => {
     const db = openDatabase(':memory:');
     try {
       const theme = { 'us-venezuela': 0.8 };
-      await seedItems(db, [
+      await seedItems(createSqliteStore(db), [
         { title: ARRIVES, outlet: 'El Nacional', themes: theme, publishedAt: NOON - 3 * HOUR },
         { title: GIVES, outlet: 'Efecto Cocuyo', themes: theme, publishedAt: NOON - 2 * HOUR },
       ]);
       const classifications = createSqliteClassificationStore(db);
-      const sources = { items: createItemStore(db), feeds: createFeedStore(db), classifications };
+      const sources = createSqliteStore(db);
       const [a, b] = (db.prepare('SELECT content_hash AS h FROM items ORDER BY id').all() as { h: string }[]).map((row) => row.h);
       await classifications.saveMergeDecisions([{ a: b!, b: a!, same }], 'test-model', NOON);
       const window = { from: NOON - 24 * HOUR, to: NOON };

@@ -11,8 +11,6 @@ import { createDeliverer } from '../../src/discord/create-deliverer.js';
 import type { Deliverer } from '../../src/delivery/deliverer.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { createDigestRunner } from '../../src/delivery/digest-runner.js';
-import { createFeedStore } from '../../src/store/feed-store.js';
-import { createItemStore } from '../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
 import { createSqliteOutboxStore } from '../../src/store/sqlite/outbox-store.js';
 import { createDiscordState } from '../../src/ops/discord-state.js';
@@ -64,8 +62,6 @@ describe('delivering digests to a fake Discord', () => {
     deliverer = setup.deliverer;
     return createDigestRunner({
       store: createSqliteStore(db),
-      feeds: createFeedStore(db),
-      items: createItemStore(db),
       logger: silentLogger(),
       schedules,
       deliverer,
@@ -75,7 +71,7 @@ describe('delivering digests to a fake Discord', () => {
   const botEnv = () => ({ DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api });
 
   it('reports the gateway state to the health check and counts the parts it sends', async () => {
-    await seedItems(db, newsDay(SLOT));
+    await seedItems(createSqliteStore(db), newsDay(SLOT));
     const state = createDiscordState();
     const seen: string[] = [];
     const setup = await createDeliverer({
@@ -96,8 +92,6 @@ describe('delivering digests to a fake Discord', () => {
     const metrics = createMetrics();
     const runner = createDigestRunner({
       store: createSqliteStore(db),
-      feeds: createFeedStore(db),
-      items: createItemStore(db),
       logger: silentLogger(),
       schedules: [schedule()],
       deliverer,
@@ -109,7 +103,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('logs in with the Guilds intent only and posts one embed per theme, pinging no one', async () => {
-    await seedItems(db, newsDay(SLOT));
+    await seedItems(createSqliteStore(db), newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
     expect(deliverer?.mode).toBe('bot');
     expect(fake.gateway.identifies).toEqual([{ token: fake.token, intents: 1 }]);
@@ -143,7 +137,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('splits a large digest into several messages within every limit, in order, each story once', async () => {
-    await seedItems(db, newsDay(SLOT, 60));
+    await seedItems(createSqliteStore(db), newsDay(SLOT, 60));
     const big = schedule({ maxPerTheme: 25 });
     const runner = await runnerFor([big], botEnv());
     const report = await runner.run(big, { trigger: 'schedule', slotAt: SLOT });
@@ -161,7 +155,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('waits out a 429 with Retry-After (discord.js does it) and posts once', async () => {
-    await seedItems(db, newsDay(SLOT));
+    await seedItems(createSqliteStore(db), newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
     fake.scriptMessages({ status: 429, headers: { 'retry-after': '0.3' }, body: { message: 'You are being rate limited.', retry_after: 0.3, global: false } });
     const report = await runner.run(schedule(), { trigger: 'schedule', slotAt: SLOT });
@@ -174,7 +168,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('retries 500s: discord.js three times at once, then the outbox with backoff, in part order', async () => {
-    await seedItems(db, newsDay(SLOT));
+    await seedItems(createSqliteStore(db), newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
     fake.scriptMessages(...Array.from({ length: 4 }, () => ({ status: 500, body: { message: '500: Internal Server Error', code: 0 } })));
     const first = await runner.run(schedule(), { trigger: 'schedule', slotAt: SLOT });
@@ -193,7 +187,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('keeps a part whose connection dropped for the outbox retry, and posts it once', async () => {
-    await seedItems(db, newsDay(SLOT));
+    await seedItems(createSqliteStore(db), newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
     fake.scriptMessages('destroy');
     const report = await runner.run(schedule(), { trigger: 'schedule', slotAt: SLOT });
@@ -207,7 +201,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('finds a part whose answer was lost in the channel, long after Discord forgot its nonce, and never posts it twice', async () => {
-    await seedItems(db, newsDay(SLOT));
+    await seedItems(createSqliteStore(db), newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
     fake.scriptMessages('accept-and-destroy');
     const report = await runner.run(schedule(), { trigger: 'schedule', slotAt: SLOT });
@@ -230,7 +224,7 @@ describe('delivering digests to a fake Discord', () => {
     await fake.close();
     const noHistory = '444444444444444449';
     fake = await startFakeDiscord({ channels: [{ id: noHistory, name: 'sin-historial', history: false }] });
-    await seedItems(db, newsDay(SLOT));
+    await seedItems(createSqliteStore(db), newsDay(SLOT));
     const target = schedule({ destination: { channelId: noHistory } });
     const runner = await runnerFor([target], botEnv());
     fake.scriptMessages('accept-and-destroy');
@@ -244,7 +238,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('hands a long rate limit back to the outbox instead of blocking', async () => {
-    await seedItems(db, newsDay(SLOT));
+    await seedItems(createSqliteStore(db), newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
     fake.scriptMessages({ status: 429, headers: { 'retry-after': '120' }, body: { message: 'slow down', retry_after: 120, global: false } });
     const started = Date.now();
@@ -259,7 +253,7 @@ describe('delivering digests to a fake Discord', () => {
     ['an unknown channel (404)', '777777777777777777', /unknown channel: check the channelId/],
     ['a channel the bot cannot see (403)', FORBIDDEN_CHANNEL_ID, /missing access: invite the bot/],
   ])('records a clear error for %s and stops retrying that destination', async (_case, channelId, message) => {
-    await seedItems(db, newsDay(SLOT));
+    await seedItems(createSqliteStore(db), newsDay(SLOT));
     const target = schedule({ destination: { channelId } });
     const runner = await runnerFor([target], botEnv());
     const report = await runner.run(target, { trigger: 'schedule', slotAt: SLOT });
@@ -275,7 +269,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('posts through a webhook without a bot or a token', async () => {
-    await seedItems(db, newsDay(SLOT));
+    await seedItems(createSqliteStore(db), newsDay(SLOT));
     const hook = schedule({ destination: { webhookUrl: fake.webhookUrl() } });
     const runner = await runnerFor([hook], {});
     expect(deliverer?.mode).toBe('webhook');
@@ -291,7 +285,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('records an unknown webhook as a destination error', async () => {
-    await seedItems(db, newsDay(SLOT));
+    await seedItems(createSqliteStore(db), newsDay(SLOT));
     const hook = schedule({ destination: { webhookUrl: fake.webhookUrl('123', 'nope') } });
     const runner = await runnerFor([hook], {});
     const report = await runner.run(hook, { trigger: 'schedule', slotAt: SLOT });
@@ -300,7 +294,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('previews without credentials: prints the digest and writes it to a file', async () => {
-    await seedItems(db, newsDay(SLOT));
+    await seedItems(createSqliteStore(db), newsDay(SLOT));
     const runner = await runnerFor([schedule()], {});
     expect(deliverer?.mode).toBe('preview');
     const report = await runner.run(schedule(), { trigger: 'schedule', slotAt: SLOT });
@@ -315,7 +309,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('builds and sends a slot once: a second run, a catch-up or a flush sends nothing again', async () => {
-    await seedItems(db, newsDay(SLOT));
+    await seedItems(createSqliteStore(db), newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
     await createSqliteOutboxStore(db).firstSeen('daily', SLOT - 7 * 24 * 3_600_000);
     const caughtUp = await runner.catchUp();
@@ -328,7 +322,7 @@ describe('delivering digests to a fake Discord', () => {
   });
 
   it('does not catch up a slot that passed before the schedule existed, or whose window is over', async () => {
-    await seedItems(db, newsDay(SLOT));
+    await seedItems(createSqliteStore(db), newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
     clock = SLOT + 5 * 3_600_000;
     expect(await runner.catchUp()).toEqual([]); // first seen now: 08:00 was never missed

@@ -9,8 +9,6 @@ import { readEnvironment } from '../../src/config/environment.js';
 import { createDeliverer } from '../../src/discord/create-deliverer.js';
 import type { Deliverer } from '../../src/delivery/deliverer.js';
 import { createDigestRunner } from '../../src/delivery/digest-runner.js';
-import { createFeedStore } from '../../src/store/feed-store.js';
-import { createItemStore } from '../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
 import { createSqliteRouteStore } from '../../src/store/sqlite/route-store.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -45,7 +43,7 @@ describe('digests never repost what a destination already has', () => {
     db = openDatabase(':memory:');
     dir = mkdtempSync(path.join(tmpdir(), 'sancocho-no-repost-'));
     clock = SLOT;
-    await seedItems(db, MORNING);
+    await seedItems(createSqliteStore(db), MORNING);
   });
   afterEach(async () => {
     await deliverer?.close();
@@ -59,7 +57,7 @@ describe('digests never repost what a destination already has', () => {
     const setup = await createDeliverer({ discord: readEnvironment(env).discord, logger: silentLogger(), out: new PassThrough(), previewDir: dir, hasWebhooks: false });
     if (setup.kind !== 'ok') throw new Error(setup.message);
     deliverer = setup.deliverer;
-    return createDigestRunner({ store: createSqliteStore(db), feeds: createFeedStore(db), items: createItemStore(db), logger: silentLogger(), schedules, deliverer, now: () => clock });
+    return createDigestRunner({ store: createSqliteStore(db), logger: silentLogger(), schedules, deliverer, now: () => clock });
   }
   const postedTitles = (channelId = CHANNEL_ID) =>
     fake.messages
@@ -80,7 +78,7 @@ describe('digests never repost what a destination already has', () => {
   it('a scheduled digest after a manual one carries only what arrived since', async () => {
     const runner = await runnerFor([daily()]);
     await runner.run(daily(), { trigger: 'manual' });
-    await seedItems(db, [
+    await seedItems(createSqliteStore(db), [
       { title: 'Venezuela libera a presos políticos', outlet: 'Agencia Cuatro', themes: { 'venezuela-crisis': 0.9 }, publishedAt: SLOT - 6 * HOUR, reachedAt: SLOT + 10 * MIN },
     ]);
     clock = SLOT + HOUR;
@@ -93,7 +91,7 @@ describe('digests never repost what a destination already has', () => {
     const runner = await runnerFor([daily()]);
     await runner.run(daily(), { trigger: 'manual' });
     // The same feed entries again: the first with a new title, the second with a new summary only.
-    await seedItems(db, [
+    await seedItems(createSqliteStore(db), [
       { ...MORNING[0] as SeedItem, title: 'Paraguay y Bolivia firman un acuerdo energético de 2.000 millones', reachedAt: SLOT + 5 * MIN },
     ]);
     db.prepare(`UPDATE classifications SET classified_at = ? WHERE item_id = (SELECT id FROM items WHERE title = 'China financia un puerto en Perú')`).run(SLOT + 5 * MIN);

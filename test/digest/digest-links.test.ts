@@ -3,9 +3,7 @@ import { digestScheduleSchema } from '../../src/config/config-schema.js';
 import { renderDiscordDigest } from '../../src/digest/render-discord.js';
 import { renderMarkdown } from '../../src/digest/render-markdown.js';
 import { buildScheduledDigest } from '../../src/delivery/scheduled-digest.js';
-import { createFeedStore } from '../../src/store/feed-store.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { createItemStore } from '../../src/store/item-store.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { HOUR, NOW } from './fixtures.js';
 import { seedItems } from './seed-store.js';
@@ -13,7 +11,7 @@ import { seedItems } from './seed-store.js';
 describe('the links of a digest', () => {
   it('point to the canonical URL stored for dedupe, without tracking parameters', async () => {
     const db = openDatabase(':memory:');
-    await seedItems(db, [
+    await seedItems(createSqliteStore(db), [
       {
         title: 'Mercosur y la UE firman el acuerdo comercial en Asunción',
         outlet: 'Infobae América',
@@ -24,7 +22,7 @@ describe('the links of a digest', () => {
       },
     ]);
     const schedule = digestScheduleSchema.parse({ name: 'daily', cron: '0 8 * * *' });
-    const digest = await buildScheduledDigest({ store: createSqliteStore(db), feeds: createFeedStore(db), items: createItemStore(db) }, schedule, { from: NOW - 24 * HOUR, to: NOW });
+    const digest = await buildScheduledDigest({ store: createSqliteStore(db) }, schedule, { from: NOW - 24 * HOUR, to: NOW });
     const markdown = renderMarkdown(digest);
     const discord = JSON.stringify(renderDiscordDigest(digest).map((part) => part.body));
     db.close();

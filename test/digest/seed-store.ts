@@ -1,9 +1,7 @@
 import type { ThemeId } from '../../src/core/themes.js';
 import type { Language } from '../../src/core/types.js';
-import { createFeedStore } from '../../src/store/feed-store.js';
-import { createItemStore } from '../../src/store/item-store.js';
-import type { Database } from '../../src/store/open-database.js';
-import { createSqliteClassificationStore } from '../../src/store/sqlite/classification-store.js';
+import { withDedupeKeys } from '../../src/pipeline/dedupe-keys.js';
+import type { Store } from '../../src/store-context.js';
 
 export interface SeedItem {
   title: string;
@@ -20,23 +18,23 @@ export interface SeedItem {
 }
 
 /**
- * Stores items and their classifications through the real stores, one feed per outlet (added as
+ * Stores items and their classifications through the store's ports, one feed per outlet (added as
  * user feeds, so a config sync leaves them alone). Returns the item ids in input order.
  */
-export async function seedItems(db: Database, entries: SeedItem[]): Promise<number[]> {
-  const feeds = createFeedStore(db);
-  const items = createItemStore(db);
-  const classifications = createSqliteClassificationStore(db);
+export async function seedItems(store: Pick<Store, 'feeds' | 'items' | 'classifications'>, entries: SeedItem[]): Promise<number[]> {
+  const { feeds, items, classifications } = store;
   const ids: number[] = [];
   for (const [index, entry] of entries.entries()) {
     // Loopback port 9 (discard): a `start` in the tests that polls these feeds never leaves the machine.
     const url = `http://127.0.0.1:9/${slug(entry.outlet)}/rss`;
-    const feed = feeds.getByUrl(url) ?? feeds.add({ url, name: entry.outlet, language: entry.language ?? 'es' }, 'user', 0);
+    const feed = (await feeds.getByUrl(url)) ?? (await feeds.add({ url, name: entry.outlet, language: entry.language ?? 'es' }, 'user', 0)).feed;
     const link = entry.url ?? `https://${slug(entry.outlet)}.example/news/${index}-${slug(entry.title).slice(0, 40)}`;
     const contentHash = `seed:${index}:${entry.title}`;
-    items.saveFeedItems(
+    const {
+      itemIds: [id],
+    } = await items.saveFeedItems(
       feed.id,
-      [
+      withDedupeKeys(feed.id, [
         {
           guid: `seed-${index}`,
           url: link,
@@ -50,14 +48,13 @@ export async function seedItems(db: Database, entries: SeedItem[]): Promise<numb
           source: null,
           contentHash,
         },
-      ],
+      ]),
       { fetchedAt: entry.reachedAt ?? entry.publishedAt, backlog: entry.backlog ?? false },
     );
-    const { id } = db.prepare('SELECT id FROM items WHERE canonical_url = ?').get(entry.canonicalUrl ?? link) as { id: number };
     const themes = Object.keys(entry.themes) as ThemeId[];
     await classifications.save([
       {
-        itemId: id,
+        itemId: id as number,
         contentHash,
         source: 'offline',
         model: null,
@@ -69,7 +66,7 @@ export async function seedItems(db: Database, entries: SeedItem[]): Promise<numb
         classifiedAt: entry.reachedAt ?? entry.publishedAt,
       },
     ]);
-    ids.push(id);
+    ids.push(id as number);
   }
   return ids;
 }

@@ -7,6 +7,7 @@ import { createSqliteOutboxStore } from '../../src/store/sqlite/outbox-store.js'
 import { newsDay, seedItems } from '../digest/seed-store.js';
 import { CHANNEL_ID, FORBIDDEN_CHANNEL_ID, startFakeDiscord, type FakeDiscord } from '../peers/fake-discord.js';
 import { cli, workspace } from './cli-helpers.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 describe('sancocho digest --once', () => {
   let fake: FakeDiscord;
@@ -19,7 +20,7 @@ describe('sancocho digest --once', () => {
         '  - { name: weekly, cron: "0 9 * * 1", window: 7d, language: en, themes: [china-latam] }\n',
     );
     const db = openDatabase(ws.database);
-    await seedItems(db, newsDay(now));
+    await seedItems(createSqliteStore(db), newsDay(now));
     db.close();
     return { SANCOCHO_CONFIG: ws.config };
   }
@@ -75,7 +76,7 @@ describe('sancocho digest --once', () => {
   it('--since 1h covers what reached Sancocho in the last hour, even when it was published earlier', async () => {
     const env = await setup();
     const db = openDatabase(ws.database);
-    await seedItems(db, [
+    await seedItems(createSqliteStore(db), [
       { title: 'China y Brasil firman un acuerdo de litio', outlet: 'Agencia Uno', themes: { 'china-latam': 0.9 }, publishedAt: now - 90 * 60_000, reachedAt: now - 30 * 60_000 },
       { title: 'China abre un consulado en Asunción', outlet: 'Agencia Dos', themes: { 'china-latam': 0.9 }, publishedAt: now - 30 * 60_000, reachedAt: now - 61 * 60_000 },
     ]);
@@ -120,7 +121,7 @@ describe('sancocho digest --once', () => {
     expect(fake.messages).toHaveLength(1);
 
     const db = openDatabase(ws.database);
-    await seedItems(db, [{ title: 'Colombia y Ecuador reabren la frontera', outlet: 'Agencia Nueva', themes: { 'regional-integration': 0.9 }, publishedAt: now - 60_000 }]);
+    await seedItems(createSqliteStore(db), [{ title: 'Colombia y Ecuador reabren la frontera', outlet: 'Agencia Nueva', themes: { 'regional-integration': 0.9 }, publishedAt: now - 60_000 }]);
     db.close();
     const news = await cli(['digest', '--once', '--dry-run'], env);
     expect(news.stdout).toContain('Colombia y Ecuador reabren la frontera');

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createFeedStore } from '../../src/store/feed-store.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { createSqliteOutboxStore } from '../../src/store/sqlite/outbox-store.js';
 import { newsDay, seedItems } from '../digest/seed-store.js';
@@ -8,6 +7,7 @@ import { CHANNEL_ID, startFakeDiscord } from '../peers/fake-discord.js';
 import { startFeedServer } from '../peers/feed-server.js';
 import { startOpenAIServer } from '../peers/openai-server.js';
 import { spawnSancocho, workspace, type Child } from './cli-helpers.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 /**
  * `sancocho start` as a process, stopped with SIGTERM while every peer it waits on has stalled:
@@ -37,7 +37,7 @@ function integrity(database: string): string {
 /** A digest a week overdue, so the start-up catch-up builds and sends it at once. */
 async function seedOverdueDigest(database: string, schedule: string): Promise<void> {
   const db = openDatabase(database);
-  await seedItems(db, newsDay(Date.now()));
+  await seedItems(createSqliteStore(db), newsDay(Date.now()));
   await createSqliteOutboxStore(db).firstSeen(schedule, Date.now() - 7 * 24 * 3_600_000);
   db.close();
 }
@@ -75,7 +75,7 @@ describe.concurrent('stopping `sancocho start` while its peers stall', { timeout
         // start looks for it in the channel before sending it.
         expect(digest?.status).toBe('pending');
         expect((await outbox.parts(digest?.id ?? 0))[0]).toMatchObject({ status: 'pending', attempts: 0, attemptedAt: expect.any(Number), lastError: null });
-        const feed = createFeedStore(db).getByUrl(stalled);
+        const feed = await createSqliteStore(db).feeds.getByUrl(stalled);
         expect(feed).toMatchObject({ consecutiveErrors: 0, lastErrorKind: null, lastSuccessAt: null });
       } finally {
         db.close();

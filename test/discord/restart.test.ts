@@ -7,6 +7,7 @@ import { createSqliteOutboxStore } from '../../src/store/sqlite/outbox-store.js'
 import { newsDay, seedItems } from '../digest/seed-store.js';
 import { CHANNEL_ID, startFakeDiscord, type FakeDiscord, type MessageScript } from '../peers/fake-discord.js';
 import { cli, spawnSancocho, workspace } from './cli-helpers.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 /**
  * The real binary in child processes: killed with SIGKILL between two parts of a digest, then
@@ -54,7 +55,7 @@ describe.concurrent('sancocho as a process', { timeout: 60_000 }, () => {
     const yaml = `  - { name: daily, cron: "0 8 * * *", window: 24h, maxPerTheme: 25, destination: { channelId: "${CHANNEL_ID}" } }\n`;
     await withPeers(yaml, async (fake, ws) => {
       const db = openDatabase(ws.database);
-      await seedItems(db, newsDay(Date.now(), 60));
+      await seedItems(createSqliteStore(db), newsDay(Date.now(), 60));
       db.close();
       const env = { SANCOCHO_CONFIG: ws.config, DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api };
 
@@ -93,7 +94,7 @@ describe.concurrent('sancocho as a process', { timeout: 60_000 }, () => {
   it('starts in preview mode without credentials, prints a missed digest, and exits 0 on SIGINT', async () => {
     await withPeers('  - { name: hourly, cron: "0 * * * *", window: 24h, language: en }\n', async (fake, ws) => {
       const db = openDatabase(ws.database);
-      await seedItems(db, newsDay(Date.now()));
+      await seedItems(createSqliteStore(db), newsDay(Date.now()));
       await createSqliteOutboxStore(db).firstSeen('hourly', Date.now() - 7 * 24 * 3_600_000);
       db.close();
 

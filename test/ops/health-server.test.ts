@@ -12,8 +12,6 @@ import { createDiscordState, type DiscordState } from '../../src/ops/discord-sta
 import { evaluateHealth, type FeedPollState, type HealthInput } from '../../src/ops/health-check.js';
 import { startHealthServer, type HealthContext, type HealthServer } from '../../src/ops/health-server.js';
 import { createMetrics } from '../../src/ops/metrics.js';
-import { createFeedStore } from '../../src/store/feed-store.js';
-import { createSqliteClassificationStore } from '../../src/store/sqlite/classification-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
 import { createSqliteOutboxStore } from '../../src/store/sqlite/outbox-store.js';
 
@@ -84,15 +82,14 @@ describe('health server', () => {
   let server: HealthServer | null;
   let ctx: HealthContext & { discordState: ReturnType<typeof createDiscordState> };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     db = openDatabase(':memory:');
-    const feeds = createFeedStore(db);
-    const feed = feeds.add({ url: 'https://feeds.example/a.xml', name: 'a' }, 'config', NOW);
-    feeds.recordPoll(feed.id, { kind: 'not-modified', at: Date.now() - 5 * MIN, etag: null, lastModified: null, nextDueAt: NOW });
+    const store = createSqliteStore(db);
+    const { feed } = await store.feeds.add({ url: 'https://feeds.example/a.xml', name: 'a' }, 'config', NOW);
+    await store.feeds.recordPoll(feed.id, { kind: 'not-modified', at: Date.now() - 5 * MIN, etag: null, lastModified: null, nextDueAt: NOW });
     ctx = {
       config: { health: { port: 0, host: '127.0.0.1' }, digests: [{ name: 'daily', cron: '0 8 * * *', timezone: 'UTC', destination: { channelId: '555555555555555555' } }] },
-      store: createSqliteStore(db),
-      feeds,
+      store,
       polling: { defaultInterval: 30 },
       discordState: createDiscordState(),
       metrics: createMetrics(),
@@ -197,7 +194,7 @@ describe('health server on the app context', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sancocho-health-app-'));
     const file = path.join(dir, 'sancocho.yaml');
     writeFileSync(file, 'feeds:\n  - { url: "https://feeds.example/a.xml", name: "A" }\n');
-    const app = createAppContext(
+    const app = await createAppContext(
       loadConfig({ SANCOCHO_CONFIG: file, SANCOCHO_DB: path.join(dir, 'app.db'), SANCOCHO_HEALTH_PORT: '0' }),
       silentLogger(),
     );
@@ -225,13 +222,13 @@ describe('health server with an LLM', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sancocho-health-llm-'));
     const file = path.join(dir, 'sancocho.yaml');
     writeFileSync(file, 'feeds: []\nllm:\n  baseURL: "http://127.0.0.1:9/v1"\n  model: m\n  dailyTokenBudget: 100\n');
-    const app = createAppContext(loadConfig({ SANCOCHO_CONFIG: file, SANCOCHO_DB: path.join(dir, 'app.db'), SANCOCHO_HEALTH_PORT: '0' }), silentLogger());
+    const app = await createAppContext(loadConfig({ SANCOCHO_CONFIG: file, SANCOCHO_DB: path.join(dir, 'app.db'), SANCOCHO_HEALTH_PORT: '0' }), silentLogger());
     const server = await startHealthServer(app);
     try {
       const ready = (await (await fetch(`${server!.url}/healthz`)).json()) as { checks: Record<string, unknown> };
       expect(ready.checks.llm).toEqual({ ok: true, state: 'ready', reason: null, until: null, tokensToday: 0, dailyTokenBudget: 100 });
 
-      await createSqliteClassificationStore(app.db).recordUsage({ at: Date.now(), model: 'm', promptTokens: 90, completionTokens: 10, totalTokens: 100, items: 1, mode: 'text', purpose: 'overview' });
+      await app.store.classifications.recordUsage({ at: Date.now(), model: 'm', promptTokens: 90, completionTokens: 10, totalTokens: 100, items: 1, mode: 'text', purpose: 'overview' });
       const response = await fetch(`${server!.url}/healthz`);
       expect(response.status).toBe(200);
       const spent = (await response.json()) as { checks: { llm: { until: string } } };

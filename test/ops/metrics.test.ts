@@ -53,10 +53,10 @@ describe('metrics: a real ingest, classification and LLM call, read back from /m
     feeds.route('/copy.xml', { body: rss([{ title: 'Cumbre del Mercosur en Montevideo', guid: 'c1', link: 'https://n.example/m1' }]) });
     feeds.route('/broken.xml', { status: 500 });
     feeds.route('/page.html', { body: '<!DOCTYPE html><html><body>not a feed</body></html>', contentType: 'text/html' });
-    const add = (path: string) => ctx.feeds.add({ url: feeds.url(path), name: path }, 'config', NOW);
-    const mercosur = add('/mercosur.xml');
-    for (const feed of [mercosur, add('/copy.xml'), add('/broken.xml'), add('/page.html')]) await ingestFeed(ctx, feed, NOW);
-    await ingestFeed(ctx, ctx.feeds.get(mercosur.id)!, NOW + 60_000);
+    const add = async (path: string) => (await ctx.store.feeds.add({ url: feeds.url(path), name: path }, 'config', NOW)).feed;
+    const mercosur = await add('/mercosur.xml');
+    for (const feed of [mercosur, await add('/copy.xml'), await add('/broken.xml'), await add('/page.html')]) await ingestFeed(ctx, feed, NOW);
+    await ingestFeed(ctx, (await ctx.store.feeds.get(mercosur.id))!, NOW + 60_000);
 
     const text = await scrape();
     expect(text).toContain('sancocho_feeds_polled_total{status="ok"} 2');
@@ -81,9 +81,9 @@ describe('metrics: a real ingest, classification and LLM call, read back from /m
       ]),
     });
     // A feed polled before: its new items are news, not backlog (which is never sent to the LLM).
-    const feed = ctx.feeds.add({ url: feeds.url('/a.xml'), name: 'a', language: 'es' }, 'config', NOW);
-    ctx.feeds.recordPoll(feed.id, { kind: 'not-modified', at: NOW - 60_000, etag: null, lastModified: null, nextDueAt: NOW });
-    await ingestFeed(ctx, ctx.feeds.get(feed.id)!, NOW);
+    const { feed } = await ctx.store.feeds.add({ url: feeds.url('/a.xml'), name: 'a', language: 'es' }, 'config', NOW);
+    await ctx.store.feeds.recordPoll(feed.id, { kind: 'not-modified', at: NOW - 60_000, etag: null, lastModified: null, nextDueAt: NOW });
+    await ingestFeed(ctx, (await ctx.store.feeds.get(feed.id))!, NOW);
     const classifier = createClassifier({
       llm: llmSchema.parse({ baseURL: llm.baseURL, model: 'test-model' }),
       ledger: ctx.store.classifications,

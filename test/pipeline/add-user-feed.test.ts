@@ -48,7 +48,7 @@ describe('adding a feed on a user’s request', () => {
 
   it('knows a feed already listed in the config file under another spelling of its URL, fetching nothing', async () => {
     publicServer.route('/feed.xml', { body: rss([{ title: 'Mercosur: nueva cumbre', guid: '1' }]) });
-    const listed = ctx.feeds.add({ url: `${publicServer.url('/feed.xml')}?utm_source=rss`, name: 'Diario' }, 'config', NOW);
+    const { feed: listed } = await ctx.store.feeds.add({ url: `${publicServer.url('/feed.xml')}?utm_source=rss`, name: 'Diario' }, 'config', NOW);
     const outcome = await addUserFeed(ctx, { url: `${publicServer.url('/feed.xml')}#latest`, guildId: GUILD }, NOW);
     expect(outcome).toMatchObject({ status: 'exists', feed: { id: listed.id } });
     expect(publicServer.requests()).toHaveLength(0);
@@ -57,7 +57,7 @@ describe('adding a feed on a user’s request', () => {
   it('refuses a URL that does not parse as a feed, saving nothing', async () => {
     publicServer.route('/page.html', { body: '<!doctype html><html><body>Hola</body></html>', contentType: 'text/html' });
     expect(await addUserFeed(ctx, { url: publicServer.url('/page.html'), guildId: GUILD }, NOW)).toMatchObject({ status: 'not-a-feed' });
-    expect(ctx.feeds.list()).toEqual([]);
+    expect(await ctx.store.feeds.list()).toEqual([]);
   });
 
   it('refuses a feed whose parsing outlasts the CPU budget, saving nothing', async () => {
@@ -67,7 +67,7 @@ describe('adding a feed on a user’s request', () => {
     try {
       const outcome = await addUserFeed(budgeted, { url: publicServer.url('/heavy.xml'), guildId: GUILD }, NOW);
       expect(outcome).toMatchObject({ status: 'not-a-feed', message: expect.stringMatching(/longer than 0\.1 s/) });
-      expect(budgeted.feeds.list()).toEqual([]);
+      expect(await budgeted.store.feeds.list()).toEqual([]);
     } finally {
       await budgeted.close();
     }
@@ -89,7 +89,7 @@ describe('adding a feed on a user’s request', () => {
     const outcome = await addUserFeed(ctx, { url: url(privateServer.port), guildId: GUILD }, NOW);
     expect(outcome).toMatchObject({ status: 'refused' });
     expect(privateServer.requests()).toHaveLength(0);
-    expect(ctx.feeds.list()).toEqual([]);
+    expect(await ctx.store.feeds.list()).toEqual([]);
   });
 
   it('refuses loopback names by name, even where their addresses are allowed', async () => {
@@ -131,7 +131,7 @@ describe('two admins adding the same feed at once', () => {
       const url = server.url('/feed.xml');
       const outcomes = await Promise.all([addUserFeed(ctx, { url, guildId: GUILD }, NOW), addUserFeed(ctx, { url, guildId: GUILD }, NOW)]);
       expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['added', 'exists']);
-      expect(ctx.feeds.list()).toHaveLength(1);
+      expect(await ctx.store.feeds.list()).toHaveLength(1);
     } finally {
       await ctx.close();
       await server.close();

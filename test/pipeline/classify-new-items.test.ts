@@ -10,8 +10,9 @@ import { silentLogger } from '../../src/core/logger.js';
 import type { NormalizedItem } from '../../src/core/types.js';
 import { classifyNewItems } from '../../src/pipeline/classify-new-items.js';
 import { createSqliteClassificationStore, type SqliteClassificationStore as ClassificationStore } from '../../src/store/sqlite/classification-store.js';
-import { createFeedStore } from '../../src/store/feed-store.js';
-import { createItemStore, type ItemStore } from '../../src/store/item-store.js';
+import { withDedupeKeys } from '../../src/pipeline/dedupe-keys.js';
+import type { Store } from '../../src/store-context.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
 import { clusterStories } from '../../src/digest/cluster-stories.js';
 import { loadDigestItems } from '../../src/digest/load-digest-items.js';
@@ -46,11 +47,11 @@ const NEWS = [
 
 describe('classify new items', () => {
   let db: Database;
-  let items: ItemStore;
+  let sqlite: Store;
   let classifications: ClassificationStore;
   let server: FakeOpenAIServer;
   let feedId: number;
-  const store = (list: NormalizedItem[]) => items.saveFeedItems(feedId, list, { fetchedAt: T0, backlog: false });
+  const store = (list: NormalizedItem[]) => sqlite.items.saveFeedItems(feedId, withDedupeKeys(feedId, list), { fetchedAt: T0, backlog: false });
   const llmClassifier = (overrides: { maxRetries?: number; timeoutSeconds?: number; dailyTokenBudget?: number } = {}, now = () => T0): ItemClassifier =>
     createLlmClassifier({
       config: llmSchema.parse({ baseURL: server.baseURL, model: 'test-model', ...overrides }),
@@ -68,9 +69,9 @@ describe('classify new items', () => {
 
   beforeEach(async () => {
     db = openDatabase(':memory:');
-    items = createItemStore(db);
+    sqlite = createSqliteStore(db);
     classifications = createSqliteClassificationStore(db);
-    feedId = createFeedStore(db).add({ url: 'https://a.example/rss', name: 'A' }, 'config', 0).id;
+    feedId = (await sqlite.feeds.add({ url: 'https://a.example/rss', name: 'A' }, 'config', 0)).feed.id;
     server = await startOpenAIServer();
   });
   afterEach(async () => {
@@ -79,7 +80,7 @@ describe('classify new items', () => {
   });
 
   it('classifies stored items offline when no LLM is configured, once', async () => {
-    store(NEWS);
+    await store(NEWS);
     const offline = createClassifier({ llm: undefined, ledger: classifications, logger: silentLogger(), themes });
 
     expect(await run(offline)).toEqual({ classified: 3, bySource: { offline: 3, llm: 0 }, failed: 0, relabelled: 0 });
@@ -96,7 +97,7 @@ describe('classify new items', () => {
   });
 
   it('stores LLM labels with model and prompt version, findable by theme', async () => {
-    store(NEWS);
+    await store(NEWS);
     const report = await run(llmClassifier());
 
     expect(report).toEqual({ classified: 3, bySource: { offline: 1, llm: 2 }, failed: 0, relabelled: 0 });
@@ -115,7 +116,7 @@ describe('classify new items', () => {
 
   it('keeps going when the LLM is down: items get offline labels with the reason, nothing stays pending', async () => {
     server.setDefault(() => apiError(502, 'Bad gateway'));
-    store(NEWS);
+    await store(NEWS);
     const report = await run(llmClassifier({ maxRetries: 1 }));
 
     expect(report).toEqual({ classified: 3, bySource: { offline: 3, llm: 0 }, failed: 0, relabelled: 0 });
@@ -128,7 +129,7 @@ describe('classify new items', () => {
 
   it('finishes while the LLM is stalled: new items get offline labels, recorded as awaiting the LLM', async () => {
     server.setDefault(() => ({ stallBodyMs: 10_000, body: {} }));
-    store(NEWS);
+    await store(NEWS);
     const started = Date.now();
     const report = await run(llmClassifier({ timeoutSeconds: 0.3, maxRetries: 0 }));
 
@@ -141,8 +142,8 @@ describe('classify new items', () => {
 
   it('asks the LLM later for items labelled offline for want of budget or server, oldest first, within the budget, keeping their time', async () => {
     const day = 24 * HOUR;
-    store(NEWS);
-    store([entry('4', 'Lula y Petro defienden la integración de la Celac'), entry('5', 'El Mercosur negocia con China un acuerdo comercial')]);
+    await store(NEWS);
+    await store([entry('4', 'Lula y Petro defienden la integración de la Celac'), entry('5', 'El Mercosur negocia con China un acuerdo comercial')]);
     let now = T0;
     const usage = { model: 'test-model', promptTokens: 900, completionTokens: 100, totalTokens: 1000, items: 20, mode: 'json_schema' };
     await classifications.recordUsage({ ...usage, at: T0 });
@@ -168,11 +169,11 @@ describe('classify new items', () => {
   });
 
   it('re-classifies an item whose wording changed, sending only the new text', async () => {
-    store(NEWS);
+    await store(NEWS);
     const classifier = llmClassifier();
     await run(classifier);
     const changed = { ...entry('2', NEWS[1]!.title, 'Pekín ofrece créditos a Venezuela'), contentHash: 'hash:changed' };
-    expect(store([changed]).updated).toBe(1);
+    expect((await store([changed])).updated).toBe(1);
 
     expect(await run(classifier)).toEqual({ classified: 1, bySource: { offline: 0, llm: 1 }, failed: 0, relabelled: 0 });
     expect(server.requests).toHaveLength(2);
@@ -183,7 +184,7 @@ describe('classify new items', () => {
   });
 
   it('leaves a page pending when the classifier throws, and goes on with the next page', async () => {
-    store(NEWS);
+    await store(NEWS);
     let calls = 0;
     const offline = createClassifier({ llm: undefined, ledger: classifications, logger: silentLogger(), themes });
     const flaky: ItemClassifier = {
@@ -199,7 +200,7 @@ describe('classify new items', () => {
   });
 
   it('classifies at most `limit` items per run, in pages', async () => {
-    store(Array.from({ length: 25 }, (_, index) => entry(`n${index}`, `Mercosur noticia ${index}`)));
+    await store(Array.from({ length: 25 }, (_, index) => entry(`n${index}`, `Mercosur noticia ${index}`)));
     const offline = createClassifier({ llm: undefined, ledger: classifications, logger: silentLogger(), themes });
     const pages: number[] = [];
     const counting: ItemClassifier = {
@@ -219,7 +220,7 @@ describe('classify new items', () => {
     const gives = 'Machado le entregó a Trump su Premio Nobel, pero no recibió una promesa de apoyo';
     // Three days later: too far from the others to be one story, so never asked about.
     const later = { ...entry('3', 'Machado entrega a Trump la medalla del Nobel enmarcada como “gratitud”'), publishedAt: T0 - 80 * HOUR };
-    store([entry('1', arrives), entry('2', gives), later]);
+    await store([entry('1', arrives), entry('2', gives), later]);
     server.setDefault((request) => {
       const answer = keywordResponder()(request) as { body: { choices: { message: { content: string } }[] } };
       const message = answer.body.choices[0]!.message;
@@ -239,7 +240,7 @@ describe('classify new items', () => {
     expect(server.requests).toHaveLength(1);
     const titles = new Map(fencedItems(server.requests[0]!.body).map((fenced) => [fenced.ref, fenced.text.trim()]));
     expect(askedPairs(server.requests[0]!.body).map((pair) => pair.map((ref) => titles.get(ref)))).toEqual([[arrives, gives]]);
-    const sources = { items, feeds: createFeedStore(db), classifications };
+    const sources = { items: sqlite.items, feeds: sqlite.feeds, classifications };
     const digestItems = await loadDigestItems(sources, ['venezuela-crisis', 'us-venezuela', 'us-policy'], { from: T0 - 24 * HOUR, to: T0 + HOUR });
     const stories = clusterStories(digestItems);
     expect(stories.map((story) => story.items.map((item) => item.title).sort())).toEqual([[arrives, gives].sort()]);

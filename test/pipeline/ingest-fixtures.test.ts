@@ -25,7 +25,7 @@ describe('ingesting fixture feeds over HTTP', () => {
 
   async function ingest(route: string, body: Buffer, contentType: string, extra: { encoding?: 'gzip' } = {}) {
     server.route(route, { body, contentType, ...extra });
-    const feed = ctx.feeds.add({ url: server.url(route), name: route }, 'config', NOW);
+    const { feed } = await ctx.store.feeds.add({ url: server.url(route), name: route }, 'config', NOW);
     const report = await ingestFeed(ctx, feed, NOW);
     const titles = (ctx.db.prepare('SELECT title FROM items WHERE feed_id = ? ORDER BY id').all(feed.id) as { title: string }[]).map(
       (row) => row.title,

@@ -1,29 +1,31 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NormalizedItem } from '../../src/core/types.js';
 import { createSqliteClassificationStore, type SqliteClassificationStore as ClassificationStore } from '../../src/store/sqlite/classification-store.js';
-import { createFeedStore } from '../../src/store/feed-store.js';
-import { createItemStore, type ItemStore } from '../../src/store/item-store.js';
+import { withDedupeKeys } from '../../src/pipeline/dedupe-keys.js';
+import type { Store } from '../../src/store-context.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
 import { T0, item, record } from '../support/classification-fixtures.js';
 
 /** What the SQLite engine adds to the contract (test/store/contract/classifications.test.ts): its theme rows and index. */
 describe('classification store (sqlite)', () => {
   let db: Database;
-  let items: ItemStore;
+  let items: Store['items'];
   let store: ClassificationStore;
   let feedId: number;
-  const save = (...entries: NormalizedItem[]) => items.saveFeedItems(feedId, entries, { fetchedAt: T0, backlog: false });
+  const save = (...entries: NormalizedItem[]) => items.saveFeedItems(feedId, withDedupeKeys(feedId, entries), { fetchedAt: T0, backlog: false });
 
-  beforeEach(() => {
+  beforeEach(async () => {
     db = openDatabase(':memory:');
-    items = createItemStore(db);
+    const sqlite = createSqliteStore(db);
+    items = sqlite.items;
     store = createSqliteClassificationStore(db);
-    feedId = createFeedStore(db).add({ url: 'https://a.example/rss', name: 'A' }, 'config', 0).id;
+    feedId = (await sqlite.feeds.add({ url: 'https://a.example/rss', name: 'A' }, 'config', 0)).feed.id;
   });
   afterEach(() => db.close());
 
   it('keeps one classification row per item, and theme rows for its current labels only', async () => {
-    save(item('Cumbre del Mercosur'));
+    await save(item('Cumbre del Mercosur'));
     const [pending] = await store.pending({ limit: 10 });
     if (!pending) throw new Error('expected a pending item');
     await store.save([record(pending.id, pending.contentHash)]);

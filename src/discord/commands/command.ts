@@ -1,10 +1,10 @@
 import type { ApplicationCommandOptionChoiceData, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { AppContext } from '../../app-context.js';
 import type { Logger } from '../../core/logger.js';
+import type { SearchRepository } from '../../core/search.js';
 import type { Metrics } from '../../ops/metrics.js';
 import type { DigestRunner } from '../../delivery/digest-runner.js';
 import type { ThemeRouteRepository } from '../../delivery/ports.js';
-import type { SearchStore } from '../../store/search-items.js';
 import type { Parsed, RawOptions } from '../command-options.js';
 import type { Reply, ThemeInfo } from '../render-results.js';
 import { themeNames } from '../theme-names.js';
@@ -20,12 +20,12 @@ import { themeNames } from '../theme-names.js';
 /** The parts of the application a command may use. */
 export type CommandApp = Pick<
   AppContext,
-  'config' | 'db' | 'store' | 'feeds' | 'items' | 'logger' | 'polling' | 'dispatcher' | 'userFeedDispatcher' | 'feedParser'
+  'config' | 'store' | 'logger' | 'polling' | 'dispatcher' | 'userFeedDispatcher' | 'feedParser'
 > & { metrics?: Pick<Metrics, 'observeCommand'> | undefined };
 
 export interface CommandDeps {
   app: CommandApp;
-  search: SearchStore;
+  search: SearchRepository;
   routes: ThemeRouteRepository;
   /** The nine themes in THEMES.md order, with their names. */
   themes: readonly ThemeInfo[];
@@ -62,7 +62,11 @@ export interface SlashCommand<Input = unknown> {
   /** Whether this invocation counts against the per-user search limit. */
   rateLimited?(subcommand: string | null): boolean;
   execute(input: Input, ctx: CommandContext): Promise<Reply>;
-  autocomplete?(focused: Focused, subcommand: string | null, ctx: CommandContext): ApplicationCommandOptionChoiceData<string>[];
+  autocomplete?(
+    focused: Focused,
+    subcommand: string | null,
+    ctx: CommandContext,
+  ): ApplicationCommandOptionChoiceData<string>[] | Promise<ApplicationCommandOptionChoiceData<string>[]>;
   /** A click on one of this command's buttons (custom ids start with `<name>:`): validated state, then the new page. */
   button?(customId: string): Parsed<{ run(ctx: CommandContext): Promise<Reply>; rateLimited: boolean }>;
 }

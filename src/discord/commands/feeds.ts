@@ -95,8 +95,8 @@ export function describeAddOutcome(outcome: AddFeedOutcome, pollMinutes: number)
  * The feed an admin picked among those this server sees: the id autocomplete gave, or a URL or
  * exact name typed by hand. Another server's feed is not found, as if it did not exist.
  */
-function findFeed(ctx: CommandContext, value: string): FeedRow | undefined {
-  const visible = ctx.app.feeds.visibleTo(ctx.guildId);
+async function findFeed(ctx: CommandContext, value: string): Promise<FeedRow | undefined> {
+  const visible = await ctx.app.store.feeds.visibleTo(ctx.guildId);
   if (/^\d{1,12}$/.test(value)) {
     const byId = visible.find((feed) => feed.id === Number(value));
     if (byId) return byId;
@@ -138,10 +138,13 @@ export const feeds: SlashCommand<FeedsInput> = {
   },
   async execute(input, ctx) {
     switch (input.sub) {
-      case 'list':
-        return renderFeedList(ctx.app.feeds.visibleTo(ctx.guildId).map((feed) => ({ ...feed, items: ctx.app.items.countForFeed(feed.id) })));
+      case 'list': {
+        const { feeds, items } = ctx.app.store;
+        const visible = await feeds.visibleTo(ctx.guildId);
+        return renderFeedList(await Promise.all(visible.map(async (feed) => ({ ...feed, items: await items.countForFeed(feed.id) }))));
+      }
       case 'status':
-        return renderFeedStatus(ctx.app.feeds.visibleTo(ctx.guildId));
+        return renderFeedStatus(await ctx.app.store.feeds.visibleTo(ctx.guildId));
       case 'add': {
         // Adding fetches once; it is not a poll, so it is not counted as one.
         const outcome = await addUserFeed({ ...ctx.app, metrics: undefined }, { ...input.options, guildId: ctx.guildId }, ctx.now);
@@ -152,9 +155,9 @@ export const feeds: SlashCommand<FeedsInput> = {
         return notice(describeAddOutcome(outcome, ctx.app.polling.defaultInterval));
       }
       case 'remove': {
-        const feed = findFeed(ctx, input.options.feed);
+        const feed = await findFeed(ctx, input.options.feed);
         if (!feed) return notice('No feed matches that. Pick the feed from the list as you type.');
-        const result = ctx.app.feeds.remove(feed.id);
+        const result = await ctx.app.store.feeds.remove(feed.id);
         ctx.log.info({ user: ctx.userId, guild: ctx.guildId, feed: feed.id, result }, `feeds: /feeds remove by ${ctx.userId}: ${result}`);
         switch (result) {
           case 'deleted':
@@ -169,11 +172,10 @@ export const feeds: SlashCommand<FeedsInput> = {
       }
     }
   },
-  autocomplete(focused, sub, ctx) {
+  async autocomplete(focused, sub, ctx) {
     if (sub !== 'remove' || focused.name !== 'feed') return [];
     const typed = foldTyped(focused.value);
-    return ctx.app.feeds
-      .visibleTo(ctx.guildId)
+    return (await ctx.app.store.feeds.visibleTo(ctx.guildId))
       .filter(removable)
       .filter((feed) => typed === '' || foldTyped(feed.name).includes(typed) || foldTyped(redactCredentials(feed.url)).includes(typed))
       .sort((a, b) => Number(a.status === 'disabled') - Number(b.status === 'disabled'))

@@ -65,7 +65,7 @@ const data = new SlashCommandBuilder()
   );
 
 async function searchPage(state: SearchPageState, ctx: CommandContext): Promise<Reply> {
-  const page = ctx.search.search(
+  const page = await ctx.search.search(
     state.query,
     { theme: state.theme, days: state.days, language: state.language },
     { offset: state.page * SEARCH_PAGE_SIZE, limit: SEARCH_PAGE_SIZE },
@@ -93,7 +93,7 @@ export const news: SlashCommand<NewsInput> = {
   async execute(input, ctx) {
     if (input.sub === 'search') return searchPage({ ...input.options, page: 0 }, ctx);
     const { theme, count, include } = input.options;
-    return renderLatest(ctx.search.latest(count, theme, include), { theme, include }, ctx.themes);
+    return renderLatest(await ctx.search.latest(count, theme, include), { theme, include }, ctx.themes);
   },
   autocomplete(focused, _sub, ctx) {
     return focused.name === 'theme' ? themeChoices(focused.value) : [];

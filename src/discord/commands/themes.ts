@@ -13,6 +13,6 @@ export const themes: SlashCommand<Record<string, never>> = {
   ephemeral: () => false,
   parse: (_sub, raw) => parseOptions(noOptions, raw),
   async execute(_input, ctx) {
-    return renderThemes(ctx.themes, ctx.search.themeCounts(ctx.now));
+    return renderThemes(ctx.themes, await ctx.search.themeCounts(ctx.now));
   },
 };

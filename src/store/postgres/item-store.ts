@@ -1,4 +1,4 @@
-import type { KeyedItem, SaveCounts, StoredItem } from '../../core/item.js';
+import type { KeyedItem, SaveCounts, SavedItems, StoredItem } from '../../core/item.js';
 import type { PgSession } from './pg-session.js';
 
 const ITEM_COLUMNS = `id, feed_id AS "feedId", guid, url, canonical_url AS "canonicalUrl", title, summary, language, source,
@@ -19,10 +19,16 @@ interface SavePlan {
   /** Rewordings by the feed that published the item first, by item id (the last one wins). */
   rewrites: Map<number, { item: KeyedItem; canonicalUrl: string | null }>;
   /** Entry keys to link: to a stored item id, or to the new item at `fresh` index. */
-  links: { entryKey: string; target: { id: number } | { fresh: number } }[];
+  links: { entryKey: string; target: ItemRef }[];
+  /** The item each entry became or was recognised as, in input order. */
+  items: ItemRef[];
 }
 
+/** A stored item by its id, or one of this save's new items by its index in `fresh`. */
+type ItemRef = { id: number } | { fresh: number };
+
 const titleOf = (sourceKey: string, titleKey: string) => `${sourceKey}\n${titleKey}`;
+const idOf = (ref: ItemRef, freshIds: readonly number[]) => ('id' in ref ? ref.id : (freshIds[ref.fresh] as number));
 
 /**
  * The stored items and the entries each feed gave (see ItemRepository in pipeline/ports.ts for the
@@ -56,8 +62,8 @@ export function createPgItemStore(db: PgSession) {
     const known = new Map<string, Target>(entries.map((row) => [row.entryKey, row]));
     const urls = new Map<string, Target>(byUrl.map((row) => [row.canonicalUrl, row]));
     const titles = new Map<string, Target>(byTitle.map((row) => [titleOf(row.sourceKey, row.titleKey), row]));
-    const result: SavePlan = { counts: { new: 0, updated: 0, duplicate: 0 }, fresh: [], rewrites: new Map(), links: [] };
-    const ref = (target: Target) => ('fresh' in target ? { fresh: target.fresh } : { id: target.id });
+    const result: SavePlan = { counts: { new: 0, updated: 0, duplicate: 0 }, fresh: [], rewrites: new Map(), links: [], items: [] };
+    const ref = (target: Target): ItemRef => ('fresh' in target ? { fresh: target.fresh } : { id: target.id });
 
     for (const item of items) {
       const entry = known.get(item.entryKey);
@@ -79,18 +85,21 @@ export function createPgItemStore(db: PgSession) {
           }
           result.counts.updated++;
         } else result.counts.duplicate++;
+        result.items.push(ref(entry));
         continue;
       }
       const sameStory = (item.canonicalUrl ? urls.get(item.canonicalUrl) : undefined) ?? titles.get(titleOf(item.sourceKey, item.titleKey));
       if (sameStory) {
         result.links.push({ entryKey: item.entryKey, target: ref(sameStory) });
         known.set(item.entryKey, sameStory);
+        result.items.push(ref(sameStory));
         result.counts.duplicate++;
         continue;
       }
       const created: Target = { fresh: result.fresh.length, contentHash: item.contentHash, feedId };
       result.fresh.push(item);
       result.links.push({ entryKey: item.entryKey, target: ref(created) });
+      result.items.push(ref(created));
       known.set(item.entryKey, created);
       if (item.canonicalUrl) urls.set(item.canonicalUrl, created);
       if (!titles.has(titleOf(item.sourceKey, item.titleKey))) titles.set(titleOf(item.sourceKey, item.titleKey), created);
@@ -99,7 +108,8 @@ export function createPgItemStore(db: PgSession) {
     return result;
   }
 
-  async function write(session: PgSession, feedId: number, planned: SavePlan, options: { fetchedAt: number; backlog: boolean }): Promise<void> {
+  /** Writes the plan and answers the new items' ids, in `fresh` order. */
+  async function write(session: PgSession, feedId: number, planned: SavePlan, options: { fetchedAt: number; backlog: boolean }): Promise<number[]> {
     const { fresh, rewrites, links } = planned;
     if (rewrites.size > 0) {
       const rows = [...rewrites.entries()];
@@ -164,18 +174,19 @@ export function createPgItemStore(db: PgSession) {
       await session.execute(
         `INSERT INTO item_feeds (feed_id, entry_key, item_id, first_seen_at) SELECT $1::bigint, *, $2::bigint FROM unnest($3::text[], $4::bigint[])
          ON CONFLICT DO NOTHING`,
-        [feedId, options.fetchedAt, links.map((link) => link.entryKey), links.map((link) => ('id' in link.target ? link.target.id : ids[link.target.fresh]))],
+        [feedId, options.fetchedAt, links.map((link) => link.entryKey), links.map((link) => idOf(link.target, ids))],
       );
     }
+    return ids;
   }
 
   return {
-    saveFeedItems: (feedId: number, items: readonly KeyedItem[], options: { fetchedAt: number; backlog: boolean }): Promise<SaveCounts> =>
+    saveFeedItems: (feedId: number, items: readonly KeyedItem[], options: { fetchedAt: number; backlog: boolean }): Promise<SavedItems> =>
       db.atomic(async (tx) => {
-        if (items.length === 0) return { new: 0, updated: 0, duplicate: 0 };
+        if (items.length === 0) return { new: 0, updated: 0, duplicate: 0, itemIds: [] };
         const planned = await plan(tx, feedId, items);
-        await write(tx, feedId, planned, options);
-        return planned.counts;
+        const ids = await write(tx, feedId, planned, options);
+        return { ...planned.counts, itemIds: planned.items.map((ref) => idOf(ref, ids)) };
       }),
     get: async (id: number): Promise<StoredItem | undefined> =>
       (await db.query<StoredItem>(`SELECT ${ITEM_COLUMNS} FROM items WHERE id = $1`, [id]))[0],

@@ -19,9 +19,10 @@ export function toTsQueryText(query: string): string | null {
 const HIT_COLUMNS = `items.id, items.title, items.url, items.source, feeds.name AS "feedName", items.language,
   items.published_at AS "publishedAt"`;
 
-// ts_rank's weights are {D, C, B, A}: titles (A) weigh 4× summaries (D), as in the SQLite path.
+// ts_rank's weights are {D, C, B, A}: titles (A) weigh 4× summaries (D), as in the SQLite path. Normalization 1
+// divides by 1 + log(length), so a word in a short headline counts for more, as bm25's length term makes it.
 // Relevance shrinks with age: a fresh match ranks above an old one of equal relevance (search-store.ts of SQLite).
-const SCORE = `ts_rank('{0.25, 0.2, 0.4, 1.0}', items.search, q.query) / (1.0 + GREATEST(0, $2::bigint - items.published_at) / ${WEEK}.0)`;
+const SCORE = `ts_rank('{0.25, 0.2, 0.4, 1.0}', items.search, q.query, 1) / (1.0 + GREATEST(0, $2::bigint - items.published_at) / ${WEEK}.0)`;
 
 /** Full-text search on the items' tsvector column and its GIN index (see SearchRepository in core/search.ts). */
 export function createPgSearchStore(db: PgSession) {

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { KeyedItem, SaveCounts, StoredItem } from '../../core/item.js';
+import type { KeyedItem, SavedItems, StoredItem } from '../../core/item.js';
 
 const ITEM_COLUMNS = `id, feed_id AS feedId, guid, url, canonical_url AS canonicalUrl, title, summary, language, source,
   published_at AS publishedAt, backlog, content_hash AS contentHash, fetched_at AS fetchedAt`;
@@ -37,8 +37,8 @@ export function createSqliteItemStore(db: Database) {
   const count = db.prepare(`SELECT COUNT(*) AS n FROM items`);
   const countForFeed = db.prepare(`SELECT COUNT(*) AS n FROM item_feeds WHERE feed_id = ?`);
 
-  function saveFeedItems(feedId: number, items: readonly KeyedItem[], options: { fetchedAt: number; backlog: boolean }): SaveCounts {
-    const counts: SaveCounts = { new: 0, updated: 0, duplicate: 0 };
+  function saveFeedItems(feedId: number, items: readonly KeyedItem[], options: { fetchedAt: number; backlog: boolean }): SavedItems {
+    const saved: SavedItems = { new: 0, updated: 0, duplicate: 0, itemIds: [] };
     let firstNewId: number | undefined;
     let lastNewId = 0;
     for (const item of items) {
@@ -56,8 +56,9 @@ export function createSqliteItemStore(db: Database) {
             canonicalUrl: item.canonicalUrl,
             fetchedAt: options.fetchedAt,
           });
-          counts.updated++;
-        } else counts.duplicate++;
+          saved.updated++;
+        } else saved.duplicate++;
+        saved.itemIds.push(known.id);
         continue;
       }
       const sameStory =
@@ -65,7 +66,8 @@ export function createSqliteItemStore(db: Database) {
         (bySourceTitle.get(item.sourceKey, item.titleKey) as { id: number } | undefined);
       if (sameStory) {
         linkEntry.run(feedId, item.entryKey, sameStory.id, options.fetchedAt);
-        counts.duplicate++;
+        saved.duplicate++;
+        saved.itemIds.push(sameStory.id);
         continue;
       }
       const { lastInsertRowid } = insertItem.run({
@@ -88,10 +90,11 @@ export function createSqliteItemStore(db: Database) {
       lastNewId = Number(lastInsertRowid);
       firstNewId ??= lastNewId;
       linkEntry.run(feedId, item.entryKey, lastNewId, options.fetchedAt);
-      counts.new++;
+      saved.new++;
+      saved.itemIds.push(lastNewId);
     }
     if (firstNewId !== undefined) indexText.run(firstNewId, lastNewId);
-    return counts;
+    return saved;
   }
 
   return {

@@ -18,7 +18,7 @@ describe('/digest now through the fake Discord', () => {
         { name: 'locked', cron: '0 6 * * *', destination: { channelId: FORBIDDEN_CHANNEL_ID } },
       ],
     });
-    await seedItems(h.ctx.db, newsDay(Date.now()));
+    await seedItems(h.ctx.store, newsDay(Date.now()));
   });
   beforeEach(() => {
     h.fake.messages.length = 0;

@@ -48,9 +48,9 @@ describe('/feeds through the fake Discord', () => {
         'from now on it is polled about every 30 minutes and its new items go into the digests.',
     );
     expect(publicServer.requests('/regional.xml')).toHaveLength(1);
-    const feed = h.ctx.feeds.getByUrl(publicServer.url('/regional.xml'));
+    const feed = await h.ctx.store.feeds.getByUrl(publicServer.url('/regional.xml'));
     expect(feed).toMatchObject({ name: 'Diario Regional', origin: 'user', language: 'es', status: 'active' });
-    expect(h.ctx.db.prepare('SELECT COUNT(*) AS n, SUM(backlog) AS b FROM items WHERE feed_id = ?').get(feed?.id)).toEqual({ n: 2, b: 2 });
+    expect(h.sqlite().prepare('SELECT COUNT(*) AS n, SUM(backlog) AS b FROM items WHERE feed_id = ?').get(feed?.id)).toEqual({ n: 2, b: 2 });
 
     const again = await h.run('feeds', { subcommand: 'add', options: { url: publicServer.url('/regional.xml') }, ...admin });
     expect(again.body.content).toBe('That feed is already there: **Diario Regional** (active).');
@@ -69,7 +69,7 @@ describe('/feeds through the fake Discord', () => {
     publicServer.route('/named.xml', { body: rss([{ title: 'Uno', guid: '1' }], { title: 'Título del feed' }) });
     const answer = await h.run('feeds', { subcommand: 'add', options: { url: publicServer.url('/named.xml'), name: '  Mi   feed  ' }, ...admin });
     expect(answer.body.content).toMatch(/^Added \*\*Mi feed\*\* /);
-    expect(h.ctx.feeds.getByUrl(publicServer.url('/named.xml'))?.name).toBe('Mi feed');
+    expect((await h.ctx.store.feeds.getByUrl(publicServer.url('/named.xml')))?.name).toBe('Mi feed');
   });
 
   it.each([
@@ -84,11 +84,11 @@ describe('/feeds through the fake Discord', () => {
       return publicServer.url('/moved.xml');
     }],
   ])('refuses %s and saves nothing', async (_case, url) => {
-    const before = h.ctx.feeds.list().length;
+    const before = (await h.ctx.store.feeds.list()).length;
     const answer = await h.run('feeds', { subcommand: 'add', options: { url: url() }, ...admin });
     expect(answer).toMatchObject({ callbackType: 5, ephemeral: true, body: { content: REFUSED } });
     expect(privateServer.requests()).toHaveLength(0);
-    expect(h.ctx.feeds.list()).toHaveLength(before);
+    expect(await h.ctx.store.feeds.list()).toHaveLength(before);
   });
 
   it.each([
@@ -106,7 +106,7 @@ describe('/feeds through the fake Discord', () => {
     expect(page.body.content).toMatch(/^That address did not return an RSS or Atom feed \(.+\)\. Use the feed’s own address, which often ends in \/feed, \/rss or \.xml\.$/);
     const missing = await h.run('feeds', { subcommand: 'add', options: { url: publicServer.url('/missing.xml') }, ...admin });
     expect(missing.body.content).toMatch(/^Could not fetch that address: .*404.* Check the URL and try again\.$/);
-    expect(h.ctx.feeds.getByUrl(publicServer.url('/page.html'))).toBeUndefined();
+    expect(await h.ctx.store.feeds.getByUrl(publicServer.url('/page.html'))).toBeUndefined();
   });
 
   it('refuses /feeds add and /feeds remove to a member without Manage Server, fetching nothing', async () => {
@@ -116,7 +116,7 @@ describe('/feeds through the fake Discord', () => {
     expect(publicServer.requests('/member.xml')).toHaveLength(0);
     const remove = await h.run('feeds', { subcommand: 'remove', options: { feed: '1' } });
     expect(remove.body.content).toBe('You need the Manage Server permission to use /feeds remove.');
-    expect(h.ctx.feeds.get(1)?.status).toBe('active');
+    expect((await h.ctx.store.feeds.get(1))?.status).toBe('active');
     const suggestions = await h.fake.answer(h.fake.autocomplete('feeds', { subcommand: 'remove', options: { feed: '' }, focused: 'feed' }));
     expect(suggestions.body.choices).toEqual([]);
     expect(h.logs().some((line) => line.msg === 'interaction-handler: /feeds add refused: no Manage Server permission')).toBe(true);
@@ -125,11 +125,11 @@ describe('/feeds through the fake Discord', () => {
   it('/feeds remove finds a feed that moved (a permanent redirect) by the address it was added with', async () => {
     publicServer.route('/mudanza.xml', { body: rss([{ title: 'Nueva casa', guid: '1' }], { title: 'Diario Mudado' }) });
     await h.run('feeds', { subcommand: 'add', options: { url: publicServer.url('/mudanza.xml') }, ...admin });
-    const added = h.ctx.feeds.getByUrl(publicServer.url('/mudanza.xml'))!;
+    const added = (await h.ctx.store.feeds.getByUrl(publicServer.url('/mudanza.xml')))!;
     publicServer.route('/nueva.xml', { body: rss([{ title: 'Nueva casa', guid: '1' }], { title: 'Diario Mudado' }) });
     publicServer.route('/mudanza.xml', { status: 301, redirect: publicServer.url('/nueva.xml') });
-    for (let poll = 1; poll <= 3; poll++) await ingestFeed(h.ctx, h.ctx.feeds.get(added.id)!, Date.now() + poll * 3_600_000);
-    expect(h.ctx.feeds.get(added.id)).toMatchObject({ url: publicServer.url('/nueva.xml') });
+    for (let poll = 1; poll <= 3; poll++) await ingestFeed(h.ctx, (await h.ctx.store.feeds.get(added.id))!, Date.now() + poll * 3_600_000);
+    expect(await h.ctx.store.feeds.get(added.id)).toMatchObject({ url: publicServer.url('/nueva.xml') });
 
     const removed = await h.run('feeds', { subcommand: 'remove', options: { feed: publicServer.url('/mudanza.xml') }, ...admin });
     expect(removed.body.content).toBe('Removed **Diario Mudado** and its stored items.');
@@ -139,12 +139,12 @@ describe('/feeds through the fake Discord', () => {
     publicServer.route('/temporal.xml', { body: rss([{ title: 'Efímero', guid: '1' }], { title: 'Diario Temporal' }) });
     await h.run('feeds', { subcommand: 'add', options: { url: publicServer.url('/temporal.xml') }, ...admin });
     const suggestions = await h.fake.answer(h.fake.autocomplete('feeds', { subcommand: 'remove', options: { feed: 'tempo' }, focused: 'feed', ...admin }));
-    const feed = h.ctx.feeds.getByUrl(publicServer.url('/temporal.xml'));
+    const feed = await h.ctx.store.feeds.getByUrl(publicServer.url('/temporal.xml'));
     expect(suggestions.body.choices).toEqual([{ name: `Diario Temporal — 127.0.0.2:${publicServer.port}`, value: String(feed?.id) }]);
 
     const removed = await h.run('feeds', { subcommand: 'remove', options: { feed: String(feed?.id) }, ...admin });
     expect(removed.body.content).toBe('Removed **Diario Temporal** and its stored items.');
-    expect(h.ctx.feeds.getByUrl(publicServer.url('/temporal.xml'))).toBeUndefined();
+    expect(await h.ctx.store.feeds.getByUrl(publicServer.url('/temporal.xml'))).toBeUndefined();
 
     const configChoices = await h.fake.answer(h.fake.autocomplete('feeds', { subcommand: 'remove', options: { feed: 'config' }, focused: 'feed', ...admin }));
     expect(configChoices.body.choices).toEqual([]);
@@ -152,7 +152,7 @@ describe('/feeds through the fake Discord', () => {
     expect(config.body.content).toBe(
       '**Config \\*Feed\\*** comes from the config file, so it is read-only here: whoever runs Sancocho can remove it from that file.',
     );
-    expect(h.ctx.feeds.getByUrl('http://127.0.0.1:9/config.xml')?.status).toBe('active');
+    expect((await h.ctx.store.feeds.getByUrl('http://127.0.0.1:9/config.xml'))?.status).toBe('active');
 
     const unknown = await h.run('feeds', { subcommand: 'remove', options: { feed: 'nada que ver' }, ...admin });
     expect(unknown.body.content).toBe('No feed matches that. Pick the feed from the list as you type.');
@@ -161,8 +161,8 @@ describe('/feeds through the fake Discord', () => {
   it('/feeds status: trouble first, with the last success and error, for everyone', async () => {
     publicServer.route('/failing.xml', { body: rss([{ title: 'Uno', guid: '1' }], { title: 'Diario Caído' }) });
     await h.run('feeds', { subcommand: 'add', options: { url: publicServer.url('/failing.xml') }, ...admin });
-    const failing = h.ctx.feeds.getByUrl(publicServer.url('/failing.xml'));
-    h.ctx.feeds.recordPoll(failing?.id ?? 0, {
+    const failing = await h.ctx.store.feeds.getByUrl(publicServer.url('/failing.xml'));
+    await h.ctx.store.feeds.recordPoll(failing?.id ?? 0, {
       kind: 'error',
       at: Date.now(),
       http: 500,
@@ -191,8 +191,8 @@ describe('/feeds through the fake Discord', () => {
     const added = await h.run('feeds', { subcommand: 'add', options: { url: secret('/privado.xml') }, ...admin });
     expect(added.body.content).toMatch(/^Added \*\*Boletín Privado\*\* \(127\.0\.0\.2:\d+\)/);
     expect(publicServer.requests('/privado.xml')[0]?.headers.authorization).toBe(`Basic ${Buffer.from('lector:s3cr3t').toString('base64')}`);
-    const feed = h.ctx.feeds.getByUrl(secret('/privado.xml'));
-    h.ctx.feeds.recordPoll(feed?.id ?? 0, {
+    const feed = await h.ctx.store.feeds.getByUrl(secret('/privado.xml'));
+    await h.ctx.store.feeds.recordPoll(feed?.id ?? 0, {
       kind: 'error',
       at: Date.now(),
       http: 500,

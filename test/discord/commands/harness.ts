@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { readEnvironment } from '../../../src/config/environment.js';
 import { createAppContext, type AppContext } from '../../../src/app-context.js';
@@ -6,6 +9,7 @@ import { configSchema } from '../../../src/config/config-schema.js';
 import { createLogger } from '../../../src/core/logger.js';
 import type { SlashCommand } from '../../../src/discord/commands/command.js';
 import { startInteractions, type RunningInteractions } from '../../../src/discord/interaction-handler.js';
+import { openDatabase, type Database } from '../../../src/store/open-database.js';
 import { GUILD_ID, startFakeDiscord, type Answer, type CommandInvocation, type FakeChannel, type FakeDiscord } from '../../peers/fake-discord.js';
 
 /**
@@ -20,6 +24,8 @@ export interface Harness {
   interactions: RunningInteractions;
   /** JSON log lines so far. */
   logs(): { msg: string; ref?: string; level: number; [key: string]: unknown }[];
+  /** A second connection to the harness's SQLite file, for assertions on its rows (closed by `close`). */
+  sqlite(): Database;
   /** Dispatches a command and waits for what the person sees. */
   run(name: string, invocation?: CommandInvocation): Promise<Answer>;
   close(): Promise<void>;
@@ -28,7 +34,7 @@ export interface Harness {
 export interface HarnessOptions {
   digests?: unknown[];
   feeds?: unknown[];
-  /** Default: in memory. */
+  /** Default: a file in a temporary folder, removed by `close`. */
   database?: string;
   /** Default: every command of the bot. */
   commands?: readonly SlashCommand[];
@@ -48,9 +54,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       callback();
     },
   });
+  const scratch = options.database === undefined ? mkdtempSync(path.join(tmpdir(), 'sancocho-harness-')) : undefined;
+  const database = options.database ?? path.join(scratch as string, 'harness.db');
   const config = {
     ...configSchema.parse({
-      database: options.database ?? ':memory:',
+      database,
       feeds: options.feeds ?? [],
       polling: { allowPrivateAddresses: ['127.0.0.2/32'], timeoutSeconds: 3, connectTimeoutSeconds: 1, ...options.polling },
       digests: options.digests ?? [],
@@ -58,7 +66,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     source: 'test',
     discord: readEnvironment({ DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api }).discord,
   };
-  const ctx = createAppContext(config, createLogger({ level: 'info', pretty: false, destination }));
+  const ctx = await createAppContext(config, createLogger({ level: 'info', pretty: false, destination }));
   const env = { DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api };
   const runtime = await openDigestRuntime(ctx, { stdout: new PassThrough(), stderr: new PassThrough(), env });
   if (!runtime.client) throw new Error('harness: expected bot mode');
@@ -71,18 +79,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.commands ? { commands: options.commands } : {}),
   });
   await interactions.registered;
+  let connection: Database | undefined;
   return {
     fake,
     ctx,
     runtime,
     interactions,
     logs: () => lines.map((line) => JSON.parse(line)),
+    sqlite: () => (connection ??= openDatabase(database)),
     run: (name, invocation) => fake.answer(fake.command(name, invocation)),
     async close() {
       await interactions.close();
       await runtime.close();
       await ctx.close();
+      connection?.close();
       await fake.close();
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
     },
   };
 }

@@ -84,12 +84,12 @@ describe('the interaction handler', () => {
   });
 
   it('when a real command meets a broken database', async () => {
-    h.ctx.db.exec('ALTER TABLE item_themes RENAME TO item_themes_away');
+    h.sqlite().exec('ALTER TABLE item_themes RENAME TO item_themes_away');
     try {
       const answer = await h.run('themes');
       expectApology(answer.body.content, '/themes');
     } finally {
-      h.ctx.db.exec('ALTER TABLE item_themes_away RENAME TO item_themes');
+      h.sqlite().exec('ALTER TABLE item_themes_away RENAME TO item_themes');
     }
     expect((await h.run('themes')).body.embeds[0].title).toBe('Themes');
   });

@@ -50,7 +50,7 @@ describe('/news through the fake Discord', () => {
 
   beforeAll(async () => {
     h = await startHarness({ searchLimit: { limit: 5, windowMs: 60_000 } });
-    await seedItems(h.ctx.db, corpus(Date.now()));
+    await seedItems(h.ctx.store, corpus(Date.now()));
   });
   afterAll(async () => {
     await h?.close();

@@ -9,8 +9,6 @@ import { readEnvironment } from '../../../src/config/environment.js';
 import { createDeliverer } from '../../../src/discord/create-deliverer.js';
 import type { Deliverer } from '../../../src/delivery/deliverer.js';
 import { createDigestRunner } from '../../../src/delivery/digest-runner.js';
-import { createFeedStore } from '../../../src/store/feed-store.js';
-import { createItemStore } from '../../../src/store/item-store.js';
 import { openDatabase, type Database } from '../../../src/store/open-database.js';
 import { createSqliteOutboxStore } from '../../../src/store/sqlite/outbox-store.js';
 import { createSqliteRouteStore } from '../../../src/store/sqlite/route-store.js';
@@ -35,7 +33,7 @@ describe('digests with theme routes', () => {
     fake = await startFakeDiscord({ channels: [{ id: TRADE_CHANNEL, name: 'comercio' }] });
     db = openDatabase(':memory:');
     dir = mkdtempSync(path.join(tmpdir(), 'sancocho-routed-'));
-    await seedItems(db, newsDay(SLOT));
+    await seedItems(createSqliteStore(db), newsDay(SLOT));
   });
   afterEach(async () => {
     await deliverer?.close();
@@ -49,7 +47,7 @@ describe('digests with theme routes', () => {
     const setup = await createDeliverer({ discord: readEnvironment(env).discord, logger: silentLogger(), out: new PassThrough(), previewDir: dir, hasWebhooks: false });
     if (setup.kind !== 'ok') throw new Error(setup.message);
     deliverer = setup.deliverer;
-    return createDigestRunner({ store: createSqliteStore(db), feeds: createFeedStore(db), items: createItemStore(db), logger: silentLogger(), schedules, deliverer, now: () => SLOT + 60_000 });
+    return createDigestRunner({ store: createSqliteStore(db), logger: silentLogger(), schedules, deliverer, now: () => SLOT + 60_000 });
   }
   const route = (theme: 'trade-tariffs' | 'china-latam' | 'us-venezuela', channelId: string) =>
     createSqliteRouteStore(db).add({ guildId: GUILD_ID, theme, channelId }, 'admin', 0);

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusReport } from '../../../src/ops/status-report.js';
-import { createSqliteRouteStore } from '../../../src/store/sqlite/route-store.js';
 import { newsDay, seedItems } from '../../digest/seed-store.js';
 import { ADMIN_USER_ID, CHANNEL_ID, FORBIDDEN_CHANNEL_ID, GUILD_ID, MANAGER_PERMISSIONS } from '../../peers/fake-discord.js';
 import { cli } from '../cli-helpers.js';
@@ -32,9 +31,9 @@ describe('a refused destination in /status and `sancocho status`', () => {
     writeFileSync(path.join(dir, 'sancocho.yaml'), `database: ${JSON.stringify(database)}\nfeeds: []\ndigests:\n${digests.map((d) => `  - ${JSON.stringify(d)}\n`).join('')}`);
     env = { SANCOCHO_CONFIG: path.join(dir, 'sancocho.yaml') };
     h = await startHarness({ database, digests });
-    await seedItems(h.ctx.db, newsDay(Date.now()));
+    await seedItems(h.ctx.store, newsDay(Date.now()));
     // Another server's subscription: its admins' business, not this server's.
-    await createSqliteRouteStore(h.ctx.db).add({ guildId: OTHER_GUILD, theme: 'china-latam', channelId: '999999999999999999' }, ADMIN_USER_ID, Date.now());
+    await h.ctx.store.routes.add({ guildId: OTHER_GUILD, theme: 'china-latam', channelId: '999999999999999999' }, ADMIN_USER_ID, Date.now());
     for (const schedule of h.ctx.config.digests) await h.runtime.runner.run(schedule, { trigger: 'manual' });
   });
   afterAll(async () => {

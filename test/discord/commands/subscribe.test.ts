@@ -33,7 +33,7 @@ describe('/subscribe and /unsubscribe through the fake Discord, and routes in di
         { name: 'security', cron: '0 9 * * *', themes: ['security-crime'], destination: { channelId: CHANNEL_ID } },
       ],
     });
-    await seedItems(h.ctx.db, newsDay(Date.now()));
+    await seedItems(h.ctx.store, newsDay(Date.now()));
   });
   beforeEach(() => {
     h.fake.messages.length = 0;
@@ -51,7 +51,7 @@ describe('/subscribe and /unsubscribe through the fake Discord, and routes in di
         'Each daily digest will also post its “Trade agreements, tariffs and market access” section there.\n\n' +
         `Routes on this server:\n• Trade agreements, tariffs and market access → <#${TRADE_CHANNEL}>`,
     );
-    expect(await createSqliteRouteStore(h.ctx.db).all()).toEqual([{ guildId: GUILD_ID, theme: 'trade-tariffs', channelId: TRADE_CHANNEL }]);
+    expect(await h.ctx.store.routes.all()).toEqual([{ guildId: GUILD_ID, theme: 'trade-tariffs', channelId: TRADE_CHANNEL }]);
     const again = await h.run('subscribe', { options: { theme: 'trade-tariffs', channel: TRADE_CHANNEL }, ...admin });
     expect(again.body.content).toMatch(/^“Trade agreements, tariffs and market access” already goes to <#888888888888888881>\. /);
   });
@@ -70,7 +70,7 @@ describe('/subscribe and /unsubscribe through the fake Discord, and routes in di
     expect(byChannel(TRADE_CHANNEL)).toEqual([['Comercio y aranceles']]);
     expect(byChannel(CHINA_CHANNEL)).toEqual([['EE. UU. y Venezuela', 'China en América Latina']]);
     for (const message of h.fake.messages) expect(message.body.allowed_mentions).toEqual({ parse: [] });
-    const destinations = (await createSqliteOutboxStore(h.ctx.db).recent()).map((digest) => [digest.destination, digest.status]);
+    const destinations = (await createSqliteOutboxStore(h.sqlite()).recent()).map((digest) => [digest.destination, digest.status]);
     expect(destinations).toEqual([
       [`channel:${TRADE_CHANNEL}`, 'sent'],
       [`channel:${CHINA_CHANNEL}`, 'sent'],
@@ -92,7 +92,7 @@ describe('/subscribe and /unsubscribe through the fake Discord, and routes in di
     expect(member).toMatchObject({ callbackType: 4, ephemeral: true, body: { content: 'You need the Manage Server permission to use /subscribe.' } });
     const unsubscribe = await h.run('unsubscribe', { options: { theme: 'trade-tariffs' } });
     expect(unsubscribe.body.content).toBe('You need the Manage Server permission to use /unsubscribe.');
-    expect((await createSqliteRouteStore(h.ctx.db).all()).map((route) => route.theme)).toEqual(['china-latam', 'trade-tariffs', 'us-venezuela']);
+    expect((await h.ctx.store.routes.all()).map((route) => route.theme)).toEqual(['china-latam', 'trade-tariffs', 'us-venezuela']);
     const security = await h.run('subscribe', { options: { theme: 'security-crime', channel: TRADE_CHANNEL }, ...admin });
     expect(security.body.content).toContain('Each daily and security digest will also post its “Security cooperation and organized crime” section there.');
     await h.run('unsubscribe', { options: { theme: 'security-crime' }, ...admin });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSqliteRouteStore } from '../../../src/store/sqlite/route-store.js';
 import { newsDay, seedItems } from '../../digest/seed-store.js';
 import { CHANNEL_ID, GUILD_ID, MANAGER_PERMISSIONS, OTHER_GUILD_ID } from '../../peers/fake-discord.js';
 import { startFeedServer, type FeedServer } from '../../peers/feed-server.js';
@@ -36,20 +35,20 @@ describe('two servers share one bot, and neither sees or changes what is the oth
         { name: 'theirs', cron: '0 9 * * *', window: '24h', destination: { channelId: B_CHANNEL } },
       ],
     });
-    await seedItems(h.ctx.db, newsDay(Date.now()));
+    await seedItems(h.ctx.store, newsDay(Date.now()));
     await h.run('feeds', { subcommand: 'add', options: { url: server.url('/a.xml') }, ...adminA });
     await h.run('feeds', { subcommand: 'add', options: { url: server.url('/b.xml') }, ...adminB });
-    feedA = h.ctx.feeds.getByUrl(server.url('/a.xml'))?.id ?? 0;
-    feedB = h.ctx.feeds.getByUrl(server.url('/b.xml'))?.id ?? 0;
+    feedA = (await h.ctx.store.feeds.getByUrl(server.url('/a.xml')))?.id ?? 0;
+    feedB = (await h.ctx.store.feeds.getByUrl(server.url('/b.xml')))?.id ?? 0;
   });
   afterAll(async () => {
     await h?.close();
     await server?.close();
   });
 
-  it('records the server that added each feed', () => {
-    expect(h.ctx.feeds.get(feedA)).toMatchObject({ origin: 'user', guildId: GUILD_ID });
-    expect(h.ctx.feeds.get(feedB)).toMatchObject({ origin: 'user', guildId: OTHER_GUILD_ID });
+  it('records the server that added each feed', async () => {
+    expect(await h.ctx.store.feeds.get(feedA)).toMatchObject({ origin: 'user', guildId: GUILD_ID });
+    expect(await h.ctx.store.feeds.get(feedB)).toMatchObject({ origin: 'user', guildId: OTHER_GUILD_ID });
   });
 
   it('lists, reports and autocompletes only the config feeds and the server’s own', async () => {
@@ -72,7 +71,7 @@ describe('two servers share one bot, and neither sees or changes what is the oth
       const answer = await h.run('feeds', { subcommand: 'remove', options: { feed }, ...adminB });
       expect(answer.body.content).toBe('No feed matches that. Pick the feed from the list as you type.');
     }
-    expect(h.ctx.feeds.get(feedA)).toMatchObject({ status: 'active' });
+    expect(await h.ctx.store.feeds.get(feedA)).toMatchObject({ status: 'active' });
     const again = await h.run('feeds', { subcommand: 'add', options: { url: server.url('/a.xml') }, ...adminB });
     expect(again.body.content).toBe(
       'Another server already added that feed, so Sancocho already polls it; it stays in that server’s list, and only its admins can remove it.',
@@ -83,13 +82,13 @@ describe('two servers share one bot, and neither sees or changes what is the oth
   it('keeps the config file’s feeds read-only from every server', async () => {
     const answer = await h.run('feeds', { subcommand: 'remove', options: { feed: 'Operator Feed' }, ...adminA });
     expect(answer.body.content).toBe('**Operator Feed** comes from the config file, so it is read-only here: whoever runs Sancocho can remove it from that file.');
-    expect(h.ctx.feeds.getByUrl('http://127.0.0.1:9/config.xml')).toMatchObject({ status: 'active' });
+    expect(await h.ctx.store.feeds.getByUrl('http://127.0.0.1:9/config.xml')).toMatchObject({ status: 'active' });
   });
 
   it('lets each server remove its own feed', async () => {
     const answer = await h.run('feeds', { subcommand: 'remove', options: { feed: String(feedB) }, ...adminB });
     expect(answer.body.content).toBe('Removed **Diario de B** and its stored items.');
-    expect(h.ctx.feeds.get(feedB)).toBeUndefined();
+    expect(await h.ctx.store.feeds.get(feedB)).toBeUndefined();
   });
 
   it('keeps subscriptions per server: the other server neither sees nor removes them', async () => {
@@ -98,7 +97,7 @@ describe('two servers share one bot, and neither sees or changes what is the oth
     expect(removed.body.content).toBe(
       '“Trade agreements, tariffs and market access” was not routed to any channel of this server.\n\nNo themes are routed to channels on this server.',
     );
-    expect(await createSqliteRouteStore(h.ctx.db).forGuild(GUILD_ID)).toEqual([{ guildId: GUILD_ID, theme: 'trade-tariffs', channelId: A_TRADE_CHANNEL }]);
+    expect(await h.ctx.store.routes.forGuild(GUILD_ID)).toEqual([{ guildId: GUILD_ID, theme: 'trade-tariffs', channelId: A_TRADE_CHANNEL }]);
   });
 
   it('/status shows a server its own schedules and feeds, not the other server’s', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NormalizedItem } from '../../../src/core/types.js';
 import { ENGINES, type OpenedStore } from './engines.js';
+import { putItems } from './fixtures.js';
 import { T0, item, record } from '../../support/classification-fixtures.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -13,7 +14,7 @@ describe.each(ENGINES)('classifications ($name)', (engine) => {
   afterEach(async () => {
     await opened.close();
   });
-  const put = (...items: NormalizedItem[]) => opened.putItems(items, T0);
+  const put = (...items: NormalizedItem[]) => putItems(opened.store, items, T0);
 
   describe('labels', () => {
     it('list unclassified items oldest first, in pages after a given id', async () => {

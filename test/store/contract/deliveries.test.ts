@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewDigest } from '../../../src/core/outbox.js';
 import { ENGINES, type OpenedStore } from './engines.js';
+import { seedTitles } from './fixtures.js';
 
 const digest = (destination: string, payloads = ['{"part":1}']): NewDigest => ({
   schedule: 'daily',
@@ -17,7 +18,7 @@ const digest = (destination: string, payloads = ['{"part":1}']): NewDigest => ({
 
 /** Two items in part 1 of a digest to `destination`, and a third item in none. */
 async function queued(opened: OpenedStore, destination: string): Promise<{ digestId: number; items: number[] }> {
-  const items = await opened.seedItems(['Lula y Xi', 'Aranceles', 'Otra cosa']);
+  const items = await seedTitles(opened.store, ['Lula y Xi', 'Aranceles', 'Otra cosa']);
   const [first, second] = items as [number, number, number];
   const digestId = await opened.store.withTransaction(async (tx) => {
     const { digest: row } = await tx.outbox.enqueue(digest(destination));

@@ -1,33 +1,18 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { Pool } from 'pg';
 import { afterAll } from 'vitest';
-import type { NormalizedItem } from '../../../src/core/types.js';
 import type { Store } from '../../../src/store-context.js';
-import { createFeedStore } from '../../../src/store/feed-store.js';
-import { createItemStore } from '../../../src/store/item-store.js';
 import { MIGRATIONS, migrate } from '../../../src/store/migrations.js';
 import { openDatabase } from '../../../src/store/open-database.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { createPgPool } from '../../../src/store/postgres/pg-pool.js';
 import { PG_MIGRATIONS, migratePostgres } from '../../../src/store/postgres/pg-migrations.js';
 import { createPostgresStore } from '../../../src/store/postgres/postgres-store.js';
-import { withDedupeKeys } from '../../../src/pipeline/dedupe-keys.js';
-import { seedItems } from '../../digest/seed-store.js';
 import { TEST_DATABASE_URL, createTestSchema } from '../../support/postgres-test-schema.js';
 
 /** A fresh, migrated, empty store of one engine; `close` releases it and leaves nothing behind. */
 export interface OpenedStore {
   store: Store;
-  /**
-   * Stores one item per title and gives their ids, for the ports that refer to items. Written
-   * with the engine's own code until items have their port.
-   */
-  seedItems(titles: string[]): Promise<number[]>;
-  /**
-   * Stores unclassified items of one feed (an item with a guid seen before gets the new wording)
-   * and gives their ids in input order. Written with the engine's own code until items have their port.
-   */
-  putItems(items: NormalizedItem[], fetchedAt: number): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -144,15 +129,6 @@ export const ENGINES: readonly Engine[] = TEST_DATABASE_URL ? [SQLITE, POSTGRES]
 function sqliteStore(db: Database): OpenedStore {
   return {
     store: createSqliteStore(db),
-    seedItems: async (titles) => seedItems(db, titles.map((title) => ({ title, outlet: 'Contract', themes: {}, publishedAt: 1_000 }))),
-    async putItems(items, fetchedAt) {
-      const feeds = createFeedStore(db);
-      const url = 'http://127.0.0.1:9/contract/rss';
-      const feed = feeds.getByUrl(url) ?? feeds.add({ url, name: 'Contract' }, 'user', 0);
-      createItemStore(db).saveFeedItems(feed.id, items, { fetchedAt, backlog: false });
-      const byGuid = db.prepare('SELECT id FROM items WHERE feed_id = ? AND guid = ?');
-      return items.map((item) => (byGuid.get(feed.id, item.guid) as { id: number }).id);
-    },
     async close() {
       db.close();
     },
@@ -160,35 +136,5 @@ function sqliteStore(db: Database): OpenedStore {
 }
 
 function postgresStore(pool: Pool, close: () => Promise<void>): OpenedStore {
-  const store = createPostgresStore(pool);
-  // Through the ports: one feed; an item with a guid seen before gets the new wording.
-  async function put(items: NormalizedItem[], fetchedAt: number): Promise<number[]> {
-    const { feed } = await store.feeds.add({ url: 'http://127.0.0.1:9/contract/rss', name: 'Contract' }, 'user', 0);
-    await store.items.saveFeedItems(feed.id, withDedupeKeys(feed.id, items), { fetchedAt, backlog: false });
-    const { rows } = await pool.query<{ guid: string; id: number }>(`SELECT guid, id FROM items WHERE feed_id = $1`, [feed.id]);
-    const ids = new Map(rows.map((row) => [row.guid, row.id]));
-    return items.map((item) => ids.get(item.guid ?? '') as number);
-  }
-  return {
-    store,
-    seedItems: (titles) =>
-      put(
-        titles.map((title, index) => ({
-          guid: `seed-${index}`,
-          url: null,
-          canonicalUrl: null,
-          title,
-          titleKey: `${index}:${title.toLowerCase()}`,
-          summary: '',
-          language: 'es',
-          publishedAt: 1_000,
-          dated: true,
-          source: null,
-          contentHash: `seed:${index}:${title}`,
-        })),
-        1_000,
-      ),
-    putItems: put,
-    close,
-  };
+  return { store: createPostgresStore(pool), close };
 }
