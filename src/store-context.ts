@@ -8,11 +8,10 @@ import type { OverviewCache } from './digest/digest-overview.js';
 import type { DigestClassificationReader, DigestFeedReader, DigestItemReader } from './digest/load-digest-items.js';
 import type { StatusFeedReader, StatusOutboxReader, StatusRouteReader } from './ops/ports.js';
 import type { ClassificationRepository, FeedRepository, ItemRepository } from './pipeline/ports.js';
-import { openDatabase } from './store/open-database.js';
-import { createSqliteStore } from './store/sqlite/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 
 /**
- * The store ports of every stage, implemented by one engine (today the embedded SQLite one). Declared
+ * The store ports of every stage, implemented by one engine (the embedded SQLite one, or PostgreSQL). Declared
  * here, above the stages, so the compiler checks that the engine satisfies each stage's port.
  */
 export interface Store extends UnitOfWork<Store> {
@@ -39,8 +38,8 @@ export interface StoreContext {
 }
 
 export async function openStoreContext(config: LoadedConfig, logger: Logger, now = Date.now()): Promise<StoreContext> {
-  const db = openDatabase(config.database);
-  const store = createSqliteStore(db);
+  // The engine's own type is checked against every stage's ports here.
+  const { store, close }: { store: Store; close(): Promise<void> } = await openStore(config.database);
   try {
     const sync = await store.feeds.syncConfigured(
       config.feeds.map((feed) => ({ url: feed.url, name: feed.name, language: feed.language, intervalMinutes: feed.interval })),
@@ -48,15 +47,8 @@ export async function openStoreContext(config: LoadedConfig, logger: Logger, now
     );
     if (sync.added > 0 || sync.removed > 0) logger.info({ module: 'store-context', ...sync }, 'store-context: feed list synced with the config file');
   } catch (error) {
-    db.close();
+    await close();
     throw error;
   }
-  return {
-    config,
-    logger,
-    store,
-    async close() {
-      db.close();
-    },
-  };
+  return { config, logger, store, close };
 }

@@ -12,7 +12,7 @@ export function registerClassifyCommand(program: Command, io: CliIO): void {
     .option('--evidence', 'add the terms that fired for each theme')
     .action(async (options: { input: string; classifier: string; evidence?: boolean }) => {
       const items = readJsonl(options.input, classifyLine);
-      const classifier = pickClassifier(options.classifier, io.env, cliLogger(io, 'warn'));
+      const classifier = await pickClassifier(options.classifier, io.env, cliLogger(io, 'warn'));
       try {
         const results = await classifier.classify(toClassifiable(items));
         items.forEach((item, index) => {
@@ -22,7 +22,7 @@ export function registerClassifyCommand(program: Command, io: CliIO): void {
           writeLine(io.stdout, JSON.stringify(options.evidence ? { ...line, evidence: result.evidence } : line));
         });
       } finally {
-        classifier.close();
+        await classifier.close();
       }
     });
 }

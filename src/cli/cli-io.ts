@@ -2,6 +2,7 @@ import { readEnvironment } from '../config/environment.js';
 import { DatabaseError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { openDatabase } from '../store/open-database.js';
+import { databaseTarget } from '../config/database-target.js';
 import { acquireWriterLock, describeHeldLock } from '../store/writer-lock.js';
 
 /** Where a command writes: real streams in the binary, buffers in tests. */
@@ -32,6 +33,8 @@ export function writeLine(stream: NodeJS.WritableStream, text: string): void {
  * (exit 2). Release it after the app context is closed.
  */
 export function holdWriterLock(database: string, command: string): { release(): void } {
+  // SQLite's file lock only (issue 13): on PostgreSQL nothing refuses a second long-running writer yet.
+  if (databaseTarget(database).kind === 'postgres') return { release: () => undefined };
   const db = openDatabase(database);
   try {
     const lock = acquireWriterLock(db, database, command);

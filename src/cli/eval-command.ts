@@ -48,7 +48,7 @@ export function registerEvalCommand(program: Command, io: CliIO): void {
       if (folds !== undefined && (!Number.isInteger(folds) || folds < 2)) throw new UsageError(`--folds must be a whole number of at least 2, not "${options.folds}"`);
       if (folds !== undefined && options.classifier !== 'offline') throw new UsageError('--folds cross-validates the offline classifier\'s thresholds: use it with --classifier offline');
       const items = options.input!.flatMap((file) => readJsonl(file, labelledLine));
-      const classifier = pickClassifier(options.classifier, io.env, cliLogger(io, 'warn'));
+      const classifier = await pickClassifier(options.classifier, io.env, cliLogger(io, 'warn'));
       try {
         const { results, itemsPerSecond } = await timedRun(classifier, toClassifiable(items), options.classifier === 'offline');
         const report = evaluate(items.map((item, index) => ({ gold: item.themes, predicted: results[index]?.themes ?? [] })));
@@ -63,7 +63,7 @@ export function registerEvalCommand(program: Command, io: CliIO): void {
           writeLine(io.stdout, `${evalTable(report, itemsPerSecond)}\n\n${confusionText(confusion)}`);
         }
       } finally {
-        classifier.close();
+        await classifier.close();
       }
     });
 }
@@ -73,13 +73,13 @@ export function registerEvalCommand(program: Command, io: CliIO): void {
  * clustering is unsure of; clustering then uses its verdicts, as a digest would.
  */
 async function clusterEvalWithLlm(file: string, kind: string, io: CliIO) {
-  const classifier = pickClassifier(kind, io.env, cliLogger(io, 'warn'), { settlePairs: true });
+  const classifier = await pickClassifier(kind, io.env, cliLogger(io, 'warn'), { settlePairs: true });
   try {
     const items = clusterFileItems(file);
     await classifier.classify(items);
     return runClusterEval(file, await classifier.mergeDecisions(items.map((item) => item.contentHash)));
   } finally {
-    classifier.close();
+    await classifier.close();
   }
 }
 

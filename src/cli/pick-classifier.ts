@@ -8,8 +8,7 @@ import { UsageError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Language } from '../core/types.js';
 import type { MergeDecision } from '../core/classification.js';
-import { openDatabase } from '../store/open-database.js';
-import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openStore } from '../store/open-store.js';
 import { detectLanguage } from '../feeds/detect-language.js';
 import { DEFAULT_LANGUAGE } from '../feeds/normalize-item.js';
 
@@ -25,7 +24,7 @@ export interface BatchClassifier {
   classify(items: ClassifiableItem[]): Promise<Classification[]>;
   /** What the LLM said about the story pairs among these texts (content hashes) it was asked about. */
   mergeDecisions(contentHashes: readonly string[]): Promise<MergeDecision[]>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** File items → the pipeline's item shape: a content hash, and the stated language else the detected one. */
@@ -43,14 +42,18 @@ export function toClassifiable(items: CliItem[]): ClassifiableItem[] {
  * The classifier a file-based command asked for. `llm` uses the configured server and the
  * configured database, so its cache and token budget are the bot's own.
  */
-export function pickClassifier(kind: string, env: NodeJS.ProcessEnv, logger: Logger, options: { settlePairs?: boolean } = {}): BatchClassifier {
+export async function pickClassifier(
+  kind: string,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  options: { settlePairs?: boolean } = {},
+): Promise<BatchClassifier> {
   if (kind !== 'offline' && kind !== 'llm') throw new UsageError(`--classifier must be offline or llm, not "${kind}"`);
   const config = loadConfig(env);
   if (kind === 'llm' && !config.llm) {
     throw new UsageError(`--classifier llm needs an \`llm\` section (model, baseURL) in ${config.source}`);
   }
-  const db = openDatabase(kind === 'llm' ? config.database : ':memory:');
-  const store = createSqliteStore(db);
+  const { store, close } = await openStore(kind === 'llm' ? config.database : ':memory:');
   const classifier = createClassifier({
     llm: kind === 'llm' ? config.llm : undefined,
     apiKey: config.openaiApiKey,
@@ -65,6 +68,6 @@ export function pickClassifier(kind: string, env: NodeJS.ProcessEnv, logger: Log
       return items.map((item) => byId.get(item.id) as Classification);
     },
     mergeDecisions: (contentHashes) => store.classifications.mergeDecisions(contentHashes),
-    close: () => db.close(),
+    close,
   };
 }

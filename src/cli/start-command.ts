@@ -5,6 +5,7 @@ import { previewDirectory } from '../delivery/deliver-preview.js';
 import { digestJobs } from '../jobs/digest-job.js';
 import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';
+import { redactCredentials } from '../core/redact-credentials.js';
 import { cliLogger, holdWriterLock, writeLine, type CliIO } from './cli-io.js';
 import { openDigestRuntime, type DigestRuntime } from './digest-command.js';
 import { STOP_GRACE_MS, stopSignal } from './stop-signal.js';
@@ -56,7 +57,7 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
       {
         module: 'start',
         config: config.source,
-        database: config.database,
+        database: redactCredentials(config.database),
         feeds: (await ctx.store.feeds.enabled()).length,
         digests: config.digests.map((digest) => digest.name),
         mode: runtime.deliverer.mode,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { LANGUAGES } from '../core/types.js';
 import { THEME_IDS } from '../core/themes.js';
 import { parseDuration } from '../core/duration.js';
+import { databaseProblem } from './database-target.js';
 
 const language = z.enum(LANGUAGES);
 const themeId = z.enum(THEME_IDS, {
@@ -226,7 +227,15 @@ export const healthSchema = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
-  database: z.string().min(1).default('data/sancocho.db'),
+  /** A SQLite file, or a postgres:// URL. */
+  database: z
+    .string()
+    .min(1)
+    .default('data/sancocho.db')
+    .superRefine((database, ctx) => {
+      const problem = databaseProblem(database);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   polling: pollingSchema.default(() => pollingSchema.parse({})),
   feeds: z.array(feedSchema).default([]),
   llm: llmSchema.optional(),

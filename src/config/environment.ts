@@ -10,6 +10,7 @@ const setting = z
 const environmentSchema = z.object({
   SANCOCHO_CONFIG: setting,
   SANCOCHO_DB: setting,
+  SANCOCHO_DATABASE_URL: setting,
   SANCOCHO_HEALTH_PORT: setting,
   SANCOCHO_HEALTH_HOST: setting,
   DISCORD_TOKEN: setting,
@@ -45,6 +46,8 @@ export interface Environment {
   configFile: string | undefined;
   /** SANCOCHO_DB: overrides `database`. */
   database: string | undefined;
+  /** SANCOCHO_DATABASE_URL: a postgres:// URL, which overrides `database` and SANCOCHO_DB. */
+  databaseUrl: string | undefined;
   /** SANCOCHO_HEALTH_PORT / SANCOCHO_HEALTH_HOST, as written: the configuration validates them with `health`. */
   health: { port: string | undefined; host: string | undefined };
   discord: DiscordSettings;
@@ -63,6 +66,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
   return {
     configFile: vars.SANCOCHO_CONFIG,
     database: vars.SANCOCHO_DB,
+    databaseUrl: vars.SANCOCHO_DATABASE_URL,
     health: { port: vars.SANCOCHO_HEALTH_PORT, host: vars.SANCOCHO_HEALTH_HOST },
     discord: {
       token: vars.DISCORD_TOKEN,

@@ -5,6 +5,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigError } from '../core/errors.js';
 import { redactCredentials } from '../core/redact-credentials.js';
 import { canonicalizeUrl } from '../feeds/canonical-url.js';
+import { databaseProblem, databaseTarget } from './database-target.js';
 import { configSchema, healthSchema, type HealthConfig, type SancochoConfig } from './config-schema.js';
 import { readEnvironment, type DiscordSettings, type Environment } from './environment.js';
 import { formatZodError } from './format-zod-error.js';
@@ -24,7 +25,7 @@ export interface LoadedConfig extends SancochoConfig {
 
 /**
  * Reads and validates the configuration once, at start-up. `SANCOCHO_CONFIG` picks the file and
- * `SANCOCHO_DB` overrides the database path, `SANCOCHO_HEALTH_PORT` / `SANCOCHO_HEALTH_HOST` the
+ * `SANCOCHO_DATABASE_URL` or `SANCOCHO_DB` overrides the database, `SANCOCHO_HEALTH_PORT` / `SANCOCHO_HEALTH_HOST` the
  * health listener; Discord's and OpenAI's credentials come along. Every problem is a ConfigError
  * naming the file and key (or the variable).
  */
@@ -57,7 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   if (duplicate) throw new ConfigError(`${file}: feeds: ${duplicate}`);
   return {
     ...config,
-    database: vars.database ?? config.database,
+    database: databaseFrom(vars) ?? config.database,
     health: healthSettings(vars.health, config.health),
     source: file,
     discord: vars.discord,
@@ -99,4 +100,16 @@ function findDuplicateFeed(urls: string[]): string | undefined {
     seen.set(key, url);
   }
   return undefined;
+}
+
+/**
+ * The environment overrides `database`: SANCOCHO_DATABASE_URL (PostgreSQL) first, then SANCOCHO_DB
+ * (either kind). A bad value is refused naming the variable, never its password.
+ */
+function databaseFrom(vars: Environment): string | undefined {
+  const url = vars.databaseUrl;
+  if (url === undefined) return vars.database;
+  const problem = databaseTarget(url).kind === 'postgres' ? databaseProblem(url) : 'must be a postgres:// URL, e.g. postgres://user@host:5432/db';
+  if (problem !== null) throw new ConfigError(`SANCOCHO_DATABASE_URL: ${problem} (got ${redactCredentials(url)})`);
+  return url;
 }

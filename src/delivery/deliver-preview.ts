@@ -1,10 +1,14 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { databaseTarget } from '../config/database-target.js';
 import type { DeliveryOutcome, OutboxPayload } from './deliverer.js';
 
-/** `data/digests/` next to the database (the working directory's `data/` for an in-memory one). */
+/** `data/digests/` next to the database file (the working directory's `data/` for an in-memory one or a server). */
 export function previewDirectory(database: string): string {
-  return database === ':memory:' ? path.resolve('data', 'digests') : path.join(path.dirname(path.resolve(database)), 'digests');
+  const target = databaseTarget(database);
+  return target.kind === 'postgres' || target.file === ':memory:'
+    ? path.resolve('data', 'digests')
+    : path.join(path.dirname(path.resolve(target.file)), 'digests');
 }
 
 /**

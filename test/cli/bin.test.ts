@@ -86,7 +86,8 @@ describe('the sancocho binary', () => {
     it('feeds: the store alone, no Discord, LLM, metrics, HTTP client, feed parser or classifier', () => {
       const { packages, sdk, own } = loadedBy(['feeds'], { SANCOCHO_CONFIG: path.join(root, 'config/sancocho.yaml') });
       expect(packages).toContain('better-sqlite3');
-      for (const name of [...HEAVY, 'openai', 'prom-client', 'undici']) expect(packages).not.toContain(name);
+      // The PostgreSQL driver only for a postgres:// database.
+      for (const name of [...HEAVY, 'openai', 'prom-client', 'undici', 'pg']) expect(packages).not.toContain(name);
       expect(sdk).toBe(false);
       expect(own).not.toContain('classify');
       expect(own).not.toContain('bench');

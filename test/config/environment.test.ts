@@ -29,6 +29,7 @@ describe('the environment', () => {
     const environment = readEnvironment({
       SANCOCHO_CONFIG: 'config/other.yaml',
       SANCOCHO_DB: '/data/sancocho.db',
+      SANCOCHO_DATABASE_URL: ' postgres://sancocho@db/sancocho ',
       SANCOCHO_HEALTH_PORT: ' 8080 ',
       SANCOCHO_HEALTH_HOST: '',
       DISCORD_TOKEN: ' bot-token ',
@@ -42,6 +43,7 @@ describe('the environment', () => {
     expect(environment).toEqual({
       configFile: 'config/other.yaml',
       database: '/data/sancocho.db',
+      databaseUrl: 'postgres://sancocho@db/sancocho',
       health: { port: '8080', host: undefined },
       discord: { token: 'bot-token', apiBase: undefined, guildId: '123456789012345678', applicationId: undefined },
       openaiApiKey: 'sk-test',

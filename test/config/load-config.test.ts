@@ -45,7 +45,22 @@ describe('configuration', () => {
     expect(config.database).toBe('/tmp/other.db');
   });
 
+  it('takes a postgres:// URL as the database, from the file or from SANCOCHO_DATABASE_URL over both the file and SANCOCHO_DB', () => {
+    const file = configFile('pg.yaml', 'feeds: []\ndatabase: postgres://sancocho@db.internal/news\n');
+    expect(loadConfig({ SANCOCHO_CONFIG: file }).database).toBe('postgres://sancocho@db.internal/news');
+    const url = 'postgresql://bot:secret@10.0.0.5:5433/sancocho';
+    expect(loadConfig({ SANCOCHO_CONFIG: file, SANCOCHO_DB: 'x.db', SANCOCHO_DATABASE_URL: url }).database).toBe(url);
+  });
+
+  it('refuses a SANCOCHO_DATABASE_URL that is not a postgres:// URL, without showing its password', () => {
+    const env = { SANCOCHO_CONFIG: configFile('plain.yaml', 'feeds: []\n'), SANCOCHO_DATABASE_URL: 'mysql://bot:secret@db/news' };
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow('SANCOCHO_DATABASE_URL: must be a postgres:// URL, e.g. postgres://user@host:5432/db (got mysql://bot:***@db/news)');
+  });
+
   it.each([
+    ['a database URL of another engine', 'feeds: []\ndatabase: mysql://db/news\n', 'database: a URL must be postgres:// (PostgreSQL)'],
+    ['a postgres:// URL that does not parse', 'feeds: []\ndatabase: "postgres://db:port/news"\n', 'database: not a valid postgres:// URL'],
     ['a feed without a name', 'feeds:\n  - url: https://a.example/rss\n', 'feeds.0.name'],
     ['a feed URL that is not http(s)', 'feeds:\n  - { url: "ftp://a.example/rss", name: A }\n', 'feeds.0.url: must be an absolute http(s) URL'],
     ['an unknown language', 'feeds:\n  - { url: "https://a.example/rss", name: A, language: fr }\n', 'feeds.0.language'],

@@ -151,4 +151,18 @@ describe.each(ENGINES)('items ($name)', (engine) => {
     expect(await opened.store.items.count()).toBe(2);
     expect([await opened.store.items.countForFeed(feedA), await opened.store.items.countForFeed(feedB)]).toEqual([2, 1]);
   });
+
+  it('recognises within one save the entries that repeat a story stored a moment earlier in it, as when saved one by one', async () => {
+    const saved = await save(feedA, [
+      item({ guid: '1', title: 'Cumbre en Asunción', canonicalUrl: 'https://a.example/1' }),
+      item({ guid: '2', title: 'Cumbre en Asunción (copia)', canonicalUrl: 'https://a.example/1' }),
+      item({ guid: '3', title: 'Cumbre en Asunción' }),
+      item({ guid: '4', title: 'Litio en Bolivia', canonicalUrl: 'https://a.example/4' }),
+    ]);
+    expect(saved).toMatchObject({ new: 2, updated: 0, duplicate: 2 });
+    const [first, copy, sameHeadline, other] = saved.itemIds;
+    expect([copy, sameHeadline]).toEqual([first, first]);
+    expect(other).not.toBe(first);
+    expect(await opened.store.items.countForFeed(feedA)).toBe(4);
+  });
 });

@@ -25,6 +25,9 @@ describe.each(ENGINES)('migrations ($name)', (engine) => {
       expect(await store.outbox.pendingDigestIds()).toEqual([pending?.id]);
       await store.outbox.markSent(pending?.id ?? 0, 1, 'm1', 6_000);
       expect(await store.outbox.get(pending?.id ?? 0)).toMatchObject({ status: 'sent', sentParts: 1 });
+      // Stored before the upgrade, found by search after it, accents ignored.
+      const { hits } = await store.search.search('asuncion declaracion', {}, { offset: 0, limit: 5 }, 1_000);
+      expect(hits.map((hit) => hit.title)).toEqual([PREVIOUS_VERSION_DATA.item.title]);
     } finally {
       await close();
     }

@@ -1,0 +1,33 @@
+import { DatabaseError } from '../../core/errors.js';
+import { redactCredentials } from '../../core/redact-credentials.js';
+import { createPgPool } from './pg-pool.js';
+import { migratePostgres } from './pg-migrations.js';
+import { createPostgresStore } from './postgres-store.js';
+
+/**
+ * Connects to the PostgreSQL server at `url` and migrates it (under the migration lock, so several
+ * processes may start at once). A server that cannot be reached or used is a DatabaseError naming
+ * the URL without its password.
+ */
+export async function openPostgresStore(url: string): Promise<{ store: ReturnType<typeof createPostgresStore>; close(): Promise<void> }> {
+  const pool = createPgPool(url);
+  try {
+    await migratePostgres(pool);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new DatabaseError(`database ${redactCredentials(url)}: ${unusableReason(error)}`, { cause: error });
+  }
+  return { store: createPostgresStore(pool), close: () => pool.end() };
+}
+
+/** Connection and permission failures in words; the server's own message for anything else. */
+function unusableReason(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ETIMEDOUT') {
+    return `cannot connect to the PostgreSQL server (${code}); is it running, and are the host and port right?`;
+  }
+  if (code === '28P01' || code === '28000') return `the server refused the login (${redactCredentials(message ?? code)})`;
+  if (code === '3D000') return `no such database (${message ?? code})`;
+  if (code === '42501') return `permission denied while migrating (${message ?? code}); the user needs CREATE on the schema`;
+  return redactCredentials(message ?? String(error));
+}

@@ -1,0 +1,151 @@
+import { partNonce, type NewDigest, type OutboxDigest, type OutboxPart } from '../../core/outbox.js';
+import type { PgSession } from './pg-session.js';
+
+/**
+ * The digest outbox (see sqlite/outbox-store.ts and core/outbox.ts): a digest and all its parts are
+ * written in one transaction before anything is sent; one digest per (schedule, slot, destination).
+ */
+
+const DIGEST_COLUMNS = `d.id, d.schedule, d.slot_at AS "slotAt", d.trigger, d.destination, d.window_from AS "windowFrom",
+  d.window_to AS "windowTo", d.stories, d.markdown, d.status, d.error, d.created_at AS "createdAt", d.completed_at AS "completedAt",
+  (SELECT COUNT(*) FROM digest_parts p WHERE p.digest_id = d.id) AS parts,
+  (SELECT COUNT(*) FROM digest_parts p WHERE p.digest_id = d.id AND p.status = 'sent') AS "sentParts"`;
+
+const PART_COLUMNS = `digest_id AS "digestId", part, payload, nonce, status, message_id AS "messageId", attempts,
+  next_attempt_at AS "nextAttemptAt", last_error AS "lastError", sent_at AS "sentAt", attempted_at AS "attemptedAt"`;
+
+export function createPgOutboxStore(db: PgSession) {
+  const byId = async (session: PgSession, id: number) =>
+    (await session.query<OutboxDigest>(`SELECT ${DIGEST_COLUMNS} FROM digests d WHERE id = $1`, [id]))[0];
+  const bySlot = async (session: PgSession, schedule: string, slotAt: number, destination: string) =>
+    (
+      await session.query<OutboxDigest>(`SELECT ${DIGEST_COLUMNS} FROM digests d WHERE schedule = $1 AND slot_at = $2 AND destination = $3`, [
+        schedule,
+        slotAt,
+        destination,
+      ])
+    )[0];
+
+  return {
+    async firstSeen(schedule: string, now: number): Promise<number> {
+      // The no-op update makes RETURNING give the stored row when it exists already.
+      const [row] = await db.query<{ at: number }>(
+        `INSERT INTO digest_schedules (name, first_seen_at) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET first_seen_at = digest_schedules.first_seen_at RETURNING first_seen_at AS at`,
+        [schedule, now],
+      );
+      return (row as { at: number }).at;
+    },
+    find: (schedule: string, slotAt: number, destination: string) => bySlot(db, schedule, slotAt, destination),
+    get: (id: number) => byId(db, id),
+    recent: (limit = 20) => db.query<OutboxDigest>(`SELECT ${DIGEST_COLUMNS} FROM digests d ORDER BY id DESC LIMIT $1`, [limit]),
+    newestPerDestination: () =>
+      db.query<OutboxDigest>(
+        `SELECT ${DIGEST_COLUMNS} FROM digests d WHERE d.id IN (SELECT MAX(id) FROM digests GROUP BY schedule, destination) ORDER BY d.id DESC`,
+      ),
+    lastSentAt: () =>
+      db.query<{ destination: string; at: number }>(
+        `SELECT d.destination, MAX(p.sent_at) AS at FROM digest_parts p JOIN digests d ON d.id = p.digest_id
+         WHERE p.status = 'sent' GROUP BY d.destination`,
+      ),
+    parts: (digestId: number) => db.query<OutboxPart>(`SELECT ${PART_COLUMNS} FROM digest_parts WHERE digest_id = $1 ORDER BY part`, [digestId]),
+    pendingDigestIds: async () =>
+      (await db.query<{ id: number }>(`SELECT id FROM digests WHERE status = 'pending' ORDER BY id`)).map((row) => row.id),
+
+    enqueue: (input: NewDigest): Promise<{ created: boolean; digest: OutboxDigest }> =>
+      db.atomic(async (tx) => {
+        const empty = input.payloads.length === 0;
+        const [inserted] = await tx.query<{ id: number }>(
+          `INSERT INTO digests (schedule, slot_at, trigger, destination, window_from, window_to, stories, markdown, status, created_at, completed_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+           ON CONFLICT (schedule, slot_at, destination) DO NOTHING RETURNING id`,
+          [
+            input.schedule,
+            input.slotAt,
+            input.trigger,
+            input.destination,
+            input.windowFrom,
+            input.windowTo,
+            input.stories,
+            input.markdown,
+            empty ? 'empty' : 'pending',
+            input.now,
+            empty ? input.now : null,
+          ],
+        );
+        if (!inserted) {
+          return { created: false, digest: (await bySlot(tx, input.schedule, input.slotAt, input.destination)) as OutboxDigest };
+        }
+        if (!empty) {
+          const parts = input.payloads.map((_, index) => index + 1);
+          await tx.execute(`INSERT INTO digest_parts (digest_id, part, payload, nonce) SELECT $1::bigint, * FROM unnest($2::int[], $3::text[], $4::text[])`, [
+            inserted.id,
+            parts,
+            input.payloads,
+            parts.map((part) => partNonce({ ...input, createdAt: input.now }, part)),
+          ]);
+        }
+        return { created: true, digest: (await byId(tx, inserted.id)) as OutboxDigest };
+      }),
+
+    markSent: (digestId: number, part: number, messageId: string, now: number): Promise<void> =>
+      db.atomic(async (tx) => {
+        await tx.execute(
+          `UPDATE digest_parts SET status = 'sent', message_id = $3, sent_at = $4, attempts = attempts + 1, last_error = NULL
+           WHERE digest_id = $1 AND part = $2 AND status = 'pending'`,
+          [digestId, part, messageId, now],
+        );
+        await tx.execute(
+          `UPDATE digests SET status = 'sent', completed_at = $2
+           WHERE id = $1 AND status = 'pending' AND NOT EXISTS (SELECT 1 FROM digest_parts WHERE digest_id = $1 AND status <> 'sent')`,
+          [digestId, now],
+        );
+      }),
+    async markAttempt(digestId: number, part: number, now: number): Promise<void> {
+      await db.execute(`UPDATE digest_parts SET attempted_at = $3 WHERE digest_id = $1 AND part = $2 AND status = 'pending'`, [digestId, part, now]);
+    },
+    async markRetry(digestId: number, part: number, error: string, nextAttemptAt: number): Promise<void> {
+      await db.execute(
+        `UPDATE digest_parts SET attempts = attempts + 1, next_attempt_at = $4, last_error = $3
+         WHERE digest_id = $1 AND part = $2 AND status = 'pending'`,
+        [digestId, part, error, nextAttemptAt],
+      );
+    },
+    markFailed: (digestId: number, error: string, now: number): Promise<void> =>
+      db.atomic(async (tx) => {
+        await tx.execute(
+          `UPDATE digest_parts SET status = 'failed', last_error = COALESCE(last_error, $2) WHERE digest_id = $1 AND status = 'pending'`,
+          [digestId, error],
+        );
+        await tx.execute(`UPDATE digests SET status = 'failed', error = $2, completed_at = $3 WHERE id = $1 AND status = 'pending'`, [
+          digestId,
+          error,
+          now,
+        ]);
+      }),
+
+    async recordDestinationError(destination: string, error: string, now: number): Promise<void> {
+      await db.execute(
+        `INSERT INTO destination_errors (destination, error, at) VALUES ($1, $2, $3)
+         ON CONFLICT (destination) DO UPDATE SET error = excluded.error, at = excluded.at`,
+        [destination, error, now],
+      );
+    },
+    async clearDestinationError(destination: string): Promise<void> {
+      await db.execute(`DELETE FROM destination_errors WHERE destination = $1`, [destination]);
+    },
+    destinationErrors: () =>
+      db.query<{ destination: string; error: string; at: number }>(
+        `SELECT destination, error, at FROM destination_errors ORDER BY destination COLLATE "C"`,
+      ),
+
+    cachedOverview: async (key: string) => (await db.query<{ text: string }>(`SELECT text FROM digest_overviews WHERE key = $1`, [key]))[0]?.text,
+    async cacheOverview(key: string, text: string, now: number): Promise<void> {
+      await db.execute(
+        `INSERT INTO digest_overviews (key, text, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT (key) DO UPDATE SET text = excluded.text, created_at = excluded.created_at`,
+        [key, text, now],
+      );
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { Pool } from 'pg';
+import { createPgClassificationStore } from './classification-store.js';
+import { createPgDeliveryStore } from './delivery-store.js';
+import { createPgFeedStore } from './feed-store.js';
+import { createPgItemStore } from './item-store.js';
+import { createPgOutboxStore } from './outbox-store.js';
+import { poolSession, type PgSession } from './pg-session.js';
+import { createPgRouteStore } from './route-store.js';
+import { createPgSearchStore } from './search-store.js';
+
+function portsOn(session: PgSession) {
+  return {
+    routes: createPgRouteStore(session),
+    deliveries: createPgDeliveryStore(session),
+    outbox: createPgOutboxStore(session),
+    classifications: createPgClassificationStore(session),
+    feeds: createPgFeedStore(session),
+    items: createPgItemStore(session),
+    search: createPgSearchStore(session),
+  };
+}
+
+type Ports = ReturnType<typeof portsOn> & { withTransaction<T>(fn: (tx: Ports) => Promise<T>): Promise<T> };
+
+/**
+ * The PostgreSQL engine behind the stages' store ports, the same ports as sqlite/sqlite-store.ts.
+ * Outside a transaction each statement takes any pooled connection; withTransaction holds one
+ * connection and hands `fn` ports bound to it (a nested withTransaction runs inside the outer one).
+ */
+export function createPostgresStore(pool: Pool) {
+  const bound = (session: PgSession): Ports => {
+    const tx: Ports = { ...portsOn(session), withTransaction: (fn) => fn(tx) };
+    return tx;
+  };
+  const session = poolSession(pool);
+  return {
+    ...portsOn(session),
+    /** Transactions take turns (pg-session.ts's write lock), across processes too, as SQLite's do. */
+    withTransaction: <T>(fn: (tx: Ports) => Promise<T>): Promise<T> => session.atomic((inner) => fn(bound(inner))),
+  };
+}
