@@ -22,10 +22,11 @@ export function registerMigrateCommand(program: Command, io: CliIO): void {
     .option('--force', 'copy even while a running Sancocho holds the file (what it writes meanwhile is missed)')
     .option('--json', 'print one JSON object instead of a table')
     .action(async (options: MigrateOptions) => {
-      const problem = databaseTarget(options.to).kind === 'postgres' ? databaseProblem(options.to) : 'not a postgres:// URL';
-      if (problem !== null) {
-        throw new UsageError(`migrate: --to ${redactCredentials(options.to)}: ${problem}; give the PostgreSQL database to copy into, e.g. postgres://user@host:5432/sancocho`);
-      }
+      const problem =
+        databaseTarget(options.to).kind === 'postgres'
+          ? databaseProblem(options.to)
+          : 'not a postgres:// URL; give the PostgreSQL database to copy into, e.g. postgres://user@host:5432/sancocho';
+      if (problem !== null) throw new UsageError(`migrate: --to ${redactCredentials(options.to)}: ${problem}`);
       const report = await migrateDatabase({ from: options.from, to: options.to, force: options.force === true }, cliLogger(io, 'info'));
       const mismatched = report.tables.filter((table) => table.sqlite !== table.postgres);
       writeLine(io.stdout, options.json ? JSON.stringify(migrationJson(report)) : describeMigration(report));
