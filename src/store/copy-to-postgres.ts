@@ -71,7 +71,12 @@ async function copyTable(source: Database, session: PgSession, table: CopiedTabl
   const columns = await columnsOf(source, session, table);
   const names = columns.map((column) => quoted(column.name)).join(', ');
   const arrays = columns.map((column, index) => `$${index + 1}::${column.type}[]`).join(', ');
-  const insertSql = `INSERT INTO ${quoted(table)} (${names}) SELECT * FROM unnest(${arrays}) ON CONFLICT DO NOTHING`;
+  const key = (await primaryKeyOf(session, table)).map((column) => `t.${quoted(column)} = r.${quoted(column)}`).join(' AND ');
+  // Rows already there are left out before PostgreSQL computes their generated columns (an item's
+  // tsvector), which ON CONFLICT alone would not spare; it still guards the other unique keys.
+  const insertSql =
+    `INSERT INTO ${quoted(table)} (${names}) SELECT * FROM unnest(${arrays}) AS r (${names}) ` +
+    `WHERE NOT EXISTS (SELECT 1 FROM ${quoted(table)} t WHERE ${key}) ON CONFLICT DO NOTHING`;
   // SQLite keeps flags as 0/1.
   const convert = columns.map((column) => (column.type === 'boolean' ? (value: unknown) => (value === null ? null : value !== 0) : undefined));
   const insert = async (rows: unknown[][]) => {
@@ -114,6 +119,16 @@ async function columnsOf(source: Database, session: PgSession, table: CopiedTabl
     throw new DatabaseError(`${table}: the columns ${differ.join(', ')} are not on both sides; both databases must be at the schema this Sancocho writes`);
   }
   return columns;
+}
+
+/** The columns of a table's primary key. */
+async function primaryKeyOf(session: PgSession, table: CopiedTable): Promise<string[]> {
+  const rows = await session.query<{ name: string }>(
+    `SELECT a.attname AS name FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+     WHERE i.indrelid = $1::regclass AND i.indisprimary`,
+    [table],
+  );
+  return rows.map((row) => row.name);
 }
 
 /** A reference to a row that is not there means the target held other data under the same keys. */
