@@ -42,7 +42,6 @@ export function openCopySource(file: string, options: { force: boolean }): CopyS
           'Stop it first, or pass --force to copy what it has written so far.',
       );
     }
-    // Opened while the writable connection still holds the WAL files open, which a read-only one cannot create.
     const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
     const held = lock;
     return {
