@@ -40,6 +40,11 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
     load: async () => (await import('./deploy-commands-command.js')).registerDeployCommandsCommand,
   },
   {
+    name: 'migrate',
+    summary: 'copy a SQLite database into PostgreSQL, keeping ids; copying again adds only what is new; prints the rows counted on both sides',
+    load: async () => (await import('./migrate-command.js')).registerMigrateCommand,
+  },
+  {
     name: 'demo',
     summary: 'one full cycle on bundled sample feeds served from 127.0.0.1 — fetch, classify, digest — and print the digest; no network, no credentials',
     load: async () => (await import('./demo-command.js')).registerDemoCommand,

@@ -57,11 +57,15 @@ function readHolder(db: Database): WriterLockHolder | null {
 
 /** The refusal as one sentence: who holds the file, since when, and what still works beside it. */
 export function describeHeldLock(file: string, holder: WriterLockHolder | null): string {
-  const who = holder
-    ? `\`sancocho ${holder.command}\` (pid ${holder.pid} on ${holder.host}, since ${new Date(holder.startedAt).toISOString()})`
-    : 'another Sancocho process';
   return (
-    `${file} is in use by ${who}; only one long-running Sancocho may write to a database. ` +
+    `${file} is in use by ${describeHolder(holder)}; only one long-running Sancocho may write to a database. ` +
     'Stop that one first; one-off commands (fetch --once, digest --once, feeds) work beside it.'
   );
+}
+
+/** The process holding the lock, as a person would look for it: command, pid, host and since when. */
+export function describeHolder(holder: WriterLockHolder | null): string {
+  return holder
+    ? `\`sancocho ${holder.command}\` (pid ${holder.pid} on ${holder.host}, since ${new Date(holder.startedAt).toISOString()})`
+    : 'another Sancocho process';
 }

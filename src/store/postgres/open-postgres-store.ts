@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import { DatabaseError } from '../../core/errors.js';
 import { redactCredentials } from '../../core/redact-credentials.js';
 import { createPgPool } from './pg-pool.js';
@@ -10,14 +11,22 @@ import { createPostgresStore } from './postgres-store.js';
  * the URL without its password.
  */
 export async function openPostgresStore(url: string): Promise<{ store: ReturnType<typeof createPostgresStore>; close(): Promise<void> }> {
-  const pool = createPgPool(url);
+  const { pool } = await openMigratedPool(url);
+  return { store: createPostgresStore(pool), close: () => pool.end() };
+}
+
+/**
+ * A pool to the server at `url`, its schema migrated to the latest version this code knows, and the
+ * version it is at (higher when a newer Sancocho migrated it). Failures as openPostgresStore's.
+ */
+export async function openMigratedPool(url: string, options: { max?: number } = {}): Promise<{ pool: Pool; version: number }> {
+  const pool = createPgPool(url, options);
   try {
-    await migratePostgres(pool);
+    return { pool, version: await migratePostgres(pool) };
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw new DatabaseError(`database ${redactCredentials(url)}: ${unusableReason(error)}`, { cause: error });
   }
-  return { store: createPostgresStore(pool), close: () => pool.end() };
 }
 
 /** Connection and permission failures in words; the server's own message for anything else. */
