@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { PACKAGE_ROOT } from '../config/load-config.js';
-import { formatZodError } from '../config/format-zod-error.js';
-import { ConfigError } from '../core/errors.js';
+import { parseYamlWith, readYamlText } from '../config/read-yaml-file.js';
 import { BODY_IDS, OBSTACLE_IDS } from '../core/lens.js';
 import { THEME_IDS } from '../core/themes.js';
 import { parsePattern } from './lens-pattern.js';
@@ -54,25 +51,10 @@ export type LensConfig = z.output<typeof lensFile>;
 
 /** Reads and validates lens.yaml (by default the package's own, wherever the process runs from). */
 export function loadLens(file: string = DEFAULT_LENS_PATH): LensConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`${file}: cannot read the lens file`, { cause: error });
-  }
-  return parseLens(text, file);
+  return parseLens(readYamlText(file, 'the lens file'), file);
 }
 
 /** Validates the text of a lens file; `source` names it in messages. Every problem is a ConfigError. */
 export function parseLens(text: string, source: string): LensConfig {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    const detail = error instanceof YAMLParseError ? error.message.split('\n')[0] : String(error);
-    throw new ConfigError(`${source}: not valid YAML: ${detail}`, { cause: error });
-  }
-  const parsed = lensFile.safeParse(raw ?? {});
-  if (!parsed.success) throw new ConfigError(formatZodError(source, parsed.error), { cause: parsed.error });
-  return parsed.data;
+  return parseYamlWith(lensFile, text, source);
 }

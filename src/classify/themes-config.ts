@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { PACKAGE_ROOT } from '../config/load-config.js';
-import { formatZodError } from '../config/format-zod-error.js';
-import { ConfigError } from '../core/errors.js';
+import { parseYamlWith, readYamlText } from '../config/read-yaml-file.js';
 import { THEME_IDS } from '../core/themes.js';
 import { LANGUAGES } from '../core/types.js';
 import { tokenize } from './fold-text.js';
@@ -123,25 +120,10 @@ function checkVocabulary(value: Vocabulary | undefined, at: (string | number)[],
 
 /** Reads and validates themes.yaml (by default the package's own, wherever the process runs from). */
 export function loadThemes(file: string = DEFAULT_THEMES_PATH): ThemesConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`${file}: cannot read the themes file`, { cause: error });
-  }
-  return parseThemes(text, file);
+  return parseThemes(readYamlText(file, 'the themes file'), file);
 }
 
 /** Validates the text of a themes file; `source` names it in messages. Every problem is a ConfigError. */
 export function parseThemes(text: string, source: string): ThemesConfig {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    const detail = error instanceof YAMLParseError ? error.message.split('\n')[0] : String(error);
-    throw new ConfigError(`${source}: not valid YAML: ${detail}`, { cause: error });
-  }
-  const parsed = themesFile.safeParse(raw ?? {});
-  if (!parsed.success) throw new ConfigError(formatZodError(source, parsed.error), { cause: parsed.error });
-  return parsed.data;
+  return parseYamlWith(themesFile, text, source);
 }

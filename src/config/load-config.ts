@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigError } from '../core/errors.js';
 import { redactCredentials } from '../core/redact-credentials.js';
 import { canonicalizeUrl } from '../feeds/canonical-url.js';
@@ -9,6 +8,7 @@ import { databaseProblem, databaseTarget } from './database-target.js';
 import { configSchema, healthSchema, type HealthConfig, type SancochoConfig } from './config-schema.js';
 import { readEnvironment, type DiscordSettings, type Environment } from './environment.js';
 import { formatZodError } from './format-zod-error.js';
+import { parseYamlText } from './read-yaml-file.js';
 
 /** The package root, so defaults resolve the same from src/ (tests) and dist/ (installed). */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,13 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
     // Stopping here, never carrying on with no feeds: that would disable every feed in the database.
     throw new ConfigError(`${file}: cannot be read (${(error as { code?: string }).code ?? String(error)})`, { cause: error });
   }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    const detail = error instanceof YAMLParseError ? error.message.split('\n')[0] : String(error);
-    throw new ConfigError(`${file}: not valid YAML: ${detail}`, { cause: error });
-  }
+  const raw = parseYamlText(text, file);
   // An empty or feed-less file would mark every configured feed removed: no feeds must be said.
   if (raw === null || raw === undefined) throw new ConfigError(`${file}: the file is empty; ${NO_FEEDS_HINT}`);
   const parsed = configSchema.safeParse(raw);
