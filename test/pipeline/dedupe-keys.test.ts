@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { NormalizedItem } from '../../src/core/types.js';
 import { entryKeys, sourceKey, withDedupeKeys } from '../../src/pipeline/dedupe-keys.js';
-
-function item(overrides: Partial<NormalizedItem> & { title: string }): NormalizedItem {
-  return {
-    guid: null,
-    url: null,
-    canonicalUrl: null,
-    titleKey: overrides.title.toLowerCase(),
-    summary: '',
-    language: 'es',
-    publishedAt: Date.UTC(2026, 10, 28),
-    dated: true,
-    source: null,
-    contentHash: `hash:${overrides.title}`,
-    ...overrides,
-  };
-}
+import { normalizedItem as item } from '../support/normalized-item.js';
 
 describe('the keys an item is recognised by', () => {
   it('keys entries by guid, by guid and URL when a feed repeats its guids, then by URL, then by title', () => {

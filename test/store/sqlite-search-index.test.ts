@@ -4,23 +4,7 @@ import { withDedupeKeys } from '../../src/pipeline/dedupe-keys.js';
 import type { Store } from '../../src/store-context.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-
-function item(overrides: Partial<NormalizedItem> & { title: string }): NormalizedItem {
-  const title = overrides.title;
-  return {
-    guid: null,
-    url: null,
-    canonicalUrl: null,
-    titleKey: title.toLowerCase(),
-    summary: '',
-    language: 'es',
-    publishedAt: Date.UTC(2026, 10, 28),
-    dated: true,
-    source: null,
-    contentHash: `hash:${title}:${overrides.summary ?? ''}`,
-    ...overrides,
-  };
-}
+import { normalizedItem as item } from '../support/normalized-item.js';
 
 /** What the SQLite engine adds to the items contract (test/store/contract/items.test.ts): its FTS5 index follows every save. */
 describe('the full-text index (sqlite)', () => {

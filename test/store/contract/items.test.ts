@@ -2,25 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NormalizedItem } from '../../../src/core/types.js';
 import { withDedupeKeys } from '../../../src/pipeline/dedupe-keys.js';
 import { ENGINES, type OpenedStore } from './engines.js';
+import { normalizedItem as item } from '../../support/normalized-item.js';
 
 const FETCHED = Date.UTC(2026, 10, 29);
-
-function item(overrides: Partial<NormalizedItem> & { title: string }): NormalizedItem {
-  const title = overrides.title;
-  return {
-    guid: null,
-    url: null,
-    canonicalUrl: null,
-    titleKey: title.toLowerCase(),
-    summary: '',
-    language: 'es',
-    publishedAt: Date.UTC(2026, 10, 28),
-    dated: true,
-    source: null,
-    contentHash: `hash:${title}:${overrides.summary ?? ''}`,
-    ...overrides,
-  };
-}
 
 describe.each(ENGINES)('items ($name)', (engine) => {
   let opened: OpenedStore;
