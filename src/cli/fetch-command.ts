@@ -21,11 +21,11 @@ export function registerFetchCommand(program: Command, io: CliIO): void {
     .action(async (options: { once?: boolean; all?: boolean; json?: boolean }) => {
       const config = loadConfig(io.env);
       if (!options.once) {
-        const writer = holdWriterLock(config.database, 'fetch');
+        const writer = await holdWriterLock(config.database, 'fetch');
         try {
           await pollUntilStopped(await createAppContext(config, cliLogger(io, 'info')));
         } finally {
-          writer.release();
+          await writer.release();
         }
         return;
       }

@@ -18,14 +18,14 @@ export function registerStartCommand(program: Command, io: CliIO): void {
     .action(async () => {
       const config = loadConfig(io.env);
       // Held from before the database is first touched until after it is closed.
-      const writer = holdWriterLock(config.database, 'start');
+      const writer = await holdWriterLock(config.database, 'start');
       // Listen before the slow parts (Discord login), so an early Ctrl-C still shuts down cleanly.
       const signal = stopSignal();
       try {
         await runUntilStopped(config, io, signal.received);
       } finally {
         signal.dispose();
-        writer.release();
+        await writer.release();
       }
     });
 }
