@@ -69,6 +69,13 @@ describe('sancocho bench --quick --json', () => {
     expect(poll.perFeed.insertItemsPerSecond).toBeGreaterThan(0);
   });
 
+  it('refuses a --postgres that is not a postgres:// URL before measuring anything, exit 2', async () => {
+    const io = captureIO({});
+    expect(await runCli(['bench', '--quick', '--postgres', 'mysql://u:secret@db.example/x'], io)).toBe(2);
+    expect(io.err()).toContain('bench: --postgres mysql://u:***@db.example/x: not a postgres:// URL');
+    expect(io.out()).toBe('');
+  });
+
   it.runIf(!TEST_DATABASE_URL)('says the PostgreSQL figures were not run without a server', () => {
     expect(report.postgres).toEqual({ kind: 'not-run', reason: 'give --postgres URL' });
   });
