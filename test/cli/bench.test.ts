@@ -76,6 +76,12 @@ describe('sancocho bench --quick --json', () => {
     expect(io.out()).toBe('');
   });
 
+  it('takes the server from SANCOCHO_BENCH_DATABASE_URL when --postgres is not given', async () => {
+    const io = captureIO({ SANCOCHO_BENCH_DATABASE_URL: 'https://db.example/x' });
+    expect(await runCli(['bench', '--quick'], io)).toBe(2);
+    expect(io.err()).toContain('bench: --postgres https://db.example/x: not a postgres:// URL');
+  });
+
   it.runIf(!TEST_DATABASE_URL)('says the PostgreSQL figures were not run without a server', () => {
     expect(report.postgres).toEqual({ kind: 'not-run', reason: 'give --postgres URL' });
   });
