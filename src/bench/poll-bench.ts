@@ -10,8 +10,8 @@ import type { FeedReport, IngestContext } from '../pipeline/ingest-feed.js';
 import { parseFeedBody } from '../pipeline/parse-feed-body.js';
 import { withDedupeKeys } from '../pipeline/dedupe-keys.js';
 import { pollFeeds } from '../pipeline/poll-feeds.js';
-import { openDatabase } from '../store/open-database.js';
-import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openStore, type OpenStore } from '../store/open-store.js';
+import { openBenchPostgresStore } from './bench-schema.js';
 import { startBenchFeedServer } from './bench-feed-server.js';
 import { generateFeed } from './generate-feed.js';
 import { watchPeakRss, type PeakRssWatch } from './peak-rss.js';
@@ -43,6 +43,8 @@ export interface PerFeedCost {
   storeMs: number;
   saveFeedItemsMs: number;
   recordPollMs: number;
+  /** Items stored per second through the item store port's saveFeedItems (a first poll's new items, backlog). */
+  insertItemsPerSecond: number;
 }
 
 export interface MemoryFigure {
@@ -60,12 +62,14 @@ export interface PollBenchOptions {
   itemsPerFeed: number;
   latencyMs: number;
   runs: number;
+  /** Poll into fresh schemas on this PostgreSQL server instead of fresh SQLite files. */
+  postgresUrl?: string;
 }
 
 /**
  * Figures 2 and 5: `feeds` feeds on a loopback server that adds `latencyMs` to every response,
- * polled with the default settings through `pollFeeds` into a fresh database on disk, then polled
- * again unchanged. The re-poll's body bytes are counted by the server; its parse calls are the
+ * polled with the default settings through `pollFeeds` into a fresh database (a SQLite file, or a
+ * schema of its own on `postgresUrl`, dropped afterwards), then polled again unchanged. The re-poll's body bytes are counted by the server; its parse calls are the
  * polls that received a body (the pipeline parses every body it receives, and nothing else).
  */
 export async function pollBench(options: PollBenchOptions): Promise<{ poll: PollFigure; memory: MemoryFigure }> {
@@ -74,6 +78,9 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
   );
   const server = await startBenchFeedServer({ bodies, hosts: options.hosts, latencyMs: options.latencyMs });
   const dir = mkdtempSync(path.join(tmpdir(), 'sancocho-bench-poll-'));
+  const { postgresUrl } = options;
+  const freshStore = (name: string): Promise<OpenStore> =>
+    postgresUrl === undefined ? openStore(path.join(dir, `${name}.db`)) : openBenchPostgresStore(postgresUrl);
   const polling = pollingSchema.parse({});
   // Watched from before the reading, so the peak can never come out below it.
   const peakWatch = watchPeakRss();
@@ -83,11 +90,11 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
   const repolls: Omit<PollFigure['repoll'], 'ratioToIdeal'>[] = [];
   try {
     for (let run = 0; run < options.runs; run++) {
-      const db = openDatabase(path.join(dir, `poll-${run}.db`));
+      const opened = await freshStore(`poll-${run}`);
       const pools = createFeedDispatchers(polling);
       const feedParser = createFeedParser();
       const ctx: IngestContext = {
-        store: createSqliteStore(db),
+        store: opened.store,
         logger: silentLogger(),
         polling,
         dispatcher: pools.dispatcher,
@@ -113,14 +120,14 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
         });
       } finally {
         await Promise.all([pools.close(), feedParser.close()]);
-        db.close();
+        await opened.close();
       }
     }
   } finally {
     peak = peakWatch.stop();
     await server.close();
   }
-  const perFeed = await perFeedCost(bodies, dir);
+  const perFeed = await perFeedCost(bodies, () => freshStore('replay'));
   rmSync(dir, { recursive: true, force: true });
   const wallMs = median(walls);
   const idealMs = (options.latencyMs * options.feeds) / polling.concurrency;
@@ -154,7 +161,7 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
  * fresh database the way ingestFeed stores a first poll (items and poll outcome in one write
  * transaction). Shows how much of a feed's CPU is parsing and how much the store.
  */
-async function perFeedCost(bodies: Buffer[], dir: string): Promise<PerFeedCost> {
+async function perFeedCost(bodies: Buffer[], freshStore: () => Promise<OpenStore>): Promise<PerFeedCost> {
   const now = Date.now();
   const urls = bodies.map((_body, index) => `https://replay.example/feed/${index}.xml`);
   let started = performance.now();
@@ -166,9 +173,9 @@ async function perFeedCost(bodies: Buffer[], dir: string): Promise<PerFeedCost> 
   }
   const parseMs = performance.now() - started;
 
-  const db = openDatabase(path.join(dir, 'replay.db'));
+  const opened = await freshStore();
   try {
-    const store = createSqliteStore(db);
+    const { store } = opened;
     await store.feeds.syncConfigured(urls.map((url, index) => ({ url, name: `feed ${index}` })), now);
     const ids = new Map((await store.feeds.list()).map((feed) => [feed.url, feed.id]));
     let saveMs = 0;
@@ -187,9 +194,16 @@ async function perFeedCost(bodies: Buffer[], dir: string): Promise<PerFeedCost> 
     }
     const storeMs = performance.now() - started;
     const each = (ms: number) => significant(ms / bodies.length, 2);
-    return { parseMs: each(parseMs), storeMs: each(storeMs), saveFeedItemsMs: each(saveMs), recordPollMs: each(pollMs) };
+    const items = parsed.reduce((sum, feedItems) => sum + feedItems.length, 0);
+    return {
+      parseMs: each(parseMs),
+      storeMs: each(storeMs),
+      saveFeedItemsMs: each(saveMs),
+      recordPollMs: each(pollMs),
+      insertItemsPerSecond: significant((items / saveMs) * 1000, 3),
+    };
   } finally {
-    db.close();
+    await opened.close();
   }
 }
 

@@ -1,10 +1,24 @@
 import os from 'node:os';
+import { redactCredentials } from '../core/redact-credentials.js';
 import type { AlertDecisionFigure } from './alerts-bench.js';
 import type { ClassifyFigure } from './classify-bench.js';
 import type { LlmCostFigure } from './llm-cost-bench.js';
 import type { ParseFigure } from './parse-bench.js';
 import type { MemoryFigure, PollFigure } from './poll-bench.js';
+import type { PgSearchFigure } from './pg-search-bench.js';
 import type { SearchFigure } from './search-bench.js';
+
+/** The PostgreSQL figures beside SQLite's: measured in the same run on a server the user named, or why not. */
+export type PostgresFigures =
+  | { kind: 'not-run'; reason: string }
+  | {
+      kind: 'measured';
+      /** The server's URL, password hidden. */
+      server: string;
+      /** The same poll cycle into a fresh schema (memory is SQLite's figure only). */
+      poll: PollFigure;
+      search: PgSearchFigure[];
+    };
 
 export interface BenchReport {
   machine: { node: string; platform: string; cpus: number; cpuModel: string; quick: boolean };
@@ -15,6 +29,7 @@ export interface BenchReport {
   memory: MemoryFigure;
   llm: LlmCostFigure;
   alerts: AlertDecisionFigure;
+  postgres: PostgresFigures;
   seconds: number;
 }
 
@@ -42,8 +57,9 @@ const PLANS = {
  * Every figure of `sancocho bench`, measured in one process, one after the other. The poll cycle
  * goes first so its memory figure is not inflated by the search store's page cache, and each
  * figure's code is loaded only when its turn comes, so the poll cycle's memory holds what a poll needs.
+ * PostgreSQL's figures come last, so `pg` and the server's load touch none of SQLite's.
  */
-export async function runBench(options: { quick: boolean; progress?: (line: string) => void }): Promise<BenchReport> {
+export async function runBench(options: { quick: boolean; postgresUrl?: string; progress?: (line: string) => void }): Promise<BenchReport> {
   const plan = options.quick ? PLANS.quick : PLANS.full;
   const progress = options.progress ?? (() => undefined);
   const started = performance.now();
@@ -65,6 +81,7 @@ export async function runBench(options: { quick: boolean; progress?: (line: stri
   progress(`bench: alert decision, ${plan.alerts.stories} stories`);
   const { alertDecisionBench } = await import('./alerts-bench.js');
   const alerts = alertDecisionBench(plan.alerts);
+  const postgres = options.postgresUrl === undefined ? NOT_RUN : await postgresBench(plan, options.postgresUrl, progress);
   const cpus = os.cpus();
   return {
     machine: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown', quick: options.quick },
@@ -75,6 +92,21 @@ export async function runBench(options: { quick: boolean; progress?: (line: stri
     memory,
     llm,
     alerts,
+    postgres,
     seconds: Math.round((performance.now() - started) / 1000),
   };
+}
+
+const NOT_RUN: PostgresFigures = { kind: 'not-run', reason: 'give --postgres URL' };
+
+/** The poll cycle and search figures again, on fresh schemas of the bench's own on the server at `url`. */
+async function postgresBench(plan: (typeof PLANS)['full'], url: string, progress: (line: string) => void): Promise<PostgresFigures> {
+  const server = redactCredentials(url);
+  progress(`bench: PostgreSQL (${server}): poll cycle, ${plan.poll.feeds} feeds`);
+  const { pollBench } = await import('./poll-bench.js');
+  const { poll } = await pollBench({ ...plan.poll, postgresUrl: url });
+  progress(`bench: PostgreSQL: search at ${plan.search.sizes.map((size) => size.toLocaleString('en')).join(' and ')} items`);
+  const { pgSearchBench } = await import('./pg-search-bench.js');
+  const search = await pgSearchBench({ ...plan.search, postgresUrl: url });
+  return { kind: 'measured', server, poll, search };
 }

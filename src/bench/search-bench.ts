@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { openDatabase, type Database } from '../store/open-database.js';
-import type { PageRequest, SearchFilters } from '../core/search.js';
+import type { PageRequest, SearchFilters, SearchPage } from '../core/search.js';
 import { createSqliteSearchStore } from '../store/sqlite/search-store.js';
 import { writeTransaction } from '../store/write-transaction.js';
 import { createTextGenerator } from './sample-text.js';
@@ -32,13 +32,35 @@ export interface SearchFigure {
 }
 
 /** What people search for in this bot, in its three languages; the last word also matches as a prefix. */
-const QUERIES = ['mercosur', 'aranceles', 'narcolancha caribe', 'presos políticos', 'litio', 'inversiones chinas',
+export const QUERIES = ['mercosur', 'aranceles', 'narcolancha caribe', 'presos políticos', 'litio', 'inversiones chinas',
   'tarifas', 'lítio', 'deportações', 'tariffs brazil', 'chevron', 'drug boat'];
 
-/** About what 20 busy feeds bring in a day; ids and publication times rise together, as in the bot. */
-const ITEMS_PER_DAY = 3000;
-const FEEDS = 20;
-const BATCH = 10_000;
+/**
+ * The generated store, the same on every engine: about what 20 busy feeds bring in a day, from the
+ * start of 2026; ids and publication times rise together, as in the bot. Item `n` (from 0) is the
+ * n-th text of createTextGenerator(SEED), id n + 1, of feed n % FEEDS + 1.
+ */
+export const SEEDED = { itemsPerDay: 3000, feeds: 20, batch: 10_000, seed: 3, start: Date.UTC(2026, 0, 1) } as const;
+const FEEDS = SEEDED.feeds;
+const BATCH = SEEDED.batch;
+export const SEED_SPACING_MS = 86_400_000 / SEEDED.itemsPerDay;
+
+type SearchPath = (query: string, filters: SearchFilters, page: PageRequest, now: number) => Promise<SearchPage>;
+
+/** p50 and p95 of every query in QUERIES `repetitions` times, after one warm-up pass. */
+export async function timeQueries(path: SearchPath, filters: SearchFilters, now: number, repetitions: number): Promise<Latency> {
+  const page = { offset: 0, limit: 10 };
+  for (const query of QUERIES) await path(query, filters, page, now);
+  const samples: number[] = [];
+  for (let repetition = 0; repetition < repetitions; repetition++) {
+    for (const query of QUERIES) {
+      const at = performance.now();
+      await path(query, filters, page, now);
+      samples.push(performance.now() - at);
+    }
+  }
+  return { p50Ms: significant(percentile(samples, 50)), p95Ms: significant(percentile(samples, 95)) };
+}
 
 /**
  * Figure 4: FTS queries through the search store at each size (ascending; the store grows from one
@@ -57,18 +79,7 @@ export async function searchBench(options: { sizes: number[]; repetitions: numbe
       const now = grow(size);
       const loadSeconds = (performance.now() - started) / 1000;
       const page = { offset: 0, limit: 10 };
-      const timed = async (path: typeof search.search, filters: SearchFilters): Promise<Latency> => {
-        for (const query of QUERIES) await path(query, filters, page, now);
-        const samples: number[] = [];
-        for (let repetition = 0; repetition < options.repetitions; repetition++) {
-          for (const query of QUERIES) {
-            const at = performance.now();
-            await path(query, filters, page, now);
-            samples.push(performance.now() - at);
-          }
-        }
-        return { p50Ms: significant(percentile(samples, 50)), p95Ms: significant(percentile(samples, 95)) };
-      };
+      const timed = (path: SearchPath, filters: SearchFilters) => timeQueries(path, filters, now, options.repetitions);
       figures.push({
         items: size,
         loadSeconds: significant(loadSeconds, 2),
@@ -102,8 +113,8 @@ async function sameAnswers(search: ReturnType<typeof createSqliteSearchStore>, p
  * them: the same index, two to three times faster to build.
  */
 function createSeeder(db: Database): (size: number) => number {
-  const start = Date.UTC(2026, 0, 1);
-  const spacing = 86_400_000 / ITEMS_PER_DAY;
+  const { start } = SEEDED;
+  const spacing = SEED_SPACING_MS;
   const addFeed = db.prepare(`INSERT INTO feeds (url, name, origin, created_at) VALUES (?, ?, 'config', ?)`);
   for (let feed = 1; feed <= FEEDS; feed++) addFeed.run(`https://news.example/feed/${feed}.xml`, `Feed ${feed}`, start);
   const insert = db.prepare(
@@ -112,7 +123,7 @@ function createSeeder(db: Database): (size: number) => number {
      VALUES (@feedId, @guid, @url, @url, @title, '', @summary, @language, NULL, @sourceKey, @at, 1, @guid, 0, @at, @at)`,
   );
   const addTheme = db.prepare(`INSERT INTO item_themes (item_id, theme, score) VALUES (?, ?, 0.8)`);
-  const text = createTextGenerator(3);
+  const text = createTextGenerator(SEEDED.seed);
   let count = 0;
   const fill = writeTransaction(db, (until: number) => {
     for (; count < until; count++) {

@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import { runBench, type BenchReport } from '../bench/run-bench.js';
 import { FILTERED } from '../bench/search-filter.js';
+import { databaseProblem, databaseTarget } from '../config/database-target.js';
+import { readEnvironment } from '../config/environment.js';
+import { UsageError } from '../core/errors.js';
+import { redactCredentials } from '../core/redact-credentials.js';
 import { writeLine, type CliIO } from './cli-io.js';
 import { formatTable } from './format-table.js';
 
@@ -9,9 +13,15 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
     .command('bench')
     .description('measure parsing, a poll cycle, classification, search, memory and LLM prompt size on this machine (about 5 minutes; --quick: seconds)')
     .option('--quick', 'smaller sizes and single runs: a smoke test, not figures to quote')
+    .option('--postgres <url>', 'also measure a PostgreSQL server, in schemas the bench creates and drops (or SANCOCHO_BENCH_DATABASE_URL)')
     .option('--json', 'print one JSON object')
-    .action(async (options: { quick?: boolean; json?: boolean }) => {
-      const report = await runBench({ quick: options.quick === true, progress: (line) => writeLine(io.stderr, line) });
+    .action(async (options: { quick?: boolean; json?: boolean; postgres?: string }) => {
+      const postgresUrl = options.postgres ?? readEnvironment(io.env).benchDatabaseUrl;
+      if (postgresUrl !== undefined) {
+        const problem = databaseTarget(postgresUrl).kind === 'postgres' ? databaseProblem(postgresUrl) : 'not a postgres:// URL';
+        if (problem !== null) throw new UsageError(`bench: --postgres ${redactCredentials(postgresUrl)}: ${problem}`);
+      }
+      const report = await runBench({ quick: options.quick === true, postgresUrl, progress: (line) => writeLine(io.stderr, line) });
       writeLine(io.stdout, options.json ? JSON.stringify(report) : benchText(report));
     });
 }
@@ -64,5 +74,39 @@ export function benchText(report: BenchReport): string {
     `   (${llm.systemTokens} of them the fixed instructions; plus ${llm.responseFormatTokens} for the JSON schema; ${llm.requests} request; tokens estimated as ${llm.estimate})`,
     '',
     `7. Alert decision per poll cycle: ${alerts.stories} stories (${alerts.items} items) clustered, decided, paced and rendered: p50 ${alerts.p50Ms} ms, p95 ${alerts.p95Ms} ms over ${alerts.runs} runs (${alerts.alerts} alerts)`,
+    '',
+    `8. SQLite beside PostgreSQL${report.postgres.kind === 'measured' ? ` (${report.postgres.server}, fresh schemas of the bench's own)` : ''}, the same work in the same run:`,
+    engineTable(report),
   ].join('\n');
+}
+
+/** One row per figure, SQLite's column and PostgreSQL's. */
+function engineTable(report: BenchReport): string {
+  const { poll, postgres } = report;
+  const pg = postgres.kind === 'measured' ? postgres : undefined;
+  const notRun = `not run (${postgres.kind === 'not-run' ? postgres.reason : ''})`;
+  const rows: { figure: string; sqlite: string | number; postgres: string | number }[] = [
+    { figure: `poll cycle into a fresh database, ms (${poll.feeds} feeds)`, sqlite: poll.wallMs, postgres: pg?.poll.wallMs ?? notRun },
+    { figure: 're-poll, unchanged, ms', sqlite: poll.repoll.wallMs, postgres: pg?.poll.repoll.wallMs ?? notRun },
+    { figure: "a new feed's store transaction, ms", sqlite: poll.perFeed.storeMs, postgres: pg?.poll.perFeed.storeMs ?? notRun },
+    { figure: 'insert rate, items/s (saveFeedItems)', sqlite: poll.perFeed.insertItemsPerSecond, postgres: pg?.poll.perFeed.insertItemsPerSecond ?? notRun },
+  ];
+  for (const search of report.search) {
+    const other = pg?.search.find((figure) => figure.items === search.items);
+    const size = search.items.toLocaleString('en');
+    rows.push(
+      { figure: `search p50 / p95 ms at ${size}`, sqlite: `${search.plain.p50Ms} / ${search.plain.p95Ms}`, postgres: other ? `${other.plain.p50Ms} / ${other.plain.p95Ms}` : notRun },
+      {
+        figure: `filtered p50 / p95 ms at ${size}`,
+        sqlite: `${search.filtered.p50Ms} / ${search.filtered.p95Ms}`,
+        postgres: other ? `${other.filtered.p50Ms} / ${other.filtered.p95Ms}` : notRun,
+      },
+      { figure: `store filled in, s, at ${size}`, sqlite: search.loadSeconds, postgres: other?.loadSeconds ?? notRun },
+    );
+  }
+  return formatTable(rows, [
+    { header: 'figure', value: (r) => r.figure },
+    { header: 'SQLite', value: (r) => r.sqlite, align: 'right' },
+    { header: 'PostgreSQL', value: (r) => r.postgres, align: 'right' },
+  ]);
 }

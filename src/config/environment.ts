@@ -11,6 +11,7 @@ const environmentSchema = z.object({
   SANCOCHO_CONFIG: setting,
   SANCOCHO_DB: setting,
   SANCOCHO_DATABASE_URL: setting,
+  SANCOCHO_BENCH_DATABASE_URL: setting,
   SANCOCHO_HEALTH_PORT: setting,
   SANCOCHO_HEALTH_HOST: setting,
   DISCORD_TOKEN: setting,
@@ -48,6 +49,8 @@ export interface Environment {
   database: string | undefined;
   /** SANCOCHO_DATABASE_URL: a postgres:// URL, which overrides `database` and SANCOCHO_DB. */
   databaseUrl: string | undefined;
+  /** SANCOCHO_BENCH_DATABASE_URL: a PostgreSQL server `sancocho bench` also measures (as `--postgres`). */
+  benchDatabaseUrl: string | undefined;
   /** SANCOCHO_HEALTH_PORT / SANCOCHO_HEALTH_HOST, as written: the configuration validates them with `health`. */
   health: { port: string | undefined; host: string | undefined };
   discord: DiscordSettings;
@@ -67,6 +70,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
     configFile: vars.SANCOCHO_CONFIG,
     database: vars.SANCOCHO_DB,
     databaseUrl: vars.SANCOCHO_DATABASE_URL,
+    benchDatabaseUrl: vars.SANCOCHO_BENCH_DATABASE_URL,
     health: { port: vars.SANCOCHO_HEALTH_PORT, host: vars.SANCOCHO_HEALTH_HOST },
     discord: {
       token: vars.DISCORD_TOKEN,

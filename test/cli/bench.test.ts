@@ -1,13 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { BenchReport } from '../../src/bench/run-bench.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { captureIO } from '../support/capture-io.js';
+import { TEST_DATABASE_URL } from '../support/postgres-test-schema.js';
 
 describe('sancocho bench --quick --json', () => {
-  it('measures every figure and prints one JSON object of sane values', async () => {
+  // One run for every expectation below: with the test server's URL when there is one, so PostgreSQL's figures come with SQLite's.
+  let report: BenchReport;
+  beforeAll(async () => {
     const io = captureIO({});
-    expect(await runCli(['bench', '--quick', '--json'], io)).toBe(0);
-    const report = JSON.parse(io.out()) as BenchReport;
+    const postgres = TEST_DATABASE_URL ? ['--postgres', TEST_DATABASE_URL] : [];
+    expect(await runCli(['bench', '--quick', '--json', ...postgres], io)).toBe(0);
+    report = JSON.parse(io.out()) as BenchReport;
+  }, 120_000);
+
+  it('measures every figure and prints one JSON object of sane values', () => {
 
     expect(report.machine).toMatchObject({ quick: true, cpus: expect.any(Number), node: process.version });
     expect(report.parse.map((figure) => `${figure.format}:${figure.items}`)).toEqual([
@@ -59,5 +66,52 @@ describe('sancocho bench --quick --json', () => {
     expect(alerts).toMatchObject({ stories: 100, items: 250, runs: 5 });
     expect(alerts.alerts).toBeGreaterThan(0);
     expect(alerts.p95Ms).toBeGreaterThanOrEqual(alerts.p50Ms);
-  }, 60_000);
+    expect(poll.perFeed.insertItemsPerSecond).toBeGreaterThan(0);
+  });
+
+  it('refuses a --postgres that is not a postgres:// URL before measuring anything, exit 2', async () => {
+    const io = captureIO({});
+    expect(await runCli(['bench', '--quick', '--postgres', 'mysql://u:secret@db.example/x'], io)).toBe(2);
+    expect(io.err()).toContain('bench: --postgres mysql://u:***@db.example/x: not a postgres:// URL');
+    expect(io.out()).toBe('');
+  });
+
+  it('takes the server from SANCOCHO_BENCH_DATABASE_URL when --postgres is not given', async () => {
+    const io = captureIO({ SANCOCHO_BENCH_DATABASE_URL: 'https://db.example/x' });
+    expect(await runCli(['bench', '--quick'], io)).toBe(2);
+    expect(io.err()).toContain('bench: --postgres https://db.example/x: not a postgres:// URL');
+  });
+
+  it.runIf(!TEST_DATABASE_URL)('says the PostgreSQL figures were not run without a server', () => {
+    expect(report.postgres).toEqual({ kind: 'not-run', reason: 'give --postgres URL' });
+  });
+
+  it.runIf(TEST_DATABASE_URL)('measures the same poll cycle, insert rate and search on PostgreSQL, in schemas it drops', async () => {
+    if (report.postgres.kind !== 'measured') throw new Error(`PostgreSQL not measured: ${report.postgres.reason}`);
+    const { poll, search } = report.postgres;
+    expect(poll).toMatchObject({ feeds: report.poll.feeds, itemsPerFeed: report.poll.itemsPerFeed, idealMs: report.poll.idealMs });
+    expect(poll.wallMs).toBeGreaterThanOrEqual(poll.idealMs * 0.9);
+    expect(poll.repoll).toMatchObject({ notModified: poll.feeds, bodyBytes: 0, parseCalls: 0 });
+    expect(poll.perFeed.storeMs).toBeGreaterThanOrEqual(poll.perFeed.saveFeedItemsMs);
+    expect(poll.perFeed.insertItemsPerSecond).toBeGreaterThan(0);
+
+    expect(search.map((figure) => figure.items)).toEqual(report.search.map((figure) => figure.items));
+    for (const figure of search) {
+      expect(figure.queries).toBe(report.search[0]?.queries);
+      for (const latency of [figure.plain, figure.filtered]) {
+        expect(latency.p50Ms).toBeGreaterThan(0);
+        expect(latency.p95Ms).toBeGreaterThanOrEqual(latency.p50Ms);
+      }
+    }
+
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'sancocho\\_bench\\_${process.pid}\\_%'`);
+      expect(rows).toEqual([]);
+    } finally {
+      await client.end();
+    }
+  });
 });
