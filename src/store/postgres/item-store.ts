@@ -39,25 +39,24 @@ const idOf = (ref: ItemRef, freshIds: readonly number[]) => ('id' in ref ? ref.i
  */
 export function createPgItemStore(db: PgSession) {
   async function plan(session: PgSession, feedId: number, items: readonly KeyedItem[]): Promise<SavePlan> {
-    const [entries, byUrl, byTitle] = await Promise.all([
-      session.query<Known & { entryKey: string }>(
-        `SELECT f.entry_key AS "entryKey", i.id, i.content_hash AS "contentHash", i.feed_id AS "feedId"
-         FROM item_feeds f JOIN items i ON i.id = f.item_id WHERE f.feed_id = $1 AND f.entry_key = ANY ($2::text[])`,
-        [feedId, items.map((item) => item.entryKey)],
-      ),
-      session.query<Known & { canonicalUrl: string }>(
-        `SELECT id, content_hash AS "contentHash", feed_id AS "feedId", canonical_url AS "canonicalUrl" FROM items WHERE canonical_url = ANY ($1::text[])`,
-        [items.flatMap((item) => (item.canonicalUrl ? [item.canonicalUrl] : []))],
-      ),
-      // The first item stored under a source and headline, as SQLite's index walk finds it.
-      session.query<Known & { sourceKey: string; titleKey: string }>(
-        `SELECT DISTINCT ON (i.source_key, i.title_key) i.id, i.content_hash AS "contentHash", i.feed_id AS "feedId",
-           i.source_key AS "sourceKey", i.title_key AS "titleKey"
-         FROM items i JOIN unnest($1::text[], $2::text[]) AS k (source_key, title_key) USING (source_key, title_key)
-         ORDER BY i.source_key, i.title_key, i.id`,
-        [items.map((item) => item.sourceKey), items.map((item) => item.titleKey)],
-      ),
-    ]);
+    // One after another: a transaction's connection runs one query at a time (pg 9 refuses overlapping ones).
+    const entries = await session.query<Known & { entryKey: string }>(
+      `SELECT f.entry_key AS "entryKey", i.id, i.content_hash AS "contentHash", i.feed_id AS "feedId"
+       FROM item_feeds f JOIN items i ON i.id = f.item_id WHERE f.feed_id = $1 AND f.entry_key = ANY ($2::text[])`,
+      [feedId, items.map((item) => item.entryKey)],
+    );
+    const byUrl = await session.query<Known & { canonicalUrl: string }>(
+      `SELECT id, content_hash AS "contentHash", feed_id AS "feedId", canonical_url AS "canonicalUrl" FROM items WHERE canonical_url = ANY ($1::text[])`,
+      [items.flatMap((item) => (item.canonicalUrl ? [item.canonicalUrl] : []))],
+    );
+    // The first item stored under a source and headline, as SQLite's index walk finds it.
+    const byTitle = await session.query<Known & { sourceKey: string; titleKey: string }>(
+      `SELECT DISTINCT ON (i.source_key, i.title_key) i.id, i.content_hash AS "contentHash", i.feed_id AS "feedId",
+         i.source_key AS "sourceKey", i.title_key AS "titleKey"
+       FROM items i JOIN unnest($1::text[], $2::text[]) AS k (source_key, title_key) USING (source_key, title_key)
+       ORDER BY i.source_key, i.title_key, i.id`,
+      [items.map((item) => item.sourceKey), items.map((item) => item.titleKey)],
+    );
     type Target = Known | { fresh: number; contentHash: string; feedId: number };
     const known = new Map<string, Target>(entries.map((row) => [row.entryKey, row]));
     const urls = new Map<string, Target>(byUrl.map((row) => [row.canonicalUrl, row]));
