@@ -35,6 +35,11 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
     load: async () => (await import('./digest-command.js')).registerDigestCommand,
   },
   {
+    name: 'barometer',
+    summary: 'which way the news moved integration, week by week: stories advancing, stalling and reversing, and the index',
+    load: async () => (await import('./barometer-command.js')).registerBarometerCommand,
+  },
+  {
     name: 'deploy-commands',
     summary: 'register the slash commands with Discord: in DISCORD_GUILD_ID’s server when set, else globally',
     load: async () => (await import('./deploy-commands-command.js')).registerDeployCommandsCommand,

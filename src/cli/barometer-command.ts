@@ -1,0 +1,105 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadLens } from '../classify/lens-config.js';
+import { createLensReader } from '../classify/lens-reader.js';
+import { loadConfig } from '../config/load-config.js';
+import { UsageError } from '../core/errors.js';
+import { BODY_IDS, type BodyId } from '../core/lens.js';
+import { LANGUAGES, type Language } from '../core/types.js';
+import { barometerChartData, computeBarometer, isBodyId, weekStarts, type Barometer, type BarometerTally } from '../digest/barometer.js';
+import { renderBarometerChartSvg } from '../digest/barometer-chart.js';
+import { loadBarometerItems } from '../digest/load-barometer-items.js';
+import { svgToPng } from '../digest/svg-to-png.js';
+import { openStoreContext } from '../store-context.js';
+import { cliLogger, writeLine, type CliIO } from './cli-io.js';
+import { formatTable } from './format-table.js';
+
+interface BarometerOptions {
+  weeks: string;
+  bloc?: string;
+  json?: boolean;
+  chart?: string;
+  lang: string;
+  timezone?: string;
+}
+
+const MAX_WEEKS = 104;
+/** Items are stored by instant; the earliest Monday starts up to 14 h earlier in UTC than in the timezone (UTC+14). */
+const ZONE_MARGIN_MS = 14 * 3_600_000;
+
+const CHART_TITLE: Record<Language, (bloc: string) => string> = {
+  es: (bloc) => `Barómetro de la integración: ${bloc}`,
+  pt: (bloc) => `Barômetro da integração: ${bloc}`,
+  en: (bloc) => `Integration barometer: ${bloc}`,
+};
+
+export function registerBarometerCommand(program: Command, io: CliIO): void {
+  program
+    .command('barometer')
+    .description('which way the news moved integration, week by week: stories advancing, stalling and reversing, and the index')
+    .option('--weeks <n>', 'how many weeks, the current one last', '12')
+    .option('--bloc <id>', `one regional body: ${BODY_IDS.join(', ')}`)
+    .option('--json', 'print one JSON object instead of the table')
+    .option('--chart <file.png>', 'also write the weekly chart as a PNG')
+    .option('--lang <lang>', 'language of the chart: es, pt or en', 'es')
+    .option('--timezone <zone>', "where weeks start on Monday (default: the first digest schedule's timezone)")
+    .action(async (options: BarometerOptions) => {
+      const weeks = Number(options.weeks);
+      if (!Number.isInteger(weeks) || weeks < 1 || weeks > MAX_WEEKS) throw new UsageError(`barometer: --weeks must be a whole number from 1 to ${MAX_WEEKS}, not "${options.weeks}"`);
+      if (options.bloc !== undefined && !isBodyId(options.bloc)) throw new UsageError(`barometer: unknown bloc "${options.bloc}" (known: ${BODY_IDS.join(', ')})`);
+      if (!(LANGUAGES as readonly string[]).includes(options.lang)) throw new UsageError(`barometer: --lang must be one of ${LANGUAGES.join(', ')}, not "${options.lang}"`);
+      const bloc = options.bloc as BodyId | undefined;
+      const language = options.lang as Language;
+      const config = loadConfig(io.env);
+      const timezone = options.timezone ?? config.digests[0]?.timezone ?? 'UTC';
+      if (!validZone(timezone)) throw new UsageError(`barometer: unknown timezone "${timezone}"`);
+      const lens = createLensReader(loadLens());
+      const ctx = await openStoreContext(config, cliLogger(io, 'warn'));
+      try {
+        const now = Date.now();
+        const from = Date.parse(`${weekStarts(now, weeks, timezone)[0]}T00:00:00Z`) - ZONE_MARGIN_MS;
+        const { items, readings } = await loadBarometerItems(ctx.store, lens, { from, to: now + 1 });
+        const barometer = computeBarometer(items, readings, { weeks, timezone, now, ...(bloc ? { bloc } : {}) });
+        if (options.chart !== undefined) {
+          const data = barometerChartData(barometer, bloc, bloc ? CHART_TITLE[language](bloc) : undefined);
+          writeFileSync(options.chart, svgToPng(renderBarometerChartSvg(data, language)));
+        }
+        writeLine(io.stdout, options.json ? JSON.stringify(bloc ? { bloc, ...barometer } : barometer) : barometerTable(barometer, bloc));
+      } finally {
+        await ctx.close();
+      }
+    });
+}
+
+/** The weekly table (overall, or the bloc's), then the stories that moved the latest week most. */
+export function barometerTable(barometer: Barometer, bloc?: BodyId): string {
+  const rows = barometer.weeks.map((week) => ({ start: week.start, ...(bloc ? week.blocs[bloc] : week.overall) }));
+  const table = formatTable<{ start: string } & BarometerTally>(rows, [
+    { header: 'week', value: (row) => row.start },
+    { header: 'advancing', value: (row) => row.advancing, align: 'right' },
+    { header: 'stalling', value: (row) => row.stalling, align: 'right' },
+    { header: 'reversing', value: (row) => row.reversing, align: 'right' },
+    { header: 'index', value: (row) => (row.index === null ? '-' : formatIndex(row.index)), align: 'right' },
+    { header: 'stories', value: (row) => row.stories, align: 'right' },
+  ]);
+  const heading = `barometer${bloc ? ` ${bloc}` : ''}: weeks from Monday, ${barometer.timezone}`;
+  const movers =
+    barometer.movers.length === 0
+      ? 'No story moved the index this week.'
+      : ['Moved the index most this week:', ...barometer.movers.map((mover) => `  ${formatIndex(mover.impact)}  ${mover.direction}  ${mover.title}`)].join('\n');
+  return `${heading}\n${table}\n\n${movers}`;
+}
+
+function formatIndex(value: number): string {
+  const text = value.toFixed(2);
+  return value > 0 ? `+${text}` : text === '-0.00' ? '0.00' : text;
+}
+
+function validZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
