@@ -33,6 +33,26 @@ const CHART_TITLE: Record<Language, (bloc: string) => string> = {
   en: (bloc) => `Integration barometer: ${bloc}`,
 };
 
+/** How the chart's title names a body; the ids are lower-case slugs, the news writes them so. */
+const BLOC_NAMES: Record<BodyId, string | Record<Language, string>> = {
+  mercosur: 'Mercosur',
+  celac: 'CELAC',
+  can: 'CAN',
+  alba: 'ALBA',
+  unasur: 'UNASUR',
+  sica: 'SICA',
+  caricom: 'CARICOM',
+  oas: { es: 'OEA', pt: 'OEA', en: 'OAS' },
+  'pacific-alliance': { es: 'Alianza del Pacífico', pt: 'Aliança do Pacífico', en: 'Pacific Alliance' },
+  prosur: 'Prosur',
+  brics: 'BRICS',
+};
+
+function blocName(bloc: BodyId, language: Language): string {
+  const name = BLOC_NAMES[bloc];
+  return typeof name === 'string' ? name : name[language];
+}
+
 export function registerBarometerCommand(program: Command, io: CliIO): void {
   program
     .command('barometer')
@@ -61,7 +81,7 @@ export function registerBarometerCommand(program: Command, io: CliIO): void {
         const { items, readings } = await loadBarometerItems(ctx.store, lens, { from, to: now + 1 });
         const barometer = computeBarometer(items, readings, { weeks, timezone, now, ...(bloc ? { bloc } : {}) });
         if (options.chart !== undefined) {
-          const data = barometerChartData(barometer, bloc, bloc ? CHART_TITLE[language](bloc) : undefined);
+          const data = barometerChartData(barometer, bloc, bloc ? CHART_TITLE[language](blocName(bloc, language)) : undefined);
           writeFileSync(options.chart, svgToPng(renderBarometerChartSvg(data, language)));
         }
         writeLine(io.stdout, options.json ? JSON.stringify(bloc ? { bloc, ...barometer } : barometer) : barometerTable(barometer, bloc));
