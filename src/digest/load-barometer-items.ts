@@ -2,7 +2,7 @@ import type { LensReader } from '../classify/lens-reader.js';
 import type { LensReading } from '../core/lens.js';
 import { THEME_IDS, type ThemeId } from '../core/themes.js';
 import type { DigestItem } from './digest-types.js';
-import { loadDigestItems, type DigestSources } from './load-digest-items.js';
+import { loadDigestItemsWithSummaries, type DigestSources } from './load-digest-items.js';
 
 /**
  * The barometer's input: the window's items as a digest loads them (every theme, backlog left out),
@@ -13,12 +13,12 @@ export async function loadBarometerItems(
   lens: LensReader,
   window: { from: number; to: number },
 ): Promise<{ items: DigestItem[]; readings: Map<number, LensReading> }> {
-  const items = await loadDigestItems(sources, THEME_IDS, window);
+  const loaded = await loadDigestItemsWithSummaries(sources, THEME_IDS, window);
   const readings = new Map<number, LensReading>();
-  for (const item of items) {
-    const stored = await sources.items.get(item.id);
-    const reading = lens.read({ title: item.title, summary: stored?.summary ?? '', lang: item.language, themes: Object.keys(item.themes) as ThemeId[] });
+  for (const { item, summary } of loaded) {
+    const reading = lens.read({ title: item.title, summary, lang: item.language, themes: Object.keys(item.themes) as ThemeId[] });
     if (reading) readings.set(item.id, reading);
   }
+  const items = loaded.map(({ item }) => item);
   return { items, readings };
 }

@@ -36,10 +36,20 @@ export interface DigestSources {
  * (a new feed's archive never reaches a digest).
  */
 export async function loadDigestItems(sources: DigestSources, themes: readonly ThemeId[], window: { from: number; to: number }): Promise<DigestItem[]> {
+  return (await loadDigestItemsWithSummaries(sources, themes, window)).map(({ item }) => item);
+}
+
+/** The same items, each with its stored summary, for readers of the whole text (the lens) without a second read per item. */
+export async function loadDigestItemsWithSummaries(
+  sources: DigestSources,
+  themes: readonly ThemeId[],
+  window: { from: number; to: number },
+): Promise<{ item: DigestItem; summary: string }[]> {
   const ids = new Set<number>();
   for (const theme of themes) for (const id of await sources.classifications.itemsWithTheme(theme, window)) ids.add(id);
   const feedNames = new Map<number, string>();
   const result: DigestItem[] = [];
+  const summaries: string[] = [];
   for (const id of [...ids].sort((a, b) => a - b)) {
     const item = await sources.items.get(id);
     if (!item || item.backlog) continue;
@@ -64,8 +74,10 @@ export async function loadDigestItems(sources: DigestSources, themes: readonly T
       themes: scores,
       contentHash: item.contentHash,
     });
+    summaries.push(item.summary);
   }
-  return withConfirmedMerges(result, await sources.classifications.mergeDecisions(result.map((item) => item.contentHash)));
+  const merged = withConfirmedMerges(result, await sources.classifications.mergeDecisions(result.map((item) => item.contentHash)));
+  return merged.map((item, index) => ({ item, summary: summaries[index] as string }));
 }
 
 /** Each item learns which of the others an LLM confirmed as the same event (see `uncertainPairs`). */
