@@ -80,7 +80,7 @@ describe('the sancocho binary', () => {
       for (const name of [...HEAVY, 'openai', 'prom-client', 'undici']) expect(packages).not.toContain(name);
       expect(sdk).toBe(false);
       // config/ for the environment, read once and validated (LOG_LEVEL, DEBUG) before any command runs.
-      expect([...own].sort()).toEqual(['cli', 'config', 'core', 'store']);
+      expect([...own].sort()).toEqual(['cli', 'config', 'core']);
     });
 
     it('feeds: the store alone, no Discord, LLM, metrics, HTTP client, feed parser or classifier', () => {

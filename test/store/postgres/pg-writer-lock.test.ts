@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { holdWriterLock } from '../../../src/cli/cli-io.js';
+import { holdWriterLock } from '../../../src/store/hold-writer-lock.js';
 import { DatabaseError } from '../../../src/core/errors.js';
 import { TEST_DATABASE_URL, createTestSchema, type TestSchema } from '../../support/postgres-test-schema.js';
 
