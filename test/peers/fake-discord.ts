@@ -14,6 +14,11 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * messages can be listed (`GET /channels/:id/messages` with limit, before, after and around, newest
  * first, without the nonce, as Discord lists them). Ids are real snowflakes: they carry the time.
  *
+ * Messages may carry files: a `multipart/form-data` POST (discord.js's way of attaching a file) is
+ * read as Discord reads it, the JSON of `payload_json` as the body and each `files[n]` part as an
+ * attachment the message then lists. Messages can be edited (`PATCH /channels/:id/messages/:id` by
+ * the bot, `PATCH /webhooks/:id/:token/messages/:id` by the webhook): each edit is kept in `edits`.
+ *
  * Interactions: `command`, `autocomplete` and `click` dispatch INTERACTION_CREATE to the logged-in
  * client as Discord would (a member with the given permissions, in the default server or another one
  * the bot is in, options typed from the registered command definitions), and the interaction's
@@ -46,7 +51,17 @@ export interface RecordedRequest {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   body: any;
+  /** The files of a multipart request, in order. */
+  files: UploadedFile[];
   at: number;
+}
+
+export interface UploadedFile {
+  /** The form field, e.g. `files[0]`. */
+  field: string;
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
 }
 
 export interface CreatedMessage {
@@ -55,6 +70,10 @@ export interface CreatedMessage {
   webhookId: string | null;
   nonce: string | null;
   body: any;
+  /** The files attached when it was created. */
+  files: UploadedFile[];
+  /** The bodies of later edits, in order; `body` shows the message as last edited. */
+  edits: any[];
   /** When it was created (ms); its id carries the same time. */
   at: number;
 }
@@ -118,7 +137,7 @@ export interface InteractionRecord {
   followups: any[];
   /** `DELETE …/messages/@original` requests. */
   deletes: number;
-  /** The message this interaction's @original is: its reply, or the message a button sits on. */
+  /** The message this interaction's @original is: its reply, or the message a button sits on (its `files` are the reply's attachments). */
   original: CreatedMessage | null;
 }
 
@@ -181,11 +200,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      try {
-        handle(req, res, Buffer.concat(chunks).toString('utf8'));
-      } catch (error) {
-        json(res, 500, { message: `fake discord bug: ${String(error)}`, code: 0 });
-      }
+      readBody(req, Buffer.concat(chunks))
+        .then(({ body, files }) => handle(req, res, body, files))
+        .catch((error: unknown) => json(res, 500, { message: `fake discord bug: ${String(error)}`, code: 0 }));
     });
   });
   const wss = new WebSocketServer({ server });
@@ -194,18 +211,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const port = (server.address() as AddressInfo).port;
   const gatewayUrl = `ws://127.0.0.1:${port}`;
 
-  function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
+  function handle(req: IncomingMessage, res: ServerResponse, body: any, files: UploadedFile[]): void {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
-    let body: any = null;
-    if (raw !== '') {
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        body = raw;
-      }
-    }
-    const request: RecordedRequest = { method: req.method ?? 'GET', path, query: url.searchParams, headers: req.headers, body, at: Date.now() };
+    const request: RecordedRequest = { method: req.method ?? 'GET', path, query: url.searchParams, headers: req.headers, body, files, at: Date.now() };
     requests.push(request);
     const authorized = req.headers.authorization === `Bot ${token}`;
 
@@ -243,18 +252,38 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const channelId = match[1] as string;
       if (!channels.some((c) => c.id === channelId)) return json(res, 404, { message: 'Unknown Channel', code: 10003 });
       if (channelId === FORBIDDEN_CHANNEL_ID) return json(res, 403, { message: 'Missing Access', code: 50001 });
-      return messagePost(res, body, channelId, null);
+      return messagePost(res, body, files, channelId, null);
+    }
+    match = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path);
+    if (request.method === 'PATCH' && match) {
+      if (!authorized) return json(res, 401, { message: '401: Unauthorized', code: 0 });
+      return messageEdit(res, body, match[1] as string, match[2] as string, null);
     }
     if (handleInteractionRoute(request, res, authorized)) return;
     match = /^\/webhooks\/(\d+)\/([^/]+)$/.exec(path);
     if (request.method === 'POST' && match) {
       if (match[1] !== WEBHOOK_ID || match[2] !== WEBHOOK_TOKEN) return json(res, 404, { message: 'Unknown Webhook', code: 10015 });
-      return messagePost(res, body, CHANNEL_ID, WEBHOOK_ID);
+      return messagePost(res, body, files, CHANNEL_ID, WEBHOOK_ID);
+    }
+    match = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(\d+)$/.exec(path);
+    if (request.method === 'PATCH' && match) {
+      if (match[1] !== WEBHOOK_ID || match[2] !== WEBHOOK_TOKEN) return json(res, 404, { message: 'Unknown Webhook', code: 10015 });
+      return messageEdit(res, body, CHANNEL_ID, match[3] as string, WEBHOOK_ID);
     }
     json(res, 404, { message: '404: Not Found', code: 0 });
   }
 
-  function messagePost(res: ServerResponse, body: any, channelId: string, webhookId: string | null): void {
+  /** An edit by its author: the bot edits the bot's messages, a webhook its own. */
+  function messageEdit(res: ServerResponse, body: any, channelId: string, messageId: string, webhookId: string | null): void {
+    const message = messages.find((m) => m.id === messageId && m.channelId === channelId);
+    if (!message) return json(res, 404, { message: 'Unknown Message', code: 10008 });
+    if (message.webhookId !== webhookId) return json(res, 403, { message: 'Cannot edit a message authored by another user', code: 50005 });
+    message.edits.push(body);
+    message.body = { ...message.body, ...body };
+    json(res, 200, apiMessage(message, false));
+  }
+
+  function messagePost(res: ServerResponse, body: any, files: UploadedFile[], channelId: string, webhookId: string | null): void {
     const script = scripts.shift();
     if (script === 'destroy') {
       res.socket?.destroy();
@@ -270,7 +299,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const nonce = typeof body?.nonce === 'string' || typeof body?.nonce === 'number' ? String(body.nonce) : null;
     const enforced = webhookId === null && body?.enforce_nonce === true && nonce !== null;
     const existing = enforced ? nonces.get(`${channelId}:${nonce}`) : undefined;
-    const message = existing ?? { id: snowflake(), channelId, webhookId, nonce, body, at: Date.now() };
+    const message = existing ?? { id: snowflake(), channelId, webhookId, nonce, body, files, edits: [], at: Date.now() };
     if (!existing) messages.push(message);
     if (enforced) nonces.set(`${channelId}:${nonce}`, message);
     if (script === 'accept-and-hold') {
@@ -301,7 +330,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 
   /** Interaction callbacks, the interaction webhook (edits, follow-ups, deletes), command registration. */
   function handleInteractionRoute(request: RecordedRequest, res: ServerResponse, authorized: boolean): boolean {
-    const { method, path, body } = request;
+    const { method, path, body, files } = request;
     const answer = (status: number, payload: unknown): true => {
       json(res, status, payload);
       return true;
@@ -313,7 +342,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (record.callbacks.length > 0) return answer(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
       record.callbacks.push(body);
       const type = Number(body?.type);
-      if (type === 4 || type === 5) record.original = interactionMessage(record, type === 4 ? (body?.data ?? {}) : { content: '', flags: body?.data?.flags ?? 0 });
+      if (type === 4 || type === 5) record.original = interactionMessage(record, type === 4 ? (body?.data ?? {}) : { content: '', flags: body?.data?.flags ?? 0 }, files);
       if (type === 7 && record.original) record.original.body = { ...record.original.body, ...(body?.data ?? {}) };
       if (request.query.get('with_response') !== 'true') return answer(204, null);
       return answer(200, { interaction: { id: record.id, type: record.type }, resource: { type, ...(record.original ? { message: apiMessage(record.original) } : {}) } });
@@ -327,6 +356,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         record.edits.push(body);
         if (!record.original) return answer(404, { message: 'Unknown Message', code: 10008 });
         record.original.body = { ...record.original.body, ...body };
+        if (files.length > 0) record.original.files = files;
         return answer(200, interactionApiMessage(record.original));
       }
       if (method === 'DELETE' && target !== undefined) {
@@ -335,7 +365,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       }
       if (method === 'POST' && target === undefined) {
         record.followups.push(body);
-        return answer(200, interactionApiMessage(interactionMessage(record, body ?? {})));
+        return answer(200, interactionApiMessage(interactionMessage(record, body ?? {}, files)));
       }
       return false;
     }
@@ -365,9 +395,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     return false;
   }
 
-  function interactionMessage(record: InteractionRecord, body: any): CreatedMessage {
+  function interactionMessage(record: InteractionRecord, body: any, files: UploadedFile[] = []): CreatedMessage {
     const channelId = String(record.payload.channel?.id ?? CHANNEL_ID);
-    return { id: snowflake(), channelId, webhookId: APPLICATION_ID, nonce: null, body, at: Date.now() };
+    return { id: snowflake(), channelId, webhookId: APPLICATION_ID, nonce: null, body, files, edits: [], at: Date.now() };
   }
 
   /** A message sent through an interaction: by the bot, with the flags and components it was given. */
@@ -481,14 +511,20 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         : botUser(),
       content: message.body?.content ?? '',
       embeds: message.body?.embeds ?? [],
-      attachments: [],
+      attachments: message.files.map((file, index) => ({
+        id: `${message.id.slice(0, -2)}${String(index).padStart(2, '0')}`,
+        filename: file.filename,
+        size: file.bytes.length,
+        content_type: file.contentType,
+        url: `http://127.0.0.1:${port}/attachments/${message.channelId}/${message.id}/${encodeURIComponent(file.filename)}`,
+      })),
       mentions: [],
       mention_roles: [],
       mention_everyone: false,
       pinned: false,
       tts: false,
       timestamp: new Date(message.at).toISOString(),
-      edited_timestamp: null,
+      edited_timestamp: message.edits.length > 0 ? new Date().toISOString() : null,
       flags: 0,
       components: [],
       ...(withNonce && message.nonce ? { nonce: message.nonce } : {}),
@@ -607,6 +643,31 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A request body as Discord reads it: JSON, or multipart with `payload_json` and `files[n]` parts. */
+async function readBody(req: IncomingMessage, raw: Buffer): Promise<{ body: any; files: UploadedFile[] }> {
+  const contentType = String(req.headers['content-type'] ?? '');
+  if (contentType.startsWith('multipart/form-data')) {
+    const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+    const files: UploadedFile[] = [];
+    let body: any = {};
+    for (const [field, value] of form.entries()) {
+      if (typeof value === 'string') {
+        if (field === 'payload_json') body = JSON.parse(value);
+        continue;
+      }
+      files.push({ field, filename: value.name, contentType: value.type, bytes: Buffer.from(await value.arrayBuffer()) });
+    }
+    return { body, files };
+  }
+  const text = raw.toString('utf8');
+  if (text === '') return { body: null, files: [] };
+  try {
+    return { body: JSON.parse(text), files: [] };
+  } catch {
+    return { body: text, files: [] };
+  }
 }
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
