@@ -88,7 +88,7 @@ async function runUntilStopped(config: LoadedConfig & { role: Role }, io: CliIO,
         digests: duties.digest ? config.digests.map((digest) => digest.name) : [],
         mode,
       },
-      `start: Sancocho is running as ${config.role === 'all' ? '' : `a ${config.role} (worker ${ctx.worker.id}) `}` +
+      `start: Sancocho is running ${config.role === 'all' ? '' : `as a ${config.role} (worker ${ctx.worker.id}) `}` +
         `${mode ? `in ${mode} mode` : 'without Discord'}; Ctrl-C stops it`,
     );
     if (mode === 'preview' && duties.digest) {
