@@ -13,10 +13,12 @@ export interface PollOptions {
 }
 
 /**
- * How long a lease holds: twice what one poll may take (connect, download) plus a minute for parsing
- * and storing, so only a worker that died (or stalled far past its timeouts) loses its feeds.
+ * How long a lease holds: `leaseSeconds` when configured, else twice what one poll may take
+ * (connect, download) plus a minute for parsing and storing, so only a worker that died (or
+ * stalled far past its timeouts) loses its feeds.
  */
-export function leaseDurationMs(polling: Pick<IngestContext['polling'], 'connectTimeoutSeconds' | 'timeoutSeconds'>): number {
+export function leaseDurationMs(polling: Pick<IngestContext['polling'], 'connectTimeoutSeconds' | 'timeoutSeconds' | 'leaseSeconds'>): number {
+  if (polling.leaseSeconds !== undefined) return polling.leaseSeconds * 1000;
   return (polling.connectTimeoutSeconds + polling.timeoutSeconds) * 2000 + 60_000;
 }
 
