@@ -8,6 +8,8 @@ import { uncertainItemPairs } from './digest/merge-candidates.js';
 import type { LlmClient } from './classify/llm-client.js';
 import { createFeedDispatchers } from './pipeline/feed-dispatchers.js';
 import { createFeedParser } from './pipeline/feed-parser.js';
+import type { Role } from './config/role.js';
+import { workerId } from './core/worker-id.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createDiscordState, type DiscordStateCell } from './ops/discord-state.js';
 
@@ -16,6 +18,8 @@ export interface AppContext extends StoreContext, IngestContext, ClassifyContext
   /** Every stage's store ports at once (the stages' contexts each name only theirs). */
   store: Store;
   metrics: Metrics;
+  /** This process as a worker: its role and its id as a lease owner; /healthz shows them. */
+  worker: { id: string; role: Role };
   /** Set by the Discord client; read by /healthz. */
   discordState: DiscordStateCell;
   /** The one LLM client of the process (classification and digest overviews); absent without `llm`. */
@@ -32,7 +36,7 @@ export interface AppContext extends StoreContext, IngestContext, ClassifyContext
 }
 
 export async function createAppContext(config: LoadedConfig, logger: Logger, now = Date.now()): Promise<AppContext> {
-  const { store, close: closeStore } = await openStoreContext(config, logger, now);
+  const { store, engine, close: closeStore } = await openStoreContext(config, logger, now);
   const pools = createFeedDispatchers(config.polling);
   const feedParser = createFeedParser();
   const metrics = createMetrics();
@@ -43,6 +47,9 @@ export async function createAppContext(config: LoadedConfig, logger: Logger, now
     config,
     logger,
     store,
+    engine,
+    worker: { id: workerId(), role: config.role ?? 'all' },
+    workerId: workerId(),
     classifier,
     polling: config.polling,
     dispatcher: pools.dispatcher,

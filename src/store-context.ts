@@ -7,7 +7,7 @@ import type { DeliveryRepository, OutboxRepository, ThemeRouteRepository } from 
 import type { OverviewCache } from './digest/digest-overview.js';
 import type { DigestClassificationReader, DigestFeedReader, DigestItemReader } from './digest/load-digest-items.js';
 import type { StatusFeedReader, StatusOutboxReader, StatusRouteReader } from './ops/ports.js';
-import type { ClassificationRepository, FeedRepository, ItemRepository } from './pipeline/ports.js';
+import type { ClassificationRepository, FeedLeaseRepository, FeedRepository, ItemRepository } from './pipeline/ports.js';
 import { openStore } from './store/open-store.js';
 
 /**
@@ -22,6 +22,7 @@ export interface Store extends UnitOfWork<Store> {
   feeds: FeedRepository & StatusFeedReader & DigestFeedReader;
   items: ItemRepository & DigestItemReader;
   search: SearchRepository;
+  leases: FeedLeaseRepository;
 }
 
 /**
@@ -33,13 +34,15 @@ export interface StoreContext {
   config: LoadedConfig;
   logger: Logger;
   store: Store;
+  /** Which engine serves the store, for /healthz and the start-up line. */
+  engine: 'sqlite' | 'postgres';
   /** Closes the store; nothing may use it afterwards. */
   close(): Promise<void>;
 }
 
 export async function openStoreContext(config: LoadedConfig, logger: Logger, now = Date.now()): Promise<StoreContext> {
   // The engine's own type is checked against every stage's ports here.
-  const { store, close }: { store: Store; close(): Promise<void> } = await openStore(config.database);
+  const { store, close, engine }: { store: Store; close(): Promise<void>; engine: 'sqlite' | 'postgres' } = await openStore(config.database);
   try {
     const sync = await store.feeds.syncConfigured(
       config.feeds.map((feed) => ({ url: feed.url, name: feed.name, language: feed.language, intervalMinutes: feed.interval })),
@@ -50,5 +53,5 @@ export async function openStoreContext(config: LoadedConfig, logger: Logger, now
     await close();
     throw error;
   }
-  return { config, logger, store, close };
+  return { config, logger, store, engine, close };
 }

@@ -15,15 +15,57 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
     .option('--quick', 'smaller sizes and single runs: a smoke test, not figures to quote')
     .option('--postgres <url>', 'also measure a PostgreSQL server, in schemas the bench creates and drops (or SANCOCHO_BENCH_DATABASE_URL)')
     .option('--json', 'print one JSON object')
-    .action(async (options: { quick?: boolean; json?: boolean; postgres?: string }) => {
+    .option('--scenario <name>', 'workers: only the poll cycle of 1000 feeds by 1, 2 and 3 poller processes on PostgreSQL (about a minute)')
+    .action(async (options: { quick?: boolean; json?: boolean; postgres?: string; scenario?: string }) => {
       const postgresUrl = options.postgres ?? readEnvironment(io.env).benchDatabaseUrl;
       if (postgresUrl !== undefined) {
         const problem = databaseTarget(postgresUrl).kind === 'postgres' ? databaseProblem(postgresUrl) : 'not a postgres:// URL';
         if (problem !== null) throw new UsageError(`bench: --postgres ${redactCredentials(postgresUrl)}: ${problem}`);
       }
+      if (options.scenario !== undefined && options.scenario !== 'workers') throw new UsageError(`bench: --scenario must be workers (got "${options.scenario}")`);
+      if (options.scenario === 'workers') {
+        await benchWorkers(io, { quick: options.quick === true, json: options.json === true, postgresUrl });
+        return;
+      }
       const report = await runBench({ quick: options.quick === true, postgresUrl, progress: (line) => writeLine(io.stderr, line) });
       writeLine(io.stdout, options.json ? JSON.stringify(report) : benchText(report));
     });
+}
+
+/** Poller processes share one schema's due feeds: 1000 feeds (100 with --quick) answering after 200 ms. */
+async function benchWorkers(io: CliIO, options: { quick: boolean; json: boolean; postgresUrl: string | undefined }): Promise<void> {
+  if (options.postgresUrl === undefined) {
+    writeLine(io.stdout, 'bench: workers: skipped; it needs a PostgreSQL server (--postgres <url> or SANCOCHO_BENCH_DATABASE_URL)');
+    return;
+  }
+  const { workersBench } = await import('../bench/workers-bench.js');
+  const figure = await workersBench({
+    postgresUrl: options.postgresUrl,
+    feeds: options.quick ? 100 : 1000,
+    hosts: 50,
+    itemsPerFeed: 5,
+    latencyMs: 200,
+    pollers: [1, 2, 3],
+    progress: (line) => writeLine(io.stderr, line),
+  });
+  if (options.json) {
+    writeLine(io.stdout, JSON.stringify(figure));
+    return;
+  }
+  writeLine(
+    io.stdout,
+    [
+      `Workers: one poll cycle of ${figure.feeds} feeds × ${figure.itemsPerFeed} items on ${figure.hosts} loopback hosts, ${figure.latencyMs} ms latency, default polling settings, each poller a process of its own on one PostgreSQL schema:`,
+      formatTable(figure.runs, [
+        { header: 'pollers', value: (r) => r.pollers, align: 'right' },
+        { header: 'wall ms', value: (r) => r.wallMs, align: 'right' },
+        { header: 'speed-up', value: (r) => `${r.speedup}×`, align: 'right' },
+        { header: 'feeds per poller', value: (r) => r.polledBy.join(' + '), align: 'right' },
+        { header: 'requests', value: (r) => r.requests, align: 'right' },
+        { header: 'errors', value: (r) => r.errors, align: 'right' },
+      ]),
+    ].join('\n'),
+  );
 }
 
 export function benchText(report: BenchReport): string {

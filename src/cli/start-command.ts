@@ -6,6 +6,10 @@ import { digestJobs } from '../jobs/digest-job.js';
 import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { redactCredentials } from '../core/redact-credentials.js';
+import { UsageError } from '../core/errors.js';
+import { databaseTarget } from '../config/database-target.js';
+import { parseRole, type Role } from '../config/role.js';
+import { chooseRole, roleDuties } from '../jobs/role-duties.js';
 import { holdWriterLock } from '../store/hold-writer-lock.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
 import { openDigestRuntime, type DigestRuntime } from './digest-command.js';
@@ -16,14 +20,16 @@ export function registerStartCommand(program: Command, io: CliIO): void {
   program
     .command('start')
     .description('run Sancocho: poll feeds and send digests on their schedules until SIGINT/SIGTERM')
-    .action(async () => {
+    .option('--role <role>', 'what this process does: all (default), poller, digester or bot (PostgreSQL only); SANCOCHO_ROLE too')
+    .action(async (options: { role?: string }) => {
       const config = loadConfig(io.env);
+      const role = startRole(options.role, config);
       // Held from before the database is first touched until after it is closed.
       const writer = await holdWriterLock(config.database, 'start');
       // Listen before the slow parts (Discord login), so an early Ctrl-C still shuts down cleanly.
       const signal = stopSignal();
       try {
-        await runUntilStopped(config, io, signal.received);
+        await runUntilStopped({ ...config, role }, io, signal.received);
       } finally {
         signal.dispose();
         await writer.release();
@@ -31,13 +37,23 @@ export function registerStartCommand(program: Command, io: CliIO): void {
     });
 }
 
+/** The flag, else SANCOCHO_ROLE, else `all`; refused (exit 2) when unknown, or other than `all` on SQLite. */
+function startRole(flag: string | undefined, config: LoadedConfig): Role {
+  const parsed = flag === undefined ? undefined : parseRole(flag);
+  if (parsed?.kind === 'invalid') throw new UsageError(`start: --role ${parsed.message}`);
+  const chosen = chooseRole({ flag: parsed?.role, environment: config.role, engine: databaseTarget(config.database).kind });
+  if (chosen.kind === 'refused') throw new UsageError(chosen.message);
+  return chosen.role;
+}
+
 /**
- * Bot, webhook or preview mode from the environment; the poll job and one job per digest schedule;
- * the start-up catch-up. On the signal: no new tick, no new part, what is in flight finished or cut
+ * What the role does (jobs/role-duties.ts): bot, webhook or preview mode from the environment (not
+ * for a poller); the poll job, one job per digest schedule and the start-up catch-up. On the signal: no new tick, no new part, what is in flight finished or cut
  * short after STOP_GRACE_MS (a part cut short stays in flight, looked up at the next start), the
  * gateway closed, the database closed.
  */
-async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<NodeJS.Signals>): Promise<void> {
+async function runUntilStopped(config: LoadedConfig & { role: Role }, io: CliIO, stop: Promise<NodeJS.Signals>): Promise<void> {
+  const duties = roleDuties(config.role);
   const ctx = await createAppContext(config, cliLogger(io, 'info'));
   let health: HealthServer | null = null;
   let runtime: DigestRuntime | undefined;
@@ -48,34 +64,46 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
     void stop.then(() => {
       if (!runtime) ctx.cancelInFlight();
     });
-    runtime = await openDigestRuntime(ctx, io);
+    // A poller never talks to Discord.
+    runtime = duties.digest || duties.gateway ? await openDigestRuntime(ctx, io) : undefined;
     // Bot mode: the slash commands answer on the same gateway session; they are registered in the background.
-    const interactions = runtime.client
-      ? (await import('../discord/interaction-handler.js')).startInteractions({ client: runtime.client, app: ctx, runner: runtime.runner, guildId: config.discord.guildId })
-      : undefined;
-    const scheduler = startScheduler([pollFeedsJob(ctx), ...digestJobs(runtime.runner, config.digests)], ctx.logger);
+    const interactions =
+      duties.gateway && runtime?.client
+        ? (await import('../discord/interaction-handler.js')).startInteractions({ client: runtime.client, app: ctx, runner: runtime.runner, guildId: config.discord.guildId })
+        : undefined;
+    const scheduler = startScheduler(
+      [...(duties.poll ? [pollFeedsJob(ctx)] : []), ...(duties.digest && runtime ? digestJobs(runtime.runner, config.digests) : [])],
+      ctx.logger,
+    );
+    const mode = runtime?.deliverer.mode;
     ctx.logger.info(
       {
         module: 'start',
         config: config.source,
         database: redactCredentials(config.database),
+        engine: ctx.engine,
+        role: config.role,
+        worker: ctx.worker.id,
         feeds: (await ctx.store.feeds.enabled()).length,
-        digests: config.digests.map((digest) => digest.name),
-        mode: runtime.deliverer.mode,
+        digests: duties.digest ? config.digests.map((digest) => digest.name) : [],
+        mode,
       },
-      `start: Sancocho is running in ${runtime.deliverer.mode} mode; Ctrl-C stops it`,
+      `start: Sancocho is running ${config.role === 'all' ? '' : `as a ${config.role} (worker ${ctx.worker.id}) `}` +
+        `${mode ? `in ${mode} mode` : 'without Discord'}; Ctrl-C stops it`,
     );
-    if (runtime.deliverer.mode === 'preview') {
+    if (mode === 'preview' && duties.digest) {
       writeLine(
         io.stdout,
         `sancocho: preview mode: digests are printed here and saved to ${previewDirectory(config.database)}; ` +
           'to post them to Discord set DISCORD_TOKEN (bot, with a channelId destination) or give a digest a webhookUrl destination in the config file.',
       );
     }
-    void scheduler.runNow('poll-feeds');
-    const catchUp = runtime.runner.catchUp().catch((error: unknown) => {
-      ctx.logger.error({ module: 'start', err: error }, 'start: the start-up digest catch-up failed');
-    });
+    if (duties.poll) void scheduler.runNow('poll-feeds');
+    const catchUp = duties.digest
+      ? runtime?.runner.catchUp().catch((error: unknown) => {
+          ctx.logger.error({ module: 'start', err: error }, 'start: the start-up digest catch-up failed');
+        })
+      : undefined;
     const received = await stop;
     ctx.logger.info({ module: 'start', signal: received }, 'start: stopping');
     // What is in flight gets a moment to finish, then is cut short, leaving its state to be redone.
@@ -84,7 +112,7 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
       ctx.cancelInFlight();
     }, STOP_GRACE_MS);
     try {
-      await Promise.all([interactions?.close(STOP_GRACE_MS), runtime.runner.stop(), scheduler.stop(), catchUp]);
+      await Promise.all([interactions?.close(STOP_GRACE_MS), runtime?.runner.stop(), scheduler.stop(), catchUp]);
     } finally {
       clearTimeout(cutShort);
     }

@@ -60,6 +60,11 @@ export const pollingSchema = z.strictObject({
   perHostConcurrency: z.number().int().min(1).max(64).default(2),
   connectTimeoutSeconds: seconds(300, 'five minutes').default(10),
   timeoutSeconds: seconds(3600, 'an hour').default(30),
+  /**
+   * How long a poller's lease on a feed holds before another worker may take the feed over; by
+   * default twice what a poll may take plus a minute (pipeline/poll-feeds.ts's leaseDurationMs).
+   */
+  leaseSeconds: seconds(3600, 'an hour').optional(),
   maxBodyBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
   maxRedirects: z.number().int().min(0).max(20).default(5),
   /** Entries taken from one document, the newest first; the rest are skipped (and logged) to keep memory bounded. */

@@ -14,6 +14,7 @@ const environmentSchema = z.object({
   SANCOCHO_BENCH_DATABASE_URL: setting,
   SANCOCHO_HEALTH_PORT: setting,
   SANCOCHO_HEALTH_HOST: setting,
+  SANCOCHO_ROLE: setting,
   DISCORD_TOKEN: setting,
   DISCORD_API_BASE: setting,
   DISCORD_GUILD_ID: setting,
@@ -53,6 +54,8 @@ export interface Environment {
   benchDatabaseUrl: string | undefined;
   /** SANCOCHO_HEALTH_PORT / SANCOCHO_HEALTH_HOST, as written: the configuration validates them with `health`. */
   health: { port: string | undefined; host: string | undefined };
+  /** SANCOCHO_ROLE, as written: `sancocho start` validates it (config/role.ts); its --role flag wins. */
+  role: string | undefined;
   discord: DiscordSettings;
   /** OPENAI_API_KEY, for an `llm` section that uses OpenAI itself. */
   openaiApiKey: string | undefined;
@@ -72,6 +75,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
     databaseUrl: vars.SANCOCHO_DATABASE_URL,
     benchDatabaseUrl: vars.SANCOCHO_BENCH_DATABASE_URL,
     health: { port: vars.SANCOCHO_HEALTH_PORT, host: vars.SANCOCHO_HEALTH_HOST },
+    role: vars.SANCOCHO_ROLE,
     discord: {
       token: vars.DISCORD_TOKEN,
       apiBase: vars.DISCORD_API_BASE === undefined ? undefined : normalizeApiBase(vars.DISCORD_API_BASE),

@@ -6,6 +6,7 @@ import { redactCredentials } from '../core/redact-credentials.js';
 import { canonicalizeUrl } from '../feeds/canonical-url.js';
 import { databaseProblem, databaseTarget } from './database-target.js';
 import { configSchema, healthSchema, type HealthConfig, type SancochoConfig } from './config-schema.js';
+import { parseRole, type Role } from './role.js';
 import { readEnvironment, type DiscordSettings, type Environment } from './environment.js';
 import { formatZodError } from './format-zod-error.js';
 import { parseYamlText } from './read-yaml-file.js';
@@ -21,6 +22,8 @@ export interface LoadedConfig extends SancochoConfig {
   discord: DiscordSettings;
   /** OPENAI_API_KEY, for an `llm` section that uses OpenAI itself. */
   openaiApiKey?: string | undefined;
+  /** SANCOCHO_ROLE, validated; `sancocho start --role` wins over it, and `all` is the default. */
+  role?: Role | undefined;
 }
 
 /**
@@ -57,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
     source: file,
     discord: vars.discord,
     openaiApiKey: vars.openaiApiKey,
+    role: roleFrom(vars.role),
   };
 }
 
@@ -73,6 +77,13 @@ function healthSettings({ port, host }: Environment['health'], configured: Healt
     throw new ConfigError(`${variable}: ${issue?.message ?? 'invalid'} (got "${variable === 'SANCOCHO_HEALTH_HOST' ? host : port}")`);
   }
   return parsed.data;
+}
+
+function roleFrom(value: string | undefined): Role | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseRole(value);
+  if (parsed.kind === 'invalid') throw new ConfigError(`SANCOCHO_ROLE: ${parsed.message}`);
+  return parsed.role;
 }
 
 const NO_FEEDS_HINT = 'list the feeds to poll under `feeds:`, or write `feeds: []` to poll none';

@@ -33,6 +33,15 @@ export interface HealthInput {
   refused: RefusedDestination[] | { error: string };
   /** The LLM client's state, when one is configured. */
   llm?: LlmHealth | undefined;
+  /** Who answers: the worker's role and id, the store engine, the feed leases it holds. */
+  worker?: WorkerHealth | undefined;
+}
+
+export interface WorkerHealth {
+  role: string;
+  id: string;
+  engine: 'sqlite' | 'postgres';
+  leasesHeld: number;
 }
 
 export interface LlmHealth {
@@ -45,6 +54,7 @@ export interface LlmHealth {
 
 export interface HealthReport {
   status: 'ok' | 'unhealthy';
+  worker?: WorkerHealth;
   checks: {
     database: { ok: boolean; error?: string };
     polling: { ok: boolean; lastSuccessAgeSeconds: number | null; thresholdSeconds: number | null };
@@ -71,7 +81,7 @@ export function evaluateHealth(input: HealthInput): HealthReport {
       discord,
       destinations: { ok: false, refused: [] },
     };
-    return { status: 'unhealthy', checks };
+    return { status: 'unhealthy', ...workerOf(input), checks };
   }
   const destinations = {
     ok: input.refused.length === 0,
@@ -80,8 +90,10 @@ export function evaluateHealth(input: HealthInput): HealthReport {
   const polling = pollingCheck(input.feeds, input);
   const ok = polling.ok && discord.ok && destinations.ok;
   const llm = input.llm ? { llm: { ok: true as const, ...input.llm, until: input.llm.until === null ? null : new Date(input.llm.until).toISOString() } } : {};
-  return { status: ok ? 'ok' : 'unhealthy', checks: { database: { ok: true }, polling, discord, destinations, ...llm } };
+  return { status: ok ? 'ok' : 'unhealthy', ...workerOf(input), checks: { database: { ok: true }, polling, discord, destinations, ...llm } };
 }
+
+const workerOf = (input: HealthInput): { worker?: WorkerHealth } => (input.worker ? { worker: input.worker } : {});
 
 function pollingCheck(feeds: FeedPollState[], input: HealthInput): HealthReport['checks']['polling'] {
   if (feeds.length === 0) return { ok: true, lastSuccessAgeSeconds: null, thresholdSeconds: null };

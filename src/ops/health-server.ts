@@ -17,6 +17,9 @@ export interface HealthContext extends StatusSource {
   discordState: Pick<DiscordStateCell, 'get'>;
   metrics: Metrics;
   logger: Logger;
+  /** This process as a worker (role and lease owner id) and its store engine, shown by /healthz. */
+  worker?: { id: string; role: string } | undefined;
+  engine?: 'sqlite' | 'postgres' | undefined;
   /** The LLM client, when one is configured: its state is a detail of /healthz. */
   llm?: { state(): Promise<LlmHealth> } | undefined;
 }
@@ -108,5 +111,6 @@ async function healthReport(ctx: HealthContext, startedAt: number, now: number):
     discord: ctx.discordState.get(),
     refused,
     llm: await ctx.llm?.state(),
+    worker: ctx.worker && ctx.engine ? { ...ctx.worker, engine: ctx.engine, leasesHeld: ctx.metrics.leasesHeld() } : undefined,
   });
 }

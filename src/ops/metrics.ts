@@ -34,6 +34,12 @@ export interface Metrics {
   digestPartFailed(destination: DigestDestinationKind, kind: DigestFailureKind): void;
   /** How long one slash command took to answer, in seconds. */
   observeCommand(name: string, seconds: number, outcome?: 'ok' | 'error'): void;
+  /** Feeds this worker leased in one claim, and how many of them it took over from an expired lease. */
+  leasesClaimed(count: number, takeovers: number): void;
+  /** Leases this worker ended. */
+  leasesReleased(count: number): void;
+  /** The feed leases this worker holds right now (/healthz shows it). */
+  leasesHeld(): number;
   /** Adds Node's process metrics (memory, CPU, event loop); done once, when /metrics is served. */
   collectProcessMetrics(): void;
   /** Where `sancocho_destination_refused` reads, at every scrape, which destinations Discord refuses. */
@@ -98,6 +104,18 @@ export function createMetrics(): Metrics {
     registers,
   });
 
+  const leasesHeld = new Gauge({
+    name: 'sancocho_leases_held',
+    help: 'Feed leases this worker holds right now (feeds it is polling).',
+    registers,
+  });
+  const takeovers = new Counter({
+    name: 'sancocho_lease_takeovers_total',
+    help: 'Feeds this worker claimed from an expired lease: another worker died or stalled mid-poll.',
+    registers,
+  });
+  let held = 0;
+
   let readDestinations: () => Promise<{ destination: string; refused: boolean }[]> = async () => [];
   new Gauge({
     name: 'sancocho_destination_refused',
@@ -137,6 +155,16 @@ export function createMetrics(): Metrics {
     digestPartSent: (destination) => partsSent.inc({ destination }),
     digestPartFailed: (destination, kind) => partsFailed.inc({ destination, kind }),
     observeCommand: (command, seconds, outcome = 'ok') => commandSeconds.observe({ command, outcome }, seconds),
+    leasesClaimed(count, takenOver) {
+      held += count;
+      leasesHeld.set(held);
+      takeovers.inc(takenOver);
+    },
+    leasesReleased(count) {
+      held = Math.max(0, held - count);
+      leasesHeld.set(held);
+    },
+    leasesHeld: () => held,
     watchDestinations(read) {
       readDestinations = read;
     },

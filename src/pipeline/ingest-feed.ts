@@ -19,7 +19,9 @@ export interface IngestContext {
   userFeedDispatcher: Dispatcher;
   /** Parses fetched bodies in worker threads, each within a CPU budget. */
   feedParser: FeedParser;
-  metrics?: Pick<Metrics, 'feedPolled'> | undefined;
+  metrics?: Pick<Metrics, 'feedPolled' | 'leasesClaimed' | 'leasesReleased'> | undefined;
+  /** The lease owner this process polls as (core/worker-id.ts); that id by default. */
+  workerId?: string | undefined;
   /** Aborted when Sancocho stops: a fetch in flight gives up and the feed's state is left as it was. */
   signal?: AbortSignal | undefined;
 }

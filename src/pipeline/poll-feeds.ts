@@ -1,26 +1,86 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from '../core/logger.js';
 import type { FeedRow } from '../core/feed.js';
+import { hostOf } from '../core/feed-lease.js';
+import { workerId } from '../core/worker-id.js';
 import { ingestFeed, recordPoll, type FeedReport, type IngestContext } from './ingest-feed.js';
 import { afterFailure } from './next-poll.js';
 
 export interface PollOptions {
-  /** Poll every enabled feed, ignoring next-due times. */
+  /** Poll every enabled feed, ignoring next-due times and leases (the one-off `fetch --all`). */
   all?: boolean;
   now?: number;
 }
 
 /**
- * Polls the due feeds at most `concurrency` at a time and `perHostConcurrency` per host, so many
- * feeds from one aggregator never hammer it. Reports come back in feed order.
+ * How long a lease holds: `leaseSeconds` when configured, else twice what one poll may take
+ * (connect, download) plus a minute for parsing and storing, so only a worker that died (or
+ * stalled far past its timeouts) loses its feeds.
+ */
+export function leaseDurationMs(polling: Pick<IngestContext['polling'], 'connectTimeoutSeconds' | 'timeoutSeconds' | 'leaseSeconds'>): number {
+  if (polling.leaseSeconds !== undefined) return polling.leaseSeconds * 1000;
+  return (polling.connectTimeoutSeconds + polling.timeoutSeconds) * 2000 + 60_000;
+}
+
+/**
+ * Polls the due feeds, at most `concurrency` at a time. Each feed is first leased to this worker
+ * (ctx.workerId), so several pollers on one store share the due feeds out, each polled once; a
+ * claim never takes more of one host than `perHostConcurrency` minus the leases any worker holds
+ * on it, so many feeds from one aggregator never hammer it, however many workers run. A feed's
+ * lease ends once its poll is recorded (which moved its due time). Reports come back in claim order.
  */
 export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): Promise<FeedReport[]> {
-  const now = options.now ?? Date.now();
-  const feeds = await (options.all ? ctx.store.feeds.enabled() : ctx.store.feeds.due(now));
+  if (options.all) return pollEveryFeed(ctx, options.now ?? Date.now());
+  const owner = ctx.workerId ?? workerId();
+  const leaseMs = leaseDurationMs(ctx.polling);
+  // The cycle's clock: `now` when given (tests), moving on with real time, so a lease claimed late
+  // in a long cycle still runs its full length.
+  const startedAt = performance.now();
+  const base = options.now ?? Date.now();
+  const clock = () => base + Math.round(performance.now() - startedAt);
+  const log = ctx.logger.child({ module: 'poll-feeds' });
+  const polls: Promise<FeedReport>[] = [];
+  const inFlight = new Set<Promise<void>>();
+  for (;;) {
+    const free = ctx.polling.concurrency - inFlight.size;
+    if (free > 0 && !ctx.signal?.aborted) {
+      const now = clock();
+      const claim = await ctx.store.leases.claimDue({ owner, now, until: now + leaseMs, limit: free, perHost: ctx.polling.perHostConcurrency });
+      ctx.metrics?.leasesClaimed(claim.feeds.length, claim.takeovers.length);
+      for (const takeover of claim.takeovers) {
+        log.warn(takeover, `poll-feeds: took feed ${takeover.feedId} over from ${takeover.previousOwner}, whose lease expired`);
+      }
+      for (const feed of claim.feeds) {
+        const report = ingestGuarded(ctx, feed, now);
+        polls.push(report);
+        const done: Promise<void> = report.then(() => releaseLease(ctx, owner, feed.id, log)).finally(() => inFlight.delete(done));
+        inFlight.add(done);
+      }
+    }
+    // Nothing running and nothing more to claim (or every due feed's host is busy with other workers).
+    if (inFlight.size === 0) return Promise.all(polls);
+    await Promise.race(inFlight);
+  }
+}
+
+/** A lease that cannot be released expires on its own; the feed's due time already moved on. */
+async function releaseLease(ctx: IngestContext, owner: string, feedId: number, log: Logger): Promise<void> {
+  try {
+    await ctx.store.leases.release(owner, [feedId]);
+  } catch (error) {
+    log.error({ err: error, feedId }, 'poll-feeds: a lease could not be released; it will expire');
+  } finally {
+    ctx.metrics?.leasesReleased(1);
+  }
+}
+
+/** `fetch --all`: every enabled feed now, `concurrency` at a time and `perHostConcurrency` per host. */
+async function pollEveryFeed(ctx: IngestContext, now: number): Promise<FeedReport[]> {
+  const feeds = await ctx.store.feeds.enabled();
   const global = pLimit(ctx.polling.concurrency);
   const hosts = new Map<string, LimitFunction>();
   const hostLimit = (feed: FeedRow): LimitFunction => {
-    const host = new URL(feed.url).host;
+    const host = hostOf(feed.url);
     let limit = hosts.get(host);
     if (!limit) hosts.set(host, (limit = pLimit(ctx.polling.perHostConcurrency)));
     return limit;

@@ -1,4 +1,5 @@
 import type { AwaitingItem, ClassificationRecord, PendingItem } from '../core/classification.js';
+import type { ClaimRequest, FeedClaim } from '../core/feed-lease.js';
 import type { AddFeedResult, FeedOrigin, FeedPollUpdate, FeedRow, RemoveFeedResult, SyncCounts } from '../core/feed.js';
 import type { KeyedItem, SavedItems, StoredItem } from '../core/item.js';
 import type { FeedSpec } from '../core/types.js';
@@ -71,10 +72,26 @@ export interface ItemRepository {
   countForFeed(feedId: number): Promise<number>;
 }
 
+/**
+ * Who polls which due feed right now, so several pollers on one store never poll a feed twice in
+ * one interval. A lease ends when its owner releases it (after recording the poll, which moved the
+ * feed's due time) or when it expires (its owner died); an expired lease is taken over.
+ */
+export interface FeedLeaseRepository {
+  /**
+   * Leases up to `limit` due feeds (active or failing, due at `now`, with no live lease) to `owner`
+   * until `until`, by due time then id, never more of one host than `perHost` minus the live leases
+   * on it. Concurrent claims (other workers) never lease the same feed, nor exceed a host's limit.
+   */
+  claimDue(request: ClaimRequest): Promise<FeedClaim>;
+  /** Ends `owner`'s leases on these feeds; a lease since taken over by another worker is left alone. */
+  release(owner: string, feedIds: readonly number[]): Promise<void>;
+}
+
 export interface IngestPorts {
   feeds: FeedRepository;
   items: ItemRepository;
 }
 
 /** The store as polling and adding a feed use it: items and the feed's new state written in one transaction. */
-export type IngestStore = IngestPorts & UnitOfWork<IngestPorts>;
+export type IngestStore = IngestPorts & UnitOfWork<IngestPorts> & { leases: FeedLeaseRepository };

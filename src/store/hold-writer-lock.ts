@@ -1,29 +1,21 @@
 import { databaseTarget } from '../config/database-target.js';
 import { DatabaseError } from '../core/errors.js';
-import { redactCredentials } from '../core/redact-credentials.js';
 import { openDatabase } from './open-database.js';
 import { acquireWriterLock, describeHeldLock } from './writer-lock.js';
 
 /**
  * For the long-running commands, before anything else touches the database (a refused process must
- * not even sync its feed list into it): the single-writer lock, or a DatabaseError naming its holder
- * (exit 2). Release it after the app context is closed. On PostgreSQL it is an advisory lock per
- * schema, until work is shared out between workers.
+ * not even sync its feed list into it): on SQLite the single-writer lock, or a DatabaseError naming
+ * its holder (exit 2); release it after the app context is closed. On PostgreSQL several workers
+ * share one schema, kept apart by row leases and targeted locks, so there is nothing to hold.
  */
 export async function holdWriterLock(database: string, command: string): Promise<{ release(): Promise<void> | void }> {
   const target = databaseTarget(database);
-  if (target.kind === 'postgres') {
-    const { acquirePgWriterLock } = await import('./postgres/pg-writer-lock.js');
-    const lock = await acquirePgWriterLock(target.url, command).catch((error: unknown) => {
-      throw new DatabaseError(`database ${redactCredentials(target.url)}: cannot take the single-writer lock (${redactCredentials(String((error as Error).message ?? error))})`, { cause: error });
-    });
-    if (lock.kind === 'held') throw new DatabaseError(describeHeldLock(redactCredentials(target.url), lock.holder));
-    return lock;
-  }
-  const db = openDatabase(database);
+  if (target.kind === 'postgres') return { release: () => undefined };
+  const db = openDatabase(target.file);
   try {
-    const lock = acquireWriterLock(db, database, command);
-    if (lock.kind === 'held') throw new DatabaseError(describeHeldLock(database, lock.holder));
+    const lock = acquireWriterLock(db, target.file, command);
+    if (lock.kind === 'held') throw new DatabaseError(describeHeldLock(target.file, lock.holder));
     return lock;
   } finally {
     db.close();

@@ -355,6 +355,17 @@ export const MIGRATIONS: Migration[] = [
         DROP TRIGGER IF EXISTS items_fts_insert;
       `),
   },
+  {
+    version: 13,
+    name: 'feed leases for pollers',
+    up: (db) =>
+      db.exec(`
+        -- The worker polling a feed right now, and until when its lease holds (a worker that dies
+        -- leaves it to expire, and another takes the feed over). NULL when no one polls it.
+        ALTER TABLE feeds ADD COLUMN lease_owner TEXT;
+        ALTER TABLE feeds ADD COLUMN lease_until INTEGER;
+      `),
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {

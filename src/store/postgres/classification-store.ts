@@ -38,7 +38,8 @@ export function createPgClassificationStore(db: PgSession) {
     save: (batch: ClassificationRecord[]): Promise<void> =>
       db.atomic(async (tx) => {
         // One statement may not write a row twice: the last record of an item wins, as when saved one by one.
-        const records = [...new Map(batch.map((record) => [record.itemId, record])).values()];
+        // By item id: two workers saving overlapping batches lock the rows in one order, never in a deadlock.
+        const records = [...new Map(batch.map((record) => [record.itemId, record])).values()].sort((a, b) => a.itemId - b.itemId);
         if (records.length === 0) return;
         const column = <T>(pick: (record: ClassificationRecord) => T) => records.map(pick);
         await tx.execute(

@@ -9,9 +9,9 @@ import {
   type SyncCounts,
 } from '../../core/feed.js';
 import type { FeedSpec } from '../../core/types.js';
-import type { PgSession } from './pg-session.js';
+import { LOCK_SPACE, lockKeys, type PgSession } from './pg-session.js';
 
-const COLUMNS = `id, url, name, language, interval_minutes AS "intervalMinutes", origin, guild_id AS "guildId", status, etag,
+export const FEED_COLUMNS = `id, url, name, language, interval_minutes AS "intervalMinutes", origin, guild_id AS "guildId", status, etag,
   last_modified AS "lastModified", next_due_at AS "nextDueAt", last_polled_at AS "lastPolledAt",
   last_success_at AS "lastSuccessAt", last_http_status AS "lastHttpStatus",
   consecutive_errors AS "consecutiveErrors", last_error_kind AS "lastErrorKind",
@@ -24,7 +24,7 @@ const BY_NAME = `ORDER BY lower(name COLLATE "C"), id`;
 /** The feed list and each feed's poll state (see FeedRepository in pipeline/ports.ts for the contract). */
 export function createPgFeedStore(db: PgSession) {
   const one = async (session: PgSession, where: string, params: unknown[]) =>
-    (await session.query<FeedRow>(`SELECT ${COLUMNS} FROM feeds WHERE ${where}`, params))[0];
+    (await session.query<FeedRow>(`SELECT ${FEED_COLUMNS} FROM feeds WHERE ${where}`, params))[0];
   const findByUrl = async (session: PgSession, url: string) =>
     (await one(session, 'url = $1', [url])) ?? (await one(session, 'original_url = $1 ORDER BY id LIMIT 1', [url]));
   // A URL already stored is an answer (`exists`), not an error, so a transaction around it stays usable.
@@ -38,15 +38,17 @@ export function createPgFeedStore(db: PgSession) {
   return {
     get: (id: number) => one(db, 'id = $1', [id]),
     getByUrl: (url: string) => findByUrl(db, url),
-    list: () => db.query<FeedRow>(`SELECT ${COLUMNS} FROM feeds ${BY_NAME}`),
+    list: () => db.query<FeedRow>(`SELECT ${FEED_COLUMNS} FROM feeds ${BY_NAME}`),
     due: (now: number) =>
-      db.query<FeedRow>(`SELECT ${COLUMNS} FROM feeds WHERE status IN ('active', 'failing') AND next_due_at <= $1 ORDER BY next_due_at, id`, [now]),
-    enabled: () => db.query<FeedRow>(`SELECT ${COLUMNS} FROM feeds WHERE status <> 'disabled' ORDER BY id`),
+      db.query<FeedRow>(`SELECT ${FEED_COLUMNS} FROM feeds WHERE status IN ('active', 'failing') AND next_due_at <= $1 ORDER BY next_due_at, id`, [now]),
+    enabled: () => db.query<FeedRow>(`SELECT ${FEED_COLUMNS} FROM feeds WHERE status <> 'disabled' ORDER BY id`),
     visibleTo: (guildId: string) =>
-      db.query<FeedRow>(`SELECT ${COLUMNS} FROM feeds WHERE origin = 'config' OR guild_id IS NULL OR guild_id = $1 ${BY_NAME}`, [guildId]),
+      db.query<FeedRow>(`SELECT ${FEED_COLUMNS} FROM feeds WHERE origin = 'config' OR guild_id IS NULL OR guild_id = $1 ${BY_NAME}`, [guildId]),
 
     syncConfigured: (specs: readonly FeedSpec[], now: number): Promise<SyncCounts> =>
       db.atomic(async (tx) => {
+        // Workers starting together sync one after another, each seeing the list the one before left.
+        await lockKeys(tx, LOCK_SPACE.configSync, ['feeds']);
         let added = 0;
         for (const spec of specs) {
           // A feed that moved (permanent redirects) is still the one the file lists under its old URL.

@@ -1,5 +1,5 @@
 import type { KeyedItem, SaveCounts, SavedItems, StoredItem } from '../../core/item.js';
-import type { PgSession } from './pg-session.js';
+import { LOCK_SPACE, lockKeys, type PgSession } from './pg-session.js';
 
 const ITEM_COLUMNS = `id, feed_id AS "feedId", guid, url, canonical_url AS "canonicalUrl", title, summary, language, source,
   published_at AS "publishedAt", backlog, content_hash AS "contentHash", fetched_at AS "fetchedAt"`;
@@ -27,6 +27,9 @@ interface SavePlan {
 /** A stored item by its id, or one of this save's new items by its index in `fresh`. */
 type ItemRef = { id: number } | { fresh: number };
 
+/** What makes two entries one story to the dedupe rules: a canonical URL, or a source and headline. */
+const storyKeys = (items: readonly KeyedItem[]): string[] =>
+  items.flatMap((item) => [...(item.canonicalUrl ? [`url\n${item.canonicalUrl}`] : []), `title\n${titleOf(item.sourceKey, item.titleKey)}`]);
 const titleOf = (sourceKey: string, titleKey: string) => `${sourceKey}\n${titleKey}`;
 const idOf = (ref: ItemRef, freshIds: readonly number[]) => ('id' in ref ? ref.id : (freshIds[ref.fresh] as number));
 
@@ -183,6 +186,9 @@ export function createPgItemStore(db: PgSession) {
     saveFeedItems: (feedId: number, items: readonly KeyedItem[], options: { fetchedAt: number; backlog: boolean }): Promise<SavedItems> =>
       db.atomic(async (tx) => {
         if (items.length === 0) return { new: 0, updated: 0, duplicate: 0, itemIds: [] };
+        // Another worker may be saving the same story from another feed right now: whoever locks it
+        // second plans after the first committed, so it finds the story and links to it.
+        await lockKeys(tx, LOCK_SPACE.story, storyKeys(items));
         const planned = await plan(tx, feedId, items);
         const ids = await write(tx, feedId, planned, options);
         return { ...planned.counts, itemIds: planned.items.map((ref) => idOf(ref, ids)) };

@@ -271,6 +271,17 @@ export const PG_MIGRATIONS: PgMigration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'feed leases for pollers',
+    up: sql(`
+      -- The worker polling a feed right now, and until when its lease holds (a worker that dies
+      -- leaves it to expire, and another takes the feed over). NULL when no one polls it.
+      ALTER TABLE feeds ADD COLUMN lease_owner text;
+      ALTER TABLE feeds ADD COLUMN lease_until bigint;
+      CREATE INDEX feeds_leased ON feeds (lease_until) WHERE lease_until IS NOT NULL;
+    `),
+  },
 ];
 
 /** The advisory lock migrating takes, per schema: two processes starting at once migrate once. */

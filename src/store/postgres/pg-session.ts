@@ -14,10 +14,31 @@ export interface PgSession {
 }
 
 /**
- * Every transaction first takes this advisory lock, per schema, so transactions take turns as
- * SQLite's BEGIN IMMEDIATE makes them: a read-then-write sees the writes of the one before it.
+ * The first key of each kind of short advisory lock; the second is a hash of the schema and what is
+ * locked. Several workers share a schema, so transactions run side by side: correctness comes from
+ * row locks, unique constraints and these locks, taken only where a race really needs one.
  */
-const WRITE_LOCK = `SELECT pg_advisory_xact_lock(${0x5ac0c40}, COALESCE(current_schema()::regnamespace::oid::int, 0))`;
+export const LOCK_SPACE = {
+  /** Claiming feeds: per-host counts are read, then leases written. */
+  claim: 0x5ac0c43,
+  /** One story (a canonical URL, or a source and headline): two feeds saving it at once store it once. */
+  story: 0x5ac0c44,
+  /** Syncing the feed list with the config file, which several workers do as they start. */
+  configSync: 0x5ac0c45,
+} as const;
+
+/**
+ * Takes the transaction-scoped advisory locks of `keys` in `space`, in one order (so two
+ * transactions locking overlapping keys never deadlock), waiting for whoever holds them; they are
+ * released at commit or rollback. Call only inside `atomic`.
+ */
+export async function lockKeys(session: PgSession, space: number, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await session.query(
+    `SELECT pg_advisory_xact_lock($1::int, s.h) FROM (SELECT DISTINCT hashtext(current_schema() || ':' || k) AS h FROM unnest($2::text[]) AS k ORDER BY 1) AS s`,
+    [space, keys],
+  );
+}
 
 export function poolSession(pool: Pool): PgSession {
   return {
@@ -45,7 +66,6 @@ async function inTransaction<T>(pool: Pool, fn: (session: PgSession) => Promise<
 export async function transactionOn<T>(client: PoolClient, fn: (session: PgSession) => Promise<T>): Promise<T> {
   await client.query('BEGIN');
   try {
-    await client.query(WRITE_LOCK);
     const result = await fn(clientSession(client));
     await client.query('COMMIT');
     return result;

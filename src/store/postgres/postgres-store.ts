@@ -3,6 +3,7 @@ import { createPgClassificationStore } from './classification-store.js';
 import { createPgDeliveryStore } from './delivery-store.js';
 import { createPgFeedStore } from './feed-store.js';
 import { createPgItemStore } from './item-store.js';
+import { createPgLeaseStore } from './lease-store.js';
 import { createPgOutboxStore } from './outbox-store.js';
 import { poolSession, type PgSession } from './pg-session.js';
 import { createPgRouteStore } from './route-store.js';
@@ -17,6 +18,7 @@ function portsOn(session: PgSession) {
     feeds: createPgFeedStore(session),
     items: createPgItemStore(session),
     search: createPgSearchStore(session),
+    leases: createPgLeaseStore(session),
   };
 }
 
@@ -35,7 +37,7 @@ export function createPostgresStore(pool: Pool) {
   const session = poolSession(pool);
   return {
     ...portsOn(session),
-    /** Transactions take turns (pg-session.ts's write lock), across processes too, as SQLite's do. */
+    /** Transactions run side by side, in this process and in other workers (see LOCK_SPACE in pg-session.ts). */
     withTransaction: <T>(fn: (tx: Ports) => Promise<T>): Promise<T> => session.atomic((inner) => fn(bound(inner))),
   };
 }

@@ -12,7 +12,7 @@ import {
 import type { FeedSpec } from '../../core/types.js';
 import { writeTransaction } from '../write-transaction.js';
 
-const COLUMNS = `id, url, name, language, interval_minutes AS intervalMinutes, origin, guild_id AS guildId, status, etag,
+export const FEED_COLUMNS = `id, url, name, language, interval_minutes AS intervalMinutes, origin, guild_id AS guildId, status, etag,
   last_modified AS lastModified, next_due_at AS nextDueAt, last_polled_at AS lastPolledAt,
   last_success_at AS lastSuccessAt, last_http_status AS lastHttpStatus,
   consecutive_errors AS consecutiveErrors, last_error_kind AS lastErrorKind,
@@ -21,16 +21,16 @@ const COLUMNS = `id, url, name, language, interval_minutes AS intervalMinutes, o
 
 /** The feed list and each feed's poll state (see FeedRepository in pipeline/ports.ts for the contract). */
 export function createSqliteFeedStore(db: Database) {
-  const byUrl = db.prepare(`SELECT ${COLUMNS} FROM feeds WHERE url = ?`);
-  const byOriginalUrl = db.prepare(`SELECT ${COLUMNS} FROM feeds WHERE original_url = ? ORDER BY id LIMIT 1`);
-  const byId = db.prepare(`SELECT ${COLUMNS} FROM feeds WHERE id = ?`);
-  const all = db.prepare(`SELECT ${COLUMNS} FROM feeds ORDER BY name COLLATE NOCASE, id`);
+  const byUrl = db.prepare(`SELECT ${FEED_COLUMNS} FROM feeds WHERE url = ?`);
+  const byOriginalUrl = db.prepare(`SELECT ${FEED_COLUMNS} FROM feeds WHERE original_url = ? ORDER BY id LIMIT 1`);
+  const byId = db.prepare(`SELECT ${FEED_COLUMNS} FROM feeds WHERE id = ?`);
+  const all = db.prepare(`SELECT ${FEED_COLUMNS} FROM feeds ORDER BY name COLLATE NOCASE, id`);
   const due = db.prepare(
-    `SELECT ${COLUMNS} FROM feeds WHERE status IN ('active', 'failing') AND next_due_at <= ? ORDER BY next_due_at, id`,
+    `SELECT ${FEED_COLUMNS} FROM feeds WHERE status IN ('active', 'failing') AND next_due_at <= ? ORDER BY next_due_at, id`,
   );
-  const enabled = db.prepare(`SELECT ${COLUMNS} FROM feeds WHERE status != 'disabled' ORDER BY id`);
+  const enabled = db.prepare(`SELECT ${FEED_COLUMNS} FROM feeds WHERE status != 'disabled' ORDER BY id`);
   const visible = db.prepare(
-    `SELECT ${COLUMNS} FROM feeds WHERE origin = 'config' OR guild_id IS NULL OR guild_id = ? ORDER BY name COLLATE NOCASE, id`,
+    `SELECT ${FEED_COLUMNS} FROM feeds WHERE origin = 'config' OR guild_id IS NULL OR guild_id = ? ORDER BY name COLLATE NOCASE, id`,
   );
   // A URL already stored is an answer (`exists`), not an error: nothing here depends on the engine's error codes.
   const insert = db.prepare(

@@ -3,6 +3,7 @@ import { createSqliteClassificationStore } from './classification-store.js';
 import { createSqliteDeliveryStore } from './delivery-store.js';
 import { createSqliteFeedStore } from './feed-store.js';
 import { createSqliteItemStore } from './item-store.js';
+import { createSqliteLeaseStore } from './lease-store.js';
 import { createSqliteOutboxStore } from './outbox-store.js';
 import { createSqliteRouteStore } from './route-store.js';
 import { createSqliteSearchStore } from './search-store.js';
@@ -12,6 +13,13 @@ import { createSqliteSearchStore } from './search-store.js';
  * own `ports.ts`); this object satisfies them structurally, so the store never imports a stage above it.
  */
 export function createSqliteStore(db: Database) {
+  let queue: Promise<unknown> = Promise.resolve();
+  // Transactions take turns: the connection is shared, so a second one may begin only after the first ended.
+  const inTurn = <T>(fn: () => Promise<T> | T): Promise<T> => {
+    const run = queue.then(() => inTransaction(db, async () => fn()));
+    queue = run.catch(() => undefined);
+    return run;
+  };
   const ports = {
     routes: createSqliteRouteStore(db),
     deliveries: createSqliteDeliveryStore(db),
@@ -20,24 +28,19 @@ export function createSqliteStore(db: Database) {
     feeds: createSqliteFeedStore(db),
     items: createSqliteItemStore(db),
     search: createSqliteSearchStore(db),
+    leases: createSqliteLeaseStore(db, inTurn),
   };
   type Ports = typeof ports & { withTransaction<T>(fn: (tx: Ports) => Promise<T>): Promise<T> };
   // One connection: inside a transaction the same ports already write into it, so a nested
   // withTransaction just runs its work there.
   const tx: Ports = { ...ports, withTransaction: (fn) => fn(tx) };
-  let queue: Promise<unknown> = Promise.resolve();
   return {
     ...ports,
     /**
-     * Transactions take turns: the connection is shared, so a second one may begin only after the
-     * first ended. Each begins as BEGIN IMMEDIATE (see write-transaction.ts) and waits busy_timeout
-     * for another process's writer.
+     * Transactions take turns (see inTurn above). Each begins as BEGIN IMMEDIATE (see
+     * write-transaction.ts) and waits busy_timeout for another process's writer.
      */
-    withTransaction<T>(fn: (tx: Ports) => Promise<T>): Promise<T> {
-      const run = queue.then(() => inTransaction(db, () => fn(tx)));
-      queue = run.catch(() => undefined);
-      return run;
-    },
+    withTransaction: <T>(fn: (tx: Ports) => Promise<T>): Promise<T> => inTurn(() => fn(tx)),
   };
 }
 

@@ -11,6 +11,11 @@ export async function resolve(specifier, context, nextResolve) {
     const candidate = new URL(specifier.replace(/\.js$/, '.ts'), context.parentURL);
     if (existsSync(fileURLToPath(candidate))) return { url: candidate.href, shortCircuit: true };
   }
+  // A worker thread's entry (the feed parser's) has no parent: its .js is the .ts beside it.
+  if (specifier.startsWith('file:') && specifier.endsWith('.js') && context.parentURL === undefined) {
+    const candidate = new URL(specifier.replace(/\.js$/, '.ts'));
+    if (!existsSync(fileURLToPath(specifier)) && existsSync(fileURLToPath(candidate))) return { url: candidate.href, shortCircuit: true };
+  }
   return nextResolve(specifier, context);
 }
 
