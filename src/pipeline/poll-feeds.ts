@@ -1,6 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from '../core/logger.js';
 import type { FeedRow } from '../core/feed.js';
+import { batchIngestWrites, DEFAULT_INGEST_BATCH } from './ingest-batcher.js';
 import { ingestFeed, recordPoll, type FeedReport, type IngestContext } from './ingest-feed.js';
 import { afterFailure } from './next-poll.js';
 
@@ -12,7 +13,8 @@ export interface PollOptions {
 
 /**
  * Polls the due feeds at most `concurrency` at a time and `perHostConcurrency` per host, so many
- * feeds from one aggregator never hammer it. Reports come back in feed order.
+ * feeds from one aggregator never hammer it. Reports come back in feed order. Feeds that finish
+ * close together are written in one transaction (see ingest-batcher.ts).
  */
 export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): Promise<FeedReport[]> {
   const now = options.now ?? Date.now();
@@ -25,8 +27,11 @@ export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): 
     if (!limit) hosts.set(host, (limit = pLimit(ctx.polling.perHostConcurrency)));
     return limit;
   };
+  // A feed whose items wait to be written lends its slot: the write is the store's work, not the network's.
+  const lend = (waiting: number) => (global.concurrency = ctx.polling.concurrency + waiting);
+  const batched: IngestContext = { ...ctx, store: batchIngestWrites(ctx.store, ctx.logger, { ...DEFAULT_INGEST_BATCH, onWaiting: lend }) };
   // The host slot is taken first, so a feed waiting for its host never holds a global slot.
-  return Promise.all(feeds.map((feed) => hostLimit(feed)(() => global(() => ingestGuarded(ctx, feed, now)))));
+  return Promise.all(feeds.map((feed) => hostLimit(feed)(() => global(() => ingestGuarded(batched, feed, now)))));
 }
 
 /**
