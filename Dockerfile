@@ -23,7 +23,10 @@ RUN npm ci --no-audit --no-fund \
 FROM node:24-bookworm-slim
 # The database (and previewed digests in /data/digests) live on the volume. The health listener
 # is on in the image, on all interfaces of the container, for the HEALTHCHECK and for Prometheus.
+# A 2 MB young generation for the main thread: peak RSS of the bench's 500-feed cycle 174 → 144 MB
+# (a flag Node reads only at start, hence NODE_OPTIONS).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=2 \
     SANCOCHO_DB=/data/sancocho.db \
     SANCOCHO_HEALTH_PORT=8080 \
     SANCOCHO_HEALTH_HOST=0.0.0.0

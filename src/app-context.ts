@@ -10,7 +10,7 @@ import { createFeedDispatchers } from './pipeline/feed-dispatchers.js';
 import { createFeedParser } from './pipeline/feed-parser.js';
 import type { Role } from './config/role.js';
 import { workerId } from './core/worker-id.js';
-import { createMetrics, type Metrics } from './ops/metrics.js';
+import { uncountedMetrics, type Metrics } from './ops/metrics-port.js';
 import { createDiscordState, type DiscordStateCell } from './ops/discord-state.js';
 
 /** Everything a command or job needs, built once and passed down as one plain object. */
@@ -39,7 +39,8 @@ export async function createAppContext(config: LoadedConfig, logger: Logger, now
   const { store, engine, close: closeStore } = await openStoreContext(config, logger, now);
   const pools = createFeedDispatchers(config.polling);
   const feedParser = createFeedParser();
-  const metrics = createMetrics();
+  // prom-client is loaded only when something can scrape it.
+  const metrics = config.health ? (await import('./ops/metrics.js')).createMetrics() : uncountedMetrics();
   const inFlight = new AbortController();
   const llm = config.llm ? llmClientFromConfig({ llm: config.llm, apiKey: config.openaiApiKey, ledger: store.classifications, logger, metrics, signal: inFlight.signal }) : undefined;
   const classifier = createClassifier({ llm: config.llm, ledger: store.classifications, logger, metrics, client: llm, uncertainPairs: uncertainItemPairs });

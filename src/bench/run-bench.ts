@@ -53,45 +53,82 @@ const PLANS = {
   },
 };
 
+/** The figures `--only` can pick; `poll` brings memory (measured during the poll cycles). */
+export const BENCH_FIGURES = ['parse', 'poll', 'classify', 'llm', 'search', 'alerts'] as const;
+export type BenchFigure = (typeof BENCH_FIGURES)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  postgresUrl?: string | undefined;
+  progress?: (line: string) => void;
+}
+
 /**
  * Every figure of `sancocho bench`, measured in one process, one after the other. The poll cycle
  * goes first so its memory figure is not inflated by the search store's page cache, and each
  * figure's code is loaded only when its turn comes, so the poll cycle's memory holds what a poll needs.
  * PostgreSQL's figures come last, so `pg` and the server's load touch none of SQLite's.
  */
-export async function runBench(options: { quick: boolean; postgresUrl?: string; progress?: (line: string) => void }): Promise<BenchReport> {
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const report = await runBenchFigures(BENCH_FIGURES, options);
+  const { parse, poll, classify, search, memory, llm, alerts } = report;
+  if (!parse || !poll || !classify || !search || !memory || !llm || !alerts) throw new Error('run-bench: a figure was not measured');
+  return { ...report, parse, poll, classify, search, memory, llm, alerts };
+}
+
+/**
+ * The figures in `only`, in the order runBench measures them (a figure alone is quicker to repeat
+ * while working on it); PostgreSQL's figures come with `postgresUrl` when both poll and search are picked.
+ */
+export async function runBenchFigures(
+  only: readonly BenchFigure[],
+  options: BenchOptions,
+): Promise<Partial<BenchReport> & Pick<BenchReport, 'machine' | 'postgres' | 'seconds'>> {
   const plan = options.quick ? PLANS.quick : PLANS.full;
   const progress = options.progress ?? (() => undefined);
+  const picked = (figure: BenchFigure) => only.includes(figure);
   const started = performance.now();
-  progress(`bench: poll cycle, ${plan.poll.feeds} feeds with ${plan.poll.latencyMs} ms latency`);
-  const { pollBench } = await import('./poll-bench.js');
-  const { poll, memory } = await pollBench(plan.poll);
-  progress(`bench: parse, ${plan.parse.sizes.join('/')} items, RSS and Atom`);
-  const { parseBench } = await import('./parse-bench.js');
-  const parse = await parseBench(plan.parse);
-  progress('bench: offline classification');
-  const { classifyBench } = await import('./classify-bench.js');
-  const classify = classifyBench(plan.classify);
-  progress(`bench: LLM prompt size, a batch of ${plan.llm.batch}`);
-  const { llmCostBench } = await import('./llm-cost-bench.js');
-  const llm = await llmCostBench(plan.llm);
-  progress(`bench: search at ${plan.search.sizes.map((size) => size.toLocaleString('en')).join(' and ')} items (building the store takes most of it)`);
-  const { searchBench } = await import('./search-bench.js');
-  const search = await searchBench(plan.search);
-  progress(`bench: alert decision, ${plan.alerts.stories} stories`);
-  const { alertDecisionBench } = await import('./alerts-bench.js');
-  const alerts = alertDecisionBench(plan.alerts);
-  const postgres = options.postgresUrl === undefined ? NOT_RUN : await postgresBench(plan, options.postgresUrl, progress);
+  const report: Partial<BenchReport> = {};
+  if (picked('poll')) {
+    progress(`bench: poll cycle, ${plan.poll.feeds} feeds with ${plan.poll.latencyMs} ms latency`);
+    const { pollBench } = await import('./poll-bench.js');
+    Object.assign(report, await pollBench(plan.poll));
+  }
+  if (picked('parse')) {
+    progress(`bench: parse, ${plan.parse.sizes.join('/')} items, RSS and Atom`);
+    const { parseBench } = await import('./parse-bench.js');
+    report.parse = await parseBench(plan.parse);
+  }
+  if (picked('classify')) {
+    progress('bench: offline classification');
+    const { classifyBench } = await import('./classify-bench.js');
+    report.classify = classifyBench(plan.classify);
+  }
+  if (picked('llm')) {
+    progress(`bench: LLM prompt size, a batch of ${plan.llm.batch}`);
+    const { llmCostBench } = await import('./llm-cost-bench.js');
+    report.llm = await llmCostBench(plan.llm);
+  }
+  if (picked('search')) {
+    progress(`bench: search at ${plan.search.sizes.map((size) => size.toLocaleString('en')).join(' and ')} items (building the store takes most of it)`);
+    const { searchBench } = await import('./search-bench.js');
+    report.search = await searchBench(plan.search);
+  }
+  if (picked('alerts')) {
+    progress(`bench: alert decision, ${plan.alerts.stories} stories`);
+    const { alertDecisionBench } = await import('./alerts-bench.js');
+    report.alerts = alertDecisionBench(plan.alerts);
+  }
+  const postgres =
+    options.postgresUrl === undefined
+      ? NOT_RUN
+      : picked('poll') && picked('search')
+        ? await postgresBench(plan, options.postgresUrl, progress)
+        : ({ kind: 'not-run', reason: 'PostgreSQL is measured with both poll and search' } as const);
   const cpus = os.cpus();
   return {
     machine: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown', quick: options.quick },
-    parse,
-    poll,
-    classify,
-    search,
-    memory,
-    llm,
-    alerts,
+    ...report,
     postgres,
     seconds: Math.round((performance.now() - started) / 1000),
   };

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runBench, type BenchReport } from '../bench/run-bench.js';
+import { BENCH_FIGURES, runBench, runBenchFigures, type BenchFigure, type BenchReport } from '../bench/run-bench.js';
 import { FILTERED } from '../bench/search-filter.js';
 import { databaseProblem, databaseTarget } from '../config/database-target.js';
 import { readEnvironment } from '../config/environment.js';
@@ -15,8 +15,9 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
     .option('--quick', 'smaller sizes and single runs: a smoke test, not figures to quote')
     .option('--postgres <url>', 'also measure a PostgreSQL server, in schemas the bench creates and drops (or SANCOCHO_BENCH_DATABASE_URL)')
     .option('--json', 'print one JSON object')
+    .option('--only <figures>', `measure only these, comma-separated (${BENCH_FIGURES.join(', ')}); prints JSON`)
     .option('--scenario <name>', 'workers: only the poll cycle of 1000 feeds by 1, 2 and 3 poller processes on PostgreSQL (about a minute)')
-    .action(async (options: { quick?: boolean; json?: boolean; postgres?: string; scenario?: string }) => {
+    .action(async (options: { quick?: boolean; json?: boolean; postgres?: string; only?: string; scenario?: string }) => {
       const postgresUrl = options.postgres ?? readEnvironment(io.env).benchDatabaseUrl;
       if (postgresUrl !== undefined) {
         const problem = databaseTarget(postgresUrl).kind === 'postgres' ? databaseProblem(postgresUrl) : 'not a postgres:// URL';
@@ -27,7 +28,13 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
         await benchWorkers(io, { quick: options.quick === true, json: options.json === true, postgresUrl });
         return;
       }
-      const report = await runBench({ quick: options.quick === true, postgresUrl, progress: (line) => writeLine(io.stderr, line) });
+      const only = options.only === undefined ? undefined : pickedFigures(options.only);
+      const run = { quick: options.quick === true, postgresUrl, progress: (line: string) => writeLine(io.stderr, line) };
+      if (only !== undefined) {
+        writeLine(io.stdout, JSON.stringify(await runBenchFigures(only, run)));
+        return;
+      }
+      const report = await runBench(run);
       writeLine(io.stdout, options.json ? JSON.stringify(report) : benchText(report));
     });
 }
@@ -68,6 +75,13 @@ async function benchWorkers(io: CliIO, options: { quick: boolean; json: boolean;
   );
 }
 
+function pickedFigures(list: string): BenchFigure[] {
+  const names = list.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(BENCH_FIGURES as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new UsageError(`bench: --only ${unknown.join(', ')}: not a figure (${BENCH_FIGURES.join(', ')})`);
+  return names as BenchFigure[];
+}
+
 export function benchText(report: BenchReport): string {
   const { machine, poll, classify, memory, llm, alerts } = report;
   const parse = formatTable(report.parse, [
@@ -103,7 +117,7 @@ export function benchText(report: BenchReport): string {
     `2. Poll cycle: ${poll.feeds} feeds × ${poll.itemsPerFeed} items on ${poll.hosts} loopback hosts, ${poll.latencyMs} ms latency, concurrency ${poll.concurrency} (${poll.perHostConcurrency} per host):`,
     `   first cycle ${poll.wallMs} ms; ideal ${poll.idealMs} ms (latency × feeds / concurrency); ratio ${poll.ratioToIdeal}`,
     `   re-poll, unchanged: ${poll.repoll.wallMs} ms (ratio ${poll.repoll.ratioToIdeal}), ${poll.repoll.notModified} × 304, ${poll.repoll.bodyBytes} body bytes, ${poll.repoll.parseCalls} parse calls`,
-    `   per new feed, replayed step by step: parse ${poll.perFeed.parseMs} ms; store ${poll.perFeed.storeMs} ms (saveFeedItems ${poll.perFeed.saveFeedItemsMs}, recordPoll ${poll.perFeed.recordPollMs}, the rest BEGIN/COMMIT)`,
+    `   per new feed, replayed step by step: parse ${poll.perFeed.parseMs} ms; store ${poll.perFeed.storeMs} ms (saveFeedItems ${poll.perFeed.saveFeedItemsMs}, recordPoll ${poll.perFeed.recordPollMs}, the rest BEGIN/COMMIT); ${poll.perFeed.groupedStoreMs} ms with up to 16 feeds a transaction`,
     '',
     `3. Offline classification: ${classify.itemsPerSecond} items/s on one core (${classify.items} items, ${Math.round(classify.onTopicShare * 100)} % on a theme)`,
     '',

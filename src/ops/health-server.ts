@@ -65,8 +65,10 @@ export async function startHealthServer(ctx: HealthContext): Promise<HealthServe
       return;
     }
     if (path === '/metrics') {
-      const body = await ctx.metrics.registry.metrics();
-      res.writeHead(200, { 'content-type': ctx.metrics.registry.contentType });
+      const { registry } = ctx.metrics;
+      if (!registry) throw new Error('health-server: the metrics were created without a registry, though a health port is configured');
+      const body = await registry.metrics();
+      res.writeHead(200, { 'content-type': registry.contentType });
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }

@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger.js';
 import type { FeedRow } from '../core/feed.js';
 import { hostOf } from '../core/feed-lease.js';
 import { workerId } from '../core/worker-id.js';
+import { batchIngestWrites, DEFAULT_INGEST_BATCH } from './ingest-batcher.js';
 import { ingestFeed, recordPoll, type FeedReport, type IngestContext } from './ingest-feed.js';
 import { afterFailure } from './next-poll.js';
 
@@ -28,6 +29,8 @@ export function leaseDurationMs(polling: Pick<IngestContext['polling'], 'connect
  * claim never takes more of one host than `perHostConcurrency` minus the leases any worker holds
  * on it, so many feeds from one aggregator never hammer it, however many workers run. A feed's
  * lease ends once its poll is recorded (which moved its due time). Reports come back in claim order.
+ * Feeds that finish close together are written in one transaction (see ingest-batcher.ts); a feed
+ * waiting for its write lends its slot, since the write is the store's work, not the network's.
  */
 export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): Promise<FeedReport[]> {
   if (options.all) return pollEveryFeed(ctx, options.now ?? Date.now());
@@ -41,8 +44,17 @@ export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): 
   const log = ctx.logger.child({ module: 'poll-feeds' });
   const polls: Promise<FeedReport>[] = [];
   const inFlight = new Set<Promise<void>>();
+  let waitingForWrite = 0;
+  let wake = (): void => undefined;
+  const onWaiting = (waiting: number): void => {
+    const lent = waiting > waitingForWrite;
+    waitingForWrite = waiting;
+    // A slot lent is worth another claim; one given back is not.
+    if (lent) wake();
+  };
+  const batched: IngestContext = { ...ctx, store: batchIngestWrites(ctx.store, ctx.logger, { ...DEFAULT_INGEST_BATCH, onWaiting }) };
   for (;;) {
-    const free = ctx.polling.concurrency - inFlight.size;
+    const free = ctx.polling.concurrency + waitingForWrite - inFlight.size;
     if (free > 0 && !ctx.signal?.aborted) {
       const now = clock();
       const claim = await ctx.store.leases.claimDue({ owner, now, until: now + leaseMs, limit: free, perHost: ctx.polling.perHostConcurrency });
@@ -51,7 +63,7 @@ export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): 
         log.warn(takeover, `poll-feeds: took feed ${takeover.feedId} over from ${takeover.previousOwner}, whose lease expired`);
       }
       for (const feed of claim.feeds) {
-        const report = ingestGuarded(ctx, feed, now);
+        const report = ingestGuarded(batched, feed, now);
         polls.push(report);
         const done: Promise<void> = report.then(() => releaseLease(ctx, owner, feed.id, log)).finally(() => inFlight.delete(done));
         inFlight.add(done);
@@ -59,7 +71,7 @@ export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): 
     }
     // Nothing running and nothing more to claim (or every due feed's host is busy with other workers).
     if (inFlight.size === 0) return Promise.all(polls);
-    await Promise.race(inFlight);
+    await Promise.race([...inFlight, new Promise<void>((resolve) => (wake = resolve))]);
   }
 }
 
@@ -85,8 +97,11 @@ async function pollEveryFeed(ctx: IngestContext, now: number): Promise<FeedRepor
     if (!limit) hosts.set(host, (limit = pLimit(ctx.polling.perHostConcurrency)));
     return limit;
   };
+  // A feed whose items wait to be written lends its slot: the write is the store's work, not the network's.
+  const lend = (waiting: number) => (global.concurrency = ctx.polling.concurrency + waiting);
+  const batched: IngestContext = { ...ctx, store: batchIngestWrites(ctx.store, ctx.logger, { ...DEFAULT_INGEST_BATCH, onWaiting: lend }) };
   // The host slot is taken first, so a feed waiting for its host never holds a global slot.
-  return Promise.all(feeds.map((feed) => hostLimit(feed)(() => global(() => ingestGuarded(ctx, feed, now)))));
+  return Promise.all(feeds.map((feed) => hostLimit(feed)(() => global(() => ingestGuarded(batched, feed, now)))));
 }
 
 /**

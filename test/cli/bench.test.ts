@@ -67,7 +67,20 @@ describe('sancocho bench --quick --json', () => {
     expect(alerts.alerts).toBeGreaterThan(0);
     expect(alerts.p95Ms).toBeGreaterThanOrEqual(alerts.p50Ms);
     expect(poll.perFeed.insertItemsPerSecond).toBeGreaterThan(0);
+    expect(poll.perFeed.groupedStoreMs).toBeGreaterThan(0);
   });
+
+  it('measures only the figures --only names, as JSON, and refuses a name it does not know, exit 2', async () => {
+    const io = captureIO({});
+    expect(await runCli(['bench', '--quick', '--only', 'alerts,llm'], io)).toBe(0);
+    const some = JSON.parse(io.out()) as Partial<BenchReport>;
+    expect(Object.keys(some).sort()).toEqual(['alerts', 'llm', 'machine', 'postgres', 'seconds']);
+    expect(some.alerts?.runs).toBe(5);
+
+    const wrong = captureIO({});
+    expect(await runCli(['bench', '--quick', '--only', 'poll,speed'], wrong)).toBe(2);
+    expect(wrong.err()).toContain('bench: --only speed: not a figure (parse, poll, classify, llm, search, alerts)');
+  }, 60_000);
 
   it('refuses a --postgres that is not a postgres:// URL before measuring anything, exit 2', async () => {
     const io = captureIO({});

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,18 @@ describe('the sancocho binary', () => {
       expect(own).not.toContain('classify');
       expect(own).not.toContain('bench');
       expect(own).not.toContain('demo');
+    });
+
+    it('fetch --once: the metrics registry (prom-client) only with a health port, since nothing else can read it', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'sancocho-no-feeds-'));
+      try {
+        const config = path.join(dir, 'sancocho.yaml');
+        writeFileSync(config, 'feeds: []\n');
+        expect(loadedBy(['fetch', '--once'], { SANCOCHO_CONFIG: config }).packages).not.toContain('prom-client');
+        expect(loadedBy(['fetch', '--once'], { SANCOCHO_CONFIG: config, SANCOCHO_HEALTH_PORT: '0' }).packages).toContain('prom-client');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });

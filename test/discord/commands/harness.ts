@@ -62,6 +62,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       feeds: options.feeds ?? [],
       polling: { allowPrivateAddresses: ['127.0.0.2/32'], timeoutSeconds: 3, connectTimeoutSeconds: 1, ...options.polling },
       digests: options.digests ?? [],
+      // Metrics are counted only with a health port (the harness starts no listener on it).
+      health: { port: 0 },
     }),
     source: 'test',
     discord: readEnvironment({ DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api }).discord,

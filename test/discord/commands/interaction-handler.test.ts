@@ -118,7 +118,7 @@ describe('the interaction handler', () => {
   });
 
   it('times every command in the metrics, by outcome', async () => {
-    const text = await h.ctx.metrics.registry.getSingleMetricAsString('sancocho_command_duration_seconds');
+    const text = await h.ctx.metrics.registry?.getSingleMetricAsString('sancocho_command_duration_seconds');
     expect(text).toContain('command="themes",outcome="ok"');
     expect(text).toContain('command="boom",outcome="error"');
   });
