@@ -53,7 +53,7 @@ async function runUntilStopped(config: LoadedConfig, io: CliIO, stop: Promise<No
     const interactions = runtime.client
       ? (await import('../discord/interaction-handler.js')).startInteractions({ client: runtime.client, app: ctx, runner: runtime.runner, guildId: config.discord.guildId })
       : undefined;
-    const scheduler = startScheduler([pollFeedsJob(ctx), ...digestJobs(runtime.runner, config.digests)], ctx.logger);
+    const scheduler = startScheduler([pollFeedsJob(ctx, runtime.alerts), ...digestJobs(runtime.runner, config.digests)], ctx.logger);
     ctx.logger.info(
       {
         module: 'start',

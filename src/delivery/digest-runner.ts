@@ -1,4 +1,4 @@
-import type { DigestScheduleConfig } from '../config/config-schema.js';
+import type { DestinationConfig, DigestScheduleConfig } from '../config/config-schema.js';
 import { describeDestination } from '../config/destination.js';
 import type { Logger } from '../core/logger.js';
 import type { DigestTrigger } from '../core/outbox.js';
@@ -48,6 +48,8 @@ export interface DigestRunnerDeps {
   store: DeliveryStore & DigestSources;
   logger: Logger;
   schedules: DigestScheduleConfig[];
+  /** The alert destinations' webhooks the outbox may name too. */
+  alertDestinations?: readonly (DestinationConfig | undefined)[] | undefined;
   deliverer: Deliverer;
   overview?: OverviewWriter | undefined;
   /** DISCORD_API_BASE, when set: webhooks go through it too. */
@@ -68,7 +70,7 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
   const log = deps.logger.child({ module: 'digest-job' });
   const now = deps.now ?? Date.now;
   const { outbox } = deps.store;
-  const destinations = createDestinations({ schedules: deps.schedules, deliverer: deps.deliverer, webhookApiBase: deps.webhookApiBase, logger: log });
+  const destinations = createDestinations({ schedules: deps.schedules, others: deps.alertDestinations, deliverer: deps.deliverer, webhookApiBase: deps.webhookApiBase, logger: log });
   const sender = createOutboxSender({
     outbox,
     destinations,
