@@ -8,6 +8,7 @@ import type { DigestSources } from '../digest/load-digest-items.js';
 import { latestSlot } from '../digest/schedule-slots.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Deliverer } from './deliverer.js';
+import type { AlertRecordRepository } from './alert-ports.js';
 import type { DeliveryStore } from './ports.js';
 import { digestReport, type DigestReport } from './digest-report.js';
 import { createDestinations } from './destinations.js';
@@ -45,7 +46,8 @@ export interface DigestRunner {
 }
 
 export interface DigestRunnerDeps {
-  store: DeliveryStore & DigestSources;
+  /** With `alerts`, a story a destination got as an alert shows there as a one-line marker. */
+  store: DeliveryStore & DigestSources & { alerts?: Pick<AlertRecordRepository, 'alertedItems'> | undefined };
   logger: Logger;
   schedules: DigestScheduleConfig[];
   /** The alert destinations' webhooks the outbox may name too. */

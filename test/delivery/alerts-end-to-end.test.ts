@@ -37,7 +37,7 @@ interface App {
   close(): Promise<void>;
 }
 
-async function openApp(fake: FakeDiscord, database: string, feeds: unknown[], alerts: unknown[]): Promise<App> {
+async function openApp(fake: FakeDiscord, database: string, feeds: unknown[], alerts: unknown[], digests: unknown[] = []): Promise<App> {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -46,7 +46,7 @@ async function openApp(fake: FakeDiscord, database: string, feeds: unknown[], al
     },
   });
   const config = {
-    ...configSchema.parse({ database, feeds, alerts, polling: { timeoutSeconds: 5, connectTimeoutSeconds: 2 } }),
+    ...configSchema.parse({ database, feeds, alerts, digests, polling: { timeoutSeconds: 5, connectTimeoutSeconds: 2 } }),
     source: 'test',
     discord: readEnvironment({ DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api }).discord,
   };
@@ -106,7 +106,8 @@ describe('priority alerts end to end (feed server → poll → classify → aler
   });
 
   it('posts within 5 s of the cycle that crossed the threshold, then edits the same message as outlets join, never a second post', async () => {
-    app = await openApp(fake, path.join(dir, 'sancocho.db'), feedConfig(), [{ name: 'caribe', destination: { channelId: CHANNEL_ID }, language: 'en' }]);
+    const daily = { name: 'daily', cron: '0 8 * * *', window: '24h', language: 'en', destination: { channelId: CHANNEL_ID } };
+    app = await openApp(fake, path.join(dir, 'sancocho.db'), feedConfig(), [{ name: 'caribe', destination: { channelId: CHANNEL_ID }, language: 'en' }], [daily]);
     await pollCycle();
     expect(fake.messages).toHaveLength(0);
 
@@ -137,6 +138,14 @@ describe('priority alerts end to end (feed server → poll → classify → aler
     expect(fake.messagePosts()).toHaveLength(1);
     expect(message?.body.content).toMatch(/\*\*Update:\*\* \+1 outlet since the alert/);
     expect(message?.body.content).toContain('El Pitazo');
+
+    // The next digest to that channel marks the story in one line instead of repeating it in full.
+    const report = await app.runtime.runner.run(app.ctx.config.digests[0] as never, { trigger: 'manual' });
+    expect(report.status).toBe('sent');
+    const digest = fake.messages.at(-1);
+    const text = (digest?.body.embeds ?? []).map((embed: { description: string }) => embed.description).join('\n');
+    expect(text).toMatch(/\*\*1\.\*\* ⚡ alerted at \d\d:\d\d — \[Estados Unidos ataca[^\n]*\) \(\+1 outlet since the alert\)/);
+    expect(text).not.toContain('El Nacional ·');
   });
 
   it('holds what exceeds the hourly limit as waiting (not dropped) and records it', async () => {
