@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { redactCredentials } from '../core/redact-credentials.js';
+import type { AlertLatencyFigure } from './alert-latency-bench.js';
 import type { AlertDecisionFigure } from './alerts-bench.js';
 import type { ClassifyFigure } from './classify-bench.js';
 import type { LlmCostFigure } from './llm-cost-bench.js';
@@ -28,7 +29,8 @@ export interface BenchReport {
   search: SearchFigure[];
   memory: MemoryFigure;
   llm: LlmCostFigure;
-  alerts: AlertDecisionFigure;
+  /** The decision alone, and end to end through the store and the outbox to a loopback webhook peer. */
+  alerts: AlertDecisionFigure & { latency: AlertLatencyFigure };
   postgres: PostgresFigures;
   seconds: number;
 }
@@ -80,7 +82,10 @@ export async function runBench(options: { quick: boolean; postgresUrl?: string; 
   const search = await searchBench(plan.search);
   progress(`bench: alert decision, ${plan.alerts.stories} stories`);
   const { alertDecisionBench } = await import('./alerts-bench.js');
-  const alerts = alertDecisionBench(plan.alerts);
+  const decision = alertDecisionBench(plan.alerts);
+  progress(`bench: alert latency, ${plan.alerts.stories} stories through the outbox to a loopback webhook`);
+  const { alertLatencyBench } = await import('./alert-latency-bench.js');
+  const alerts = { ...decision, latency: await alertLatencyBench({ stories: plan.alerts.stories }) };
   const postgres = options.postgresUrl === undefined ? NOT_RUN : await postgresBench(plan, options.postgresUrl, progress);
   const cpus = os.cpus();
   return {

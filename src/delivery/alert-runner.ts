@@ -6,7 +6,8 @@ import { PREVIEW, configuredDestination, describeDestination, type Destination }
 import type { Logger } from '../core/logger.js';
 import { THEME_IDS } from '../core/themes.js';
 import { loadDigestItemsWithSummaries } from '../digest/load-digest-items.js';
-import type { AlertStore } from './alert-ports.js';
+import type { UnitOfWork } from '../core/unit-of-work.js';
+import type { AlertPorts, AlertStore } from './alert-ports.js';
 import { alertDestinations, type PlannedDestination } from './alert-destinations.js';
 import type { Deliverer, OutboxPayload } from './deliverer.js';
 
@@ -73,39 +74,6 @@ export function createAlertRunner(deps: AlertRunnerDeps): AlertRunner {
     return loaded.map(({ item, summary }) => ({ ...item, summary, backlog: false }));
   }
 
-  /** Writes one action; returns the outbox digest to send now, if any. */
-  async function write(planned: PlannedDestination, to: Destination, action: AlertAction, at: number): Promise<number | null> {
-    const { store } = deps;
-    if (action.kind !== 'post' && action.kind !== 'edit') {
-      await store.alerts.save(planned.name, to.key, action.record);
-      return null;
-    }
-    return store.withTransaction(async (tx) => {
-      const editOf = action.kind === 'edit' ? await tx.alerts.postDigestId(action.alertId) : undefined;
-      if (editOf === null) {
-        // Never posted (a record from before the outbox knew it): the record follows, no message to edit.
-        await tx.alerts.save(planned.name, to.key, action.record);
-        return null;
-      }
-      const { digest } = await tx.outbox.enqueue({
-        schedule: action.alertId,
-        // A post is one per alert, ever (its slot is 0); each edit has its own slot, its time.
-        slotAt: action.kind === 'post' ? 0 : at,
-        trigger: 'manual',
-        destination: to.key,
-        windowFrom: action.record.decidedAt,
-        windowTo: at,
-        stories: 1,
-        markdown: action.body.content,
-        payloads: [JSON.stringify(payloadFor(to, action))],
-        now: at,
-        ...(editOf === undefined ? {} : { editOf }),
-      });
-      await tx.alerts.save(planned.name, to.key, action.record, action.kind === 'post' ? digest.id : undefined);
-      return digest.id;
-    });
-  }
-
   return {
     async run() {
       const at = now();
@@ -121,7 +89,7 @@ export function createAlertRunner(deps: AlertRunnerDeps): AlertRunner {
         const alerted = await alerts.forDestination(planned.name, at - RECORDS_SINCE_MS);
         const actions = planAlerts({ destination: planned.settings, policy: planned.policy, stories, alerted, now: at });
         for (const action of actions) {
-          const digestId = await write(planned, to, action, at);
+          const digestId = await writeAlertAction(deps.store, planned.name, to, action, at);
           if (digestId !== null) toSend.push(digestId);
           if (action.kind === 'post') report.posted++;
           else if (action.kind === 'edit') report.edited++;
@@ -143,6 +111,42 @@ export function createAlertRunner(deps: AlertRunnerDeps): AlertRunner {
       return report;
     },
   };
+}
+
+/**
+ * Writes one action of a destination: a post or an edit into the outbox together with its record, in
+ * one transaction (an edit names the post whose message it replaces); anything else, its record.
+ * Returns the outbox digest to send now, if any.
+ */
+export async function writeAlertAction(store: AlertPorts & UnitOfWork<AlertPorts>, destination: string, to: Destination, action: AlertAction, at: number): Promise<number | null> {
+  if (action.kind !== 'post' && action.kind !== 'edit') {
+    await store.alerts.save(destination, to.key, action.record);
+    return null;
+  }
+  return store.withTransaction(async (tx) => {
+    const editOf = action.kind === 'edit' ? await tx.alerts.postDigestId(action.alertId) : undefined;
+    if (editOf === null) {
+      // Never posted (a record from before the outbox knew it): the record follows, no message to edit.
+      await tx.alerts.save(destination, to.key, action.record);
+      return null;
+    }
+    const { digest } = await tx.outbox.enqueue({
+      schedule: action.alertId,
+      // A post is one per alert, ever (its slot is 0); each edit has its own slot, its time.
+      slotAt: action.kind === 'post' ? 0 : at,
+      trigger: 'manual',
+      destination: to.key,
+      windowFrom: action.record.decidedAt,
+      windowTo: at,
+      stories: 1,
+      markdown: action.body.content,
+      payloads: [JSON.stringify(payloadFor(to, action))],
+      now: at,
+      ...(editOf === undefined ? {} : { editOf }),
+    });
+    await tx.alerts.save(destination, to.key, action.record, action.kind === 'post' ? digest.id : undefined);
+    return digest.id;
+  });
 }
 
 /** A Discord message, or for a previewed destination the alert's Markdown, in one file per alert (an edit rewrites it). */
