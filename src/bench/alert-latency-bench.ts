@@ -1,9 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import type { AlertItem } from '../alerts/alert-types.js';
 import { alertPolicy, alertStories } from '../alerts/decide-alerts.js';
 import { planAlerts } from '../alerts/plan-alerts.js';
@@ -14,11 +11,10 @@ import type { ThemeId } from '../core/themes.js';
 import { writeAlertAction } from '../delivery/alert-runner.js';
 import type { Deliverer } from '../delivery/deliverer.js';
 import { DEFAULT_RETRY, createOutboxSender } from '../delivery/outbox-sender.js';
-import { renderSampleFeed } from '../demo/render-sample-feed.js';
 import { createWebhookSender } from '../discord/deliver-webhook.js';
 import { openDatabase } from '../store/open-database.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
-import { replayAlerts } from './alerts-replay.js';
+import { replayAlerts, type ReplayFeed } from './alerts-replay.js';
 import { createTextGenerator } from './sample-text.js';
 import { percentile, significant } from './stats.js';
 
@@ -32,22 +28,14 @@ export interface AlertLatencyFigure {
   replay: { onTopicStories: number; alerts: number; rate: number };
 }
 
-const DAY = 86_400_000;
-const DEMO_FEEDS: [string, string, 'es' | 'pt' | 'en'][] = [
-  ['diario-del-plata.xml', 'Diario del Plata', 'es'],
-  ['agencia-sul.xml', 'Agência Sul', 'pt'],
-  ['hemisphere-wire.atom', 'Hemisphere Wire', 'en'],
-  ['el-caribe-hoy.atom', 'El Caribe Hoy', 'es'],
-  ['observatorio-andino.xml', 'Observatorio Andino', 'es'],
-];
-
 /**
  * Alert latency end to end, as the bot sends one: for each of `stories` stories carried by three
  * outlets, the alert decision (planAlerts), the post written to a SQLite outbox with its record in
  * one transaction, and the outbox sender's webhook POST (discord.js, `wait=true`) to an HTTP peer on
- * loopback that answers as Discord does. Then the alert rate of the demo feeds' replay.
+ * loopback that answers as Discord does. Then the alert rate of a replay of `replayFeeds` (the CLI
+ * gives the demo's sample feeds) with the default settings.
  */
-export async function alertLatencyBench(options: { stories: number }): Promise<AlertLatencyFigure> {
+export async function alertLatencyBench(options: { stories: number; replayFeeds: readonly ReplayFeed[] }): Promise<AlertLatencyFigure> {
   const arrivals: number[] = [];
   const peer = await startWebhookPeer(() => arrivals.push(performance.now()));
   const db = openDatabase(':memory:');
@@ -87,7 +75,7 @@ export async function alertLatencyBench(options: { stories: number }): Promise<A
     db.close();
     await peer.close();
   }
-  const replay = await replayAlerts(await demoFeeds());
+  const replay = await replayAlerts(options.replayFeeds);
   return {
     stories: options.stories,
     p50Ms: significant(percentile(latencies, 50)),
@@ -118,22 +106,6 @@ function storyItems(sample: { title: string; summary: string; language: AlertIte
       backlog: false,
     };
   });
-}
-
-/** The demo's sample feeds (shipped in demo/feeds/), as the replay test reads them. */
-async function demoFeeds() {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  const now = Date.UTC(2026, 10, 30, 12);
-  return Promise.all(
-    DEMO_FEEDS.map(async ([file, name, language]) => ({
-      name,
-      language,
-      body: Buffer.from(renderSampleFeed(await readFile(path.join(root, 'demo/feeds', file), 'utf8'), now)),
-      contentType: file.endsWith('.atom') ? 'application/atom+xml' : 'application/rss+xml',
-      fetchedAt: now,
-      backlogBefore: now - DAY + 1,
-    })),
-  );
 }
 
 /** Answers `POST /api/v10/webhooks/:id/:token?wait=true` with a created message, as Discord does. */

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { redactCredentials } from '../core/redact-credentials.js';
 import type { AlertLatencyFigure } from './alert-latency-bench.js';
+import type { ReplayFeed } from './alerts-replay.js';
 import type { AlertDecisionFigure } from './alerts-bench.js';
 import type { ClassifyFigure } from './classify-bench.js';
 import type { LlmCostFigure } from './llm-cost-bench.js';
@@ -61,7 +62,13 @@ const PLANS = {
  * figure's code is loaded only when its turn comes, so the poll cycle's memory holds what a poll needs.
  * PostgreSQL's figures come last, so `pg` and the server's load touch none of SQLite's.
  */
-export async function runBench(options: { quick: boolean; postgresUrl?: string; progress?: (line: string) => void }): Promise<BenchReport> {
+export async function runBench(options: {
+  quick: boolean;
+  postgresUrl?: string;
+  progress?: (line: string) => void;
+  /** Feed documents the alert rate is measured on (the CLI gives the demo's sample feeds). */
+  alertReplayFeeds?: () => Promise<readonly ReplayFeed[]>;
+}): Promise<BenchReport> {
   const plan = options.quick ? PLANS.quick : PLANS.full;
   const progress = options.progress ?? (() => undefined);
   const started = performance.now();
@@ -85,7 +92,7 @@ export async function runBench(options: { quick: boolean; postgresUrl?: string; 
   const decision = alertDecisionBench(plan.alerts);
   progress(`bench: alert latency, ${plan.alerts.stories} stories through the outbox to a loopback webhook`);
   const { alertLatencyBench } = await import('./alert-latency-bench.js');
-  const alerts = { ...decision, latency: await alertLatencyBench({ stories: plan.alerts.stories }) };
+  const alerts = { ...decision, latency: await alertLatencyBench({ stories: plan.alerts.stories, replayFeeds: (await options.alertReplayFeeds?.()) ?? [] }) };
   const postgres = options.postgresUrl === undefined ? NOT_RUN : await postgresBench(plan, options.postgresUrl, progress);
   const cpus = os.cpus();
   return {

@@ -5,6 +5,7 @@ import { databaseProblem, databaseTarget } from '../config/database-target.js';
 import { readEnvironment } from '../config/environment.js';
 import { UsageError } from '../core/errors.js';
 import { redactCredentials } from '../core/redact-credentials.js';
+import { demoReplayFeeds } from './demo-replay-feeds.js';
 import { writeLine, type CliIO } from './cli-io.js';
 import { formatTable } from './format-table.js';
 
@@ -21,7 +22,7 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
         const problem = databaseTarget(postgresUrl).kind === 'postgres' ? databaseProblem(postgresUrl) : 'not a postgres:// URL';
         if (problem !== null) throw new UsageError(`bench: --postgres ${redactCredentials(postgresUrl)}: ${problem}`);
       }
-      const report = await runBench({ quick: options.quick === true, postgresUrl, progress: (line) => writeLine(io.stderr, line) });
+      const report = await runBench({ quick: options.quick === true, postgresUrl, progress: (line) => writeLine(io.stderr, line), alertReplayFeeds: demoReplayFeeds });
       writeLine(io.stdout, options.json ? JSON.stringify(report) : benchText(report));
     });
 }
