@@ -167,6 +167,7 @@ export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<Dig
     store: ctx.store,
     logger: ctx.logger,
     alerts: ctx.config.alerts,
+    digests: schedules,
     deliverer: setup.deliverer,
     flush: (digestId) => runner.flush(digestId),
     webhookApiBase: ctx.config.discord.apiBase,

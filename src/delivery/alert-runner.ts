@@ -1,11 +1,12 @@
 import type { AlertItem } from '../alerts/alert-types.js';
 import { alertStories } from '../alerts/decide-alerts.js';
 import { planAlerts, type AlertAction } from '../alerts/plan-alerts.js';
-import type { AlertDestinationConfig } from '../config/config-schema.js';
+import type { AlertDestinationConfig, DigestScheduleConfig } from '../config/config-schema.js';
 import { PREVIEW, configuredDestination, describeDestination, type Destination } from '../config/destination.js';
 import type { Logger } from '../core/logger.js';
 import { THEME_IDS } from '../core/themes.js';
 import { loadDigestItemsWithSummaries } from '../digest/load-digest-items.js';
+import { nextSlot } from '../digest/schedule-slots.js';
 import type { UnitOfWork } from '../core/unit-of-work.js';
 import type { AlertPorts, AlertStore } from './alert-ports.js';
 import { alertDestinations, type PlannedDestination } from './alert-destinations.js';
@@ -33,6 +34,8 @@ export interface AlertRunnerDeps {
   store: AlertStore;
   logger: Logger;
   alerts: readonly AlertDestinationConfig[];
+  /** The digest schedules: an alert that cannot go before its destination's next digest is handed to it. */
+  digests?: readonly Pick<DigestScheduleConfig, 'cron' | 'timezone' | 'destination'>[] | undefined;
   deliverer: Pick<Deliverer, 'canDeliver'>;
   /** The outbox sender of the digest runner: sends one outbox digest (post or edit) now. */
   flush(digestId: number): Promise<void>;
@@ -74,6 +77,14 @@ export function createAlertRunner(deps: AlertRunnerDeps): AlertRunner {
     return loaded.map(({ item, summary }) => ({ ...item, summary, backlog: false }));
   }
 
+  /** The next digest to the same place within a day, if any. */
+  function nextDigest(to: Destination, at: number): number | undefined {
+    const slots = (deps.digests ?? [])
+      .filter((schedule) => to.kind !== 'preview' && configuredDestination(schedule.destination, deps.webhookApiBase).key === to.key)
+      .flatMap((schedule) => nextSlot(schedule.cron, schedule.timezone, at, 24 * HOUR) ?? []);
+    return slots.length === 0 ? undefined : Math.min(...slots);
+  }
+
   return {
     async run() {
       const at = now();
@@ -87,7 +98,7 @@ export function createAlertRunner(deps: AlertRunnerDeps): AlertRunner {
       for (const planned of destinations) {
         const to = target(planned);
         const alerted = await alerts.forDestination(planned.name, at - RECORDS_SINCE_MS);
-        const actions = planAlerts({ destination: planned.settings, policy: planned.policy, stories, alerted, now: at });
+        const actions = planAlerts({ destination: planned.settings, policy: planned.policy, stories, alerted, now: at, handOffAt: nextDigest(to, at) });
         for (const action of actions) {
           const digestId = await writeAlertAction(deps.store, planned.name, to, action, at);
           if (digestId !== null) toSend.push(digestId);
