@@ -3,6 +3,7 @@ import type { LoadedConfig } from './config/load-config.js';
 import type { Logger } from './core/logger.js';
 import type { SearchRepository } from './core/search.js';
 import type { UnitOfWork } from './core/unit-of-work.js';
+import type { AlertRecordRepository, AlertRuleRepository } from './delivery/alert-ports.js';
 import type { DeliveryRepository, OutboxRepository, ThemeRouteRepository } from './delivery/ports.js';
 import type { OverviewCache } from './digest/digest-overview.js';
 import type { DigestClassificationReader, DigestFeedReader, DigestItemReader } from './digest/load-digest-items.js';
@@ -23,6 +24,7 @@ export interface Store extends UnitOfWork<Store> {
   items: ItemRepository & DigestItemReader;
   search: SearchRepository;
   leases: FeedLeaseRepository;
+  alerts: AlertRecordRepository & AlertRuleRepository;
 }
 
 /**

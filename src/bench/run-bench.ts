@@ -1,5 +1,7 @@
 import os from 'node:os';
 import { redactCredentials } from '../core/redact-credentials.js';
+import type { AlertLatencyFigure } from './alert-latency-bench.js';
+import type { ReplayFeed } from './alerts-replay.js';
 import type { AlertDecisionFigure } from './alerts-bench.js';
 import type { ClassifyFigure } from './classify-bench.js';
 import type { LlmCostFigure } from './llm-cost-bench.js';
@@ -28,7 +30,8 @@ export interface BenchReport {
   search: SearchFigure[];
   memory: MemoryFigure;
   llm: LlmCostFigure;
-  alerts: AlertDecisionFigure;
+  /** The decision alone, and end to end through the store and the outbox to a loopback webhook peer. */
+  alerts: AlertDecisionFigure & { latency: AlertLatencyFigure };
   postgres: PostgresFigures;
   seconds: number;
 }
@@ -61,6 +64,8 @@ export interface BenchOptions {
   quick: boolean;
   postgresUrl?: string | undefined;
   progress?: (line: string) => void;
+  /** Feed documents the alert rate is measured on (the CLI gives the demo's sample feeds). */
+  alertReplayFeeds?: () => Promise<readonly ReplayFeed[]>;
 }
 
 /**
@@ -117,7 +122,10 @@ export async function runBenchFigures(
   if (picked('alerts')) {
     progress(`bench: alert decision, ${plan.alerts.stories} stories`);
     const { alertDecisionBench } = await import('./alerts-bench.js');
-    report.alerts = alertDecisionBench(plan.alerts);
+    const decision = alertDecisionBench(plan.alerts);
+    progress(`bench: alert latency, ${plan.alerts.stories} stories through the outbox to a loopback webhook`);
+    const { alertLatencyBench } = await import('./alert-latency-bench.js');
+    report.alerts = { ...decision, latency: await alertLatencyBench({ stories: plan.alerts.stories, replayFeeds: (await options.alertReplayFeeds?.()) ?? [] }) };
   }
   const postgres =
     options.postgresUrl === undefined

@@ -5,6 +5,7 @@ import { databaseProblem, databaseTarget } from '../config/database-target.js';
 import { readEnvironment } from '../config/environment.js';
 import { UsageError } from '../core/errors.js';
 import { redactCredentials } from '../core/redact-credentials.js';
+import { demoReplayFeeds } from './demo-replay-feeds.js';
 import { writeLine, type CliIO } from './cli-io.js';
 import { formatTable } from './format-table.js';
 
@@ -29,7 +30,7 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
         return;
       }
       const only = options.only === undefined ? undefined : pickedFigures(options.only);
-      const run = { quick: options.quick === true, postgresUrl, progress: (line: string) => writeLine(io.stderr, line) };
+      const run = { quick: options.quick === true, postgresUrl, progress: (line: string) => writeLine(io.stderr, line), alertReplayFeeds: demoReplayFeeds };
       if (only !== undefined) {
         writeLine(io.stdout, JSON.stringify(await runBenchFigures(only, run)));
         return;
@@ -130,6 +131,8 @@ export function benchText(report: BenchReport): string {
     `   (${llm.systemTokens} of them the fixed instructions; plus ${llm.responseFormatTokens} for the JSON schema; ${llm.requests} request; tokens estimated as ${llm.estimate})`,
     '',
     `7. Alert decision per poll cycle: ${alerts.stories} stories (${alerts.items} items) clustered, decided, paced and rendered: p50 ${alerts.p50Ms} ms, p95 ${alerts.p95Ms} ms over ${alerts.runs} runs (${alerts.alerts} alerts)`,
+    `   Alert latency, decision to the POST at a loopback webhook peer through the store and the outbox: p50 ${alerts.latency.p50Ms} ms, p95 ${alerts.latency.p95Ms} ms over ${alerts.latency.stories} stories;`,
+    `   the demo feeds replayed with the default settings: ${alerts.latency.replay.alerts} alert in ${alerts.latency.replay.onTopicStories} on-topic stories (rate ${alerts.latency.replay.rate})`,
     '',
     `8. SQLite beside PostgreSQL${report.postgres.kind === 'measured' ? ` (${report.postgres.server}, fresh schemas of the bench's own)` : ''}, the same work in the same run:`,
     engineTable(report),

@@ -14,6 +14,7 @@ import { previewDirectory } from '../delivery/deliver-preview.js';
 import type { Deliverer } from '../delivery/deliverer.js';
 import { PREVIEW, configuredDestination, describeDestination, type Destination } from '../config/destination.js';
 import type { DiscordSettings } from '../config/environment.js';
+import { createAlertRunner, type AlertRunner } from '../delivery/alert-runner.js';
 import { createDigestRunner, type DigestReport, type DigestRunner } from '../delivery/digest-runner.js';
 import { buildScheduledDigest } from '../delivery/scheduled-digest.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
@@ -120,6 +121,8 @@ function dryRunDestination(schedule: DigestScheduleConfig, discord: DiscordSetti
 export interface DigestRuntime {
   deliverer: Deliverer;
   runner: DigestRunner;
+  /** Priority alerts, sent through the same outbox right after each poll cycle. */
+  alerts: AlertRunner;
   /** The logged-in bot in bot mode (the slash commands answer on it). */
   client?: Client | undefined;
   close(): Promise<void>;
@@ -140,7 +143,7 @@ export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<Dig
     logger: ctx.logger,
     out: io.stdout,
     previewDir: previewDirectory(ctx.config.database),
-    hasWebhooks: schedules.some((schedule) => schedule.destination?.webhookUrl),
+    hasWebhooks: [...schedules, ...ctx.config.alerts].some((target) => target.destination?.webhookUrl),
     onDiscordState: ctx.discordState.set,
     signal: ctx.signal,
   });
@@ -158,10 +161,21 @@ export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<Dig
     deliverer: setup.deliverer,
     overview,
     webhookApiBase: ctx.config.discord.apiBase,
+    alertDestinations: ctx.config.alerts.map((alert) => alert.destination),
+  });
+  const alerts = createAlertRunner({
+    store: ctx.store,
+    logger: ctx.logger,
+    alerts: ctx.config.alerts,
+    digests: schedules,
+    deliverer: setup.deliverer,
+    flush: (digestId) => runner.flush(digestId),
+    webhookApiBase: ctx.config.discord.apiBase,
   });
   return {
     deliverer: setup.deliverer,
     runner,
+    alerts,
     client: setup.client,
     async close() {
       await runner.stop();

@@ -72,7 +72,7 @@ async function runUntilStopped(config: LoadedConfig & { role: Role }, io: CliIO,
         ? (await import('../discord/interaction-handler.js')).startInteractions({ client: runtime.client, app: ctx, runner: runtime.runner, guildId: config.discord.guildId })
         : undefined;
     const scheduler = startScheduler(
-      [...(duties.poll ? [pollFeedsJob(ctx)] : []), ...(duties.digest && runtime ? digestJobs(runtime.runner, config.digests) : [])],
+      [...(duties.poll ? [pollFeedsJob(ctx, runtime?.alerts)] : []), ...(duties.digest && runtime ? digestJobs(runtime.runner, config.digests) : [])],
       ctx.logger,
     );
     const mode = runtime?.deliverer.mode;

@@ -48,13 +48,20 @@ export interface OutboxPart {
   sentAt: number | null;
   /** When the latest send began; set while a send is in flight or after one whose outcome is unknown. */
   attemptedAt: number | null;
+  /** An alert's edit: the digest whose first part's message this part replaces (PATCH), its id read when this is sent. */
+  editOf?: number | null;
 }
 
 /** A digest as built, before the outbox gives it an id and a status. */
 export type NewDigest = Pick<
   OutboxDigest,
   'schedule' | 'slotAt' | 'trigger' | 'destination' | 'windowFrom' | 'windowTo' | 'stories' | 'markdown'
-> & { payloads: string[]; now: number };
+> & {
+  payloads: string[];
+  now: number;
+  /** An alert's edit: its one part edits the message of this digest's first part. */
+  editOf?: number | undefined;
+};
 
 /** A nonce unique to this digest part: Discord keeps at most 25 characters. */
 export function partNonce(digest: { schedule: string; slotAt: number; destination: string; createdAt: number }, part: number): string {

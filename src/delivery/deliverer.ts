@@ -39,5 +39,10 @@ export interface Deliverer {
   /** Whether this process can deliver to the destination now (a channel needs the bot). */
   canDeliver(destination: Destination): boolean;
   send(destination: Destination, payload: OutboxPayload, options: SendOptions): Promise<DeliveryOutcome>;
+  /**
+   * Replaces the content of a message sent earlier (an alert's "+N outlets"). Idempotent: an edit
+   * sent twice leaves the same message. `sent` carries the same message id.
+   */
+  edit?(destination: Destination, messageId: string, payload: OutboxPayload, options: Pick<SendOptions, 'signal'>): Promise<DeliveryOutcome>;
   close(): Promise<void>;
 }

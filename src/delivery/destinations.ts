@@ -1,4 +1,4 @@
-import type { DigestScheduleConfig } from '../config/config-schema.js';
+import type { DestinationConfig, DigestScheduleConfig } from '../config/config-schema.js';
 import { PREVIEW, configuredDestination, describeDestination, type Destination } from '../config/destination.js';
 import type { Logger } from '../core/logger.js';
 import type { Deliverer } from './deliverer.js';
@@ -16,6 +16,8 @@ export interface Destinations {
  */
 export function createDestinations(options: {
   schedules: DigestScheduleConfig[];
+  /** Other configured destinations the outbox may name (the alerts' webhooks). */
+  others?: readonly (DestinationConfig | undefined)[] | undefined;
   deliverer: Pick<Deliverer, 'canDeliver'>;
   /** DISCORD_API_BASE, when set: webhooks go through it too. */
   webhookApiBase?: string | undefined;
@@ -38,8 +40,8 @@ export function createDestinations(options: {
     byKey(key) {
       if (key === PREVIEW.key) return PREVIEW;
       if (key.startsWith('channel:')) return { kind: 'channel', key, channelId: key.slice('channel:'.length) };
-      for (const schedule of options.schedules) {
-        const destination = configuredDestination(schedule.destination, options.webhookApiBase);
+      for (const config of [...options.schedules.map((schedule) => schedule.destination), ...(options.others ?? [])]) {
+        const destination = configuredDestination(config, options.webhookApiBase);
         if (destination.key === key) return destination;
       }
       return undefined;

@@ -1,4 +1,4 @@
-import type { DigestScheduleConfig } from '../config/config-schema.js';
+import type { DestinationConfig, DigestScheduleConfig } from '../config/config-schema.js';
 import { describeDestination } from '../config/destination.js';
 import type { Logger } from '../core/logger.js';
 import type { DigestTrigger } from '../core/outbox.js';
@@ -8,6 +8,7 @@ import type { DigestSources } from '../digest/load-digest-items.js';
 import { latestSlot } from '../digest/schedule-slots.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Deliverer } from './deliverer.js';
+import type { AlertRecordRepository } from './alert-ports.js';
 import type { DeliveryStore } from './ports.js';
 import { digestReport, type DigestReport } from './digest-report.js';
 import { createDestinations } from './destinations.js';
@@ -45,9 +46,12 @@ export interface DigestRunner {
 }
 
 export interface DigestRunnerDeps {
-  store: DeliveryStore & DigestSources;
+  /** With `alerts`, a story a destination got as an alert shows there as a one-line marker. */
+  store: DeliveryStore & DigestSources & { alerts?: Pick<AlertRecordRepository, 'alertedItems'> | undefined };
   logger: Logger;
   schedules: DigestScheduleConfig[];
+  /** The alert destinations' webhooks the outbox may name too. */
+  alertDestinations?: readonly (DestinationConfig | undefined)[] | undefined;
   deliverer: Deliverer;
   overview?: OverviewWriter | undefined;
   /** DISCORD_API_BASE, when set: webhooks go through it too. */
@@ -68,7 +72,7 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
   const log = deps.logger.child({ module: 'digest-job' });
   const now = deps.now ?? Date.now;
   const { outbox } = deps.store;
-  const destinations = createDestinations({ schedules: deps.schedules, deliverer: deps.deliverer, webhookApiBase: deps.webhookApiBase, logger: log });
+  const destinations = createDestinations({ schedules: deps.schedules, others: deps.alertDestinations, deliverer: deps.deliverer, webhookApiBase: deps.webhookApiBase, logger: log });
   const sender = createOutboxSender({
     outbox,
     destinations,

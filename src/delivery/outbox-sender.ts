@@ -2,7 +2,8 @@ import { describeDestination } from '../config/destination.js';
 import { backoffDelay } from '../core/backoff.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../ops/metrics.js';
-import type { Deliverer, OutboxPayload } from './deliverer.js';
+import type { Destination } from '../config/destination.js';
+import type { Deliverer, DeliveryOutcome, OutboxPayload } from './deliverer.js';
 import type { Destinations } from './destinations.js';
 import type { OutboxRepository } from './ports.js';
 
@@ -76,9 +77,18 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       if (part.status === 'sent') continue;
       if (part.status === 'failed' || part.nextAttemptAt > now() || stopping) return;
       const payload = JSON.parse(part.payload) as OutboxPayload;
+      const edited = part.editOf == null ? null : await editedMessage(part.editOf);
+      if (edited?.kind === 'wait') return;
+      if (edited?.kind === 'failed') {
+        await outbox.markFailed(id, edited.reason, now());
+        log.error({ digest: id, editOf: part.editOf }, `digest-job: digest ${id} is an edit, but ${edited.reason}; not sent`);
+        return;
+      }
       // Recorded before the request leaves: if this process dies mid-send, the next one knows to look.
       await outbox.markAttempt(id, part.part, now());
-      const outcome = await deps.deliverer.send(destination, payload, { nonce: part.nonce, earlierAttemptAt: part.attemptedAt, signal: deps.signal });
+      const outcome = edited
+        ? await sendEdit(destination, edited.messageId, payload)
+        : await deps.deliverer.send(destination, payload, { nonce: part.nonce, earlierAttemptAt: part.attemptedAt, signal: deps.signal });
       if (outcome.kind === 'sent') deps.metrics?.digestPartSent(destination.kind);
       else if (outcome.kind !== 'interrupted') deps.metrics?.digestPartFailed(destination.kind, outcome.kind);
       const at = now();
@@ -119,6 +129,19 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
           return;
       }
     }
+  }
+
+  /** An alert's edit PATCHes the message its post got, known only once that post was sent. */
+  async function editedMessage(editOf: number): Promise<{ kind: 'message'; messageId: string } | { kind: 'wait' } | { kind: 'failed'; reason: string }> {
+    const [post] = await outbox.parts(editOf);
+    if (post?.status === 'sent' && post.messageId !== null) return { kind: 'message', messageId: post.messageId };
+    if (post?.status === 'pending') return { kind: 'wait' };
+    return { kind: 'failed', reason: `the message it edits (digest ${editOf}) was never posted` };
+  }
+
+  function sendEdit(destination: Destination, messageId: string, payload: OutboxPayload): Promise<DeliveryOutcome> {
+    if (!deps.deliverer.edit) return Promise.resolve({ kind: 'rejected', reason: `${deps.deliverer.mode} mode cannot edit a message` });
+    return deps.deliverer.edit(destination, messageId, payload, { signal: deps.signal });
   }
 
   return {

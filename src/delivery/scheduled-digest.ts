@@ -4,10 +4,12 @@ import { addOverviews, buildDigest } from '../digest/build-digest.js';
 import type { OverviewWriter } from '../digest/digest-overview.js';
 import type { Digest } from '../digest/digest-types.js';
 import { loadDigestItems, type DigestSources } from '../digest/load-digest-items.js';
+import type { AlertRecordRepository } from './alert-ports.js';
+import { markAlerted } from './mark-alerted.js';
 import type { DeliveryPorts } from './ports.js';
 
 export interface ScheduledDigestDeps {
-  store: Pick<DeliveryPorts, 'deliveries'> & DigestSources;
+  store: Pick<DeliveryPorts, 'deliveries'> & DigestSources & { alerts?: Pick<AlertRecordRepository, 'alertedItems'> | undefined };
   overview?: OverviewWriter | undefined;
 }
 
@@ -39,7 +41,10 @@ export async function buildScheduledDigest(
     { received },
   );
   const themes = target?.themes;
-  const digest = themes ? { ...built, sections: built.sections.filter((section) => themes.has(section.theme)) } : built;
+  const chosen = themes ? { ...built, sections: built.sections.filter((section) => themes.has(section.theme)) } : built;
+  // Stories the destination already got as alerts: one line each instead of in full.
+  const alerted = target && deps.store.alerts ? await deps.store.alerts.alertedItems(target.destination, items.map((item) => item.id)) : new Map();
+  const digest = markAlerted(chosen, alerted);
   if (!deps.overview || digest.sections.length === 0) return digest;
   return addOverviews(digest, await deps.overview.write(digest));
 }

@@ -34,6 +34,11 @@ export interface Story {
   themes: Partial<Record<ThemeId, number>>;
   /** Publication time of the newest item. */
   latestAt: number;
+  /**
+   * The destination already got this story as a priority alert: the digest shows one line, the
+   * label (`⚡ alerted at 10:42`), the headline, and the note (`+2 outlets since the alert`), if any.
+   */
+  alerted?: { label: string; note?: string | undefined } | undefined;
 }
 
 export interface RankedStory extends Story {

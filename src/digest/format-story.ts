@@ -75,3 +75,13 @@ export function storyDetails(story: Story, language: Language): string {
   const languages = [story.lead.language, ...story.languages.filter((other) => other !== story.lead.language)];
   return [outletName(story.lead.outlet), languages.join('/'), ...(more ? [more] : [])].join(' · ');
 }
+
+/**
+ * A story's line in a digest after its number: the headline and its details, or, for a story the
+ * destination got as an alert, the one-line marker "⚡ alerted at 10:42 — headline (+2 outlets since the alert)".
+ */
+export function storyLine(story: Story, language: Language): string {
+  if (!story.alerted) return `${linkedTitle(story)} — ${storyDetails(story, language)}`;
+  const note = story.alerted.note ? ` (${story.alerted.note})` : '';
+  return `${story.alerted.label} — ${linkedTitle(story)}${note}`;
+}

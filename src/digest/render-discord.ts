@@ -1,6 +1,6 @@
 import { DIGEST_WORDS, THEME_COLORS, THEME_HEADINGS, digestHeading } from './digest-labels.js';
 import type { Digest, DigestSection } from './digest-types.js';
-import { cut, escapeMarkdown, linkedTitle, storyDetails } from './format-story.js';
+import { cut, escapeMarkdown, storyLine } from './format-story.js';
 import {
   DISCORD_LIMITS,
   chunkLines,
@@ -44,7 +44,7 @@ export function sectionEmbeds(section: DigestSection, language: Digest['language
   const words = DIGEST_WORDS[language];
   const heading = THEME_HEADINGS[section.theme][language];
   const lines = section.stories.map((story, index) => ({
-    text: `**${index + 1}.** ${linkedTitle(story)} — ${storyDetails(story, language)}`,
+    text: `**${index + 1}.** ${storyLine(story, language)}`,
     storyId: story.id,
   }));
   const overview = section.overview ? `*${escapeMarkdown(cut(section.overview, MAX_OVERVIEW_CHARS))}*\n` : '';

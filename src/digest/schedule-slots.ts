@@ -34,6 +34,29 @@ export function latestSlot(expression: string, timeZone: string, now: number, lo
   }
 }
 
+/** The earliest slot in (now, now + horizonMs], or null when the expression fires in none of it (an alert's hand-over to the next digest). */
+export function nextSlot(expression: string, timeZone: string, now: number, horizonMs: number): number | null {
+  const fields = cron.parse(expression);
+  const task = cron.createTask(expression, () => undefined, { timezone: timeZone });
+  try {
+    const minutes = new Set(fields.minute);
+    const hours = new Set(fields.hour);
+    const seconds = [...fields.second].sort((a, b) => a - b);
+    for (let minute = Math.floor(now / MINUTE) * MINUTE; minute <= now + horizonMs; minute += MINUTE) {
+      const local = localHourMinute(minute, timeZone);
+      if (!hours.has(local.hour) || !minutes.has(local.minute)) continue;
+      for (const second of seconds) {
+        const at = minute + second * 1000;
+        if (at <= now || at > now + horizonMs) continue;
+        if (task.match(new Date(at))) return at;
+      }
+    }
+    return null;
+  } finally {
+    void task.destroy();
+  }
+}
+
 function localHourMinute(at: number, timeZone: string): { hour: number; minute: number } {
   let format = formatters.get(timeZone);
   if (!format) {

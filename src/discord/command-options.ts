@@ -43,6 +43,10 @@ export const OPTION_HINTS = {
   name: 'Give the feed a name of up to 100 characters.',
   feed: 'Pick a feed from the list as you type.',
   channel: 'Pick a text or announcement channel of this server from the list.',
+  terms: 'Type the words to look for, separated by commas (e.g. strike, ataque, bombardeio).',
+  outlets: 'Give outlets as a whole number from 1 to 50.',
+  rule: 'Give the rule’s number, as /alerts list shows it.',
+  hours: 'Give hours as a whole number from 0 to 168 (0 lifts the pause).',
 } as const satisfies Record<string, string>;
 
 /** The plain sentence for a problem with an option (or with the options as a whole). */
@@ -187,6 +191,38 @@ export type SubscribeOptions = z.output<typeof subscribeOptions>;
 
 export const unsubscribeOptions = z.object({ theme, channel: channel.optional() });
 export type UnsubscribeOptions = z.output<typeof unsubscribeOptions>;
+
+export const MAX_ALERT_TERMS = 20;
+export const MAX_MUTE_HOURS = 168;
+
+/** `strike, ataque, "bombardeio naval"`: words or phrases separated by commas, each with a letter or digit. */
+const alertTerms = z
+  .string({ error: 'Type the words to look for, separated by commas (e.g. strike, ataque, bombardeio).' })
+  .normalize('NFC')
+  .max(300, { error: 'Keep the terms under 300 characters in all.' })
+  .transform((value) => [...new Set(value.split(',').map((term) => collapse(collapse(term).replace(/^["'«“]+|["'»”]+$/g, ''))).filter((term) => term !== ''))])
+  .pipe(
+    z
+      .array(z.string().max(60, { error: 'Keep each term under 60 characters.' }).refine((term) => /[\p{L}\p{N}]/u.test(term), { error: 'Each term needs a letter or digit.' }))
+      .min(1, { error: 'Type at least one word to look for, or leave `terms` out to alert on how fast the theme spreads.' })
+      .max(MAX_ALERT_TERMS, { error: `Give at most ${MAX_ALERT_TERMS} terms.` }),
+  );
+
+export const alertAddOptions = z.object({
+  theme,
+  channel,
+  terms: alertTerms.optional(),
+  outlets: wholeNumber('outlets', 1, 50).optional(),
+  language: language.optional(),
+});
+export type AlertAddOptions = z.output<typeof alertAddOptions>;
+
+export const alertRemoveOptions = z.object({ rule: wholeNumber('the rule number', 1, 999_999_999) });
+export type AlertRemoveOptions = z.output<typeof alertRemoveOptions>;
+
+/** 0 lifts a mute. */
+export const alertMuteOptions = z.object({ hours: wholeNumber('hours', 0, MAX_MUTE_HOURS) });
+export type AlertMuteOptions = z.output<typeof alertMuteOptions>;
 
 /** No options: anything sent anyway is ignored. */
 export const noOptions = z.object({});

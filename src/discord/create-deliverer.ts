@@ -64,6 +64,17 @@ export async function createDeliverer(options: DelivererOptions): Promise<Delive
           return preview(payload);
       }
     },
+    async edit(destination, messageId, payload, options) {
+      switch (destination.kind) {
+        case 'channel':
+          return bot ? bot.send.edit(destination, messageId, payload, options) : { kind: 'retry', reason: 'no bot is logged in (DISCORD_TOKEN is not set)' };
+        case 'webhook':
+          return (await webhookSender()).edit(destination, messageId, payload, options);
+        case 'preview':
+          // The edit's Markdown has the post's file name: the file is rewritten.
+          return preview(payload);
+      }
+    },
     async close() {
       webhook?.close();
       await bot?.close();

@@ -57,7 +57,31 @@ export function createBotSender(client: Client, logger: Logger) {
     }
   }
 
-  return async function sendToChannel(
+  /** An alert's edit: PATCH of the bot's own message, which it may always edit. */
+  async function editInChannel(
+    destination: Extract<Destination, { kind: 'channel' }>,
+    messageId: string,
+    payload: OutboxPayload,
+    options: Pick<SendOptions, 'signal'>,
+  ): Promise<DeliveryOutcome> {
+    const target = `channel ${destination.channelId}`;
+    if (payload.type !== 'discord') return { kind: 'rejected', reason: `${target}: a preview payload cannot go to a channel` };
+    try {
+      await client.rest.patch(Routes.channelMessage(destination.channelId, messageId), {
+        body: { content: payload.body.content, embeds: payload.body.embeds, allowed_mentions: { parse: [] } },
+        signal: options.signal,
+      });
+      log.debug({ channel: destination.channelId, message: messageId }, 'deliver-bot: edit accepted');
+      return { kind: 'sent', messageId };
+    } catch (error) {
+      if (options.signal?.aborted) return { kind: 'interrupted' };
+      return deliveryFailure(error, target);
+    }
+  }
+
+  return Object.assign(sendToChannel, { edit: editInChannel });
+
+  async function sendToChannel(
     destination: Extract<Destination, { kind: 'channel' }>,
     payload: OutboxPayload,
     options: SendOptions,
@@ -86,5 +110,5 @@ export function createBotSender(client: Client, logger: Logger) {
       if (signal?.aborted) return { kind: 'interrupted' };
       return deliveryFailure(error, target);
     }
-  };
+  }
 }

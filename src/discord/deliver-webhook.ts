@@ -48,6 +48,23 @@ export function createWebhookSender(logger: Logger) {
         return deliveryFailure(error, target);
       }
     },
+    /** An alert's edit: PATCH of the webhook's own message. */
+    async edit(destination: Extract<Destination, { kind: 'webhook' }>, messageId: string, payload: OutboxPayload, options: Pick<SendOptions, 'signal'>): Promise<DeliveryOutcome> {
+      const target = `webhook ${destination.webhookId}`;
+      if (payload.type !== 'discord') return { kind: 'rejected', reason: `${target}: a preview payload cannot go to a webhook` };
+      try {
+        await clientFor(destination).rest.patch(Routes.webhookMessage(destination.webhookId, destination.token, messageId), {
+          body: { content: payload.body.content, embeds: payload.body.embeds, allowed_mentions: { parse: [] } },
+          auth: false,
+          signal: options.signal,
+        });
+        log.debug({ webhook: destination.webhookId, message: messageId }, 'deliver-webhook: edit accepted');
+        return { kind: 'sent', messageId };
+      } catch (error) {
+        if (options.signal?.aborted) return { kind: 'interrupted' };
+        return deliveryFailure(error, target);
+      }
+    },
     close(): void {
       for (const client of clients.values()) client.destroy();
       clients.clear();

@@ -101,6 +101,7 @@ export function createInteractionHandler(options: InteractionHandlerOptions): In
         const channel = interaction.client.channels.cache.get(channelId);
         return channel && 'guildId' in channel ? channel.guildId : null;
       },
+      guildLocale: interaction.guildLocale,
       now: now(),
       log: app.logger.child({ module }),
     };

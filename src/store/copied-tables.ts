@@ -22,6 +22,10 @@ export const COPIED_TABLES = [
   'destination_errors',
   'digest_overviews',
   'theme_routes',
+  'alerts',
+  'alert_items',
+  'alert_rules',
+  'alert_mutes',
 ] as const;
 
 export type CopiedTable = (typeof COPIED_TABLES)[number];

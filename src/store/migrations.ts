@@ -366,6 +366,65 @@ export const MIGRATIONS: Migration[] = [
         ALTER TABLE feeds ADD COLUMN lease_until INTEGER;
       `),
   },
+  {
+    version: 14,
+    name: 'priority alerts: their records, the servers\' rules and mutes, and edits in the outbox',
+    up: (db) =>
+      db.exec(`
+        -- What was decided for a story and an alert destination (see core/alert.ts): one row per alert,
+        -- rewritten as outlets join; a post's row is written in the transaction that queues its message.
+        CREATE TABLE alerts (
+          alert_id TEXT PRIMARY KEY,
+          destination TEXT NOT NULL,
+          -- The outbox key it posts to (channel:<id>, webhook:<id>, preview): the digest marks its stories there.
+          target TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('sent', 'waiting', 'to-digest')),
+          item_ids TEXT NOT NULL,
+          outlets TEXT NOT NULL,
+          outlets_at_alert INTEGER NOT NULL,
+          reasons TEXT NOT NULL,
+          decided_at INTEGER NOT NULL,
+          sent_at INTEGER,
+          -- The outbox digest of its post, which its edits PATCH.
+          post_digest_id INTEGER REFERENCES digests (id) ON DELETE SET NULL
+        );
+        CREATE INDEX alerts_destination ON alerts (destination, decided_at);
+        CREATE INDEX alerts_target ON alerts (target);
+
+        -- The items each alert covers, for the digest to mark them.
+        CREATE TABLE alert_items (
+          alert_id TEXT NOT NULL REFERENCES alerts (alert_id) ON DELETE CASCADE,
+          item_id INTEGER NOT NULL,
+          PRIMARY KEY (alert_id, item_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX alert_items_item ON alert_items (item_id);
+
+        -- Rules set from Discord with /alerts add: a theme, terms (JSON; empty for velocity), a channel.
+        CREATE TABLE alert_rules (
+          id INTEGER PRIMARY KEY,
+          guild_id TEXT NOT NULL,
+          theme TEXT NOT NULL,
+          terms TEXT NOT NULL,
+          min_outlets INTEGER,
+          channel_id TEXT NOT NULL,
+          language TEXT NOT NULL,
+          created_by TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX alert_rules_guild ON alert_rules (guild_id, id);
+
+        -- /alerts mute: no alert for the server's rules before until.
+        CREATE TABLE alert_mutes (
+          guild_id TEXT PRIMARY KEY,
+          until INTEGER NOT NULL,
+          set_by TEXT NOT NULL,
+          set_at INTEGER NOT NULL
+        );
+
+        -- An alert's edit is a part that PATCHes the message of this digest's first part, resolved when it is sent.
+        ALTER TABLE digest_parts ADD COLUMN edit_of INTEGER;
+      `),
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {

@@ -66,6 +66,10 @@ describe('sancocho bench --quick --json', () => {
     expect(alerts).toMatchObject({ stories: 100, items: 250, runs: 5 });
     expect(alerts.alerts).toBeGreaterThan(0);
     expect(alerts.p95Ms).toBeGreaterThanOrEqual(alerts.p50Ms);
+    expect(alerts.latency.stories).toBe(100);
+    expect(alerts.latency.p95Ms).toBeGreaterThanOrEqual(alerts.latency.p50Ms);
+    expect(alerts.latency.p95Ms).toBeLessThan(5_000);
+    expect(alerts.latency.replay.rate).toBeLessThanOrEqual(1 / 20);
     expect(poll.perFeed.insertItemsPerSecond).toBeGreaterThan(0);
     expect(poll.perFeed.groupedStoreMs).toBeGreaterThan(0);
   });

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { formatDuration, parseDuration } from '../../src/core/duration.js';
-import { latestSlot } from '../../src/digest/schedule-slots.js';
+import { latestSlot, nextSlot } from '../../src/digest/schedule-slots.js';
 import { previewFileName } from '../../src/delivery/outbox-parts.js';
 
 const MIN = 60_000;
@@ -45,6 +45,18 @@ describe('latest slot of a cron schedule', () => {
     ['every 15 minutes with seconds', '30 */15 * * * *', 'UTC', '2026-05-03T08:20:00Z', HOUR, '2026-05-03T08:15:30.000Z'],
   ])('%s', (_name, expression, zone, now, lookback, expected) => {
     expect(new Date(latestSlot(expression, zone, at(now), lookback) as number).toISOString()).toBe(expected);
+  });
+
+  it.each([
+    ['next daily 08:00 in Caracas, at 07:00 local: today’s', '0 8 * * *', 'America/Caracas', '2026-05-03T11:00:00Z', '2026-05-03T12:00:00.000Z'],
+    ['next daily 08:00 in Caracas, at 14:00 local: tomorrow’s', '0 8 * * *', 'America/Caracas', '2026-05-03T18:00:00Z', '2026-05-04T12:00:00.000Z'],
+    ['exactly at a slot: the one after it', '0 8 * * *', 'UTC', '2026-05-03T08:00:00Z', '2026-05-04T08:00:00.000Z'],
+  ])('%s (an alert hands over to the next digest)', (_name, expression, zone, now, expected) => {
+    expect(new Date(nextSlot(expression, zone, at(now), DAY + HOUR) as number).toISOString()).toBe(expected);
+  });
+
+  it('finds no next slot beyond the horizon', () => {
+    expect(nextSlot('0 9 * * 1', 'UTC', at('2026-05-05T12:00:00Z'), DAY)).toBeNull();
   });
 
   it('finds nothing when the schedule did not fire inside the look-back', () => {

@@ -71,4 +71,18 @@ export function fillEveryTable(db: Database): void {
     INSERT INTO digest_overviews (key, text, created_at) VALUES ('p1:gpt-4o-mini:es:regional-integration:7', 'El Mercosur cerró su acuerdo.', 1764400000000);
     INSERT INTO theme_routes (guild_id, theme, channel_id, created_by, created_at) VALUES ('1111222233334444', 'china-latam', '5555', 'admin#1', 1764400000000);
   `);
+  fillAlertTables(db);
+}
+
+/** The alert tables (SQLite migration 13), when the file has them: a file of an older schema has not. */
+function fillAlertTables(db: Database): void {
+  if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts'`).get()) return;
+  db.exec(`
+    INSERT INTO alerts (alert_id, destination, target, state, item_ids, outlets, outlets_at_alert, reasons, decided_at, sent_at, post_digest_id) VALUES
+      ('alert:caribe:7', 'caribe', 'channel:123', 'sent', '[7,8]', '["Agência Sul","Diario del Plata"]', 2, '[{"kind":"velocity","outlets":2,"spanMs":60000,"theme":"trade-tariffs"}]', 1764396001000, 1764396001000, 2);
+    INSERT INTO alert_items (alert_id, item_id) VALUES ('alert:caribe:7', 7), ('alert:caribe:7', 8);
+    INSERT INTO alert_rules (id, guild_id, theme, terms, min_outlets, channel_id, language, created_by, created_at) VALUES
+      (3, '1111222233334444', 'us-venezuela', '["ataque","strike"]', NULL, '5555', 'es', 'admin#1', 1764400000000);
+    INSERT INTO alert_mutes (guild_id, until, set_by, set_at) VALUES ('1111222233334444', 1764410000000, 'admin#1', 1764400000000);
+  `);
 }

@@ -40,6 +40,8 @@ export interface CommandContext extends CommandDeps {
   channelId: string | null;
   /** The server a channel the bot can see is in; null when the bot does not know the channel. */
   guildOf(channelId: string): string | null;
+  /** The server's language as Discord reports it (`es-ES`, `pt-BR`, `en-US`…), when it does. */
+  guildLocale?: string | null | undefined;
   now: number;
   log: Logger;
 }

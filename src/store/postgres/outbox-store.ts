@@ -12,7 +12,8 @@ const DIGEST_COLUMNS = `d.id, d.schedule, d.slot_at AS "slotAt", d.trigger, d.de
   (SELECT COUNT(*) FROM digest_parts p WHERE p.digest_id = d.id AND p.status = 'sent') AS "sentParts"`;
 
 const PART_COLUMNS = `digest_id AS "digestId", part, payload, nonce, status, message_id AS "messageId", attempts,
-  next_attempt_at AS "nextAttemptAt", last_error AS "lastError", sent_at AS "sentAt", attempted_at AS "attemptedAt"`;
+  next_attempt_at AS "nextAttemptAt", last_error AS "lastError", sent_at AS "sentAt", attempted_at AS "attemptedAt",
+  edit_of AS "editOf"`;
 
 export function createPgOutboxStore(db: PgSession) {
   const byId = async (session: PgSession, id: number) =>
@@ -84,6 +85,7 @@ export function createPgOutboxStore(db: PgSession) {
             input.payloads,
             parts.map((part) => partNonce({ ...input, createdAt: input.now }, part)),
           ]);
+          if (input.editOf !== undefined) await tx.execute(`UPDATE digest_parts SET edit_of = $2 WHERE digest_id = $1`, [inserted.id, input.editOf]);
         }
         return { created: true, digest: (await byId(tx, inserted.id)) as OutboxDigest };
       }),

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { createPgAlertStore } from './alert-store.js';
 import { createPgClassificationStore } from './classification-store.js';
 import { createPgDeliveryStore } from './delivery-store.js';
 import { createPgFeedStore } from './feed-store.js';
@@ -17,6 +18,7 @@ function portsOn(session: PgSession) {
     classifications: createPgClassificationStore(session),
     feeds: createPgFeedStore(session),
     items: createPgItemStore(session),
+    alerts: createPgAlertStore(session),
     search: createPgSearchStore(session),
     leases: createPgLeaseStore(session),
   };

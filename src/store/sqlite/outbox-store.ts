@@ -13,7 +13,8 @@ const DIGEST_COLUMNS = `d.id, d.schedule, d.slot_at AS slotAt, d.trigger, d.dest
   (SELECT COUNT(*) FROM digest_parts p WHERE p.digest_id = d.id AND p.status = 'sent') AS sentParts`;
 
 const PART_COLUMNS = `digest_id AS digestId, part, payload, nonce, status, message_id AS messageId, attempts,
-  next_attempt_at AS nextAttemptAt, last_error AS lastError, sent_at AS sentAt, attempted_at AS attemptedAt`;
+  next_attempt_at AS nextAttemptAt, last_error AS lastError, sent_at AS sentAt, attempted_at AS attemptedAt,
+  edit_of AS editOf`;
 
 export function createSqliteOutboxStore(db: Database) {
   const seen = db.prepare(`INSERT INTO digest_schedules (name, first_seen_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`);
@@ -24,6 +25,7 @@ export function createSqliteOutboxStore(db: Database) {
      ON CONFLICT (schedule, slot_at, destination) DO NOTHING`,
   );
   const insertPart = db.prepare(`INSERT INTO digest_parts (digest_id, part, payload, nonce) VALUES (?, ?, ?, ?)`);
+  const markEdit = db.prepare(`UPDATE digest_parts SET edit_of = ? WHERE digest_id = ?`);
   const bySlot = db.prepare(`SELECT ${DIGEST_COLUMNS} FROM digests d WHERE schedule = ? AND slot_at = ? AND destination = ?`);
   const byId = db.prepare(`SELECT ${DIGEST_COLUMNS} FROM digests d WHERE id = ?`);
   const recent = db.prepare(`SELECT ${DIGEST_COLUMNS} FROM digests d ORDER BY id DESC LIMIT ?`);
@@ -80,6 +82,7 @@ export function createSqliteOutboxStore(db: Database) {
       const part = index + 1;
       insertPart.run(id, part, payload, partNonce({ ...input, createdAt: input.now }, part));
     });
+    if (input.editOf !== undefined) markEdit.run(input.editOf, id);
     return { created: true, digest: byId.get(id) as OutboxDigest };
   });
 

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { createSqliteAlertStore } from './alert-store.js';
 import { createSqliteClassificationStore } from './classification-store.js';
 import { createSqliteDeliveryStore } from './delivery-store.js';
 import { createSqliteFeedStore } from './feed-store.js';
@@ -27,6 +28,7 @@ export function createSqliteStore(db: Database) {
     classifications: createSqliteClassificationStore(db),
     feeds: createSqliteFeedStore(db),
     items: createSqliteItemStore(db),
+    alerts: createSqliteAlertStore(db),
     search: createSqliteSearchStore(db),
     leases: createSqliteLeaseStore(db, inTurn),
   };

@@ -1,0 +1,54 @@
+import type { AlertMute, AlertRule, AlertedStory, NewAlertRule } from '../core/alert.js';
+import type { UnitOfWork } from '../core/unit-of-work.js';
+import type { DigestSources } from '../digest/load-digest-items.js';
+import type { OutboxRepository } from './ports.js';
+
+/** An alert as the digest sees it: the story went out as an alert at `sentAt`, or was handed to the digest. */
+export interface AlertedItem {
+  alertId: string;
+  state: AlertedStory['state'];
+  sentAt: number | null;
+  /** Outlets the alert showed when it was posted: the marker's "+N outlets" counts from there. */
+  outletsAtAlert: number;
+}
+
+/**
+ * What was decided for each alert destination, owned by the alert runner: the records planAlerts
+ * needs back every cycle, written in the same transaction as an alert's message in the outbox.
+ */
+export interface AlertRecordRepository {
+  /** The destination's records decided at or after `since`, and every one still waiting, oldest first. */
+  forDestination(destination: string, since: number): Promise<AlertedStory[]>;
+  /**
+   * Writes the record (one per alert id; a later write replaces it). `target` is the outbox key it
+   * posts to; `postDigestId`, the outbox digest of its post, is kept once set.
+   */
+  save(destination: string, target: string, record: AlertedStory, postDigestId?: number | null): Promise<void>;
+  /** The outbox digest that posted the alert, which its edits PATCH; null before it was posted. */
+  postDigestId(alertId: string): Promise<number | null>;
+  /** Of `itemIds`, those an alert to `target` (an outbox key) covers, with what became of that alert. */
+  alertedItems(target: string, itemIds: readonly number[]): Promise<Map<number, AlertedItem>>;
+}
+
+/** The servers' own alert rules and mutes, set with /alerts; the alert runner reads them every cycle. */
+export interface AlertRuleRepository {
+  /** Stores the rule and returns its id. */
+  addRule(rule: NewAlertRule): Promise<number>;
+  /** True when the server had that rule. */
+  removeRule(guildId: string, id: number): Promise<boolean>;
+  /** One server's rules, oldest first. */
+  rulesForGuild(guildId: string): Promise<AlertRule[]>;
+  /** Every server's rules, by server then age. */
+  allRules(): Promise<AlertRule[]>;
+  /** No alert for the server's rules before `until` (a later mute replaces an earlier one). */
+  mute(guildId: string, until: number, by: string, now: number): Promise<void>;
+  mutes(): Promise<AlertMute[]>;
+}
+
+export interface AlertPorts {
+  alerts: AlertRecordRepository & AlertRuleRepository;
+  outbox: OutboxRepository;
+}
+
+/** The store as the alert runner uses it: its records and the outbox written together, and the items read as a digest reads them. */
+export type AlertStore = AlertPorts & UnitOfWork<AlertPorts> & DigestSources;
