@@ -71,4 +71,10 @@ export function fillEveryTable(db: Database): void {
     INSERT INTO digest_overviews (key, text, created_at) VALUES ('p1:gpt-4o-mini:es:regional-integration:7', 'El Mercosur cerró su acuerdo.', 1764400000000);
     INSERT INTO theme_routes (guild_id, theme, channel_id, created_by, created_at) VALUES ('1111222233334444', 'china-latam', '5555', 'admin#1', 1764400000000);
   `);
+  // A digester building the next slot when the store was copied; its claim lapses like any other.
+  // (A file of a schema before the claims migration has no such table.)
+  if (db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'digest_claims'`).get()) {
+    db.exec(`INSERT INTO digest_claims (schedule, slot_at, destination, owner, expires_at) VALUES
+      ('matutino', 1764568800000, 'channel:123', 'host-a:4242:9f1c', 1764568920000)`);
+  }
 }

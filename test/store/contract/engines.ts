@@ -54,6 +54,10 @@ const SQLITE: Engine = {
       `INSERT INTO items (feed_id, title, title_key, summary, language, source_key, published_at, dated, content_hash, fetched_at, updated_at)
        VALUES (?, ?, ?, ?, 'es', 'feed:1', ?, 1, 'h', ?, ?)`,
     ).run(feed.lastInsertRowid, item.title, item.title.toLowerCase(), item.summary, item.publishedAt, item.publishedAt, item.publishedAt);
+    // Since migration 12 the item store, not a trigger, indexes new items; as it does, whatever the previous version.
+    if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'items_fts_insert'`).get()) {
+      db.prepare(`INSERT INTO items_fts (rowid, title, summary) SELECT id, title, summary FROM items`).run();
+    }
     migrate(db);
     return sqliteStore(db);
   },
