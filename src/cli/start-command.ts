@@ -16,8 +16,9 @@ export function registerStartCommand(program: Command, io: CliIO): void {
   program
     .command('start')
     .description('run Sancocho: poll feeds and send digests on their schedules until SIGINT/SIGTERM')
-    .action(async () => {
-      const config = loadConfig(io.env);
+    .option('--shards <ids>', 'run only these gateway shards of `discord.shards`, e.g. 0,1 (PostgreSQL; another bot worker runs the rest); also SANCOCHO_SHARDS')
+    .action(async (options: { shards?: string }) => {
+      const config = loadConfig(io.env, { shards: options.shards });
       // Held from before the database is first touched until after it is closed.
       const writer = await holdWriterLock(config.database, 'start');
       // Listen before the slow parts (Discord login), so an early Ctrl-C still shuts down cleanly.
