@@ -15,7 +15,7 @@ import { createPgPool } from '../../src/store/postgres/pg-pool.js';
 import { migratePostgres } from '../../src/store/postgres/pg-migrations.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { newsDay, seedItems } from '../digest/seed-store.js';
-import { WEBHOOK_ID, startFakeDiscord, type FakeDiscord } from '../peers/fake-discord.js';
+import { CHANNEL_ID, WEBHOOK_ID, startFakeDiscord, type FakeDiscord } from '../peers/fake-discord.js';
 import { TEST_DATABASE_URL, createTestSchema, type TestSchema } from '../support/postgres-test-schema.js';
 
 const SLOT = Date.UTC(2026, 4, 3, 12);
@@ -49,13 +49,19 @@ describe.skipIf(!TEST_DATABASE_URL)('several digesters on one PostgreSQL', () =>
   const schedule = (): DigestScheduleConfig =>
     digestScheduleSchema.parse({ name: 'daily', cron: '0 8 * * *', timezone: 'America/Caracas', destination: { webhookUrl: fake.webhookUrl() } });
 
+  const channelSchedule = (): DigestScheduleConfig =>
+    digestScheduleSchema.parse({ name: 'channel', cron: '0 8 * * *', destination: { channelId: CHANNEL_ID } });
+
   /** One worker: its own connections, store, deliverer and runner, as a separate process has. */
-  async function worker(name: string, options: { overviewMs?: number; overviews?: string[]; leaseMs?: number; metrics?: Metrics } = {}) {
+  async function worker(
+    name: string,
+    options: { overviewMs?: number; overviews?: string[]; leaseMs?: number; metrics?: Metrics; bot?: boolean; now?: () => number } = {},
+  ) {
     const pool = createPgPool(schema.url, { max: 4 });
     pools.push(pool);
     const store = createPostgresStore(pool);
     const setup = await createDeliverer({
-      discord: readEnvironment({ DISCORD_API_BASE: fake.api }).discord,
+      discord: readEnvironment({ DISCORD_API_BASE: fake.api, ...(options.bot ? { DISCORD_TOKEN: fake.token } : {}) }).discord,
       logger: silentLogger(),
       out: new PassThrough(),
       previewDir: '.',
@@ -74,14 +80,14 @@ describe.skipIf(!TEST_DATABASE_URL)('several digesters on one PostgreSQL', () =>
     const runner = createDigestRunner({
       store,
       logger: silentLogger(),
-      schedules: [schedule()],
+      schedules: [schedule(), channelSchedule()],
       deliverer: setup.deliverer,
       overview,
       metrics: options.metrics,
       workerId: name,
       leaseMs: options.leaseMs,
       claimWaitMs: 20,
-      now: () => SLOT + 60_000 + (Date.now() - started),
+      now: options.now ?? (() => SLOT + 60_000 + (Date.now() - started)),
     });
     return { store, runner };
   }
@@ -155,5 +161,43 @@ describe.skipIf(!TEST_DATABASE_URL)('several digesters on one PostgreSQL', () =>
     expect(overviews).toEqual(['worker-b']);
     expect(report).toMatchObject({ created: true, status: 'sent' });
     expect(fake.messagePosts()).toHaveLength(report.parts);
+  });
+
+  it('takes over the lease of a worker killed mid-send, and finds the part it had posted instead of posting it again', async () => {
+    const survivor = await worker('worker-b', { bot: true, now: Date.now });
+    const body = (part: number) => ({ content: `**Resumen · parte ${part} de 2**`, embeds: [{ title: `Tema ${part}`, description: 'Historias' }] });
+    const { digest } = await survivor.store.outbox.enqueue({
+      schedule: 'channel',
+      slotAt: SLOT,
+      trigger: 'schedule',
+      destination: `channel:${CHANNEL_ID}`,
+      windowFrom: 0,
+      windowTo: SLOT,
+      stories: 2,
+      markdown: '',
+      payloads: [1, 2].map((part) => JSON.stringify({ type: 'discord', body: body(part) })),
+      now: Date.now(),
+    });
+    // worker-a leased part 1, began its send, Discord created the message, and worker-a died before recording it.
+    const leasedUntil = Date.now() + 3_000;
+    expect(await survivor.store.outbox.leasePart(digest.id, 1, { owner: 'worker-a', now: leasedUntil - 3_000, ms: 3_000 })).toBeDefined();
+    await survivor.store.outbox.markAttempt(digest.id, 1, Date.now() - 1_000);
+    const landed = await fetch(`${fake.api}/v10/channels/${CHANNEL_ID}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bot ${fake.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body(1)),
+    });
+    const { id: landedId } = (await landed.json()) as { id: string };
+
+    await survivor.runner.flush();
+    expect(await survivor.runner.pendingDigests()).toEqual([digest.id]); // still leased to worker-a: left alone
+    await sleep(Math.max(0, leasedUntil - Date.now() + 50));
+    await drain(survivor.runner);
+    const parts = await survivor.store.outbox.parts(digest.id);
+    expect(parts.map((part) => [part.status, part.messageId === landedId])).toEqual([
+      ['sent', true],
+      ['sent', false],
+    ]);
+    expect(fake.messagePosts().map((post) => post.body.content)).toEqual([body(1).content, body(2).content]);
   });
 });
