@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { PassThrough } from 'node:stream';
 import type pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -19,6 +23,9 @@ import { CHANNEL_ID, WEBHOOK_ID, startFakeDiscord, type FakeDiscord } from '../p
 import { TEST_DATABASE_URL, createTestSchema, type TestSchema } from '../support/postgres-test-schema.js';
 
 const SLOT = Date.UTC(2026, 4, 3, 12);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REGISTER_TS = path.join(HERE, '../discord/child/register-ts.mjs');
+const OUTBOX_WORKER = path.join(HERE, 'child/outbox-worker.ts');
 const WEBHOOK = `webhook:${WEBHOOK_ID}`;
 
 /**
@@ -131,6 +138,37 @@ describe.skipIf(!TEST_DATABASE_URL)('several digesters on one PostgreSQL', () =>
     const sentBy = await Promise.all(metrics.map(async (m) => Number(/sancocho_digest_parts_sent_total\{[^}]*\} (\d+)/.exec(await m.registry.metrics())?.[1] ?? 0)));
     expect(sentBy[0]! + sentBy[1]!).toBe(50);
     expect(await a!.store.outbox.pendingDigestIds()).toEqual([]);
+  });
+
+  it('posts each of 50 parts exactly once when two digester processes send at the same time', async () => {
+    const { store } = await worker('setup');
+    for (let digest = 0; digest < 10; digest++) {
+      await store.outbox.enqueue({
+        schedule: 'daily',
+        slotAt: SLOT - digest * 60_000,
+        trigger: 'schedule',
+        destination: WEBHOOK,
+        windowFrom: 0,
+        windowTo: SLOT,
+        stories: 5,
+        markdown: '',
+        payloads: Array.from({ length: 5 }, (_, part) => JSON.stringify({ type: 'discord', body: { content: `digest ${digest} part ${part + 1}` } })),
+        now: SLOT,
+      });
+    }
+    const run = (name: string) =>
+      promisify(execFile)(process.execPath, ['--import', REGISTER_TS, OUTBOX_WORKER, schema.url, fake.api, name, fake.webhookUrl()], { timeout: 120_000 });
+    const results = await Promise.all([run('process-a'), run('process-b')]);
+    const sent = results.map(({ stdout }) => (JSON.parse(stdout) as { sent: number }).sent);
+
+    const posted = fake.messagePosts().map((post) => post.body.content as string);
+    expect(posted).toHaveLength(50);
+    expect(new Set(posted).size).toBe(50);
+    expect(sent[0]! + sent[1]!).toBe(50);
+    for (let digest = 0; digest < 10; digest++) {
+      expect(posted.filter((content) => content.startsWith(`digest ${digest} `))).toEqual([1, 2, 3, 4, 5].map((part) => `digest ${digest} part ${part}`));
+    }
+    expect(await store.outbox.pendingDigestIds()).toEqual([]);
   });
 
   it('builds a slot once when the cron fires on two digesters at once; the other waits and posts nothing more', async () => {
