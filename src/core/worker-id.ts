@@ -8,3 +8,10 @@ import { hostname } from 'node:os';
 export function newWorkerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
+
+/**
+ * The owner name of every process on an engine where only one may run at a time (SQLite's writer
+ * lock): a process killed mid-send left its leases to the next one, which is the same worker and
+ * takes them again at once instead of waiting for them to expire.
+ */
+export const SOLE_WORKER = 'the-only-process';

@@ -61,7 +61,7 @@ export interface DigestRunnerDeps {
   signal?: AbortSignal | undefined;
   /** This process's name on slot claims and part leases. Default: host, pid and a random tail. */
   workerId?: string;
-  /** How long a claim or a lease lasts unless its holder renews it (it does, every third of it). Default: 2 minutes. */
+  /** How long a claim or a lease lasts unless its holder renews it (it does, every third of it). Default: 30 s. */
   leaseMs?: number;
   /** How often a digester waiting for another's build looks whether it is done. Default: 1 s. */
   claimWaitMs?: number;
@@ -76,7 +76,7 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
   const log = deps.logger.child({ module: 'digest-job' });
   const now = deps.now ?? Date.now;
   const { outbox } = deps.store;
-  const lease = { owner: deps.workerId ?? newWorkerId(), ms: deps.leaseMs ?? 2 * 60_000 };
+  const lease = { owner: deps.workerId ?? newWorkerId(), ms: deps.leaseMs ?? 30_000 };
   const destinations = createDestinations({ schedules: deps.schedules, deliverer: deps.deliverer, webhookApiBase: deps.webhookApiBase, logger: log });
   const sender = createOutboxSender({
     outbox,
