@@ -140,7 +140,8 @@ describe.skipIf(!TEST_DATABASE_URL)('several digesters on one PostgreSQL', () =>
     expect(await a!.store.outbox.pendingDigestIds()).toEqual([]);
   });
 
-  it('posts each of 50 parts exactly once when two digester processes send at the same time', async () => {
+  // Two child processes, each compiling the sources as it starts: a loaded machine needs more than the default 20 s.
+  it('posts each of 50 parts exactly once when two digester processes send at the same time', { timeout: 120_000 }, async () => {
     const { store } = await worker('setup');
     for (let digest = 0; digest < 10; digest++) {
       await store.outbox.enqueue({
