@@ -1,3 +1,4 @@
+import { SOLE_WORKER } from '../core/worker-id.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
@@ -49,7 +50,7 @@ export async function alertLatencyBench(options: { stories: number; replayFeeds:
     send: (to, payload, sendOptions) => webhook.send(to as Extract<Destination, { kind: 'webhook' }>, payload, sendOptions),
     close: async () => webhook.close(),
   };
-  const sender = createOutboxSender({ outbox: store.outbox, destinations: { byKey: () => destination }, deliverer, logger, now: Date.now, retry: DEFAULT_RETRY });
+  const sender = createOutboxSender({ outbox: store.outbox, destinations: { byKey: () => destination }, deliverer, logger, now: Date.now, retry: DEFAULT_RETRY, lease: { owner: SOLE_WORKER, ms: 30_000 } });
   const settings = alertDestinationSchema.parse({ name: 'bench' });
   const policy = alertPolicy(settings);
   const latencies: number[] = [];

@@ -2,7 +2,9 @@ import { CommanderError, type Command } from 'commander';
 import type { Client } from 'discord.js';
 import { createAppContext, type AppContext } from '../app-context.js';
 import { digestScheduleSchema, type DigestScheduleConfig } from '../config/config-schema.js';
+import { databaseTarget } from '../config/database-target.js';
 import { loadConfig } from '../config/load-config.js';
+import { SOLE_WORKER } from '../core/worker-id.js';
 import { UsageError } from '../core/errors.js';
 import { overviewWriterFor } from '../digest/digest-overview.js';
 import { digestStoryCount } from '../digest/digest-types.js';
@@ -162,6 +164,7 @@ export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<Dig
     overview,
     webhookApiBase: ctx.config.discord.apiBase,
     alertDestinations: ctx.config.alerts.map((alert) => alert.destination),
+    workerId: databaseTarget(ctx.config.database).kind === 'sqlite' ? SOLE_WORKER : ctx.workerId,
   });
   const alerts = createAlertRunner({
     store: ctx.store,

@@ -21,8 +21,9 @@ export function registerStartCommand(program: Command, io: CliIO): void {
     .command('start')
     .description('run Sancocho: poll feeds and send digests on their schedules until SIGINT/SIGTERM')
     .option('--role <role>', 'what this process does: all (default), poller, digester or bot (PostgreSQL only); SANCOCHO_ROLE too')
-    .action(async (options: { role?: string }) => {
-      const config = loadConfig(io.env);
+    .option('--shards <ids>', 'run only these gateway shards of `discord.shards`, e.g. 0,1 (PostgreSQL; another bot worker runs the rest); also SANCOCHO_SHARDS')
+    .action(async (options: { role?: string; shards?: string }) => {
+      const config = loadConfig(io.env, { shards: options.shards });
       const role = startRole(options.role, config);
       // Held from before the database is first touched until after it is closed.
       const writer = await holdWriterLock(config.database, 'start');

@@ -5,6 +5,7 @@ import { LANGUAGES } from '../core/types.js';
 import { THEME_IDS } from '../core/themes.js';
 import { parseDuration } from '../core/duration.js';
 import { databaseProblem } from './database-target.js';
+import { shardCountSchema } from './shard-plan.js';
 
 const language = z.enum(LANGUAGES);
 const themeId = z.enum(THEME_IDS, {
@@ -245,6 +246,8 @@ export const configSchema = z.strictObject({
   feeds: z.array(feedSchema).default([]),
   llm: llmSchema.optional(),
   health: healthSchema.optional(),
+  /** The bot's gateway: `shards` (a number or `auto`) runs discord.js's own sharding. */
+  discord: z.strictObject({ shards: shardCountSchema.optional() }).optional(),
   digests: z
     .array(digestScheduleSchema)
     .default([])

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizeApiBase } from './destination.js';
+import type { ShardPlan } from './shard-plan.js';
 
 /** A variable set to blanks counts as unset. */
 const setting = z
@@ -19,6 +20,7 @@ const environmentSchema = z.object({
   DISCORD_API_BASE: setting,
   DISCORD_GUILD_ID: setting,
   DISCORD_APPLICATION_ID: setting,
+  SANCOCHO_SHARDS: setting,
   OPENAI_API_KEY: setting,
   LOG_LEVEL: setting,
   DEBUG: setting,
@@ -37,6 +39,8 @@ export interface DiscordSettings {
   guildId: string | undefined;
   /** DISCORD_APPLICATION_ID: saves asking Discord for it. */
   applicationId: string | undefined;
+  /** The gateway shards this process runs (`discord.shards` with SANCOCHO_SHARDS); undefined: one shard, as Discord starts a bot. */
+  shards?: ShardPlan | undefined;
 }
 
 /** No Discord credentials: a configuration made in code (the demo) previews its digests. */
@@ -57,6 +61,8 @@ export interface Environment {
   /** SANCOCHO_ROLE, as written: `sancocho start` validates it (config/role.ts); its --role flag wins. */
   role: string | undefined;
   discord: DiscordSettings;
+  /** SANCOCHO_SHARDS (or `start --shards`), as written: which of `discord.shards` this process runs; load-config.ts checks it. */
+  shardIds: string | undefined;
   /** OPENAI_API_KEY, for an `llm` section that uses OpenAI itself. */
   openaiApiKey: string | undefined;
   /** LOG_LEVEL. */
@@ -82,6 +88,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
       guildId: vars.DISCORD_GUILD_ID,
       applicationId: vars.DISCORD_APPLICATION_ID,
     },
+    shardIds: vars.SANCOCHO_SHARDS,
     openaiApiKey: vars.OPENAI_API_KEY,
     logLevel: vars.LOG_LEVEL,
     debug: vars.DEBUG !== undefined,

@@ -9,16 +9,17 @@ import { configSchema, healthSchema, type HealthConfig, type SancochoConfig } fr
 import { parseRole, type Role } from './role.js';
 import { readEnvironment, type DiscordSettings, type Environment } from './environment.js';
 import { formatZodError } from './format-zod-error.js';
+import { shardPlan } from './shard-plan.js';
 import { parseYamlText } from './read-yaml-file.js';
 
 /** The package root, so defaults resolve the same from src/ (tests) and dist/ (installed). */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_CONFIG_PATH = path.join(PACKAGE_ROOT, 'config', 'sancocho.yaml');
 
-export interface LoadedConfig extends SancochoConfig {
+export interface LoadedConfig extends Omit<SancochoConfig, 'discord'> {
   /** The file the configuration came from, for messages. */
   source: string;
-  /** From the environment, like the secrets below: a configuration file never holds them. */
+  /** From the environment, like the secrets below: a configuration file never holds them; `shards` joins the file's count and SANCOCHO_SHARDS. */
   discord: DiscordSettings;
   /** OPENAI_API_KEY, for an `llm` section that uses OpenAI itself. */
   openaiApiKey?: string | undefined;
@@ -29,10 +30,11 @@ export interface LoadedConfig extends SancochoConfig {
 /**
  * Reads and validates the configuration once, at start-up. `SANCOCHO_CONFIG` picks the file and
  * `SANCOCHO_DATABASE_URL` or `SANCOCHO_DB` overrides the database, `SANCOCHO_HEALTH_PORT` / `SANCOCHO_HEALTH_HOST` the
- * health listener; Discord's and OpenAI's credentials come along. Every problem is a ConfigError
+ * health listener; Discord's and OpenAI's credentials come along, and the gateway shards this process
+ * runs (`discord.shards`, picked from by `start --shards` or SANCOCHO_SHARDS). Every problem is a ConfigError
  * naming the file and key (or the variable).
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: { shards?: string | undefined } = {}): LoadedConfig {
   const vars = readEnvironment(env);
   const file = vars.configFile ? path.resolve(vars.configFile) : DEFAULT_CONFIG_PATH;
   if (!existsSync(file)) throw new ConfigError(`${file}: configuration file not found (set SANCOCHO_CONFIG to its path)`);
@@ -53,12 +55,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const config = parsed.data;
   const duplicate = findDuplicateFeed(config.feeds.map((feed) => feed.url));
   if (duplicate) throw new ConfigError(`${file}: feeds: ${duplicate}`);
+  const database = databaseFrom(vars) ?? config.database;
+  // `start --shards` wins over SANCOCHO_SHARDS.
+  const shards = shardPlan(config.discord?.shards, flags.shards ?? vars.shardIds, databaseTarget(database));
   return {
     ...config,
-    database: databaseFrom(vars) ?? config.database,
+    database,
     health: healthSettings(vars.health, config.health),
     source: file,
-    discord: vars.discord,
+    discord: { ...vars.discord, shards },
     openaiApiKey: vars.openaiApiKey,
     role: roleFrom(vars.role),
   };

@@ -69,3 +69,24 @@ export function partNonce(digest: { schedule: string; slotAt: number; destinatio
   return `sc${hash.digest('base64url').slice(0, 23)}`;
 }
 
+
+/** The key a digest is built for: one digest per (schedule, slot, destination). */
+export interface DigestSlot {
+  schedule: string;
+  slotAt: number;
+  destination: string;
+}
+
+/**
+ * A claim on building a slot's digest, so several digesters build it once: `claimed` when this
+ * worker holds it now (taken, renewed, or taken over after it expired), `held` when another does.
+ */
+export type SlotClaim = { kind: 'claimed' } | { kind: 'held'; owner: string; expiresAt: number };
+
+/** A lease: who holds a claim or a part, and until when it lasts unless renewed. */
+export interface Lease {
+  owner: string;
+  now: number;
+  /** How long from `now` the lease lasts. */
+  ms: number;
+}

@@ -1,7 +1,8 @@
 import type { DestinationConfig, DigestScheduleConfig } from '../config/config-schema.js';
 import { describeDestination } from '../config/destination.js';
 import type { Logger } from '../core/logger.js';
-import type { DigestTrigger } from '../core/outbox.js';
+import type { DigestSlot, DigestTrigger } from '../core/outbox.js';
+import { newWorkerId } from '../core/worker-id.js';
 import type { ThemeId } from '../core/themes.js';
 import type { OverviewWriter } from '../digest/digest-overview.js';
 import type { DigestSources } from '../digest/load-digest-items.js';
@@ -10,12 +11,13 @@ import type { Metrics } from '../ops/metrics.js';
 import type { Deliverer } from './deliverer.js';
 import type { AlertRecordRepository } from './alert-ports.js';
 import type { DeliveryStore } from './ports.js';
+import { buildSlotOnce } from './build-slot-once.js';
 import { digestReport, type DigestReport } from './digest-report.js';
 import { createDestinations } from './destinations.js';
 import { DEFAULT_RETRY, createOutboxSender, type RetryPolicy } from './outbox-sender.js';
 import { routedChannels, sendRoutedDigests } from './route-digests.js';
 import { buildScheduledDigest } from './scheduled-digest.js';
-import { createOutboxWriter } from './write-to-outbox.js';
+import { createOutboxWriter, type Enqueued } from './write-to-outbox.js';
 
 export type { DigestReport } from './digest-report.js';
 
@@ -61,6 +63,12 @@ export interface DigestRunnerDeps {
   metrics?: Pick<Metrics, 'digestPartSent' | 'digestPartFailed'> | undefined;
   /** Aborted when Sancocho stops and stops waiting: a send in flight gives up (`interrupted`). */
   signal?: AbortSignal | undefined;
+  /** This process's name on slot claims and part leases. Default: host, pid and a random tail. */
+  workerId?: string;
+  /** How long a claim or a lease lasts unless its holder renews it (it does, every third of it). Default: 30 s. */
+  leaseMs?: number;
+  /** How often a digester waiting for another's build looks whether it is done. Default: 1 s. */
+  claimWaitMs?: number;
 }
 
 /**
@@ -72,6 +80,7 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
   const log = deps.logger.child({ module: 'digest-job' });
   const now = deps.now ?? Date.now;
   const { outbox } = deps.store;
+  const lease = { owner: deps.workerId ?? newWorkerId(), ms: deps.leaseMs ?? 30_000 };
   const destinations = createDestinations({ schedules: deps.schedules, others: deps.alertDestinations, deliverer: deps.deliverer, webhookApiBase: deps.webhookApiBase, logger: log });
   const sender = createOutboxSender({
     outbox,
@@ -82,14 +91,21 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
     retry: { ...DEFAULT_RETRY, ...deps.retry },
     metrics: deps.metrics,
     signal: deps.signal,
+    lease,
   });
   const enqueue = createOutboxWriter(deps.store, now);
+  const buildOnce = (slot: DigestSlot, buildAndEnqueue: () => Promise<Enqueued>) =>
+    buildSlotOnce(
+      { outbox, lease, now, logger: log, waitMs: deps.claimWaitMs ?? 1_000, signal: deps.signal, stopping: () => sender.stopping },
+      slot,
+      buildAndEnqueue,
+    );
   const build = (schedule: DigestScheduleConfig, window: { from: number; to: number }, target: { destination: string; themes?: ReadonlySet<ThemeId> }) =>
     buildScheduledDigest(deps, schedule, window, target);
 
   async function withRoutes(main: DigestReport, schedule: DigestScheduleConfig, slotAt: number, window: { from: number; to: number }, trigger: DigestTrigger): Promise<DigestReport> {
     const channels = routedChannels(await deps.store.routes.all(), schedule, destinations.forSchedule(schedule).key, deps.deliverer);
-    const routed = await sendRoutedDigests({ outbox, sender, enqueue, build, logger: log }, schedule, channels, { slotAt, window, trigger });
+    const routed = await sendRoutedDigests({ outbox, sender, buildOnce, enqueue, build, logger: log }, schedule, channels, { slotAt, window, trigger });
     return routed.length === 0 ? main : { ...main, routed };
   }
 
@@ -97,15 +113,16 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
     const slotAt = options.slotAt ?? now();
     const destination = destinations.forSchedule(schedule);
     const window = { from: slotAt - (options.windowMs ?? schedule.window), to: slotAt };
-    const existing = await outbox.find(schedule.name, slotAt, destination.key);
-    if (existing) {
-      await sender.flush(existing.id);
-      return withRoutes(await digestReport(outbox, existing.id, false), schedule, slotAt, window, options.trigger);
+    const outcome = await buildOnce({ schedule: schedule.name, slotAt, destination: destination.key }, async () =>
+      enqueue(await build(schedule, window, { destination: destination.key }), { slotAt, trigger: options.trigger, destination, window }),
+    );
+    if (outcome.kind === 'existing') {
+      await sender.flush(outcome.digest.id);
+      return withRoutes(await digestReport(outbox, outcome.digest.id, false), schedule, slotAt, window, options.trigger);
     }
-    const digest = await build(schedule, window, { destination: destination.key });
     // A preview always shows the digest (even "no news"); Discord gets nothing for an empty one, and
     // no destination gets anything when all the window's stories went there before.
-    const { created, digest: row, alreadyReceived } = await enqueue(digest, { slotAt, trigger: options.trigger, destination, window });
+    const { created, digest: row, alreadyReceived } = outcome.enqueued;
     if (row.status === 'empty') {
       log.info(
         { schedule: schedule.name, trigger: options.trigger, alreadyReceived },

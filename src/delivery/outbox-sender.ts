@@ -1,10 +1,11 @@
-import { describeDestination } from '../config/destination.js';
+import { describeDestination, type Destination } from '../config/destination.js';
 import { backoffDelay } from '../core/backoff.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../ops/metrics.js';
-import type { Destination } from '../config/destination.js';
+import type { OutboxPart } from '../core/outbox.js';
 import type { Deliverer, DeliveryOutcome, OutboxPayload } from './deliverer.js';
 import type { Destinations } from './destinations.js';
+import { holdLease } from './hold-lease.js';
 import type { OutboxRepository } from './ports.js';
 
 export interface RetryPolicy {
@@ -36,11 +37,14 @@ export interface OutboxSenderDeps {
   metrics?: Pick<Metrics, 'digestPartSent' | 'digestPartFailed'> | undefined;
   /** Aborted when Sancocho stops and stops waiting: a send in flight gives up (`interrupted`). */
   signal?: AbortSignal | undefined;
+  /** This worker's name on the part leases, and how long a lease lasts unless renewed. */
+  lease: { owner: string; ms: number };
 }
 
 /**
  * Sends the outbox's parts in order, each marked sent only after Discord accepted it; a part that
- * failed waits with backoff and is given up after `retry.maxAttempts`.
+ * failed waits with backoff and is given up after `retry.maxAttempts`. Each part is leased before
+ * it is sent, so of several workers flushing the same outbox exactly one sends it.
  */
 export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   const { outbox, logger: log, now, retry } = deps;
@@ -73,61 +77,86 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       }
       return;
     }
-    for (const part of await outbox.parts(id)) {
-      if (part.status === 'sent') continue;
-      if (part.status === 'failed' || part.nextAttemptAt > now() || stopping) return;
-      const payload = JSON.parse(part.payload) as OutboxPayload;
-      const edited = part.editOf == null ? null : await editedMessage(part.editOf);
-      if (edited?.kind === 'wait') return;
-      if (edited?.kind === 'failed') {
-        await outbox.markFailed(id, edited.reason, now());
-        log.error({ digest: id, editOf: part.editOf }, `digest-job: digest ${id} is an edit, but ${edited.reason}; not sent`);
-        return;
-      }
-      // Recorded before the request leaves: if this process dies mid-send, the next one knows to look.
-      await outbox.markAttempt(id, part.part, now());
-      const outcome = edited
-        ? await sendEdit(destination, edited.messageId, payload)
-        : await deps.deliverer.send(destination, payload, { nonce: part.nonce, earlierAttemptAt: part.attemptedAt, signal: deps.signal });
-      if (outcome.kind === 'sent') deps.metrics?.digestPartSent(destination.kind);
-      else if (outcome.kind !== 'interrupted') deps.metrics?.digestPartFailed(destination.kind, outcome.kind);
-      const at = now();
-      switch (outcome.kind) {
-        case 'sent':
-          await outbox.markSent(id, part.part, outcome.messageId, at);
-          await outbox.clearDestinationError(digest.destination);
-          continue;
-        case 'retry': {
-          const attempts = part.attempts + 1;
-          if (attempts >= retry.maxAttempts) {
-            await outbox.markFailed(id, `gave up after ${attempts} attempts: ${outcome.reason}`, at);
-            log.error({ digest: id, part: part.part, reason: outcome.reason }, `digest-job: digest ${id} part ${part.part} given up after ${attempts} attempts`);
-            return;
-          }
-          const wait = Math.max(outcome.retryAfterMs ?? 0, backoffDelay(attempts - 1, retry));
-          await outbox.markRetry(id, part.part, outcome.reason, at + wait);
-          log.warn(
-            { digest: id, part: part.part, attempts, retryInMs: wait, reason: outcome.reason },
-            `digest-job: digest ${id} part ${part.part} not sent; retrying in ${Math.ceil(wait / 1000)}s`,
-          );
-          return;
+    for (const listed of await outbox.parts(id)) {
+      if (listed.status === 'sent') continue;
+      if (listed.status === 'failed' || listed.nextAttemptAt > now() || stopping) return;
+      // Another worker holds the part (or has just sent it): that worker carries the digest on, in order.
+      const part = await outbox.leasePart(id, listed.part, { ...deps.lease, now: now() });
+      if (!part) return;
+      const hold = {
+        renew: () => outbox.renewPartLease(id, part.part, { ...deps.lease, now: now() }),
+        everyMs: Math.max(1, Math.floor(deps.lease.ms / 3)),
+        what: `digest ${id} part ${part.part}`,
+        logger: log,
+      };
+      const next = await holdLease(hold, () => sendPart(digest, destination, label, part)).finally(() =>
+        outbox.releasePart(id, part.part, deps.lease.owner),
+      );
+      if (next === 'stop') return;
+    }
+  }
+
+  /** Sends one leased part and records the outcome; `stop` leaves the digest's later parts for later. */
+  async function sendPart(
+    digest: { id: number; destination: string },
+    destination: Destination,
+    label: string,
+    part: OutboxPart,
+  ): Promise<'next' | 'stop'> {
+    const id = digest.id;
+    // Read again under the lease: another worker may have tried it since it was listed.
+    if (part.nextAttemptAt > now()) return 'stop';
+    const payload = JSON.parse(part.payload) as OutboxPayload;
+    const edited = part.editOf == null ? null : await editedMessage(part.editOf);
+    if (edited?.kind === 'wait') return 'stop';
+    if (edited?.kind === 'failed') {
+      await outbox.markFailed(id, edited.reason, now());
+      log.error({ digest: id, editOf: part.editOf }, `digest-job: digest ${id} is an edit, but ${edited.reason}; not sent`);
+      return 'stop';
+    }
+    // Recorded before the request leaves: if this process dies mid-send, the next one knows to look.
+    await outbox.markAttempt(id, part.part, now());
+    const outcome = edited
+      ? await sendEdit(destination, edited.messageId, payload)
+      : await deps.deliverer.send(destination, payload, { nonce: part.nonce, earlierAttemptAt: part.attemptedAt, signal: deps.signal });
+    if (outcome.kind === 'sent') deps.metrics?.digestPartSent(destination.kind);
+    else if (outcome.kind !== 'interrupted') deps.metrics?.digestPartFailed(destination.kind, outcome.kind);
+    const at = now();
+    switch (outcome.kind) {
+      case 'sent':
+        await outbox.markSent(id, part.part, outcome.messageId, at);
+        await outbox.clearDestinationError(digest.destination);
+        return 'next';
+      case 'retry': {
+        const attempts = part.attempts + 1;
+        if (attempts >= retry.maxAttempts) {
+          await outbox.markFailed(id, `gave up after ${attempts} attempts: ${outcome.reason}`, at);
+          log.error({ digest: id, part: part.part, reason: outcome.reason }, `digest-job: digest ${id} part ${part.part} given up after ${attempts} attempts`);
+          return 'stop';
         }
-        case 'refused':
-          await outbox.recordDestinationError(digest.destination, outcome.reason, at);
-          await outbox.markFailed(id, outcome.reason, at);
-          log.error({ digest: id, destination: label, reason: outcome.reason }, `digest-job: ${outcome.reason}; not retrying`);
-          return;
-        case 'rejected':
-          await outbox.markFailed(id, outcome.reason, at);
-          log.error({ digest: id, part: part.part, reason: outcome.reason }, `digest-job: ${outcome.reason}`);
-          return;
-        case 'interrupted':
-          log.info(
-            { digest: id, part: part.part, destination: label },
-            `digest-job: stopped while digest ${id} part ${part.part} was on its way to ${label}; the next start checks whether it arrived before sending it`,
-          );
-          return;
+        const wait = Math.max(outcome.retryAfterMs ?? 0, backoffDelay(attempts - 1, retry));
+        await outbox.markRetry(id, part.part, outcome.reason, at + wait);
+        log.warn(
+          { digest: id, part: part.part, attempts, retryInMs: wait, reason: outcome.reason },
+          `digest-job: digest ${id} part ${part.part} not sent; retrying in ${Math.ceil(wait / 1000)}s`,
+        );
+        return 'stop';
       }
+      case 'refused':
+        await outbox.recordDestinationError(digest.destination, outcome.reason, at);
+        await outbox.markFailed(id, outcome.reason, at);
+        log.error({ digest: id, destination: label, reason: outcome.reason }, `digest-job: ${outcome.reason}; not retrying`);
+        return 'stop';
+      case 'rejected':
+        await outbox.markFailed(id, outcome.reason, at);
+        log.error({ digest: id, part: part.part, reason: outcome.reason }, `digest-job: ${outcome.reason}`);
+        return 'stop';
+      case 'interrupted':
+        log.info(
+          { digest: id, part: part.part, destination: label },
+          `digest-job: stopped while digest ${id} part ${part.part} was on its way to ${label}; the next start checks whether it arrived before sending it`,
+        );
+        return 'stop';
     }
   }
 

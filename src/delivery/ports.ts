@@ -1,4 +1,4 @@
-import type { NewDigest, OutboxDigest, OutboxPart } from '../core/outbox.js';
+import type { DigestSlot, Lease, NewDigest, OutboxDigest, OutboxPart, SlotClaim } from '../core/outbox.js';
 import type { PartItem } from '../core/part-item.js';
 import type { ThemeRoute } from '../core/theme-route.js';
 import type { UnitOfWork } from '../core/unit-of-work.js';
@@ -57,6 +57,28 @@ export interface OutboxRepository {
   markFailed(digestId: number, error: string, now: number): Promise<void>;
   recordDestinationError(destination: string, error: string, now: number): Promise<void>;
   clearDestinationError(destination: string): Promise<void>;
+
+  /*
+   * Several digesters on one database: each slot's digest is built by the worker that claims it,
+   * and each part sent by the worker that leases it. A crashed worker's claims and leases expire
+   * and are taken over; its own claim or lease a worker may take again or renew.
+   */
+  /** Claims building the slot's digest, unless another worker holds an unexpired claim. */
+  claimSlot(slot: DigestSlot, lease: Lease): Promise<SlotClaim>;
+  /** Extends this worker's claim; false when it has lost it (expired and taken over). */
+  renewSlotClaim(slot: DigestSlot, lease: Lease): Promise<boolean>;
+  /** Drops this worker's claim (the digest is in the outbox, or the build failed). */
+  releaseSlotClaim(slot: DigestSlot, owner: string): Promise<void>;
+  /**
+   * Leases a pending part for sending, unless another worker holds an unexpired lease on it; the
+   * part as stored now comes back (its `attemptedAt` set when an earlier send's outcome is unknown),
+   * or undefined when it is not to be had (leased elsewhere, sent, or given up).
+   */
+  leasePart(digestId: number, part: number, lease: Lease): Promise<OutboxPart | undefined>;
+  /** Extends this worker's lease on a part; false when it has lost it. */
+  renewPartLease(digestId: number, part: number, lease: Lease): Promise<boolean>;
+  /** Drops this worker's lease on a part, whatever came of the send. */
+  releasePart(digestId: number, part: number, owner: string): Promise<void>;
 }
 
 export interface DeliveryPorts {

@@ -2,9 +2,10 @@ import type { DigestScheduleConfig } from '../config/config-schema.js';
 import type { Destination } from '../config/destination.js';
 import type { Logger } from '../core/logger.js';
 import type { ThemeId } from '../core/themes.js';
-import type { DigestTrigger } from '../core/outbox.js';
+import type { DigestSlot, DigestTrigger } from '../core/outbox.js';
 import type { ThemeRoute } from '../core/theme-route.js';
 import type { Digest } from '../digest/digest-types.js';
+import type { SlotOutcome } from './build-slot-once.js';
 import type { Deliverer } from './deliverer.js';
 import { digestReport, type DigestReport } from './digest-report.js';
 import type { OutboxSender } from './outbox-sender.js';
@@ -34,8 +35,10 @@ export function routedChannels(
 }
 
 export interface RouteDigestsDeps {
-  outbox: Pick<OutboxRepository, 'find' | 'get' | 'parts'>;
+  outbox: Pick<OutboxRepository, 'get' | 'parts'>;
   sender: OutboxSender;
+  /** Builds the slot's digest for a destination once across workers (build-slot-once.ts). */
+  buildOnce: (slot: DigestSlot, buildAndEnqueue: () => Promise<Enqueued>) => Promise<SlotOutcome>;
   enqueue: (built: Digest, target: OutboxTarget) => Promise<Enqueued>;
   build: (schedule: DigestScheduleConfig, window: { from: number; to: number }, target: { destination: string; themes: ReadonlySet<ThemeId> }) => Promise<Digest>;
   logger: Logger;
@@ -57,14 +60,12 @@ export async function sendRoutedDigests(
   for (const [channelId, themes] of channels) {
     if (deps.sender.stopping) break;
     const destination: Destination = { kind: 'channel', key: `channel:${channelId}`, channelId };
-    let row = await deps.outbox.find(schedule.name, slot.slotAt, destination.key);
-    let created = false;
-    if (!row) {
+    const outcome = await deps.buildOnce({ schedule: schedule.name, slotAt: slot.slotAt, destination: destination.key }, async () => {
       const routed = await deps.build(schedule, slot.window, { destination: destination.key, themes });
-      const enqueued = await deps.enqueue(routed, { slotAt: slot.slotAt, trigger: slot.trigger, destination, window: slot.window });
-      row = enqueued.digest;
-      created = enqueued.created;
-    }
+      return deps.enqueue(routed, { slotAt: slot.slotAt, trigger: slot.trigger, destination, window: slot.window });
+    });
+    const row = outcome.kind === 'built' ? outcome.enqueued.digest : outcome.digest;
+    const created = outcome.kind === 'built' && outcome.enqueued.created;
     await deps.sender.flush(row.id);
     const report = await digestReport(deps.outbox, row.id, created);
     deps.logger.info(

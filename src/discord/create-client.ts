@@ -1,6 +1,7 @@
 import { Client, DefaultRestOptions, DiscordjsError, DiscordjsErrorCodes, Events, GatewayIntentBits } from 'discord.js';
 import type { Logger } from '../core/logger.js';
 import type { DiscordState } from '../ops/discord-state.js';
+import type { ShardPlan } from '../config/shard-plan.js';
 
 /** Rate-limit waits longer than this fail the send; the outbox retries it later instead of blocking. */
 export const MAX_RATE_LIMIT_WAIT_MS = 60_000;
@@ -25,6 +26,16 @@ export function restOptions(apiBase: string, signal?: AbortSignal) {
   };
 }
 
+/**
+ * discord.js's own sharding, in this process: `auto` asks Discord for the count and runs every
+ * shard; a number runs every shard of that count, or the picked ids of it (another worker runs the rest).
+ */
+export function shardOptions(plan: ShardPlan | undefined): { shards?: number[] | 'auto'; shardCount?: number } {
+  if (!plan) return {};
+  if (plan.count === 'auto') return { shards: 'auto' };
+  return { shards: plan.ids === 'all' ? Array.from({ length: plan.count }, (_, id) => id) : plan.ids, shardCount: plan.count };
+}
+
 export type BotLogin =
   | { kind: 'ready'; client: Client; user: string }
   | { kind: 'invalid-token'; message: string }
@@ -45,12 +56,15 @@ export async function loginBot(options: {
   onState?: ((state: DiscordState) => void) | undefined;
   /** Aborted when Sancocho stops: a login still waiting for Discord gives up at once, and so does any request of the client. */
   signal?: AbortSignal | undefined;
+  /** The gateway shards this client runs; none: one shard, as Discord starts a bot. */
+  shards?: ShardPlan | undefined;
 }): Promise<BotLogin> {
   const log = options.logger.child({ module: 'create-client' });
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     rest: restOptions(options.apiBase, options.signal),
     allowedMentions: { parse: [] },
+    ...shardOptions(options.shards),
   });
   client.on(Events.Error, (error) => log.warn({ err: error.message }, 'create-client: gateway error'));
   client.on(Events.Warn, (message) => log.warn({ detail: message }, 'create-client: discord.js warning'));
@@ -88,7 +102,10 @@ export async function loginBot(options: {
     }
     onState('ready');
     const user = client.user?.tag ?? client.user?.username ?? 'unknown';
-    log.info({ user, api: options.apiBase, guilds: client.guilds.cache.size }, 'create-client: logged in to Discord');
+    log.info(
+      { user, api: options.apiBase, guilds: client.guilds.cache.size, shards: client.options.shards, shardCount: client.options.shardCount },
+      'create-client: logged in to Discord',
+    );
     return { kind: 'ready', client, user };
   } catch (error) {
     onState('disconnected');

@@ -9,7 +9,7 @@ import { DEFAULT_DISCORD_API } from '../config/destination.js';
 import type { DiscordSettings } from '../config/environment.js';
 
 export interface DelivererOptions {
-  discord: Pick<DiscordSettings, 'token' | 'apiBase'>;
+  discord: Pick<DiscordSettings, 'token' | 'apiBase' | 'shards'>;
   logger: Logger;
   /** Where previewed digests are printed. */
   out: NodeJS.WritableStream;
@@ -44,7 +44,7 @@ export async function createDeliverer(options: DelivererOptions): Promise<Delive
   let bot: { send: ReturnType<typeof createBotSender>; close: () => Promise<void>; client: Client } | undefined;
   if (token) {
     const [client, sender] = await Promise.all([import('./create-client.js'), import('./deliver-bot.js')]);
-    const login = await client.loginBot({ token, apiBase, logger: options.logger, readyTimeoutMs: options.readyTimeoutMs, onState: options.onDiscordState, signal: options.signal });
+    const login = await client.loginBot({ token, apiBase, logger: options.logger, readyTimeoutMs: options.readyTimeoutMs, onState: options.onDiscordState, signal: options.signal, shards: options.discord.shards });
     if (login.kind !== 'ready') return login;
     bot = { send: sender.createBotSender(login.client, options.logger), close: () => login.client.destroy(), client: login.client };
   }

@@ -15,6 +15,7 @@ export const COPIED_TABLES = [
   'llm_modes',
   'merge_decisions',
   'digest_schedules',
+  'digest_claims',
   'digests',
   'digest_parts',
   'digest_part_items',

@@ -425,6 +425,26 @@ export const MIGRATIONS: Migration[] = [
         ALTER TABLE digest_parts ADD COLUMN edit_of INTEGER;
       `),
   },
+  {
+    version: 15,
+    name: 'digest slot claims and outbox part leases, for several digesters',
+    up: (db) =>
+      db.exec(`
+        -- Who builds a (schedule, slot, destination) digest now, until when: taken before building
+        -- (which may call the LLM), released once the digest is in the outbox; an expired one is taken over.
+        CREATE TABLE digest_claims (
+          schedule TEXT NOT NULL,
+          slot_at INTEGER NOT NULL,
+          destination TEXT NOT NULL,
+          owner TEXT NOT NULL,
+          expires_at INTEGER NOT NULL,
+          PRIMARY KEY (schedule, slot_at, destination)
+        ) WITHOUT ROWID;
+        -- Which worker sends the part now, until when; NULL when nobody does.
+        ALTER TABLE digest_parts ADD COLUMN lease_owner TEXT;
+        ALTER TABLE digest_parts ADD COLUMN lease_expires_at INTEGER;
+      `),
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {

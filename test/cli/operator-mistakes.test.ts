@@ -71,6 +71,14 @@ describe('operators’ mistakes', () => {
     expect((await cli([], {})).code).toBe(2);
   });
 
+  it('`start --shards` on the SQLite file: only one process may run there, so it is refused before anything starts, exit 2', async () => {
+    writeFileSync(config, `feeds: []\ndatabase: ${JSON.stringify(path.join(dir, 'sancocho.db'))}\ndiscord:\n  shards: 2\n`);
+    const result = await cli(['start', '--shards', '1'], { SANCOCHO_CONFIG: config });
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toMatch(/\n\s+at |unexpected error/);
+    expect(result.stderr).toMatch(/--shards \/ SANCOCHO_SHARDS: with SQLite only one process may run, and it runs all 2 shards; splitting shards between bot workers needs PostgreSQL/);
+  });
+
   it('a timeout a timer cannot hold: the key, exit 2', async () => {
     writeFileSync(config, 'feeds: []\npolling:\n  timeoutSeconds: 2147484\n');
     const result = await cli(['fetch', '--once'], { SANCOCHO_CONFIG: config, SANCOCHO_DB: path.join(dir, 'a.db') });

@@ -39,6 +39,7 @@ describe('the environment', () => {
       OPENAI_API_KEY: 'sk-test',
       LOG_LEVEL: 'debug',
       DEBUG: '1',
+      SANCOCHO_SHARDS: ' 0,1 ',
       PATH: '/usr/bin',
     });
     expect(environment).toEqual({
@@ -48,6 +49,7 @@ describe('the environment', () => {
       health: { port: '8080', host: undefined },
       role: 'poller',
       discord: { token: 'bot-token', apiBase: undefined, guildId: '123456789012345678', applicationId: undefined },
+      shardIds: '0,1',
       openaiApiKey: 'sk-test',
       logLevel: 'debug',
       debug: true,

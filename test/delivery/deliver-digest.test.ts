@@ -106,7 +106,7 @@ describe('delivering digests to a fake Discord', () => {
     await seedItems(createSqliteStore(db), newsDay(SLOT));
     const runner = await runnerFor([schedule()], botEnv());
     expect(deliverer?.mode).toBe('bot');
-    expect(fake.gateway.identifies).toEqual([{ token: fake.token, intents: 1 }]);
+    expect(fake.gateway.identifies).toEqual([{ token: fake.token, intents: 1, shard: [0, 1] }]);
 
     const report = await runner.run(schedule(), { trigger: 'schedule', slotAt: SLOT });
     expect(report).toMatchObject({ status: 'sent', parts: 1, sentParts: 1, destination: `channel ${CHANNEL_ID}`, stories: 5 });

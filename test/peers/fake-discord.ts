@@ -25,6 +25,11 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * callback, edits of its original reply, follow-ups and deletions are recorded on the returned
  * record; `answer` waits for what the person would see.
  * Command registration (`PUT /applications/:app[/guilds/:guild]/commands`) is recorded in `commands`.
+ *
+ * Sharding: with `shards`, `GET /gateway/bot` recommends that count, each IDENTIFY's `shard: [id, count]`
+ * is recorded, a session receives GUILD_CREATE only for the guilds of its shard
+ * (`(guild_id >> 22) % count`, as Discord routes them), and an interaction goes to the session of the
+ * shard that owns its guild.
  */
 
 export const BOT_USER_ID = '111111111111111111';
@@ -100,6 +105,8 @@ export interface FakeChannel {
 
 export interface FakeDiscordOptions {
   token?: string;
+  /** Gateway shards Discord recommends (`GET /gateway/bot`); default 1. */
+  shards?: number;
   /** Channels in the guild besides the default ones. */
   channels?: FakeChannel[];
 }
@@ -139,6 +146,8 @@ export interface InteractionRecord {
   deletes: number;
   /** The message this interaction's @original is: its reply, or the message a button sits on (its `files` are the reply's attachments). */
   original: CreatedMessage | null;
+  /** The shard whose session the interaction was dispatched to. */
+  shard: number;
 }
 
 /** What the person sees in the end: the callback's message, or the edit or follow-up after a defer. */
@@ -150,6 +159,18 @@ export interface Answer {
   record: InteractionRecord;
 }
 
+/** An IDENTIFY as the gateway received it; `shard` is `[id, count]`. */
+export interface Identify {
+  token: string;
+  intents: number;
+  shard: [number, number];
+}
+
+/** The shard a guild's events go to, as Discord computes it. */
+export function shardOf(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
 export interface FakeDiscord {
   /** Give this to discord.js as `rest: { api }`. */
   api: string;
@@ -157,7 +178,7 @@ export interface FakeDiscord {
   requests: RecordedRequest[];
   /** Messages created, in order. */
   messages: CreatedMessage[];
-  gateway: { connections: number; identifies: { token: string; intents: number }[]; closes: number };
+  gateway: { connections: number; identifies: Identify[]; closes: number };
   /** Command definitions as last registered: globally, and per guild. */
   commands: { global: any[] | null; guilds: Map<string, any[]> };
   interactions: InteractionRecord[];
@@ -187,11 +208,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const messages: CreatedMessage[] = [];
   const scripts: MessageScript[] = [];
   const held: ServerResponse[] = [];
-  const gateway = { connections: 0, identifies: [] as { token: string; intents: number }[], closes: 0 };
+  const gateway = { connections: 0, identifies: [] as Identify[], closes: 0 };
+  const shardCount = options.shards ?? 1;
   const commands = { global: null as any[] | null, guilds: new Map<string, any[]>() };
   const interactions: InteractionRecord[] = [];
-  /** Ready gateway sessions, newest last: interactions go to the newest. */
-  const sessions: ((t: string, d: object) => void)[] = [];
+  /** Ready gateway sessions, newest last: an interaction goes to the newest of its guild's shard. */
+  const sessions: { dispatch: (t: string, d: object) => void; shard: [number, number] }[] = [];
   /** `channel:nonce` → the message it created, while Discord still remembers the nonce. */
   const nonces = new Map<string, CreatedMessage>();
   const snowflake = () => SnowflakeUtil.generate().toString();
@@ -222,8 +244,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (!authorized) return json(res, 401, { message: '401: Unauthorized', code: 0 });
       return json(res, 200, {
         url: gatewayUrl,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 1000, reset_after: 14_400_000, max_concurrency: 1 },
+        shards: shardCount,
+        // One identify bucket per shard, so a sharded client logs its shards in without a 5 s wait between them.
+        session_start_limit: { total: 1000, remaining: 1000, reset_after: 14_400_000, max_concurrency: shardCount },
       });
     }
     if (request.method === 'GET' && path === '/users/@me') {
@@ -412,12 +435,13 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   }
 
   function dispatchInteraction(type: number, data: object, invoker: Invoker, extra: object = {}): InteractionRecord {
-    const dispatch = sessions[sessions.length - 1];
-    if (!dispatch) throw new Error('fake-discord: no logged-in client to send the interaction to');
+    const guildId = invoker.guildId ?? GUILD_ID;
+    const session = sessions.findLast(({ shard: [shard, count] }) => shardOf(guildId, count) === shard);
+    if (!session) throw new Error(`fake-discord: no logged-in client runs the shard of guild ${guildId}`);
+    const { dispatch } = session;
     const id = snowflake();
     const userId = invoker.userId ?? MEMBER_USER_ID;
     const user = { id: userId, username: invoker.username ?? `user${userId.slice(-2)}`, discriminator: '0', global_name: null, avatar: null };
-    const guildId = invoker.guildId ?? GUILD_ID;
     const channelId = invoker.channelId ?? channels.find((c) => (c.guildId ?? GUILD_ID) === guildId)?.id ?? CHANNEL_ID;
     const channel = channels.find((c) => c.id === channelId);
     const payload = {
@@ -454,7 +478,18 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       attachment_size_limit: 26_214_400,
       ...extra,
     };
-    const record: InteractionRecord = { id, token: payload.token, type, payload, callbacks: [], edits: [], followups: [], deletes: 0, original: null };
+    const record: InteractionRecord = {
+      id,
+      token: payload.token,
+      type,
+      payload,
+      callbacks: [],
+      edits: [],
+      followups: [],
+      deletes: 0,
+      original: null,
+      shard: session.shard[0],
+    };
     interactions.push(record);
     dispatch('INTERACTION_CREATE', payload);
     return record;
@@ -544,14 +579,15 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     socket.on('close', () => {
       gateway.closes++;
       sockets.delete(socket);
-      const index = sessions.indexOf(dispatch);
+      const index = sessions.findIndex((session) => session.dispatch === dispatch);
       if (index >= 0) sessions.splice(index, 1);
     });
     socket.on('message', (data) => {
       const payload = JSON.parse(String(data)) as { op: number; d: any };
       if (payload.op === 1) send({ op: 11 });
       if (payload.op === 2) {
-        gateway.identifies.push({ token: String(payload.d?.token), intents: Number(payload.d?.intents) });
+        const [shard, count] = Array.isArray(payload.d?.shard) ? (payload.d.shard as [number, number]) : [0, 1];
+        gateway.identifies.push({ token: String(payload.d?.token), intents: Number(payload.d?.intents), shard: [shard, count] });
         if (payload.d?.token !== token) {
           socket.close(4004, 'Authentication failed');
           return;
@@ -563,8 +599,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           session_id: 'fake-session',
           resume_gateway_url: gatewayUrl,
           application: { id: APPLICATION_ID, flags: 0 },
+          shard: [shard, count],
         });
-        for (const guildId of new Set([GUILD_ID, ...channels.map((c) => c.guildId ?? GUILD_ID)])) {
+        const guilds = [...new Set([GUILD_ID, ...channels.map((c) => c.guildId ?? GUILD_ID)])];
+        for (const guildId of guilds.filter((guild) => shardOf(guild, count) === shard)) {
           dispatch('GUILD_CREATE', {
             id: guildId,
             name: guildId === GUILD_ID ? 'Sancocho test' : `Server ${guildId.slice(-2)}`,
@@ -579,7 +617,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
               .map((c) => ({ id: c.id, type: c.type ?? 0, name: c.name, position: 0, permission_overwrites: [] })),
           });
         }
-        sessions.push(dispatch);
+        sessions.push({ dispatch, shard: [shard, count] });
       }
     });
     send({ op: 10, d: { heartbeat_interval: 41_250 } });

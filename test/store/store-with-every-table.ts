@@ -72,9 +72,15 @@ export function fillEveryTable(db: Database): void {
     INSERT INTO theme_routes (guild_id, theme, channel_id, created_by, created_at) VALUES ('1111222233334444', 'china-latam', '5555', 'admin#1', 1764400000000);
   `);
   fillAlertTables(db);
+  // A digester building the next slot when the store was copied; its claim lapses like any other.
+  // (A file of a schema before the claims migration has no such table.)
+  if (db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'digest_claims'`).get()) {
+    db.exec(`INSERT INTO digest_claims (schedule, slot_at, destination, owner, expires_at) VALUES
+      ('matutino', 1764568800000, 'channel:123', 'host-a:4242:9f1c', 1764568920000)`);
+  }
 }
 
-/** The alert tables (SQLite migration 13), when the file has them: a file of an older schema has not. */
+/** The alert tables (SQLite migration 14), when the file has them: a file of an older schema has not. */
 function fillAlertTables(db: Database): void {
   if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts'`).get()) return;
   db.exec(`

@@ -1,4 +1,4 @@
-import { partNonce, type NewDigest, type OutboxDigest, type OutboxPart } from '../../core/outbox.js';
+import { partNonce, type DigestSlot, type Lease, type NewDigest, type OutboxDigest, type OutboxPart, type SlotClaim } from '../../core/outbox.js';
 import type { PgSession } from './pg-session.js';
 
 /**
@@ -140,6 +140,73 @@ export function createPgOutboxStore(db: PgSession) {
       db.query<{ destination: string; error: string; at: number }>(
         `SELECT destination, error, at FROM destination_errors ORDER BY destination COLLATE "C"`,
       ),
+
+    /*
+     * Claims and leases are single statements, each atomic on its own: no transaction lock is
+     * needed, so several workers on one schema take them at the same time and exactly one wins.
+     */
+    async claimSlot(slot: DigestSlot, lease: Lease): Promise<SlotClaim> {
+      const [taken] = await db.query<{ owner: string }>(
+        `INSERT INTO digest_claims (schedule, slot_at, destination, owner, expires_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (schedule, slot_at, destination) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+         WHERE digest_claims.owner = excluded.owner OR digest_claims.expires_at <= $6
+         RETURNING owner`,
+        [slot.schedule, slot.slotAt, slot.destination, lease.owner, lease.now + lease.ms, lease.now],
+      );
+      if (taken) return { kind: 'claimed' };
+      const [holder] = await db.query<{ owner: string; expiresAt: number }>(
+        `SELECT owner, expires_at AS "expiresAt" FROM digest_claims WHERE schedule = $1 AND slot_at = $2 AND destination = $3`,
+        [slot.schedule, slot.slotAt, slot.destination],
+      );
+      // Released between the two statements: free again, though not ours; the caller asks again.
+      return { kind: 'held', owner: holder?.owner ?? '', expiresAt: holder?.expiresAt ?? lease.now };
+    },
+    async renewSlotClaim(slot: DigestSlot, lease: Lease): Promise<boolean> {
+      const changed = await db.execute(
+        `UPDATE digest_claims SET expires_at = $5 WHERE schedule = $1 AND slot_at = $2 AND destination = $3 AND owner = $4`,
+        [slot.schedule, slot.slotAt, slot.destination, lease.owner, lease.now + lease.ms],
+      );
+      return changed > 0;
+    },
+    async releaseSlotClaim(slot: DigestSlot, owner: string): Promise<void> {
+      await db.execute(`DELETE FROM digest_claims WHERE schedule = $1 AND slot_at = $2 AND destination = $3 AND owner = $4`, [
+        slot.schedule,
+        slot.slotAt,
+        slot.destination,
+        owner,
+      ]);
+    },
+    // SKIP LOCKED: a part another worker is leasing this instant is not waited for, just not ours.
+    leasePart: async (digestId: number, part: number, lease: Lease): Promise<OutboxPart | undefined> =>
+      (
+        await db.query<OutboxPart>(
+          `WITH free AS (
+             SELECT digest_id AS free_digest, part AS free_part FROM digest_parts
+             WHERE digest_id = $1 AND part = $2 AND status = 'pending'
+               AND (lease_owner IS NULL OR lease_owner = $3 OR lease_expires_at <= $4)
+             FOR UPDATE SKIP LOCKED)
+           UPDATE digest_parts SET lease_owner = $3, lease_expires_at = $5
+           FROM free WHERE digest_id = free_digest AND part = free_part
+           RETURNING ${PART_COLUMNS}`,
+          [digestId, part, lease.owner, lease.now, lease.now + lease.ms],
+        )
+      )[0],
+    async renewPartLease(digestId: number, part: number, lease: Lease): Promise<boolean> {
+      const changed = await db.execute(`UPDATE digest_parts SET lease_expires_at = $4 WHERE digest_id = $1 AND part = $2 AND lease_owner = $3`, [
+        digestId,
+        part,
+        lease.owner,
+        lease.now + lease.ms,
+      ]);
+      return changed > 0;
+    },
+    async releasePart(digestId: number, part: number, owner: string): Promise<void> {
+      await db.execute(`UPDATE digest_parts SET lease_owner = NULL, lease_expires_at = NULL WHERE digest_id = $1 AND part = $2 AND lease_owner = $3`, [
+        digestId,
+        part,
+        owner,
+      ]);
+    },
 
     cachedOverview: async (key: string) => (await db.query<{ text: string }>(`SELECT text FROM digest_overviews WHERE key = $1`, [key]))[0]?.text,
     async cacheOverview(key: string, text: string, now: number): Promise<void> {

@@ -13,8 +13,8 @@ const sql = (text: string) => async (session: PgSession) => {
 
 /**
  * Numbered migrations of the PostgreSQL engine, applied in order, one transaction each;
- * `schema_migrations` records those applied. The schema is the one SQLite's migrations 1–12 build
- * (src/store/migrations.ts), in PostgreSQL's types: times in epoch milliseconds as bigint, flags as
+ * `schema_migrations` records those applied. The schema is the one SQLite's migrations build
+ * (src/store/migrations.ts: 1–12 here are 1–2, then one for one), in PostgreSQL's types: times in epoch milliseconds as bigint, flags as
  * booleans, JSON as text like SQLite's. Never edit a released migration: add the next number.
  */
 export const PG_MIGRATIONS: PgMigration[] = [
@@ -330,6 +330,24 @@ export const PG_MIGRATIONS: PgMigration[] = [
       );
 
       ALTER TABLE digest_parts ADD COLUMN edit_of bigint;
+    `),
+  },
+  {
+    version: 5,
+    name: 'digest slot claims and outbox part leases, for several digesters',
+    up: sql(`
+      -- Who builds a (schedule, slot, destination) digest now, until when: taken before building
+      -- (which may call the LLM), released once the digest is in the outbox; an expired one is taken over.
+      CREATE TABLE digest_claims (
+        schedule text NOT NULL,
+        slot_at bigint NOT NULL,
+        destination text NOT NULL,
+        owner text NOT NULL,
+        expires_at bigint NOT NULL,
+        PRIMARY KEY (schedule, slot_at, destination)
+      );
+      -- Which worker sends the part now, until when; NULL when nobody does.
+      ALTER TABLE digest_parts ADD COLUMN lease_owner text, ADD COLUMN lease_expires_at bigint;
     `),
   },
 ];

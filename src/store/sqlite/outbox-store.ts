@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { partNonce, type NewDigest, type OutboxDigest, type OutboxPart } from '../../core/outbox.js';
+import { partNonce, type DigestSlot, type Lease, type NewDigest, type OutboxDigest, type OutboxPart, type SlotClaim } from '../../core/outbox.js';
 import { writeTransaction } from '../write-transaction.js';
 
 /**
@@ -64,6 +64,35 @@ export function createSqliteOutboxStore(db: Database) {
   );
   const clearDestinationError = db.prepare(`DELETE FROM destination_errors WHERE destination = ?`);
   const destinationErrors = db.prepare(`SELECT destination, error, at FROM destination_errors ORDER BY destination`);
+  // An upsert that takes the claim only when it is free, this worker's, or expired.
+  const claim = db.prepare(
+    `INSERT INTO digest_claims (schedule, slot_at, destination, owner, expires_at)
+     VALUES (@schedule, @slotAt, @destination, @owner, @expiresAt)
+     ON CONFLICT (schedule, slot_at, destination) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+     WHERE digest_claims.owner = excluded.owner OR digest_claims.expires_at <= @now`,
+  );
+  const claimHolder = db.prepare(
+    `SELECT owner, expires_at AS expiresAt FROM digest_claims WHERE schedule = @schedule AND slot_at = @slotAt AND destination = @destination`,
+  );
+  const renewClaim = db.prepare(
+    `UPDATE digest_claims SET expires_at = @expiresAt
+     WHERE schedule = @schedule AND slot_at = @slotAt AND destination = @destination AND owner = @owner`,
+  );
+  const releaseClaim = db.prepare(
+    `DELETE FROM digest_claims WHERE schedule = @schedule AND slot_at = @slotAt AND destination = @destination AND owner = @owner`,
+  );
+  const leasePart = db.prepare(
+    `UPDATE digest_parts SET lease_owner = @owner, lease_expires_at = @expiresAt
+     WHERE digest_id = @digestId AND part = @part AND status = 'pending'
+       AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at <= @now)
+     RETURNING ${PART_COLUMNS}`,
+  );
+  const renewPart = db.prepare(
+    `UPDATE digest_parts SET lease_expires_at = @expiresAt WHERE digest_id = @digestId AND part = @part AND lease_owner = @owner`,
+  );
+  const releasePart = db.prepare(
+    `UPDATE digest_parts SET lease_owner = NULL, lease_expires_at = NULL WHERE digest_id = @digestId AND part = @part AND lease_owner = @owner`,
+  );
   const getOverview = db.prepare(`SELECT text FROM digest_overviews WHERE key = ?`);
   const putOverview = db.prepare(`INSERT OR REPLACE INTO digest_overviews (key, text, created_at) VALUES (?, ?, ?)`);
 
@@ -138,6 +167,27 @@ export function createSqliteOutboxStore(db: Database) {
       clearDestinationError.run(destination);
     },
     destinationErrors: async () => destinationErrors.all() as { destination: string; error: string; at: number }[],
+
+    async claimSlot(slot: DigestSlot, lease: Lease): Promise<SlotClaim> {
+      const { owner, now } = lease;
+      if (claim.run({ ...slot, owner, now, expiresAt: now + lease.ms }).changes > 0) return { kind: 'claimed' };
+      const holder = claimHolder.get(slot) as { owner: string; expiresAt: number };
+      return { kind: 'held', ...holder };
+    },
+    async renewSlotClaim(slot: DigestSlot, lease: Lease): Promise<boolean> {
+      return renewClaim.run({ ...slot, owner: lease.owner, expiresAt: lease.now + lease.ms }).changes > 0;
+    },
+    async releaseSlotClaim(slot: DigestSlot, owner: string): Promise<void> {
+      releaseClaim.run({ ...slot, owner });
+    },
+    leasePart: async (digestId: number, part: number, lease: Lease) =>
+      leasePart.get({ digestId, part, owner: lease.owner, now: lease.now, expiresAt: lease.now + lease.ms }) as OutboxPart | undefined,
+    async renewPartLease(digestId: number, part: number, lease: Lease): Promise<boolean> {
+      return renewPart.run({ digestId, part, owner: lease.owner, expiresAt: lease.now + lease.ms }).changes > 0;
+    },
+    async releasePart(digestId: number, part: number, owner: string): Promise<void> {
+      releasePart.run({ digestId, part, owner });
+    },
 
     /** The LLM overview cache, by a key of prompt version, model, language, theme and stories. */
     cachedOverview: async (key: string) => (getOverview.get(key) as { text: string } | undefined)?.text,

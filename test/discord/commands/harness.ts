@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { readEnvironment } from '../../../src/config/environment.js';
+import type { ShardPlan } from '../../../src/config/shard-plan.js';
 import { createAppContext, type AppContext } from '../../../src/app-context.js';
 import { openDigestRuntime, type DigestRuntime } from '../../../src/cli/digest-command.js';
 import { configSchema } from '../../../src/config/config-schema.js';
@@ -43,10 +44,14 @@ export interface HarnessOptions {
   /** Extra `polling` settings; user feeds may reach 127.0.0.2 only (the stand-in for the internet). */
   polling?: Record<string, unknown>;
   guildId?: string;
+  /** A fake Discord shared with other harnesses (two bot workers): left open by `close`. Default: a new one. */
+  fake?: FakeDiscord;
+  /** The gateway shards this bot runs. */
+  shards?: ShardPlan;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const fake = await startFakeDiscord({ channels: options.channels ?? [] });
+  const fake = options.fake ?? (await startFakeDiscord({ channels: options.channels ?? [] }));
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -66,7 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       health: { port: 0 },
     }),
     source: 'test',
-    discord: readEnvironment({ DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api }).discord,
+    discord: { ...readEnvironment({ DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api }).discord, shards: options.shards },
   };
   const ctx = await createAppContext(config, createLogger({ level: 'info', pretty: false, destination }));
   const env = { DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.api };
@@ -95,7 +100,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await runtime.close();
       await ctx.close();
       connection?.close();
-      await fake.close();
+      if (!options.fake) await fake.close();
       if (scratch) rmSync(scratch, { recursive: true, force: true });
     },
   };

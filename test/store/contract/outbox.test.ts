@@ -83,4 +83,57 @@ describe.each(ENGINES)('digest outbox ($name)', (engine) => {
     await outbox.clearDestinationError('channel:1');
     expect(await outbox.destinationErrors()).toEqual([]);
   });
+
+  describe('with several workers', () => {
+    const slot = { schedule: 'daily', slotAt: 1_000, destination: 'channel:1' };
+    const lease = (owner: string, now: number) => ({ owner, now, ms: 60_000 });
+
+    it('lets one worker at a time claim a slot; its claim can be renewed, released, or taken over once expired', async () => {
+      expect(await outbox.claimSlot(slot, lease('a', 0))).toEqual({ kind: 'claimed' });
+      expect(await outbox.claimSlot(slot, lease('b', 1_000))).toEqual({ kind: 'held', owner: 'a', expiresAt: 60_000 });
+      expect(await outbox.claimSlot({ ...slot, destination: 'preview' }, lease('b', 1_000))).toEqual({ kind: 'claimed' });
+      expect(await outbox.claimSlot(slot, lease('a', 2_000))).toEqual({ kind: 'claimed' });
+      expect(await outbox.renewSlotClaim(slot, lease('a', 30_000))).toBe(true);
+      expect(await outbox.renewSlotClaim(slot, lease('b', 30_000))).toBe(false);
+      expect(await outbox.claimSlot(slot, lease('b', 89_999))).toMatchObject({ kind: 'held', owner: 'a' });
+      // a crashed: its claim lapses and b takes it over; a's renewal then fails
+      expect(await outbox.claimSlot(slot, lease('b', 90_000))).toEqual({ kind: 'claimed' });
+      expect(await outbox.renewSlotClaim(slot, lease('a', 90_001))).toBe(false);
+      await outbox.releaseSlotClaim(slot, 'a');
+      expect(await outbox.claimSlot(slot, lease('c', 90_002))).toMatchObject({ kind: 'held', owner: 'b' });
+      await outbox.releaseSlotClaim(slot, 'b');
+      expect(await outbox.claimSlot(slot, lease('c', 90_003))).toEqual({ kind: 'claimed' });
+    });
+
+    it('leases a pending part to one worker at a time and hands it back as stored', async () => {
+      const { digest: row } = await outbox.enqueue(digest());
+      const leased = await outbox.leasePart(row.id, 1, lease('a', 0));
+      expect(leased).toMatchObject({ digestId: row.id, part: 1, status: 'pending', attemptedAt: null, payload: '{"a":1}' });
+      expect(await outbox.leasePart(row.id, 1, lease('b', 1_000))).toBeUndefined();
+      expect(await outbox.leasePart(row.id, 2, lease('b', 1_000))).toMatchObject({ part: 2 });
+      expect(await outbox.leasePart(row.id, 1, lease('a', 2_000))).toMatchObject({ part: 1 });
+      await outbox.releasePart(row.id, 1, 'a');
+      expect(await outbox.leasePart(row.id, 1, lease('b', 3_000))).toMatchObject({ part: 1 });
+    });
+
+    it('lets an expired lease on an in-flight part be taken over, its earlier attempt showing', async () => {
+      const { digest: row } = await outbox.enqueue(digest());
+      await outbox.leasePart(row.id, 1, lease('a', 0));
+      await outbox.markAttempt(row.id, 1, 10);
+      expect(await outbox.renewPartLease(row.id, 1, lease('a', 30_000))).toBe(true);
+      expect(await outbox.leasePart(row.id, 1, lease('b', 89_999))).toBeUndefined();
+      expect(await outbox.leasePart(row.id, 1, lease('b', 90_000))).toMatchObject({ part: 1, attemptedAt: 10 });
+      expect(await outbox.renewPartLease(row.id, 1, lease('a', 90_001))).toBe(false);
+      await outbox.releasePart(row.id, 1, 'a');
+      expect(await outbox.leasePart(row.id, 1, lease('c', 90_002))).toBeUndefined();
+    });
+
+    it('leases no part that is sent or given up', async () => {
+      const { digest: row } = await outbox.enqueue(digest());
+      await outbox.markSent(row.id, 1, 'm1', 10);
+      expect(await outbox.leasePart(row.id, 1, lease('a', 20))).toBeUndefined();
+      await outbox.markFailed(row.id, 'refused', 30);
+      expect(await outbox.leasePart(row.id, 2, lease('a', 40))).toBeUndefined();
+    });
+  });
 });
