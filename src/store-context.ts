@@ -5,6 +5,7 @@ import type { SearchRepository } from './core/search.js';
 import type { UnitOfWork } from './core/unit-of-work.js';
 import type { DeliveryRepository, OutboxRepository, ThemeRouteRepository } from './delivery/ports.js';
 import type { OverviewCache } from './digest/digest-overview.js';
+import type { LensReadingReader } from './digest/load-barometer-items.js';
 import type { DigestClassificationReader, DigestFeedReader, DigestItemReader } from './digest/load-digest-items.js';
 import type { StatusFeedReader, StatusOutboxReader, StatusRouteReader } from './ops/ports.js';
 import type { ClassificationRepository, FeedRepository, ItemRepository } from './pipeline/ports.js';
@@ -18,7 +19,7 @@ export interface Store extends UnitOfWork<Store> {
   routes: ThemeRouteRepository & StatusRouteReader;
   deliveries: DeliveryRepository;
   outbox: OutboxRepository & StatusOutboxReader & OverviewCache;
-  classifications: ClassificationRepository & DigestClassificationReader & LlmLedger & LlmStatusReader;
+  classifications: ClassificationRepository & DigestClassificationReader & LensReadingReader & LlmLedger & LlmStatusReader;
   feeds: FeedRepository & StatusFeedReader & DigestFeedReader;
   items: ItemRepository & DigestItemReader;
   search: SearchRepository;

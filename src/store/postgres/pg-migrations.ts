@@ -13,7 +13,7 @@ const sql = (text: string) => async (session: PgSession) => {
 
 /**
  * Numbered migrations of the PostgreSQL engine, applied in order, one transaction each;
- * `schema_migrations` records those applied. The schema is the one SQLite's migrations 1–12 build
+ * `schema_migrations` records those applied. The schema is the one SQLite's migrations build
  * (src/store/migrations.ts), in PostgreSQL's types: times in epoch milliseconds as bigint, flags as
  * booleans, JSON as text like SQLite's. Never edit a released migration: add the next number.
  */
@@ -270,6 +270,25 @@ export const PG_MIGRATIONS: PgMigration[] = [
         CREATE INDEX items_search ON items USING gin (search);
       `);
     },
+  },
+  {
+    version: 3,
+    name: 'lens readings stored with the classification',
+    up: sql(`
+      -- As SQLite's migration 13: an on-topic item's lens reading, replaced with its classification.
+      CREATE TABLE lens_readings (
+        item_id bigint PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,
+        direction text NOT NULL CHECK (direction IN ('advancing', 'stalling', 'reversing', 'none')),
+        obstacles text NOT NULL,
+        actors text NOT NULL,
+        evidence text NOT NULL,
+        quote text,
+        source text NOT NULL CHECK (source IN ('offline', 'llm')),
+        importance_score double precision,
+        importance_fact text,
+        read_at bigint NOT NULL
+      );
+    `),
   },
 ];
 
