@@ -54,6 +54,9 @@ const SQLITE: Engine = {
       `INSERT INTO items (feed_id, title, title_key, summary, language, source_key, published_at, dated, content_hash, fetched_at, updated_at)
        VALUES (?, ?, ?, ?, 'es', 'feed:1', ?, 1, 'h', ?, ?)`,
     ).run(feed.lastInsertRowid, item.title, item.title.toLowerCase(), item.summary, item.publishedAt, item.publishedAt, item.publishedAt);
+    // From migration 12 on the item store writes the full-text row itself, as it does here; before, a trigger did.
+    const trigger = db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name = 'items_fts_insert'`).get() as { n: number };
+    if (trigger.n === 0) db.prepare(`INSERT INTO items_fts (rowid, title, summary) SELECT id, title, summary FROM items`).run();
     migrate(db);
     return sqliteStore(db);
   },
