@@ -1,6 +1,7 @@
 import type { LensReader } from '../classify/lens-reader.js';
 import type { LensReading, StoredLensReading } from '../core/lens.js';
 import { THEME_IDS, type ThemeId } from '../core/themes.js';
+import { computeBarometer, weekStarts, type Barometer, type BarometerOptions } from './barometer.js';
 import type { DigestItem } from './digest-types.js';
 import { loadDigestItemsWithSummaries, type DigestSources } from './load-digest-items.js';
 
@@ -34,4 +35,14 @@ export async function loadBarometerItems(
   }
   const items = loaded.map(({ item }) => item);
   return { items, readings, stored: stored.size };
+}
+
+/** Items are stored by instant; the earliest Monday starts up to 14 h earlier in UTC than in the timezone (UTC+14). */
+const ZONE_MARGIN_MS = 14 * 3_600_000;
+
+/** The barometer of the `options.weeks` weeks up to `options.now`, from the store: what `sancocho barometer` and `/barometer` show. */
+export async function readBarometer(sources: BarometerSources, lens: LensReader, options: BarometerOptions): Promise<{ barometer: Barometer; stored: number }> {
+  const from = Date.parse(`${weekStarts(options.now, options.weeks, options.timezone)[0]}T00:00:00Z`) - ZONE_MARGIN_MS;
+  const { items, readings, stored } = await loadBarometerItems(sources, lens, { from, to: options.now + 1 });
+  return { barometer: computeBarometer(items, readings, options), stored };
 }

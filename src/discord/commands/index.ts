@@ -1,3 +1,4 @@
+import { barometer } from './barometer.js';
 import type { SlashCommand } from './command.js';
 import { digest } from './digest.js';
 import { feeds } from './feeds.js';
@@ -8,4 +9,4 @@ import { themes } from './themes.js';
 import { unsubscribe } from './unsubscribe.js';
 
 /** Every slash command, registered with Discord and routed by name. */
-export const COMMANDS: readonly SlashCommand[] = [news, themes, digest, feeds, subscribe, unsubscribe, status];
+export const COMMANDS: readonly SlashCommand[] = [news, themes, digest, feeds, subscribe, unsubscribe, status, barometer];
