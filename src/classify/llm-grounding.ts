@@ -57,16 +57,16 @@ const FUNCTION_WORDS = new Set(
 );
 
 /**
- * The fact, trimmed, when it is grounded in the item: a quote of it, or a sentence whose key words
- * (all but function words and numbers' punctuation) are, three in four at least and two at least, words of the item.
+ * The fact, trimmed, when it is grounded in the item: at least two key words (words other than
+ * function words), and either a quote of the item or three in four of its key words the item's own.
  */
 export function groundedFact(fact: string, item: { title: string; summary: string }): string | null {
   if (fact.length > MAX_FACT_CHARS) return null;
+  const keys = [...new Set(foldText(fact).split(' '))].filter((word) => word.length >= 2 && !FUNCTION_WORDS.has(word));
+  if (keys.length < 2) return null;
   const quoted = groundedQuote(fact, item);
   if (quoted !== null) return quoted;
   const words = new Set(`${foldText(item.title)} ${foldText(item.summary)}`.split(' '));
-  const keys = [...new Set(foldText(fact).split(' '))].filter((word) => word.length >= 2 && !FUNCTION_WORDS.has(word));
-  if (keys.length < 2) return null;
   const found = keys.filter((word) => words.has(word)).length;
   return found >= 2 && found >= keys.length * FACT_KEY_WORDS_FOUND ? fact.trim() : null;
 }
