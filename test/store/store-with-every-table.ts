@@ -71,4 +71,12 @@ export function fillEveryTable(db: Database): void {
     INSERT INTO digest_overviews (key, text, created_at) VALUES ('p1:gpt-4o-mini:es:regional-integration:7', 'El Mercosur cerró su acuerdo.', 1764400000000);
     INSERT INTO theme_routes (guild_id, theme, channel_id, created_by, created_at) VALUES ('1111222233334444', 'china-latam', '5555', 'admin#1', 1764400000000);
   `);
+  // Lens readings came with a later migration: a file of an older schema (upgraded by the test) has no such table yet.
+  const lens = db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'lens_readings'`).get() as { n: number };
+  if (lens.n === 0) return;
+  db.exec(`
+    INSERT INTO lens_readings (item_id, direction, obstacles, actors, evidence, quote, source, importance_score, importance_fact, read_at)
+      VALUES (7, 'advancing', '[]', '["mercosur","PY"]', '["advancing: \\"acuerdo con la Unión Europea\\" (llm)"]', 'acuerdo con la Unión Europea',
+          'llm', 0.75, 'Cumbre del Mercosur en Asunción', ${FAR_FUTURE});
+  `);
 }
