@@ -20,8 +20,8 @@ export interface CreateClassifierOptions {
   /** OPENAI_API_KEY, as loaded with the configuration. */
   apiKey?: string | undefined;
   themes?: ThemesConfig;
-  /** The offline lens's rules (config/lens.yaml when absent): every label carries its lens reading. */
-  lens?: LensConfig;
+  /** The offline lens's rules (config/lens.yaml when absent): every label carries its lens reading; `false`: no readings (theme evaluation). */
+  lens?: LensConfig | false;
   promptPath?: string;
   /** Counts the LLM's tokens as they are recorded in the ledger. */
   metrics?: Pick<Metrics, 'llmTokens'> | undefined;
@@ -40,7 +40,7 @@ export function createClassifier(options: CreateClassifierOptions): ItemClassifi
   const log = options.logger.child({ module: 'create-classifier' });
   const themes = options.themes ?? loadThemes();
   const offline = createOfflineClassifier(themes);
-  const lens = createLensReader(options.lens ?? loadLens());
+  const lens = options.lens === false ? undefined : createLensReader(options.lens ?? loadLens());
   const { llm } = options;
   if (!llm) {
     log.info('create-classifier: offline classifier');

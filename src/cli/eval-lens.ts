@@ -56,7 +56,7 @@ export function runLensEval(files: readonly string[]): LensEvalRun {
  */
 export async function runLensEvalWithLlm(files: readonly string[], env: NodeJS.ProcessEnv, logger: Logger): Promise<LensEvalRun> {
   const lines = files.flatMap((file) => readJsonl(file, lensLine));
-  const classifier = await pickClassifier('llm', env, logger);
+  const classifier = await pickClassifier('llm', env, logger, { lens: true });
   try {
     const labels = await classifier.label(toClassifiable(lines));
     const readings = labels.map((label) => label.lens ?? null);

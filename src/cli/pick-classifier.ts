@@ -48,7 +48,7 @@ export async function pickClassifier(
   kind: string,
   env: NodeJS.ProcessEnv,
   logger: Logger,
-  options: { settlePairs?: boolean } = {},
+  options: { settlePairs?: boolean; lens?: boolean } = {},
 ): Promise<BatchClassifier> {
   if (kind !== 'offline' && kind !== 'llm') throw new UsageError(`--classifier must be offline or llm, not "${kind}"`);
   const config = loadConfig(env);
@@ -62,6 +62,8 @@ export async function pickClassifier(
     ledger: store.classifications,
     logger,
     uncertainPairs: options.settlePairs ? uncertainItemPairs : undefined,
+    // Theme evaluation times the classifier: lens readings only when they are what is scored.
+    ...(options.lens ? {} : { lens: false as const }),
   });
   const label = async (items: ClassifiableItem[]) => {
     const byId = new Map((await classifier.classifyItems(items)).map((entry) => [entry.itemId, entry]));
