@@ -6,6 +6,7 @@ import type { UnitOfWork } from './core/unit-of-work.js';
 import type { AlertRecordRepository, AlertRuleRepository } from './delivery/alert-ports.js';
 import type { DeliveryRepository, OutboxRepository, ThemeRouteRepository } from './delivery/ports.js';
 import type { OverviewCache } from './digest/digest-overview.js';
+import type { LensReadingReader } from './digest/load-barometer-items.js';
 import type { DigestClassificationReader, DigestFeedReader, DigestItemReader } from './digest/load-digest-items.js';
 import type { StatusFeedReader, StatusOutboxReader, StatusRouteReader } from './ops/ports.js';
 import type { ClassificationRepository, FeedLeaseRepository, FeedRepository, ItemRepository } from './pipeline/ports.js';
@@ -19,7 +20,7 @@ export interface Store extends UnitOfWork<Store> {
   routes: ThemeRouteRepository & StatusRouteReader;
   deliveries: DeliveryRepository;
   outbox: OutboxRepository & StatusOutboxReader & OverviewCache;
-  classifications: ClassificationRepository & DigestClassificationReader & LlmLedger & LlmStatusReader;
+  classifications: ClassificationRepository & DigestClassificationReader & LensReadingReader & LlmLedger & LlmStatusReader;
   feeds: FeedRepository & StatusFeedReader & DigestFeedReader;
   items: ItemRepository & DigestItemReader;
   search: SearchRepository;

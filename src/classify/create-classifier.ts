@@ -2,6 +2,8 @@ import type { LlmConfig } from '../config/config-schema.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import { createOfflineItemClassifier, type ItemClassifier } from './item-classifier.js';
+import { loadLens, type LensConfig } from './lens-config.js';
+import { createLensReader } from './lens-reader.js';
 import { createLlmClassifier, type UncertainPairs } from './llm-classifier.js';
 import { createLlmClient, llmApiKey, type LlmClient } from './llm-client.js';
 import { loadClassifyPrompt } from './llm-prompt.js';
@@ -18,6 +20,8 @@ export interface CreateClassifierOptions {
   /** OPENAI_API_KEY, as loaded with the configuration. */
   apiKey?: string | undefined;
   themes?: ThemesConfig;
+  /** The offline lens's rules (config/lens.yaml when absent): every label carries its lens reading; `false`: no readings (theme evaluation). */
+  lens?: LensConfig | false;
   promptPath?: string;
   /** Counts the LLM's tokens as they are recorded in the ledger. */
   metrics?: Pick<Metrics, 'llmTokens'> | undefined;
@@ -29,17 +33,18 @@ export interface CreateClassifierOptions {
 
 /**
  * The classifier the configuration asks for: with `llm`, the LLM classifier backed by the offline
- * one; without, the offline one alone. Themes and prompt are read here, once, so a broken file
+ * one; without, the offline one alone; either way with the offline lens. Themes, lens rules and prompt are read here, once, so a broken file
  * stops start-up with a ConfigError instead of failing every poll cycle.
  */
 export function createClassifier(options: CreateClassifierOptions): ItemClassifier {
   const log = options.logger.child({ module: 'create-classifier' });
   const themes = options.themes ?? loadThemes();
   const offline = createOfflineClassifier(themes);
+  const lens = options.lens === false ? undefined : createLensReader(options.lens ?? loadLens());
   const { llm } = options;
   if (!llm) {
     log.info('create-classifier: offline classifier');
-    return createOfflineItemClassifier(offline);
+    return createOfflineItemClassifier(offline, lens);
   }
   const client = options.client ?? llmClientFromConfig({ llm, ledger: options.ledger, logger: options.logger, apiKey: options.apiKey, metrics: options.metrics });
   const prompt = loadClassifyPrompt(themes.themes, options.promptPath);
@@ -49,6 +54,7 @@ export function createClassifier(options: CreateClassifierOptions): ItemClassifi
     client,
     prompt,
     offline,
+    lens,
     ledger: options.ledger,
     logger: options.logger,
     uncertainPairs: options.uncertainPairs,

@@ -1,5 +1,7 @@
+import type { ItemLensReading } from '../core/lens.js';
 import type { Language } from '../core/types.js';
 import type { Classification, ClassifierInput } from './classifier.js';
+import type { LensReader } from './lens-reader.js';
 import type { OfflineClassifier } from './offline-classifier.js';
 
 /** A stored item as the classification stage sees it. */
@@ -27,6 +29,8 @@ export interface ItemLabel {
   /** Offline for want of budget or server: worth asking the LLM again later. */
   awaitingLlm?: boolean;
   classification: Classification;
+  /** The item's lens reading, stored with its labels; null for an off-topic item, absent when no lens was given. */
+  lens?: ItemLensReading | null;
 }
 
 /**
@@ -43,13 +47,35 @@ export function toClassifierInput(item: ClassifiableItem): ClassifierInput {
   return { id: String(item.id), title: item.title, summary: item.summary, lang: item.language };
 }
 
-export function offlineLabel(item: ClassifiableItem, classification: Classification, reason: string | null = null, awaitingLlm = false): ItemLabel {
-  return { itemId: item.id, contentHash: item.contentHash, source: 'offline', model: null, promptVersion: null, reason, awaitingLlm, classification };
+export function offlineLabel(
+  item: ClassifiableItem,
+  classification: Classification,
+  reason: string | null = null,
+  awaitingLlm = false,
+  lens?: LensReader,
+): ItemLabel {
+  return {
+    itemId: item.id,
+    contentHash: item.contentHash,
+    source: 'offline',
+    model: null,
+    promptVersion: null,
+    reason,
+    awaitingLlm,
+    classification,
+    ...(lens ? { lens: offlineLens(lens, item, classification) } : {}),
+  };
 }
 
-/** Offline only: the classifier used when no LLM is configured. */
-export function createOfflineItemClassifier(offline: OfflineClassifier): ItemClassifier {
+/** The offline lens's reading of a classified item, ready to store; null when it is off-topic. */
+export function offlineLens(lens: LensReader, item: Pick<ClassifiableItem, 'title' | 'summary' | 'language'>, classification: Classification): ItemLensReading | null {
+  const reading = lens.read({ title: item.title, summary: item.summary, lang: item.language, themes: classification.themes });
+  return reading && { ...reading, source: 'offline', quote: null, importance: null };
+}
+
+/** Offline only: the classifier used when no LLM is configured; with `lens`, each label carries its lens reading. */
+export function createOfflineItemClassifier(offline: OfflineClassifier, lens?: LensReader): ItemClassifier {
   return {
-    classifyItems: async (items) => items.map((item) => offlineLabel(item, offline.classify(toClassifierInput(item)))),
+    classifyItems: async (items) => items.map((item) => offlineLabel(item, offline.classify(toClassifierInput(item)), null, false, lens)),
   };
 }

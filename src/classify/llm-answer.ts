@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DIRECTIONS, OBSTACLE_IDS, normalizeActor, sortActors, type Direction, type ObstacleId } from '../core/lens.js';
 import type { ThemeId } from '../core/themes.js';
 
 /** How the answer format is requested, from the strictest to a plain instruction in the prompt. */
@@ -10,6 +11,7 @@ export type ResponseMode = (typeof RESPONSE_MODES)[number];
  * the schema cannot produce anything else; each theme comes with the words of the item that show
  * it (see llm-grounding). Refs are not an enum: the schema is sent with every request and billed.
  * `pairs` (whether two items report the same event) is in it only when the batch asks about pairs.
+ * The lens fields (direction with its quote, obstacles, actors, importance) ride in the same entry.
  */
 export function answerJsonSchema(themeIds: readonly ThemeId[], withPairs = false) {
   return {
@@ -23,7 +25,7 @@ export function answerJsonSchema(themeIds: readonly ThemeId[], withPairs = false
         items: {
           type: 'object',
           additionalProperties: false,
-          required: ['id', 'themes'],
+          required: ['id', 'themes', ...LENS_FIELDS],
           properties: {
             id: { type: 'string' },
             themes: {
@@ -35,12 +37,29 @@ export function answerJsonSchema(themeIds: readonly ThemeId[], withPairs = false
                 properties: { theme: { type: 'string', enum: [...themeIds] }, quote: { type: 'string' } },
               },
             },
+            ...lensJsonSchema,
           },
         },
       },
     },
   };
 }
+
+const LENS_FIELDS = ['direction', 'direction_quote', 'obstacles', 'actors', 'importance'] as const;
+
+/** Actors are not an enum: ISO 3166 has some 250 codes, and the schema is billed with every request. */
+const lensJsonSchema = {
+  direction: { type: 'string', enum: [...DIRECTIONS] },
+  direction_quote: { type: 'string' },
+  obstacles: { type: 'array', items: { type: 'string', enum: [...OBSTACLE_IDS] } },
+  actors: { type: 'array', items: { type: 'string' } },
+  importance: {
+    type: ['object', 'null'],
+    additionalProperties: false,
+    required: ['score', 'fact'],
+    properties: { score: { type: 'number' }, fact: { type: 'string' } },
+  },
+};
 
 const pairsJsonSchema = {
   type: 'array',
@@ -72,6 +91,55 @@ export interface LabelClaim {
   quote: string | null;
 }
 
+/**
+ * What the model read of an item with the essay's lens, validated but not yet grounded (llm-grounding
+ * checks the quote and the fact against the item). `direction` is null when missing or not a known one.
+ */
+export interface LensClaim {
+  direction: Direction | null;
+  quote: string | null;
+  obstacles: ObstacleId[];
+  /** Body ids and ISO 3166-1 alpha-2 codes; anything else the model named is dropped. */
+  actors: string[];
+  importance: { score: number; fact: string } | null;
+}
+
+// Each lens field is read on its own: one the model got wrong costs that field, not the item's themes.
+const lensSchema = z.object({
+  direction: z
+    .string()
+    .transform((value) => value.trim().toLowerCase())
+    .pipe(z.enum(DIRECTIONS))
+    .nullish()
+    .catch(null),
+  direction_quote: z.string().nullish().catch(null),
+  obstacles: z
+    .array(z.unknown())
+    .nullish()
+    .catch(null)
+    .transform((values) => [...new Set((values ?? []).flatMap((value) => (typeof value === 'string' && (OBSTACLE_IDS as readonly string[]).includes(value.trim().toLowerCase()) ? [value.trim().toLowerCase() as ObstacleId] : [])))]),
+  actors: z
+    .array(z.unknown())
+    .nullish()
+    .catch(null)
+    .transform((values) => sortActors((values ?? []).flatMap((value) => (typeof value === 'string' ? [normalizeActor(value)].filter((actor): actor is string => actor !== null) : [])))),
+  importance: z
+    .object({ score: z.number().min(0).max(1), fact: z.string().trim().min(1) })
+    .nullish()
+    .catch(null),
+});
+
+function readLens(raw: unknown): LensClaim {
+  const parsed = lensSchema.parse(typeof raw === 'object' && raw !== null ? raw : {});
+  return {
+    direction: parsed.direction ?? null,
+    quote: parsed.direction_quote?.trim() || null,
+    obstacles: parsed.obstacles,
+    actors: parsed.actors,
+    importance: parsed.importance ?? null,
+  };
+}
+
 // Lenient where models commonly stray (numeric ids, a bare array, a theme without its quote); each
 // entry is checked on its own, so one bad entry costs one item.
 const rootSchema = z.preprocess(
@@ -95,6 +163,8 @@ export type ParsedAnswer =
       kind: 'ok';
       /** Claims by ref, for the refs the answer covered with a valid entry. */
       labels: Map<string, LabelClaim[]>;
+      /** The lens fields of the same entries, by ref. */
+      lens: Map<string, LensClaim>;
       /** Refs of the batch whose entry was invalid or given more than once, with why. */
       bad: Map<string, string>;
       /** Refs that were not in the batch, dropped. */
@@ -125,6 +195,7 @@ export function parseAnswer(content: string, refs: string[], themeIds: readonly 
   const known = new Set<string>(themeIds);
   const batch = new Set(refs);
   const labels = new Map<string, LabelClaim[]>();
+  const lens = new Map<string, LensClaim>();
   const bad = new Map<string, string>();
   const unknownRefs: string[] = [];
   const seen = new Set<string>();
@@ -139,6 +210,7 @@ export function parseAnswer(content: string, refs: string[], themeIds: readonly 
     if (seen.has(ref)) {
       // Two answers for one item: neither can be trusted.
       labels.delete(ref);
+      lens.delete(ref);
       bad.set(ref, 'duplicate id in llm answer');
       continue;
     }
@@ -156,8 +228,9 @@ export function parseAnswer(content: string, refs: string[], themeIds: readonly 
       continue;
     }
     labels.set(ref, claims);
+    lens.set(ref, readLens(raw));
   }
-  return { kind: 'ok', labels, bad, unknownRefs, same: pairVerdicts(root.data.pairs ?? [], pairs) };
+  return { kind: 'ok', labels, lens, bad, unknownRefs, same: pairVerdicts(root.data.pairs ?? [], pairs) };
 }
 
 function pairVerdicts(raw: unknown[], asked: readonly string[]): Map<string, boolean> {

@@ -4,12 +4,14 @@ import type { Logger } from '../core/logger.js';
 import { THEME_IDS, type ThemeId } from '../core/themes.js';
 import type { MergeDecision } from '../core/classification.js';
 import type { Metrics } from '../ops/metrics.js';
+import type { ItemLensReading } from '../core/lens.js';
 import type { Classification } from './classifier.js';
-import { offlineLabel, toClassifierInput, type ClassifiableItem, type ItemClassifier, type ItemLabel } from './item-classifier.js';
+import { offlineLabel, offlineLens, toClassifierInput, type ClassifiableItem, type ItemClassifier, type ItemLabel } from './item-classifier.js';
+import type { LensReader } from './lens-reader.js';
 import { createLlmClient, type LlmClient } from './llm-client.js';
-import { groundLabels, implausibleAnswer, looksLikeInstructions, overloaded } from './llm-grounding.js';
+import { groundedFact, groundedQuote, groundLabels, implausibleAnswer, looksLikeInstructions, overloaded } from './llm-grounding.js';
 import type { OfflineClassifier } from './offline-classifier.js';
-import { pairLabel, parseAnswer, RESPONSE_MODES, responseFormat, type ResponseMode } from './llm-answer.js';
+import { pairLabel, parseAnswer, RESPONSE_MODES, responseFormat, type LensClaim, type ResponseMode } from './llm-answer.js';
 import { buildMessages, type ClassifyPrompt } from './llm-prompt.js';
 import type { RetryPolicy } from './llm-request.js';
 import type { LlmLedger } from './ports.js';
@@ -21,6 +23,8 @@ export interface LlmClassifierOptions {
   config: LlmConfig;
   prompt: ClassifyPrompt;
   offline: OfflineClassifier;
+  /** The offline lens: reads items labelled offline or from the cache, and those whose direction the model did not ground. */
+  lens?: LensReader | undefined;
   ledger: LlmLedger;
   logger: Logger;
   /** The process's LLM client; built from the options below when absent. */
@@ -40,6 +44,8 @@ export interface LlmClassifier extends ItemClassifier {
   /** The response format in use: the one that worked, or the next to try after a refusal. */
   readonly mode: ResponseMode;
   readonly client: LlmClient;
+  /** Items the model labelled whose lens direction was not grounded in the item, read offline instead, since start. */
+  readonly lensFallbacks: number;
 }
 
 /** One distinct text waiting for the model. */
@@ -48,7 +54,7 @@ interface Pending {
   item: ClassifiableItem;
 }
 
-type LlmLabels = { kind: 'llm'; themes: ThemeId[]; quotes: Partial<Record<ThemeId, string>> };
+type LlmLabels = { kind: 'llm'; themes: ThemeId[]; quotes: Partial<Record<ThemeId, string>>; lens: LensClaim | undefined };
 type ItemOutcome = LlmLabels | { kind: 'offline'; reason: string; awaitingLlm: boolean };
 
 /** At most this many pairs per item of a batch: each costs about 15 tokens in and out. */
@@ -176,7 +182,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
         if (grounded.dropped.length > 0) {
           log.warn({ itemId: item.id, dropped: grounded.dropped.slice(0, 9) }, 'llm-classifier: labels dropped, their quote is not in the item');
         }
-        found.set(hash, { kind: 'llm', themes: grounded.themes, quotes: grounded.quotes });
+        found.set(hash, { kind: 'llm', themes: grounded.themes, quotes: grounded.quotes, lens: answer.lens.get(ref) });
       });
       const decisions = asked.flatMap(({ a, b, label }) => {
         const same = answer.same.get(label);
@@ -230,16 +236,46 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
     return results;
   }
 
+  let lensFallbacks = 0;
+  /**
+   * The model's lens reading of an item it labelled, when its direction is grounded: a quote of the
+   * item for any direction but `none`. Otherwise (no direction answered, or a cached text, whose lens
+   * was not kept) the offline lens reads it, with the model's themes; an ungrounded direction is counted.
+   * The importance stands only with a fact grounded in the item (llm-grounding).
+   */
+  function lensOf(item: ClassifiableItem, classification: Classification, claim: LensClaim | undefined, lens: LensReader): ItemLensReading | null {
+    if (classification.themes.length === 0) return null;
+    const importance = claim?.importance ? groundImportance(claim.importance, item) : null;
+    const quote = claim?.direction && claim.direction !== 'none' ? groundedQuote(claim.quote, item) : null;
+    if (!claim?.direction || (claim.direction !== 'none' && quote === null)) {
+      if (claim?.direction) {
+        lensFallbacks++;
+        log.warn({ itemId: item.id, direction: claim.direction, quote: claim.quote }, 'llm-classifier: lens direction not grounded in the item, read offline');
+      }
+      const offlineReading = offlineLens(lens, item, classification);
+      return offlineReading && { ...offlineReading, importance };
+    }
+    const evidence = quote === null ? [] : [`${claim.direction}: "${quote}" (llm)`];
+    return { direction: claim.direction, obstacles: claim.direction === 'none' ? [] : claim.obstacles, actors: claim.actors, evidence, source: 'llm', quote, importance };
+  }
+
+  function groundImportance(importance: { score: number; fact: string }, item: ClassifiableItem): ItemLensReading['importance'] {
+    const fact = groundedFact(importance.fact, item);
+    if (fact === null) log.warn({ itemId: item.id, fact: importance.fact }, 'llm-classifier: importance dropped, its fact is not in the item');
+    return fact === null ? null : { score: importance.score, fact };
+  }
+
   async function classifyItems(items: ClassifiableItem[]): Promise<ItemLabel[]> {
     const offlineResults = items.map((item) => offline.classify(toClassifierInput(item)));
     const results: (ItemLabel | undefined)[] = items.map((item, index) => {
       const offlineResult = offlineResults[index] as Classification;
-      if (item.backlog) return offlineLabel(item, offlineResult, 'backlog');
-      if (config.skipWithoutRegionalSignal && !offlineResult.regionalSignal) return offlineLabel(item, offlineResult, 'no regional signal');
+      if (item.backlog) return offlineLabel(item, offlineResult, 'backlog', false, options.lens);
+      if (config.skipWithoutRegionalSignal && !offlineResult.regionalSignal) return offlineLabel(item, offlineResult, 'no regional signal', false, options.lens);
       return undefined;
     });
-    const llmLabel = (index: number, themes: ThemeId[], quotes: Partial<Record<ThemeId, string>> = {}): ItemLabel => {
+    const llmLabel = (index: number, themes: ThemeId[], quotes: Partial<Record<ThemeId, string>> = {}, claim?: LensClaim): ItemLabel => {
       const item = items[index] as ClassifiableItem;
+      const classification = fromLlm(offlineResults[index] as Classification, themes, quotes);
       return {
         itemId: item.id,
         contentHash: item.contentHash,
@@ -247,7 +283,8 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
         model: config.model,
         promptVersion: prompt.version,
         reason: null,
-        classification: fromLlm(offlineResults[index] as Classification, themes, quotes),
+        classification,
+        ...(options.lens ? { lens: lensOf(item, classification, claim, options.lens) } : {}),
       };
     };
 
@@ -292,8 +329,8 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
         for (const index of waiting.get(hash) ?? []) {
           results[index] =
             outcome.kind === 'llm'
-              ? llmLabel(index, outcome.themes, outcome.quotes)
-              : offlineLabel(items[index] as ClassifiableItem, offlineResults[index] as Classification, outcome.reason, outcome.awaitingLlm);
+              ? llmLabel(index, outcome.themes, outcome.quotes, outcome.lens)
+              : offlineLabel(items[index] as ClassifiableItem, offlineResults[index] as Classification, outcome.reason, outcome.awaitingLlm, options.lens);
         }
         if (outcome.kind === 'llm') validated.push({ contentHash: hash, themes: outcome.themes });
         else offlineReasons.add(outcome.reason);
@@ -342,6 +379,9 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
     classifyItems,
     canAskLlm: async () => (await client.blocked()) === undefined,
     client,
+    get lensFallbacks() {
+      return lensFallbacks;
+    },
     get mode() {
       return mode;
     },

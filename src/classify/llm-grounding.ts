@@ -27,20 +27,48 @@ export interface GroundedLabels {
  * title or summary; one theme once, in the order given by `themeIds`.
  */
 export function groundLabels(claims: LabelClaim[], item: { title: string; summary: string }, themeIds: readonly ThemeId[]): GroundedLabels {
-  const text = ` ${foldText(item.title)} ${foldText(item.summary)} `;
   const quotes: Partial<Record<ThemeId, string>> = {};
   const dropped: GroundedLabels['dropped'] = [];
   for (const claim of claims) {
     if (quotes[claim.theme] !== undefined) continue;
-    const folded = claim.quote === null ? '' : foldText(claim.quote);
-    if (folded.replaceAll(' ', '').length >= 3 && (claim.quote?.length ?? 0) <= MAX_QUOTE_CHARS && text.includes(` ${folded} `)) {
-      quotes[claim.theme] = (claim.quote as string).trim();
-    } else {
-      dropped.push(claim);
-    }
+    const quote = groundedQuote(claim.quote, item);
+    if (quote !== null) quotes[claim.theme] = quote;
+    else dropped.push(claim);
   }
   const kept = new Set(Object.keys(quotes));
   return { themes: themeIds.filter((id) => kept.has(id)), quotes, dropped: dropped.filter((claim) => !kept.has(claim.theme)) };
+}
+
+/** The quote, trimmed, when it is (case- and accent-folded) a run of whole words of the item's title or summary; else null. */
+export function groundedQuote(quote: string | null, item: { title: string; summary: string }): string | null {
+  if (quote === null || quote.length > MAX_QUOTE_CHARS) return null;
+  const folded = foldText(quote);
+  if (folded.replaceAll(' ', '').length < 3) return null;
+  return ` ${foldText(item.title)} ${foldText(item.summary)} `.includes(` ${folded} `) ? quote.trim() : null;
+}
+
+/** A fact is a sentence, not the item: longer ones are not believed. */
+export const MAX_FACT_CHARS = 200;
+/** Share of a fact's key words that must be words of the item. */
+const FACT_KEY_WORDS_FOUND = 0.75;
+// Function words of the three languages: they say nothing about whether a fact is the item's.
+const FUNCTION_WORDS = new Set(
+  'a al algo ante as ao aos com como con contra da das de del desde do dos e el em en entre es esta este for from has have in into is its la las le lo los mas na nas no nos o of on os para pela pelo por que se sem sin sobre su sus that the their this to um uma un una uno was were will with y'.split(' '),
+);
+
+/**
+ * The fact, trimmed, when it is grounded in the item: at least two key words (words other than
+ * function words), and either a quote of the item or three in four of its key words the item's own.
+ */
+export function groundedFact(fact: string, item: { title: string; summary: string }): string | null {
+  if (fact.length > MAX_FACT_CHARS) return null;
+  const keys = [...new Set(foldText(fact).split(' '))].filter((word) => word.length >= 2 && !FUNCTION_WORDS.has(word));
+  if (keys.length < 2) return null;
+  const quoted = groundedQuote(fact, item);
+  if (quoted !== null) return quoted;
+  const words = new Set(`${foldText(item.title)} ${foldText(item.summary)}`.split(' '));
+  const found = keys.filter((word) => words.has(word)).length;
+  return found >= 2 && found >= keys.length * FACT_KEY_WORDS_FOUND ? fact.trim() : null;
 }
 
 /** An item with more themes than any real news item carries. */

@@ -6,9 +6,10 @@ import { loadConfig } from '../config/load-config.js';
 import { UsageError } from '../core/errors.js';
 import { BODY_IDS, type BodyId } from '../core/lens.js';
 import { LANGUAGES, type Language } from '../core/types.js';
-import { barometerChartData, computeBarometer, isBodyId, weekStarts, type Barometer, type BarometerTally } from '../digest/barometer.js';
+import { barometerChartData, isBodyId, type Barometer, type BarometerTally } from '../digest/barometer.js';
 import { renderBarometerChartSvg } from '../digest/barometer-chart.js';
-import { loadBarometerItems } from '../digest/load-barometer-items.js';
+import { BLOC_CHART_TITLE, blocName } from '../digest/barometer-labels.js';
+import { readBarometer } from '../digest/load-barometer-items.js';
 import { svgToPng } from '../digest/svg-to-png.js';
 import { openStoreContext } from '../store-context.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
@@ -24,34 +25,6 @@ interface BarometerOptions {
 }
 
 const MAX_WEEKS = 104;
-/** Items are stored by instant; the earliest Monday starts up to 14 h earlier in UTC than in the timezone (UTC+14). */
-const ZONE_MARGIN_MS = 14 * 3_600_000;
-
-const CHART_TITLE: Record<Language, (bloc: string) => string> = {
-  es: (bloc) => `Barómetro de la integración: ${bloc}`,
-  pt: (bloc) => `Barômetro da integração: ${bloc}`,
-  en: (bloc) => `Integration barometer: ${bloc}`,
-};
-
-/** How the chart's title names a body; the ids are lower-case slugs, the news writes them so. */
-const BLOC_NAMES: Record<BodyId, string | Record<Language, string>> = {
-  mercosur: 'Mercosur',
-  celac: 'CELAC',
-  can: 'CAN',
-  alba: 'ALBA',
-  unasur: 'UNASUR',
-  sica: 'SICA',
-  caricom: 'CARICOM',
-  oas: { es: 'OEA', pt: 'OEA', en: 'OAS' },
-  'pacific-alliance': { es: 'Alianza del Pacífico', pt: 'Aliança do Pacífico', en: 'Pacific Alliance' },
-  prosur: 'Prosur',
-  brics: 'BRICS',
-};
-
-function blocName(bloc: BodyId, language: Language): string {
-  const name = BLOC_NAMES[bloc];
-  return typeof name === 'string' ? name : name[language];
-}
 
 export function registerBarometerCommand(program: Command, io: CliIO): void {
   program
@@ -77,11 +50,9 @@ export function registerBarometerCommand(program: Command, io: CliIO): void {
       const ctx = await openStoreContext(config, cliLogger(io, 'warn'));
       try {
         const now = Date.now();
-        const from = Date.parse(`${weekStarts(now, weeks, timezone)[0]}T00:00:00Z`) - ZONE_MARGIN_MS;
-        const { items, readings } = await loadBarometerItems(ctx.store, lens, { from, to: now + 1 });
-        const barometer = computeBarometer(items, readings, { weeks, timezone, now, ...(bloc ? { bloc } : {}) });
+        const { barometer } = await readBarometer(ctx.store, lens, { weeks, timezone, now, ...(bloc ? { bloc } : {}) });
         if (options.chart !== undefined) {
-          const data = barometerChartData(barometer, bloc, bloc ? CHART_TITLE[language](blocName(bloc, language)) : undefined);
+          const data = barometerChartData(barometer, bloc, bloc ? BLOC_CHART_TITLE[language](blocName(bloc, language)) : undefined);
           writeFileSync(options.chart, svgToPng(renderBarometerChartSvg(data, language)));
         }
         writeLine(io.stdout, options.json ? JSON.stringify(bloc ? { bloc, ...barometer } : barometer) : barometerTable(barometer, bloc));

@@ -8,7 +8,7 @@ import { UsageError } from '../core/errors.js';
 import { THEME_IDS, type ThemeId } from '../core/themes.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
 import { clusterEvalJson, clusterEvalText, clusterFileItems, runClusterEval } from './eval-clusters.js';
-import { lensEvalJson, lensEvalText, runLensEval } from './eval-lens.js';
+import { lensEvalJson, lensEvalText, runLensEval, runLensEvalWithLlm } from './eval-lens.js';
 import { formatTable } from './format-table.js';
 import { pickClassifier, toClassifiable, type BatchClassifier } from './pick-classifier.js';
 import { labelledLine, readJsonl } from './read-jsonl.js';
@@ -26,7 +26,7 @@ export function registerEvalCommand(program: Command, io: CliIO): void {
     .option('--input <files...>', 'JSON Lines files of items with "themes" (several are scored as one set)')
     .option('--folds <k>', 'with --input: K-fold cross-validation of the thresholds, learned on K-1 folds, scored on the held-out one')
     .option('--clusters <file>', 'JSON Lines file of items with "event": pairwise and B-cubed precision, recall and F1')
-    .option('--lens <files...>', 'JSON Lines files of items with "direction", "obstacles", "actors": the offline lens, per-class and macro F1 for direction, micro-F1 for obstacles and actors')
+    .option('--lens <files...>', 'JSON Lines files of items with "direction", "obstacles", "actors": the lens (offline, or the LLM\'s with --classifier llm), per-class and macro F1 for direction, micro-F1 for obstacles and actors')
     .option('--classifier <kind>', 'offline or llm (with --clusters: the LLM also settles the uncertain story pairs)', 'offline')
     .option('--json', 'print one JSON object')
     .action(async (options: { input?: string[]; clusters?: string; lens?: string[]; folds?: string; classifier: string; json?: boolean }) => {
@@ -34,8 +34,8 @@ export function registerEvalCommand(program: Command, io: CliIO): void {
         throw new UsageError('eval needs exactly one of --input (themes), --clusters (stories) and --lens (direction, obstacles, actors)');
       }
       if (options.lens !== undefined) {
-        if (options.classifier !== 'offline') throw new UsageError('--lens scores the offline lens: use it with --classifier offline');
-        const run = runLensEval(options.lens);
+        if (options.classifier !== 'offline' && options.classifier !== 'llm') throw new UsageError(`--classifier must be offline or llm, not "${options.classifier}"`);
+        const run = options.classifier === 'llm' ? await runLensEvalWithLlm(options.lens, io.env, cliLogger(io, 'warn')) : runLensEval(options.lens);
         writeLine(io.stdout, options.json ? JSON.stringify(lensEvalJson(run)) : lensEvalText(run));
         return;
       }

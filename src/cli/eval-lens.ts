@@ -5,8 +5,10 @@ import { evaluateLens, type ClassScores, type LensEvalReport } from '../classify
 import { createLensReader } from '../classify/lens-reader.js';
 import { loadThemes } from '../classify/themes-config.js';
 import { DIRECTIONS, OBSTACLE_IDS, type LensReading } from '../core/lens.js';
+import type { Logger } from '../core/logger.js';
 import { LANGUAGES } from '../core/types.js';
 import { formatTable } from './format-table.js';
+import { pickClassifier, toClassifiable } from './pick-classifier.js';
 import { readJsonl } from './read-jsonl.js';
 
 /** A line of a lens-labelled file (test/fixtures/eval/lens-*.jsonl). */
@@ -28,6 +30,8 @@ export interface LensEvalRun {
   lines: LensLine[];
   readings: (LensReading | null)[];
   report: LensEvalReport;
+  /** With the LLM: how many readings came from the model, and how many were read offline (cache, fallback, no answer). */
+  sources?: { llm: number; offline: number };
 }
 
 /**
@@ -46,6 +50,24 @@ export function runLensEval(files: readonly string[]): LensEvalRun {
   return { lines, readings, report };
 }
 
+/**
+ * The same files through the configured LLM classifier, as the pipeline labels items: themes and lens
+ * fields from one batched call, an ungrounded direction read offline. Uses the bot's database (cache, budget).
+ */
+export async function runLensEvalWithLlm(files: readonly string[], env: NodeJS.ProcessEnv, logger: Logger): Promise<LensEvalRun> {
+  const lines = files.flatMap((file) => readJsonl(file, lensLine));
+  const classifier = await pickClassifier('llm', env, logger, { lens: true });
+  try {
+    const labels = await classifier.label(toClassifiable(lines));
+    const readings = labels.map((label) => label.lens ?? null);
+    const report = evaluateLens(lines.map((line, index) => ({ gold: line, reading: readings[index]! })));
+    const llm = readings.filter((reading) => reading?.source === 'llm').length;
+    return { lines, readings, report, sources: { llm, offline: readings.filter((reading) => reading !== null).length - llm } };
+  } finally {
+    await classifier.close();
+  }
+}
+
 const round = (value: number) => Math.round(value * 1000) / 1000;
 const rounded = (scores: ClassScores) => ({ precision: round(scores.precision), recall: round(scores.recall), f1: round(scores.f1), support: scores.support });
 
@@ -61,6 +83,7 @@ export function lensEvalJson(run: LensEvalRun) {
     },
     obstacles: rounded(report.obstacles),
     actors: rounded(report.actors),
+    ...(run.sources ? { sources: run.sources } : {}),
   };
 }
 
@@ -92,6 +115,7 @@ export function lensEvalText(run: LensEvalRun): string {
     `direction macro-F1: ${report.direction.macroF1.toFixed(3)} (accuracy ${report.direction.accuracy.toFixed(3)})`,
     micro('obstacles', report.obstacles),
     micro('actors', report.actors),
+    ...(run.sources ? [`readings: ${run.sources.llm} by the LLM, ${run.sources.offline} offline (cached text, no answer, or a direction not grounded)`] : []),
     '',
     `direction mistakes (labelled → read), first ${WORST} of ${mistakes.length}:`,
     ...(mistakes.length > 0 ? mistakes.slice(0, WORST) : ['  none']),

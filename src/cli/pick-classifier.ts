@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createClassifier } from '../classify/create-classifier.js';
 import { uncertainItemPairs } from '../digest/merge-candidates.js';
 import type { Classification } from '../classify/classifier.js';
-import type { ClassifiableItem } from '../classify/item-classifier.js';
+import type { ClassifiableItem, ItemLabel } from '../classify/item-classifier.js';
 import { loadConfig } from '../config/load-config.js';
 import { UsageError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -22,6 +22,8 @@ export interface CliItem {
 export interface BatchClassifier {
   /** Classifications in input order. */
   classify(items: ClassifiableItem[]): Promise<Classification[]>;
+  /** The labels as the pipeline stores them (lens reading included), in input order. */
+  label(items: ClassifiableItem[]): Promise<ItemLabel[]>;
   /** What the LLM said about the story pairs among these texts (content hashes) it was asked about. */
   mergeDecisions(contentHashes: readonly string[]): Promise<MergeDecision[]>;
   close(): Promise<void>;
@@ -46,7 +48,7 @@ export async function pickClassifier(
   kind: string,
   env: NodeJS.ProcessEnv,
   logger: Logger,
-  options: { settlePairs?: boolean } = {},
+  options: { settlePairs?: boolean; lens?: boolean } = {},
 ): Promise<BatchClassifier> {
   if (kind !== 'offline' && kind !== 'llm') throw new UsageError(`--classifier must be offline or llm, not "${kind}"`);
   const config = loadConfig(env);
@@ -60,13 +62,16 @@ export async function pickClassifier(
     ledger: store.classifications,
     logger,
     uncertainPairs: options.settlePairs ? uncertainItemPairs : undefined,
+    // Theme evaluation times the classifier: lens readings only when they are what is scored.
+    ...(options.lens ? {} : { lens: false as const }),
   });
+  const label = async (items: ClassifiableItem[]) => {
+    const byId = new Map((await classifier.classifyItems(items)).map((entry) => [entry.itemId, entry]));
+    return items.map((item) => byId.get(item.id) as ItemLabel);
+  };
   return {
-    async classify(items) {
-      const labels = await classifier.classifyItems(items);
-      const byId = new Map(labels.map((label) => [label.itemId, label.classification]));
-      return items.map((item) => byId.get(item.id) as Classification);
-    },
+    classify: async (items) => (await label(items)).map((entry) => entry.classification),
+    label,
     mergeDecisions: (contentHashes) => store.classifications.mergeDecisions(contentHashes),
     close,
   };

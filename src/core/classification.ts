@@ -1,3 +1,4 @@
+import type { ItemLensReading } from './lens.js';
 import type { ThemeId } from './themes.js';
 import type { Language } from './types.js';
 
@@ -19,6 +20,8 @@ export interface ClassificationRecord {
   /** Offline labels for want of budget or server: the LLM is asked again later. */
   awaitingLlm?: boolean | undefined;
   classifiedAt: number;
+  /** The item's lens reading, stored with the labels and replacing any earlier one; absent or null: none (off-topic). */
+  lens?: ItemLensReading | null | undefined;
 }
 
 /** An item with no classification for its current content. */

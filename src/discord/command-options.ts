@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BODY_IDS } from '../core/lens.js';
 import { queryWords } from '../core/search-query.js';
 import { THEME_IDS, type ThemeId } from '../core/themes.js';
 import { LANGUAGES, type Language } from '../core/types.js';
@@ -24,6 +25,8 @@ export const SEARCH_MAX_PAGE = 49;
 export const MAX_DAYS = 365;
 export const LATEST_MAX = 20;
 export const LATEST_DEFAULT = 10;
+export const BAROMETER_MAX_WEEKS = 26;
+export const BAROMETER_DEFAULT_WEEKS = 12;
 
 /**
  * What to do about each option when its value cannot be used. A schema may say something more
@@ -47,6 +50,8 @@ export const OPTION_HINTS = {
   outlets: 'Give outlets as a whole number from 1 to 50.',
   rule: 'Give the rule’s number, as /alerts list shows it.',
   hours: 'Give hours as a whole number from 0 to 168 (0 lifts the pause).',
+  weeks: `Give weeks as a whole number from 1 to ${BAROMETER_MAX_WEEKS}.`,
+  bloc: 'Pick a regional body from the list.',
 } as const satisfies Record<string, string>;
 
 /** The plain sentence for a problem with an option (or with the options as a whole). */
@@ -226,6 +231,12 @@ export type AlertMuteOptions = z.output<typeof alertMuteOptions>;
 
 /** No options: anything sent anyway is ignored. */
 export const noOptions = z.object({});
+
+export const barometerOptions = z.object({
+  weeks: wholeNumber('weeks', 1, BAROMETER_MAX_WEEKS).default(BAROMETER_DEFAULT_WEEKS),
+  bloc: z.enum(BODY_IDS, { error: OPTION_HINTS.bloc }).optional(),
+});
+export type BarometerCommandOptions = z.output<typeof barometerOptions>;
 
 /**
  * A page of search results, carried in the custom id of its Previous/Next buttons so paging needs no

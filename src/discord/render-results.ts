@@ -25,6 +25,8 @@ export interface Reply {
   embeds: APIEmbed[];
   components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
   allowedMentions: { parse: [] };
+  /** Attachments (a chart), uploaded with the reply. */
+  files?: { attachment: Buffer; name: string }[];
 }
 
 export const NO_MENTIONS: { parse: [] } = { parse: [] };

@@ -87,6 +87,7 @@ export async function classifyNewItems(ctx: ClassifyContext, options: ClassifyOp
   return report;
 }
 
+/** Each label's record; its lens reading, when the classifier made one, is saved with it in the same transaction. */
 function toRecords(labels: ItemLabel[], classifiedAt: (itemId: number) => number): ClassificationRecord[] {
   return labels.map(({ classification, ...label }) => ({
     ...label,

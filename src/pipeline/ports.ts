@@ -9,7 +9,7 @@ import type { UnitOfWork } from '../core/unit-of-work.js';
 export interface ClassificationRepository {
   /** Items with no classification for their current content, oldest first, after `afterId`. */
   pending(options: { limit: number; afterId?: number }): Promise<PendingItem[]>;
-  /** Replaces each item's classification and its themes, all at once. */
+  /** Replaces each item's classification, its themes and its lens reading (removed when the record has none), all at once. */
   save(records: ClassificationRecord[]): Promise<void>;
   /** Items labelled offline for want of budget or server, oldest first, whose wording has not changed since. */
   awaitingLlm(options: { limit: number; afterId?: number }): Promise<AwaitingItem[]>;

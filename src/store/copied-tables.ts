@@ -10,6 +10,7 @@ export const COPIED_TABLES = [
   'item_feeds',
   'classifications',
   'item_themes',
+  'lens_readings',
   'llm_cache',
   'llm_usage',
   'llm_modes',

@@ -445,6 +445,28 @@ export const MIGRATIONS: Migration[] = [
         ALTER TABLE digest_parts ADD COLUMN lease_expires_at INTEGER;
       `),
   },
+  {
+    version: 16,
+    name: 'lens readings stored with the classification',
+    up: (db) =>
+      db.exec(`
+        -- Which way an on-topic item moves integration (config/lens.yaml), read offline or by the LLM
+        -- in the classification call, replaced with the item's classification. Older items have none:
+        -- the barometer reads those on the fly.
+        CREATE TABLE lens_readings (
+          item_id INTEGER PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,
+          direction TEXT NOT NULL CHECK (direction IN ('advancing', 'stalling', 'reversing', 'none')),
+          obstacles TEXT NOT NULL,
+          actors TEXT NOT NULL,
+          evidence TEXT NOT NULL,
+          quote TEXT,
+          source TEXT NOT NULL CHECK (source IN ('offline', 'llm')),
+          importance_score REAL,
+          importance_fact TEXT,
+          read_at INTEGER NOT NULL
+        );
+      `),
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {

@@ -101,6 +101,24 @@ describe('sancocho barometer', () => {
     expect(readFileSync(file).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   });
 
+  it('reads the stored lens readings, and reads offline only the items classified without one', async () => {
+    const db = openDatabase(ws.database);
+    // The LLM read this one as advancing, quoting it; offline rules would call a postponed summit stalling.
+    await seedItems(createSqliteStore(db), [
+      {
+        title: 'Postergan la cumbre de la CAN pero firman la hoja de ruta',
+        outlet: 'El Comercio',
+        themes: integration,
+        publishedAt: at(25, 9),
+        lens: { direction: 'advancing', obstacles: [], actors: ['can'], evidence: ['advancing: "firman la hoja de ruta" (llm)'], source: 'llm', quote: 'firman la hoja de ruta', importance: null },
+      },
+    ]);
+    db.close();
+    const latest = JSON.parse((await cli(['barometer', '--weeks', '1', '--json'], env)).stdout).weeks.at(-1);
+    expect(latest.overall).toEqual({ advancing: 3, stalling: 1, reversing: 1, index: 0.4, stories: 5 });
+    expect(latest.blocs.can).toMatchObject({ advancing: 2, stalling: 0 });
+  });
+
   it.each([
     [['--bloc', 'nafta'], 'barometer: unknown bloc "nafta" (known: mercosur, celac, can,'],
     [['--weeks', '0'], 'barometer: --weeks must be a whole number from 1 to 104, not "0"'],

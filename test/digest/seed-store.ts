@@ -1,3 +1,4 @@
+import type { ItemLensReading } from '../../src/core/lens.js';
 import type { ThemeId } from '../../src/core/themes.js';
 import type { Language } from '../../src/core/types.js';
 import { withDedupeKeys } from '../../src/pipeline/dedupe-keys.js';
@@ -15,6 +16,8 @@ export interface SeedItem {
   /** The canonical URL stored for dedupe; default: `url`. */
   canonicalUrl?: string;
   backlog?: boolean;
+  /** A lens reading stored with the classification; default: none, as in a store from before readings were stored. */
+  lens?: ItemLensReading;
 }
 
 /**
@@ -64,6 +67,7 @@ export async function seedItems(store: Pick<Store, 'feeds' | 'items' | 'classifi
         evidence: {},
         reason: null,
         classifiedAt: entry.reachedAt ?? entry.publishedAt,
+        ...(entry.lens ? { lens: entry.lens } : {}),
       },
     ]);
     ids.push(id as number);

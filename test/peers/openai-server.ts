@@ -264,6 +264,11 @@ export function obedientResponder(model: Responder = keywordResponder(), trigger
   };
 }
 
+/** Whether a request asks for the lens fields: its schema names `direction`, or its prompt does. */
+export function asksForLens(request: ChatRequest): boolean {
+  return JSON.stringify(request.response_format ?? {}).includes('"direction"') || request.messages.some((message) => message.content.includes('`direction`'));
+}
+
 /** The key a gold responder finds an item by: its title as the fence shows it. */
 const titleKey = (title: string) => title.normalize('NFKC').replace(/\s+/g, ' ').trim().slice(0, 80);
 
@@ -277,12 +282,26 @@ export function askedPairs(request: ChatRequest): [string, string][] {
     .filter((pair) => pair.length === 2);
 }
 
+/** A labelled item as a gold model knows it: themes (eval sets), event (clusters), lens fields (lens-*.jsonl). */
+export interface GoldEntry {
+  title: string;
+  themes?: string[];
+  event?: string | null;
+  direction?: string;
+  obstacles?: string[];
+  actors?: string[];
+  /** The importance to answer; without it, an on-topic item gets 0.5 with its title as the fact. */
+  importance?: { score: number; fact: string } | null;
+}
+
 /**
  * A perfect model for a labelled set: answers each item with its gold themes, quoting the first
- * words of its title for each, and each pair asked with whether both items carry the same gold
- * `event` (clusters-dev.jsonl). Whatever score falls short of 1.0 against it was lost in the plumbing.
+ * words of its title for each, its gold lens fields (the direction quoting the same words, the
+ * importance naming the title as the fact), and each pair asked with whether both items carry the
+ * same gold `event` (clusters-dev.jsonl). Whatever score falls short of 1.0 against it was lost in
+ * the plumbing. Lens fields are answered only when the request's schema or prompt asks for them.
  */
-export function goldResponder(gold: { title: string; themes?: string[]; event?: string | null }[]): Responder {
+export function goldResponder(gold: GoldEntry[]): Responder {
   const byTitle = new Map(gold.map((entry) => [titleKey(entry.title), entry]));
   return (request) => {
     const titles = new Map<string, string>();
@@ -290,7 +309,19 @@ export function goldResponder(gold: { title: string; themes?: string[]; event?: 
       const title = item.text.trim().split('\n')[0] ?? '';
       titles.set(item.ref, titleKey(title));
       const quote = title.split(/\s+/).slice(0, 4).join(' ');
-      return { id: item.ref, themes: (byTitle.get(titleKey(title))?.themes ?? []).map((theme) => ({ theme, quote })) };
+      const entry = byTitle.get(titleKey(title));
+      const themes = (entry?.themes ?? []).map((theme) => ({ theme, quote }));
+      if (!asksForLens(request)) return { id: item.ref, themes };
+      const direction = entry?.direction ?? 'none';
+      return {
+        id: item.ref,
+        themes,
+        direction,
+        direction_quote: direction === 'none' ? '' : quote,
+        obstacles: entry?.obstacles ?? [],
+        actors: entry?.actors ?? [],
+        importance: entry?.importance !== undefined ? entry.importance : themes.length > 0 ? { score: 0.5, fact: title } : null,
+      };
     });
     const eventOf = (ref: string) => byTitle.get(titles.get(ref) ?? '')?.event ?? null;
     const pairs = askedPairs(request).map(([a, b]) => ({ pair: `${a}-${b}`, same: eventOf(a) !== null && eventOf(a) === eventOf(b) }));

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClassifier } from '../../src/classify/create-classifier.js';
 import type { ItemClassifier } from '../../src/classify/item-classifier.js';
-import { createLlmClassifier } from '../../src/classify/llm-classifier.js';
+import { createLlmClassifier, type LlmClassifier } from '../../src/classify/llm-classifier.js';
 import { loadClassifyPrompt } from '../../src/classify/llm-prompt.js';
 import { createOfflineClassifier } from '../../src/classify/offline-classifier.js';
 import { loadThemes } from '../../src/classify/themes-config.js';
@@ -17,7 +17,7 @@ import { openDatabase, type Database } from '../../src/store/open-database.js';
 import { clusterStories } from '../../src/digest/cluster-stories.js';
 import { loadDigestItems } from '../../src/digest/load-digest-items.js';
 import { uncertainItemPairs } from '../../src/digest/merge-candidates.js';
-import { apiError, askedPairs, fencedItems, keywordResponder, startOpenAIServer, type FakeOpenAIServer, type FakeResponse } from '../peers/openai-server.js';
+import { apiError, askedPairs, completion, fencedItems, keywordResponder, startOpenAIServer, type FakeOpenAIServer, type FakeResponse } from '../peers/openai-server.js';
 
 const themes = loadThemes();
 const T0 = Date.UTC(2026, 10, 28, 12);
@@ -94,6 +94,59 @@ describe('classify new items', () => {
     });
     expect((await classifications.get(idOf('1')))?.themes).toContain('regional-integration');
     expect(await run(offline)).toEqual({ classified: 0, bySource: { offline: 0, llm: 0 }, failed: 0, relabelled: 0 });
+  });
+
+  it('stores each on-topic item\'s offline lens reading with its labels, and none for an off-topic one', async () => {
+    await store([entry('4', 'Mercosur y la UE firman el acuerdo comercial en Asunción'), NEWS[2] as NormalizedItem]);
+    await run(createClassifier({ llm: undefined, ledger: classifications, logger: silentLogger(), themes }));
+    const readings = await classifications.lensReadings([idOf('4'), idOf('3')]);
+    expect([...readings.keys()]).toEqual([idOf('4')]);
+    expect(readings.get(idOf('4'))).toMatchObject({ direction: 'advancing', actors: ['mercosur', 'PY'], source: 'offline', quote: null, importance: null, readAt: T0 });
+  });
+
+  it('stores the LLM\'s lens reading from the same call, its direction grounded by a quote and its importance by a fact of the item', async () => {
+    await store([entry('4', 'Argentina amenaza con salir del Mercosur', 'Milei dice que el bloque es una cárcel'), entry('5', 'Cumbre del Mercosur en Montevideo')]);
+    server.setDefault((request) => {
+      const [first, second] = fencedItems(request);
+      const items = [
+        {
+          id: first?.ref,
+          themes: [{ theme: 'regional-integration', quote: 'salir del Mercosur' }],
+          direction: 'reversing',
+          direction_quote: 'amenaza con salir del Mercosur',
+          obstacles: ['ideological-instrumentalization'],
+          actors: ['Mercosur', 'ar', 'Atlantis'],
+          importance: { score: 0.9, fact: 'Argentina threatens to leave Mercosur' },
+        },
+        {
+          id: second?.ref,
+          themes: [{ theme: 'regional-integration', quote: 'Cumbre del Mercosur' }],
+          direction: 'advancing',
+          direction_quote: 'firman un tratado histórico',
+          obstacles: [],
+          actors: ['mercosur', 'UY'],
+          importance: { score: 0.95, fact: 'Los presidentes firman un tratado histórico en Montevideo' },
+        },
+      ];
+      return completion(request, JSON.stringify({ items }));
+    });
+    const classifier = createClassifier({ llm: llmSchema.parse({ baseURL: server.baseURL, model: 'test-model' }), ledger: classifications, logger: silentLogger(), themes, apiKey: 'sk-local' });
+    await run(classifier);
+    expect(server.requests).toHaveLength(1);
+    expect(JSON.stringify(server.requests[0]?.body.response_format)).toContain('"direction_quote"');
+    const readings = await classifications.lensReadings([idOf('4'), idOf('5')]);
+    // Grounded: the model's reading; "Atlantis" is no actor, and the fact's key words are the item's (Argentina, Mercosur… in English).
+    expect(readings.get(idOf('4'))).toMatchObject({
+      direction: 'reversing',
+      obstacles: ['ideological-instrumentalization'],
+      actors: ['mercosur', 'AR'],
+      source: 'llm',
+      quote: 'amenaza con salir del Mercosur',
+      evidence: ['reversing: "amenaza con salir del Mercosur" (llm)'],
+    });
+    // Its quote is not in the item: the offline lens reads it instead, and the invented fact is dropped too.
+    expect(readings.get(idOf('5'))).toMatchObject({ source: 'offline', quote: null, importance: null });
+    expect((classifier as LlmClassifier).lensFallbacks).toBe(1);
   });
 
   it('stores LLM labels with model and prompt version, findable by theme', async () => {

@@ -78,6 +78,17 @@ export function fillEveryTable(db: Database): void {
     db.exec(`INSERT INTO digest_claims (schedule, slot_at, destination, owner, expires_at) VALUES
       ('matutino', 1764568800000, 'channel:123', 'host-a:4242:9f1c', 1764568920000)`);
   }
+  fillLensReadings(db);
+}
+
+/** Lens readings (SQLite migration 16), when the file has them: a file of an older schema has not. */
+function fillLensReadings(db: Database): void {
+  if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'lens_readings'`).get()) return;
+  db.exec(`
+    INSERT INTO lens_readings (item_id, direction, obstacles, actors, evidence, quote, source, importance_score, importance_fact, read_at)
+      VALUES (7, 'advancing', '[]', '["mercosur","PY"]', '["advancing: \\"acuerdo con la Unión Europea\\" (llm)"]', 'acuerdo con la Unión Europea',
+          'llm', 0.75, 'Cumbre del Mercosur en Asunción', ${FAR_FUTURE});
+  `);
 }
 
 /** The alert tables (SQLite migration 14), when the file has them: a file of an older schema has not. */

@@ -1,4 +1,5 @@
 import { alerts } from './alerts.js';
+import { barometer } from './barometer.js';
 import type { SlashCommand } from './command.js';
 import { digest } from './digest.js';
 import { feeds } from './feeds.js';
@@ -9,4 +10,4 @@ import { themes } from './themes.js';
 import { unsubscribe } from './unsubscribe.js';
 
 /** Every slash command, registered with Discord and routed by name. */
-export const COMMANDS: readonly SlashCommand[] = [news, themes, digest, feeds, subscribe, unsubscribe, alerts, status];
+export const COMMANDS: readonly SlashCommand[] = [news, themes, digest, feeds, subscribe, unsubscribe, alerts, status, barometer];

@@ -1,5 +1,7 @@
 import type { AwaitingItem, ClassificationRecord, ClassificationSource, LlmUsage, MergeDecision, PendingItem } from '../../core/classification.js';
+import type { StoredLensReading } from '../../core/lens.js';
 import type { ThemeId } from '../../core/themes.js';
+import { lensRow, readLensRow, type LensRow } from '../lens-row.js';
 import type { PgSession } from './pg-session.js';
 
 interface ClassificationRow {
@@ -65,12 +67,33 @@ export function createPgClassificationStore(db: PgSession) {
         );
         await tx.execute(`DELETE FROM item_themes WHERE item_id = ANY ($1::bigint[])`, [column((r) => r.itemId)]);
         const themes = records.flatMap((r) => r.themes.map((theme) => ({ itemId: r.itemId, theme, score: r.scores[theme] ?? 1 })));
-        if (themes.length === 0) return;
-        await tx.execute(`INSERT INTO item_themes (item_id, theme, score) SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[])`, [
-          themes.map((t) => t.itemId),
-          themes.map((t) => t.theme),
-          themes.map((t) => t.score),
-        ]);
+        if (themes.length > 0) {
+          await tx.execute(`INSERT INTO item_themes (item_id, theme, score) SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[])`, [
+            themes.map((t) => t.itemId),
+            themes.map((t) => t.theme),
+            themes.map((t) => t.score),
+          ]);
+        }
+        await tx.execute(`DELETE FROM lens_readings WHERE item_id = ANY ($1::bigint[])`, [column((r) => r.itemId)]);
+        const lens = records.flatMap((r) => (r.lens ? [lensRow(r.itemId, r.lens, r.classifiedAt)] : []));
+        if (lens.length === 0) return;
+        const field = <K extends keyof (typeof lens)[number]>(key: K) => lens.map((row) => row[key]);
+        await tx.execute(
+          `INSERT INTO lens_readings (item_id, direction, obstacles, actors, evidence, quote, source, importance_score, importance_fact, read_at)
+           SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::text[], $10::bigint[])`,
+          [
+            field('itemId'),
+            field('direction'),
+            field('obstacles'),
+            field('actors'),
+            field('evidence'),
+            field('quote'),
+            field('source'),
+            field('importanceScore'),
+            field('importanceFact'),
+            field('readAt'),
+          ],
+        );
       }),
 
     async get(itemId: number): Promise<ClassificationRecord | undefined> {
@@ -87,6 +110,16 @@ export function createPgClassificationStore(db: PgSession) {
         scores: JSON.parse(row.scores) as ClassificationRecord['scores'],
         evidence: JSON.parse(row.evidence) as ClassificationRecord['evidence'],
       };
+    },
+
+    async lensReadings(itemIds: readonly number[]): Promise<Map<number, StoredLensReading>> {
+      const rows = await db.query<LensRow>(
+        `SELECT item_id AS "itemId", direction, obstacles, actors, evidence, quote, source, importance_score AS "importanceScore",
+           importance_fact AS "importanceFact", read_at AS "readAt"
+         FROM lens_readings WHERE item_id = ANY ($1::bigint[])`,
+        [itemIds],
+      );
+      return new Map(rows.map((row) => [row.itemId, readLensRow(row)]));
     },
 
     // A digest window holds the items classified inside it and published no more than one window before it.

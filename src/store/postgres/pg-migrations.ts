@@ -350,6 +350,25 @@ export const PG_MIGRATIONS: PgMigration[] = [
       ALTER TABLE digest_parts ADD COLUMN lease_owner text, ADD COLUMN lease_expires_at bigint;
     `),
   },
+  {
+    version: 6,
+    name: 'lens readings stored with the classification',
+    up: sql(`
+      -- As SQLite's migration 16: an on-topic item's lens reading, replaced with its classification.
+      CREATE TABLE lens_readings (
+        item_id bigint PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,
+        direction text NOT NULL CHECK (direction IN ('advancing', 'stalling', 'reversing', 'none')),
+        obstacles text NOT NULL,
+        actors text NOT NULL,
+        evidence text NOT NULL,
+        quote text,
+        source text NOT NULL CHECK (source IN ('offline', 'llm')),
+        importance_score double precision,
+        importance_fact text,
+        read_at bigint NOT NULL
+      );
+    `),
+  },
 ];
 
 /** The advisory lock migrating takes, per schema: two processes starting at once migrate once. */

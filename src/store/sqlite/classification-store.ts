@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import type { AwaitingItem, ClassificationRecord, ClassificationSource, LlmUsage, MergeDecision, PendingItem } from '../../core/classification.js';
+import type { StoredLensReading } from '../../core/lens.js';
 import type { ThemeId } from '../../core/themes.js';
+import { lensRow, readLensRow, type LensRow } from '../lens-row.js';
 import { writeTransaction } from '../write-transaction.js';
 
 interface ClassificationRow {
@@ -39,6 +41,16 @@ export function createSqliteClassificationStore(db: Database) {
        awaiting_llm = excluded.awaiting_llm, classified_at = excluded.classified_at`,
   );
   const clearThemes = db.prepare(`DELETE FROM item_themes WHERE item_id = ?`);
+  const clearLens = db.prepare(`DELETE FROM lens_readings WHERE item_id = ?`);
+  const addLens = db.prepare(
+    `INSERT INTO lens_readings (item_id, direction, obstacles, actors, evidence, quote, source, importance_score, importance_fact, read_at)
+     VALUES (@itemId, @direction, @obstacles, @actors, @evidence, @quote, @source, @importanceScore, @importanceFact, @readAt)`,
+  );
+  const lensOf = db.prepare(
+    `SELECT item_id AS itemId, direction, obstacles, actors, evidence, quote, source, importance_score AS importanceScore,
+       importance_fact AS importanceFact, read_at AS readAt
+     FROM lens_readings WHERE item_id IN (SELECT value FROM json_each(?))`,
+  );
   const addTheme = db.prepare(`INSERT INTO item_themes (item_id, theme, score) VALUES (?, ?, ?)`);
   const byItem = db.prepare(
     `SELECT item_id AS itemId, content_hash AS contentHash, source, model, prompt_version AS promptVersion,
@@ -105,6 +117,8 @@ export function createSqliteClassificationStore(db: Database) {
       });
       clearThemes.run(record.itemId);
       for (const theme of record.themes) addTheme.run(record.itemId, theme, record.scores[theme] ?? 1);
+      clearLens.run(record.itemId);
+      if (record.lens) addLens.run(lensRow(record.itemId, record.lens, record.classifiedAt));
     }
   });
 
@@ -139,6 +153,11 @@ export function createSqliteClassificationStore(db: Database) {
         scores: JSON.parse(row.scores) as ClassificationRecord['scores'],
         evidence: JSON.parse(row.evidence) as ClassificationRecord['evidence'],
       };
+    },
+
+    async lensReadings(itemIds: readonly number[]): Promise<Map<number, StoredLensReading>> {
+      const rows = lensOf.all(JSON.stringify(itemIds)) as LensRow[];
+      return new Map(rows.map((row) => [row.itemId, readLensRow(row)]));
     },
 
     itemsWithTheme: async (theme: ThemeId, window: { from: number; to: number; limit?: number }): Promise<number[]> =>

@@ -135,6 +135,7 @@ describe('the interaction handler', () => {
       ['unsubscribe', '32', [0]],
       ['alerts', '32', [0]],
       ['status', '32', [0]],
+      ['barometer', null, [0]],
     ]);
     const news = bodies[0];
     const search = news.options.find((o: { name: string }) => o.name === 'search');
@@ -151,7 +152,7 @@ describe('the interaction handler', () => {
     const feeds = bodies[3];
     expect(feeds.options.map((o: { name: string }) => o.name)).toEqual(['list', 'status', 'add', 'remove']);
     expect(feeds.options[3].options[0]).toMatchObject({ name: 'feed', autocomplete: true, required: true });
-    expect(h.logs().some((entry) => entry.msg === `interaction-handler: 12 slash commands registered in server ${GUILD_ID}`)).toBe(true);
+    expect(h.logs().some((entry) => entry.msg === `interaction-handler: 13 slash commands registered in server ${GUILD_ID}`)).toBe(true);
   });
 
   it('npx sancocho deploy-commands: in DISCORD_GUILD_ID’s server, or globally', async () => {
@@ -159,15 +160,15 @@ describe('the interaction handler', () => {
     const guild = await cli(['deploy-commands'], { ...env, DISCORD_GUILD_ID: GUILD_ID });
     expect(guild).toMatchObject({
       code: 0,
-      stdout: `Registered 8 slash commands (/news, /themes, /digest, /feeds, /subscribe, /unsubscribe, /alerts, /status) in server ${GUILD_ID}.\n`,
+      stdout: `Registered 9 slash commands (/news, /themes, /digest, /feeds, /subscribe, /unsubscribe, /alerts, /status, /barometer) in server ${GUILD_ID}.\n`,
     });
-    expect(h.fake.commands.guilds.get(GUILD_ID)?.map((c) => c.name)).toEqual(['news', 'themes', 'digest', 'feeds', 'subscribe', 'unsubscribe', 'alerts', 'status']);
+    expect(h.fake.commands.guilds.get(GUILD_ID)?.map((c) => c.name)).toEqual(['news', 'themes', 'digest', 'feeds', 'subscribe', 'unsubscribe', 'alerts', 'status', 'barometer']);
     const global = await cli(['deploy-commands', '--json'], env);
-    expect(JSON.parse(global.stdout)).toEqual({ scope: 'global', guildId: null, commands: ['news', 'themes', 'digest', 'feeds', 'subscribe', 'unsubscribe', 'alerts', 'status'] });
-    expect(h.fake.commands.global?.map((c) => c.name)).toHaveLength(8);
+    expect(JSON.parse(global.stdout)).toEqual({ scope: 'global', guildId: null, commands: ['news', 'themes', 'digest', 'feeds', 'subscribe', 'unsubscribe', 'alerts', 'status', 'barometer'] });
+    expect(h.fake.commands.global?.map((c) => c.name)).toHaveLength(9);
     expect(h.fake.requests.filter((r) => r.method === 'GET' && r.path === '/applications/@me')).toHaveLength(2);
     const withId = await cli(['deploy-commands', '--global'], { ...env, DISCORD_GUILD_ID: GUILD_ID, DISCORD_APPLICATION_ID: '222222222222222222' });
-    expect(withId.stdout).toBe('Registered 8 slash commands (/news, /themes, /digest, /feeds, /subscribe, /unsubscribe, /alerts, /status) in every server the bot is in (global).\n');
+    expect(withId.stdout).toBe('Registered 9 slash commands (/news, /themes, /digest, /feeds, /subscribe, /unsubscribe, /alerts, /status, /barometer) in every server the bot is in (global).\n');
   });
 
   it.each<[string, string[], Record<string, string>, number, string]>([

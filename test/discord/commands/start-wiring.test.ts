@@ -15,7 +15,7 @@ describe('sancocho start in bot mode', () => {
         DISCORD_GUILD_ID: GUILD_ID,
       });
       await fake.waitFor(() => fake.commands.guilds.has(GUILD_ID), 20_000, 'the commands to be registered');
-      expect(fake.commands.guilds.get(GUILD_ID)?.map((c) => c.name)).toEqual(['news', 'themes', 'digest', 'feeds', 'subscribe', 'unsubscribe', 'alerts', 'status']);
+      expect(fake.commands.guilds.get(GUILD_ID)?.map((c) => c.name)).toEqual(['news', 'themes', 'digest', 'feeds', 'subscribe', 'unsubscribe', 'alerts', 'status', 'barometer']);
       await child.waitForOutput(/slash commands registered in server/);
 
       const themes = await fake.answer(fake.command('themes'));

@@ -28,6 +28,25 @@ describe.each(ENGINES)('migrations ($name)', (engine) => {
       // Stored before the upgrade, found by search after it, accents ignored.
       const { hits } = await store.search.search('asuncion declaracion', {}, { offset: 0, limit: 5 }, 1_000);
       expect(hits.map((hit) => hit.title)).toEqual([PREVIOUS_VERSION_DATA.item.title]);
+      // Classified before lens readings were stored: none until it is classified again.
+      const itemId = hits[0]?.id ?? 0;
+      expect(await store.classifications.lensReadings([itemId])).toEqual(new Map());
+      await store.classifications.save([
+        {
+          itemId,
+          contentHash: 'h',
+          source: 'offline',
+          model: null,
+          promptVersion: null,
+          themes: ['regional-integration'],
+          scores: {},
+          evidence: {},
+          reason: null,
+          classifiedAt: 7_000,
+          lens: { direction: 'advancing', obstacles: [], actors: ['mercosur'], evidence: [], source: 'offline', quote: null, importance: null },
+        },
+      ]);
+      expect((await store.classifications.lensReadings([itemId])).get(itemId)).toMatchObject({ direction: 'advancing', readAt: 7_000 });
     } finally {
       await close();
     }
