@@ -48,13 +48,27 @@ export interface OutboxPart {
   sentAt: number | null;
   /** When the latest send began; set while a send is in flight or after one whose outcome is unknown. */
   attemptedAt: number | null;
+  /** The name of the file the part carries (a briefing's chart), or null; its bytes come from `partFile`. */
+  fileName?: string | null;
+}
+
+/** A file attached to an outbox part, stored with it so a resend after a crash uploads the same bytes. */
+export interface OutboxFile {
+  name: string;
+  contentType: string;
+  bytes: Buffer;
 }
 
 /** A digest as built, before the outbox gives it an id and a status. */
 export type NewDigest = Pick<
   OutboxDigest,
   'schedule' | 'slotAt' | 'trigger' | 'destination' | 'windowFrom' | 'windowTo' | 'stories' | 'markdown'
-> & { payloads: string[]; now: number };
+> & {
+  payloads: string[];
+  now: number;
+  /** Files attached to parts, by part number (1-based): a briefing's chart goes with its first part. */
+  files?: ReadonlyMap<number, OutboxFile>;
+};
 
 /** A nonce unique to this digest part: Discord keeps at most 25 characters. */
 export function partNonce(digest: { schedule: string; slotAt: number; destination: string; createdAt: number }, part: number): string {

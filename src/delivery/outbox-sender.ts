@@ -1,6 +1,7 @@
 import { describeDestination } from '../config/destination.js';
 import { backoffDelay } from '../core/backoff.js';
 import type { Logger } from '../core/logger.js';
+import type { OutboxPart } from '../core/outbox.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Deliverer, OutboxPayload } from './deliverer.js';
 import type { Destinations } from './destinations.js';
@@ -75,7 +76,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     for (const part of await outbox.parts(id)) {
       if (part.status === 'sent') continue;
       if (part.status === 'failed' || part.nextAttemptAt > now() || stopping) return;
-      const payload = JSON.parse(part.payload) as OutboxPayload;
+      const payload = await withFile(id, part, JSON.parse(part.payload) as OutboxPayload);
       // Recorded before the request leaves: if this process dies mid-send, the next one knows to look.
       await outbox.markAttempt(id, part.part, now());
       const outcome = await deps.deliverer.send(destination, payload, { nonce: part.nonce, earlierAttemptAt: part.attemptedAt, signal: deps.signal });
@@ -119,6 +120,13 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
           return;
       }
     }
+  }
+
+  /** The part's file, read only for the part that carries one: a chart is a few hundred kilobytes. */
+  async function withFile(id: number, part: OutboxPart, payload: OutboxPayload): Promise<OutboxPayload> {
+    if (!part.fileName) return payload;
+    const file = await outbox.partFile(id, part.part);
+    return file ? { ...payload, file } : payload;
   }
 
   return {

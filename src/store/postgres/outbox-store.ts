@@ -1,4 +1,4 @@
-import { partNonce, type NewDigest, type OutboxDigest, type OutboxPart } from '../../core/outbox.js';
+import { partNonce, type NewDigest, type OutboxDigest, type OutboxFile, type OutboxPart } from '../../core/outbox.js';
 import type { PgSession } from './pg-session.js';
 
 /**
@@ -12,7 +12,8 @@ const DIGEST_COLUMNS = `d.id, d.schedule, d.slot_at AS "slotAt", d.trigger, d.de
   (SELECT COUNT(*) FROM digest_parts p WHERE p.digest_id = d.id AND p.status = 'sent') AS "sentParts"`;
 
 const PART_COLUMNS = `digest_id AS "digestId", part, payload, nonce, status, message_id AS "messageId", attempts,
-  next_attempt_at AS "nextAttemptAt", last_error AS "lastError", sent_at AS "sentAt", attempted_at AS "attemptedAt"`;
+  next_attempt_at AS "nextAttemptAt", last_error AS "lastError", sent_at AS "sentAt", attempted_at AS "attemptedAt",
+  file_name AS "fileName"`;
 
 export function createPgOutboxStore(db: PgSession) {
   const byId = async (session: PgSession, id: number) =>
@@ -49,6 +50,14 @@ export function createPgOutboxStore(db: PgSession) {
          WHERE p.status = 'sent' GROUP BY d.destination`,
       ),
     parts: (digestId: number) => db.query<OutboxPart>(`SELECT ${PART_COLUMNS} FROM digest_parts WHERE digest_id = $1 ORDER BY part`, [digestId]),
+    /** The file the part carries, or undefined when it carries none. */
+    async partFile(digestId: number, part: number): Promise<OutboxFile | undefined> {
+      const [row] = await db.query<{ name: string | null; contentType: string | null; bytes: Buffer | null }>(
+        `SELECT file_name AS name, file_type AS "contentType", file_bytes AS bytes FROM digest_parts WHERE digest_id = $1 AND part = $2`,
+        [digestId, part],
+      );
+      return row?.name && row.bytes ? { name: row.name, contentType: row.contentType ?? 'application/octet-stream', bytes: row.bytes } : undefined;
+    },
     pendingDigestIds: async () =>
       (await db.query<{ id: number }>(`SELECT id FROM digests WHERE status = 'pending' ORDER BY id`)).map((row) => row.id),
 
@@ -84,6 +93,15 @@ export function createPgOutboxStore(db: PgSession) {
             input.payloads,
             parts.map((part) => partNonce({ ...input, createdAt: input.now }, part)),
           ]);
+          for (const [part, file] of input.files ?? []) {
+            await tx.execute(`UPDATE digest_parts SET file_name = $3, file_type = $4, file_bytes = $5 WHERE digest_id = $1 AND part = $2`, [
+              inserted.id,
+              part,
+              file.name,
+              file.contentType,
+              file.bytes,
+            ]);
+          }
         }
         return { created: true, digest: (await byId(tx, inserted.id)) as OutboxDigest };
       }),

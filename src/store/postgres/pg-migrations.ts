@@ -13,7 +13,7 @@ const sql = (text: string) => async (session: PgSession) => {
 
 /**
  * Numbered migrations of the PostgreSQL engine, applied in order, one transaction each;
- * `schema_migrations` records those applied. The schema is the one SQLite's migrations 1–12 build
+ * `schema_migrations` records those applied. The schema is the one SQLite's migrations build
  * (src/store/migrations.ts), in PostgreSQL's types: times in epoch milliseconds as bigint, flags as
  * booleans, JSON as text like SQLite's. Never edit a released migration: add the next number.
  */
@@ -270,6 +270,17 @@ export const PG_MIGRATIONS: PgMigration[] = [
         CREATE INDEX items_search ON items USING gin (search);
       `);
     },
+  },
+  {
+    version: 3,
+    name: 'outbox parts carry a file',
+    up: sql(`
+      -- A file sent with the part (a weekly briefing's chart), written with it before anything is
+      -- sent, so a resend after a crash uploads the very same bytes under the same name.
+      ALTER TABLE digest_parts ADD COLUMN file_name text;
+      ALTER TABLE digest_parts ADD COLUMN file_type text;
+      ALTER TABLE digest_parts ADD COLUMN file_bytes bytea;
+    `),
   },
 ];
 

@@ -54,6 +54,9 @@ const SQLITE: Engine = {
       `INSERT INTO items (feed_id, title, title_key, summary, language, source_key, published_at, dated, content_hash, fetched_at, updated_at)
        VALUES (?, ?, ?, ?, 'es', 'feed:1', ?, 1, 'h', ?, ?)`,
     ).run(feed.lastInsertRowid, item.title, item.title.toLowerCase(), item.summary, item.publishedAt, item.publishedAt, item.publishedAt);
+    // From migration 12 on the item store indexes new items itself (no insert trigger): index this one as it would.
+    const indexedByTrigger = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'items_fts_insert'`).get();
+    if (!indexedByTrigger) db.prepare(`INSERT INTO items_fts (rowid, title, summary) SELECT id, title, summary FROM items`).run();
     migrate(db);
     return sqliteStore(db);
   },
