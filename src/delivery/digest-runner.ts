@@ -1,3 +1,5 @@
+import { loadLens } from '../classify/lens-config.js';
+import { createLensReader, type LensReader } from '../classify/lens-reader.js';
 import type { DigestScheduleConfig } from '../config/config-schema.js';
 import { describeDestination } from '../config/destination.js';
 import type { Logger } from '../core/logger.js';
@@ -15,6 +17,8 @@ import { DEFAULT_RETRY, createOutboxSender, type RetryPolicy } from './outbox-se
 import { routedChannels, sendRoutedDigests } from './route-digests.js';
 import { buildScheduledDigest } from './scheduled-digest.js';
 import { createOutboxWriter } from './write-to-outbox.js';
+import { buildScheduledBriefing } from './scheduled-briefing.js';
+import { createBriefingWriter } from './write-briefing.js';
 
 export type { DigestReport } from './digest-report.js';
 
@@ -57,11 +61,14 @@ export interface DigestRunnerDeps {
   metrics?: Pick<Metrics, 'digestPartSent' | 'digestPartFailed'> | undefined;
   /** Aborted when Sancocho stops and stops waiting: a send in flight gives up (`interrupted`). */
   signal?: AbortSignal | undefined;
+  /** Reads the briefings' barometer; config/lens.yaml's when absent, loaded at the first briefing. */
+  lens?: LensReader | undefined;
 }
 
 /**
  * Digests on their schedules, through the outbox: build → write the digest and all its parts →
- * send the parts in order (the outbox sender), then the theme routes' sections. Also the start-up
+ * send the parts in order (the outbox sender), then the theme routes' sections. A `briefing`
+ * schedule builds the weekly briefing instead, its chart written with its first part. Also the start-up
  * catch-up: a digest missed while Sancocho was down goes out once, if still inside its window.
  */
 export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
@@ -80,10 +87,15 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
     signal: deps.signal,
   });
   const enqueue = createOutboxWriter(deps.store, now);
+  const enqueueBriefing = createBriefingWriter(deps.store, now);
+  let lens = deps.lens;
+  const briefingDeps = () => ({ ...deps, lens: (lens ??= createLensReader(loadLens())) });
   const build = (schedule: DigestScheduleConfig, window: { from: number; to: number }, target: { destination: string; themes?: ReadonlySet<ThemeId> }) =>
     buildScheduledDigest(deps, schedule, window, target);
 
   async function withRoutes(main: DigestReport, schedule: DigestScheduleConfig, slotAt: number, window: { from: number; to: number }, trigger: DigestTrigger): Promise<DigestReport> {
+    // Theme routes (/subscribe) take digest sections; the briefing is one whole, for its own destination.
+    if (schedule.kind === 'briefing') return main;
     const channels = routedChannels(await deps.store.routes.all(), schedule, destinations.forSchedule(schedule).key, deps.deliverer);
     const routed = await sendRoutedDigests({ outbox, sender, enqueue, build, logger: log }, schedule, channels, { slotAt, window, trigger });
     return routed.length === 0 ? main : { ...main, routed };
@@ -98,10 +110,13 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
       await sender.flush(existing.id);
       return withRoutes(await digestReport(outbox, existing.id, false), schedule, slotAt, window, options.trigger);
     }
-    const digest = await build(schedule, window, { destination: destination.key });
+    const target = { slotAt, trigger: options.trigger, destination, window };
     // A preview always shows the digest (even "no news"); Discord gets nothing for an empty one, and
     // no destination gets anything when all the window's stories went there before.
-    const { created, digest: row, alreadyReceived } = await enqueue(digest, { slotAt, trigger: options.trigger, destination, window });
+    const { created, digest: row, alreadyReceived } =
+      schedule.kind === 'briefing'
+        ? await enqueueBriefing(await buildScheduledBriefing(briefingDeps(), schedule, window), target)
+        : await enqueue(await build(schedule, window, { destination: destination.key }), target);
     if (row.status === 'empty') {
       log.info(
         { schedule: schedule.name, trigger: options.trigger, alreadyReceived },
