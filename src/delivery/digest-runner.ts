@@ -1,5 +1,4 @@
-import { loadLens } from '../classify/lens-config.js';
-import { createLensReader, type LensReader } from '../classify/lens-reader.js';
+import type { LensReader } from '../classify/lens-reader.js';
 import type { DigestScheduleConfig } from '../config/config-schema.js';
 import { describeDestination } from '../config/destination.js';
 import type { Logger } from '../core/logger.js';
@@ -16,9 +15,7 @@ import { createDestinations } from './destinations.js';
 import { DEFAULT_RETRY, createOutboxSender, type RetryPolicy } from './outbox-sender.js';
 import { routedChannels, sendRoutedDigests } from './route-digests.js';
 import { buildScheduledDigest } from './scheduled-digest.js';
-import { createOutboxWriter } from './write-to-outbox.js';
-import { buildScheduledBriefing } from './scheduled-briefing.js';
-import { createBriefingWriter } from './write-briefing.js';
+import { createOutboxWriter, type Enqueued, type OutboxTarget } from './write-to-outbox.js';
 
 export type { DigestReport } from './digest-report.js';
 
@@ -87,9 +84,19 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
     signal: deps.signal,
   });
   const enqueue = createOutboxWriter(deps.store, now);
-  const enqueueBriefing = createBriefingWriter(deps.store, now);
   let lens = deps.lens;
-  const briefingDeps = () => ({ ...deps, lens: (lens ??= createLensReader(loadLens())) });
+
+  /** Builds and writes a briefing. Its modules (ECharts, resvg, the lens) load at the first briefing, so digests start as fast as before. */
+  async function enqueueBriefing(schedule: DigestScheduleConfig, target: OutboxTarget): Promise<Enqueued> {
+    const [{ buildScheduledBriefing }, { createBriefingWriter }, { loadLens }, { createLensReader }] = await Promise.all([
+      import('./scheduled-briefing.js'),
+      import('./write-briefing.js'),
+      import('../classify/lens-config.js'),
+      import('../classify/lens-reader.js'),
+    ]);
+    lens ??= createLensReader(loadLens());
+    return createBriefingWriter(deps.store, now)(await buildScheduledBriefing({ ...deps, lens }, schedule, target.window), target);
+  }
   const build = (schedule: DigestScheduleConfig, window: { from: number; to: number }, target: { destination: string; themes?: ReadonlySet<ThemeId> }) =>
     buildScheduledDigest(deps, schedule, window, target);
 
@@ -115,7 +122,7 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
     // no destination gets anything when all the window's stories went there before.
     const { created, digest: row, alreadyReceived } =
       schedule.kind === 'briefing'
-        ? await enqueueBriefing(await buildScheduledBriefing(briefingDeps(), schedule, window), target)
+        ? await enqueueBriefing(schedule, target)
         : await enqueue(await build(schedule, window, { destination: destination.key }), target);
     if (row.status === 'empty') {
       log.info(
