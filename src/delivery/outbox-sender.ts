@@ -77,6 +77,12 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       if (part.status === 'sent') continue;
       if (part.status === 'failed' || part.nextAttemptAt > now() || stopping) return;
       const payload = await withFile(id, part, JSON.parse(part.payload) as OutboxPayload);
+      if (payload === null) {
+        const error = `part ${part.part} names the file ${part.fileName} but the outbox has no bytes for it; not sending it without its file`;
+        await outbox.markFailed(id, error, now());
+        log.error({ digest: id, part: part.part }, `digest-job: digest ${id} ${error}`);
+        return;
+      }
       // Recorded before the request leaves: if this process dies mid-send, the next one knows to look.
       await outbox.markAttempt(id, part.part, now());
       const outcome = await deps.deliverer.send(destination, payload, { nonce: part.nonce, earlierAttemptAt: part.attemptedAt, signal: deps.signal });
@@ -122,11 +128,11 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     }
   }
 
-  /** The part's file, read only for the part that carries one: a chart is a few hundred kilobytes. */
-  async function withFile(id: number, part: OutboxPart, payload: OutboxPayload): Promise<OutboxPayload> {
+  /** The part's file, read only for the part that carries one (a chart is tens of kilobytes); null when its bytes are missing. */
+  async function withFile(id: number, part: OutboxPart, payload: OutboxPayload): Promise<OutboxPayload | null> {
     if (!part.fileName) return payload;
     const file = await outbox.partFile(id, part.part);
-    return file ? { ...payload, file } : payload;
+    return file ? { ...payload, file } : null;
   }
 
   return {
