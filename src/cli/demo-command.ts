@@ -30,7 +30,7 @@ export function describeDemo(report: DemoReport): string {
     `1. First poll, the feeds as they were 24 h ago: ${stored(report.archive)} items stored as backlog (a new feed's archive never reaches a digest).`,
     `2. Second poll, now: ${stored(report.fresh)} new items${errors > 0 ? `, ${errors} feed errors` : ''}; ${report.fresh.classified.classified} classified.`,
     `3. Digest of the last 24 h: ${report.stories} stories in ${report.themes} themes; off-topic items (sport, weather, culture) are left out.`,
-    `4. Weekly briefing over ${report.history} items of back news (twelve weeks, generated from demo/history.yaml): ${report.briefing.weeks} stories in the chart; saved to ${report.briefing.markdownFile} and ${report.briefing.pngFile}.`,
+    `4. Weekly briefing over ${report.history} items of back news (twelve weeks, generated from demo/history.yaml): ${report.briefing.charted} stories in the chart; saved to ${report.briefing.markdownFile} and ${report.briefing.pngFile}.`,
     '',
   ].join('\n');
 }

@@ -39,8 +39,8 @@ const DAY = 86_400_000;
 const WEEK = 7 * DAY;
 
 export interface DemoBriefing {
-  /** Stories behind the chart: items of the twelve weeks, each story once. */
-  weeks: number;
+  /** Stories in the chart: the twelve weeks' items, each story once. */
+  charted: number;
   markdown: string;
   markdownFile: string;
   pngFile: string;
@@ -134,7 +134,7 @@ async function writeDemoBriefing(
   const outcome = await createPreviewSender({ out: quiet, dir: options.briefingDir })(payload);
   if (outcome.kind !== 'sent') throw new Error(`demo: cannot write the briefing: ${'reason' in outcome ? outcome.reason : outcome.kind}`);
   return {
-    weeks: briefing.chart.weeks.reduce((total, week) => total + Object.values(week.counts).reduce((sum, count) => sum + (count ?? 0), 0), 0),
+    charted: briefing.chart.weeks.reduce((total, week) => total + Object.values(week.counts).reduce((sum, count) => sum + (count ?? 0), 0), 0),
     markdown,
     markdownFile: outcome.messageId,
     pngFile: path.join(options.briefingDir, file.name),

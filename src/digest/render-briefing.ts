@@ -1,4 +1,3 @@
-import type { Language } from '../core/types.js';
 import { renderBarometerChartSvg } from './barometer-chart.js';
 import { BRIEFING_WORDS, formatAverage, formatSigned } from './briefing-labels.js';
 import type { Briefing } from './build-briefing.js';
@@ -98,6 +97,6 @@ export function renderBriefingDiscord(briefing: Briefing, imageName: string): Di
 }
 
 /** The chart as PNG bytes, titled in the briefing's language. */
-export function renderBriefingChart(briefing: Briefing, language: Language = briefing.digest.language): Buffer {
-  return svgToPng(renderBarometerChartSvg(briefing.chart, language));
+export function renderBriefingChart(briefing: Briefing): Buffer {
+  return svgToPng(renderBarometerChartSvg(briefing.chart, briefing.digest.language));
 }
