@@ -18,6 +18,7 @@ import { PREVIEW, configuredDestination, describeDestination, type Destination }
 import type { DiscordSettings } from '../config/environment.js';
 import { createAlertRunner, type AlertRunner } from '../delivery/alert-runner.js';
 import { createDigestRunner, type DigestReport, type DigestRunner } from '../delivery/digest-runner.js';
+import type { ScheduledBriefingDeps } from '../delivery/scheduled-briefing.js';
 import { buildScheduledDigest } from '../delivery/scheduled-digest.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
 
@@ -92,6 +93,7 @@ async function dryRun(ctx: AppContext, io: CliIO, schedule: DigestScheduleConfig
   const to = Date.now();
   const overview = overviewWriterFor(ctx.llm, ctx.store.outbox, ctx.logger);
   const destination = dryRunDestination(schedule, ctx.config.discord);
+  if (schedule.kind === 'briefing') return dryRunBriefing({ ...ctx, overview }, io, schedule, { from: to - (windowMs ?? schedule.window), to }, destination, json);
   const digest = await buildScheduledDigest({ ...ctx, overview }, schedule, { from: to - (windowMs ?? schedule.window), to }, { destination: destination.key });
   const stories = digestStoryCount(digest);
   const alreadyReceived = digest.alreadyReceived ?? 0;
@@ -210,4 +212,29 @@ function describeReport(report: DigestReport, schedule: DigestScheduleConfig, wi
     case 'failed':
       return `${head}: not sent to ${report.destination}: ${report.error ?? 'unknown error'}`;
   }
+}
+
+/** The briefing `digest --once` would post: its Markdown (the chart is rendered, not written) or, with --json, its messages too. */
+async function dryRunBriefing(
+  deps: Omit<ScheduledBriefingDeps, 'lens'>,
+  io: CliIO,
+  schedule: DigestScheduleConfig,
+  window: { from: number; to: number },
+  destination: Destination,
+  json: boolean,
+) {
+  const [{ buildScheduledBriefing }, { briefingParts }, { loadLens }, { createLensReader }] = await Promise.all([
+    import('../delivery/scheduled-briefing.js'),
+    import('../delivery/write-briefing.js'),
+    import('../classify/lens-config.js'),
+    import('../classify/lens-reader.js'),
+  ]);
+  const briefing = await buildScheduledBriefing({ ...deps, lens: createLensReader(loadLens()) }, schedule, window);
+  const { payloads, markdown, file } = briefingParts(briefing, destination, window.to, 'manual');
+  if (!json) return writeLine(io.stdout, markdown.trimEnd());
+  const messages = destination.kind === 'preview' ? [] : payloads.map((payload) => (JSON.parse(payload) as { body: unknown }).body);
+  writeLine(
+    io.stdout,
+    JSON.stringify({ schedule: schedule.name, kind: 'briefing', destination: describeDestination(destination), from: window.from, to: window.to, markdown, messages, image: { name: file.name, bytes: file.bytes.length } }),
+  );
 }

@@ -141,17 +141,23 @@ export const destinationSchema = z
   .refine((value) => !(value.channelId && value.webhookUrl), 'give either channelId or webhookUrl, not both')
   .refine((value) => value.channelId || value.webhookUrl, 'give channelId (bot mode) or webhookUrl');
 
-export const digestScheduleSchema = z.strictObject({
+/** What a schedule sends: a digest of its window's stories, or the weekly briefing (chart, barometer, movers, top stories). */
+export const SCHEDULE_KINDS = ['digest', 'briefing'] as const;
+/** A briefing without a `cron` goes out on Monday at 08:00 in its time zone. */
+export const BRIEFING_CRON = '0 8 * * 1';
+
+const digestScheduleFields = z.strictObject({
   /** Names the schedule in logs, the outbox, `--schedule` and preview file names. */
   name: z
     .string()
     .trim()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'use letters, digits, - and _ (at most 64)'),
-  /** node-cron expression, read in `timezone`. */
-  cron: cronExpression,
+  kind: z.enum(SCHEDULE_KINDS).default('digest'),
+  /** node-cron expression, read in `timezone`; a briefing may leave it out (Monday 08:00). */
+  cron: cronExpression.optional(),
   timezone: timeZone.default('UTC'),
-  /** How far back the digest looks from its scheduled time: 24h, 7d… */
-  window: z.string().default('24h').pipe(duration),
+  /** How far back the digest looks from its scheduled time: 24h, 7d… (default 24h; 7d for a briefing). */
+  window: z.string().pipe(duration).optional(),
   destination: destinationSchema.optional(),
   /** Theme ids to cover, in this order; all themes when absent. */
   themes: z
@@ -162,6 +168,18 @@ export const digestScheduleSchema = z.strictObject({
   /** Language of headings, labels and the LLM overview. */
   language: language.default('es'),
 });
+
+export const digestScheduleSchema = digestScheduleFields
+  .superRefine((schedule, ctx) => {
+    if (schedule.kind === 'digest' && schedule.cron === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['cron'], message: `a digest needs a cron expression, e.g. "0 8 * * *" (only a briefing defaults to "${BRIEFING_CRON}")` });
+    }
+  })
+  .transform((schedule) => ({
+    ...schedule,
+    cron: schedule.cron ?? BRIEFING_CRON,
+    window: schedule.window ?? (schedule.kind === 'briefing' ? 7 : 1) * 86_400_000,
+  }));
 
 /** `22:30` → minutes after midnight (1350). */
 const timeOfDay = z

@@ -50,6 +50,15 @@ export interface OutboxPart {
   attemptedAt: number | null;
   /** An alert's edit: the digest whose first part's message this part replaces (PATCH), its id read when this is sent. */
   editOf?: number | null;
+  /** The name of the file the part carries (a briefing's chart), or null; its bytes come from `partFile`. */
+  fileName?: string | null;
+}
+
+/** A file attached to an outbox part, stored with it so a resend after a crash uploads the same bytes. */
+export interface OutboxFile {
+  name: string;
+  contentType: string;
+  bytes: Buffer;
 }
 
 /** A digest as built, before the outbox gives it an id and a status. */
@@ -61,6 +70,8 @@ export type NewDigest = Pick<
   now: number;
   /** An alert's edit: its one part edits the message of this digest's first part. */
   editOf?: number | undefined;
+  /** Files attached to parts, by part number (1-based): a briefing's chart goes with its first part. */
+  files?: ReadonlyMap<number, OutboxFile>;
 };
 
 /** A nonce unique to this digest part: Discord keeps at most 25 characters. */
@@ -68,7 +79,6 @@ export function partNonce(digest: { schedule: string; slotAt: number; destinatio
   const hash = createHash('sha256').update(`${digest.schedule}\n${digest.slotAt}\n${digest.destination}\n${digest.createdAt}\n${part}`);
   return `sc${hash.digest('base64url').slice(0, 23)}`;
 }
-
 
 /** The key a digest is built for: one digest per (schedule, slot, destination). */
 export interface DigestSlot {

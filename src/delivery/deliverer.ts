@@ -1,10 +1,14 @@
 import type { DiscordMessageBody } from '../digest/split-messages.js';
 import type { Destination } from '../config/destination.js';
+import type { OutboxFile } from '../core/outbox.js';
 
-/** What one outbox part carries: a Discord message, or the Markdown of a previewed digest. */
+/**
+ * What one outbox part carries: a Discord message, or the Markdown of a previewed digest; either may
+ * come with a file (a briefing's chart), which the outbox keeps beside the JSON rather than in it.
+ */
 export type OutboxPayload =
-  | { type: 'discord'; body: DiscordMessageBody }
-  | { type: 'markdown'; markdown: string; fileName: string };
+  | { type: 'discord'; body: DiscordMessageBody; file?: OutboxFile | undefined }
+  | { type: 'markdown'; markdown: string; fileName: string; file?: OutboxFile | undefined };
 
 /**
  * The result of sending one part. Expected failures are values:

@@ -1,3 +1,4 @@
+import type { LensReader } from '../classify/lens-reader.js';
 import type { DestinationConfig, DigestScheduleConfig } from '../config/config-schema.js';
 import { describeDestination } from '../config/destination.js';
 import type { Logger } from '../core/logger.js';
@@ -5,7 +6,7 @@ import type { DigestSlot, DigestTrigger } from '../core/outbox.js';
 import { newWorkerId } from '../core/worker-id.js';
 import type { ThemeId } from '../core/themes.js';
 import type { OverviewWriter } from '../digest/digest-overview.js';
-import type { DigestSources } from '../digest/load-digest-items.js';
+import type { BarometerSources } from '../digest/load-barometer-items.js';
 import { latestSlot } from '../digest/schedule-slots.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Deliverer } from './deliverer.js';
@@ -17,7 +18,7 @@ import { createDestinations } from './destinations.js';
 import { DEFAULT_RETRY, createOutboxSender, type RetryPolicy } from './outbox-sender.js';
 import { routedChannels, sendRoutedDigests } from './route-digests.js';
 import { buildScheduledDigest } from './scheduled-digest.js';
-import { createOutboxWriter, type Enqueued } from './write-to-outbox.js';
+import { createOutboxWriter, type Enqueued, type OutboxTarget } from './write-to-outbox.js';
 
 export type { DigestReport } from './digest-report.js';
 
@@ -49,7 +50,7 @@ export interface DigestRunner {
 
 export interface DigestRunnerDeps {
   /** With `alerts`, a story a destination got as an alert shows there as a one-line marker. */
-  store: DeliveryStore & DigestSources & { alerts?: Pick<AlertRecordRepository, 'alertedItems'> | undefined };
+  store: DeliveryStore & BarometerSources & { alerts?: Pick<AlertRecordRepository, 'alertedItems'> | undefined };
   logger: Logger;
   schedules: DigestScheduleConfig[];
   /** The alert destinations' webhooks the outbox may name too. */
@@ -69,11 +70,14 @@ export interface DigestRunnerDeps {
   leaseMs?: number;
   /** How often a digester waiting for another's build looks whether it is done. Default: 1 s. */
   claimWaitMs?: number;
+  /** Reads the briefings' barometer; config/lens.yaml's when absent, loaded at the first briefing. */
+  lens?: LensReader | undefined;
 }
 
 /**
  * Digests on their schedules, through the outbox: build → write the digest and all its parts →
- * send the parts in order (the outbox sender), then the theme routes' sections. Also the start-up
+ * send the parts in order (the outbox sender), then the theme routes' sections. A `briefing`
+ * schedule builds the weekly briefing instead, its chart written with its first part. Also the start-up
  * catch-up: a digest missed while Sancocho was down goes out once, if still inside its window.
  */
 export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
@@ -100,10 +104,25 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
       slot,
       buildAndEnqueue,
     );
+  let lens = deps.lens;
+
+  /** Builds and writes a briefing. Its modules (ECharts, resvg, the lens) load at the first briefing, so digests start as fast as before. */
+  async function enqueueBriefing(schedule: DigestScheduleConfig, target: OutboxTarget): Promise<Enqueued> {
+    const [{ buildScheduledBriefing }, { createBriefingWriter }, { loadLens }, { createLensReader }] = await Promise.all([
+      import('./scheduled-briefing.js'),
+      import('./write-briefing.js'),
+      import('../classify/lens-config.js'),
+      import('../classify/lens-reader.js'),
+    ]);
+    lens ??= createLensReader(loadLens());
+    return createBriefingWriter(deps.store, now)(await buildScheduledBriefing({ ...deps, lens }, schedule, target.window), target);
+  }
   const build = (schedule: DigestScheduleConfig, window: { from: number; to: number }, target: { destination: string; themes?: ReadonlySet<ThemeId> }) =>
     buildScheduledDigest(deps, schedule, window, target);
 
   async function withRoutes(main: DigestReport, schedule: DigestScheduleConfig, slotAt: number, window: { from: number; to: number }, trigger: DigestTrigger): Promise<DigestReport> {
+    // Theme routes (/subscribe) take digest sections; the briefing is one whole, for its own destination.
+    if (schedule.kind === 'briefing') return main;
     const channels = routedChannels(await deps.store.routes.all(), schedule, destinations.forSchedule(schedule).key, deps.deliverer);
     const routed = await sendRoutedDigests({ outbox, sender, buildOnce, enqueue, build, logger: log }, schedule, channels, { slotAt, window, trigger });
     return routed.length === 0 ? main : { ...main, routed };
@@ -113,8 +132,11 @@ export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
     const slotAt = options.slotAt ?? now();
     const destination = destinations.forSchedule(schedule);
     const window = { from: slotAt - (options.windowMs ?? schedule.window), to: slotAt };
+    const target = { slotAt, trigger: options.trigger, destination, window };
     const outcome = await buildOnce({ schedule: schedule.name, slotAt, destination: destination.key }, async () =>
-      enqueue(await build(schedule, window, { destination: destination.key }), { slotAt, trigger: options.trigger, destination, window }),
+      schedule.kind === 'briefing'
+        ? enqueueBriefing(schedule, target)
+        : enqueue(await build(schedule, window, { destination: destination.key }), target),
     );
     if (outcome.kind === 'existing') {
       await sender.flush(outcome.digest.id);

@@ -1,8 +1,8 @@
 import { describeDestination, type Destination } from '../config/destination.js';
 import { backoffDelay } from '../core/backoff.js';
 import type { Logger } from '../core/logger.js';
-import type { Metrics } from '../ops/metrics.js';
 import type { OutboxPart } from '../core/outbox.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { Deliverer, DeliveryOutcome, OutboxPayload } from './deliverer.js';
 import type { Destinations } from './destinations.js';
 import { holdLease } from './hold-lease.js';
@@ -106,7 +106,13 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     const id = digest.id;
     // Read again under the lease: another worker may have tried it since it was listed.
     if (part.nextAttemptAt > now()) return 'stop';
-    const payload = JSON.parse(part.payload) as OutboxPayload;
+    const payload = await withFile(id, part, JSON.parse(part.payload) as OutboxPayload);
+    if (payload === null) {
+      const error = `part ${part.part} names the file ${part.fileName} but the outbox has no bytes for it; not sending it without its file`;
+      await outbox.markFailed(id, error, now());
+      log.error({ digest: id, part: part.part }, `digest-job: digest ${id} ${error}`);
+      return 'stop';
+    }
     const edited = part.editOf == null ? null : await editedMessage(part.editOf);
     if (edited?.kind === 'wait') return 'stop';
     if (edited?.kind === 'failed') {
@@ -171,6 +177,13 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   function sendEdit(destination: Destination, messageId: string, payload: OutboxPayload): Promise<DeliveryOutcome> {
     if (!deps.deliverer.edit) return Promise.resolve({ kind: 'rejected', reason: `${deps.deliverer.mode} mode cannot edit a message` });
     return deps.deliverer.edit(destination, messageId, payload, { signal: deps.signal });
+  }
+
+  /** The part's file, read only for the part that carries one (a chart is tens of kilobytes); null when its bytes are missing. */
+  async function withFile(id: number, part: OutboxPart, payload: OutboxPayload): Promise<OutboxPayload | null> {
+    if (!part.fileName) return payload;
+    const file = await outbox.partFile(id, part.part);
+    return file ? { ...payload, file } : null;
   }
 
   return {

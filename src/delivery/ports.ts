@@ -1,4 +1,4 @@
-import type { DigestSlot, Lease, NewDigest, OutboxDigest, OutboxPart, SlotClaim } from '../core/outbox.js';
+import type { DigestSlot, Lease, NewDigest, OutboxDigest, OutboxFile, OutboxPart, SlotClaim } from '../core/outbox.js';
 import type { PartItem } from '../core/part-item.js';
 import type { ThemeRoute } from '../core/theme-route.js';
 import type { UnitOfWork } from '../core/unit-of-work.js';
@@ -41,6 +41,8 @@ export interface OutboxRepository {
   get(id: number): Promise<OutboxDigest | undefined>;
   /** The digest's parts, in order. */
   parts(digestId: number): Promise<OutboxPart[]>;
+  /** The file a part carries (`OutboxPart.fileName` set), with its bytes; undefined when it carries none. */
+  partFile(digestId: number, part: number): Promise<OutboxFile | undefined>;
   /** Digests with parts still to send, oldest first. */
   pendingDigestIds(): Promise<number[]>;
   /**

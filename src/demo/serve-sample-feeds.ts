@@ -21,15 +21,18 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 
 /**
  * A static server for the demo's sample feeds on 127.0.0.1 (a free port): each `.xml` or `.atom`
- * file in `dir` at `/<file>`, its date placeholders filled in relative to `now`, with an ETag so an
+ * file in `dir` (or each of `templates`) at `/<file>`, its date placeholders filled in relative to `now`, with an ETag so an
  * unchanged feed answers 304 as a well-behaved server does.
  */
-export async function serveSampleFeeds(options: { dir: string; now: number; asOf?: number }): Promise<SampleFeedServer> {
-  const templates = new Map(
-    readdirSync(options.dir)
-      .filter((file) => path.extname(file) in CONTENT_TYPES)
-      .map((file) => [file, readFileSync(path.join(options.dir, file), 'utf8')]),
-  );
+export async function serveSampleFeeds(options: { dir: string; now: number; asOf?: number } | { templates: ReadonlyMap<string, string>; now: number; asOf?: number }): Promise<SampleFeedServer> {
+  const templates =
+    'templates' in options
+      ? options.templates
+      : new Map(
+          readdirSync(options.dir)
+            .filter((file) => path.extname(file) in CONTENT_TYPES)
+            .map((file) => [file, readFileSync(path.join(options.dir, file), 'utf8')]),
+        );
   let asOf = options.asOf ?? options.now;
 
   const server: Server = createServer((req, res) => {

@@ -72,13 +72,14 @@ const WORDS: Record<Language, ChartWords> = {
   },
 };
 
-/** "6 oct", "6 out", "Oct 6": short enough for twelve labels side by side. */
+/** "6 oct", "6 out", "Oct 6", "7 sep": short enough for twelve labels side by side. */
 export function weekLabel(start: string, language: Language): string {
   const date = new Date(`${start}T00:00:00Z`);
   const format = new Intl.DateTimeFormat(language, { day: 'numeric', month: 'short', timeZone: 'UTC' });
   const parts = format.formatToParts(date);
   const day = parts.find((part) => part.type === 'day')?.value ?? '';
-  const month = (parts.find((part) => part.type === 'month')?.value ?? '').replace(/\.$/, '');
+  // Three letters at most ("sept" → "sep"): twelve labels then keep a gap between them at Discord's preview size.
+  const month = (parts.find((part) => part.type === 'month')?.value ?? '').replace(/\.$/, '').slice(0, 3);
   return language === 'en' ? `${month} ${day}` : `${day} ${month}`;
 }
 

@@ -25,6 +25,8 @@ export interface DiscordEmbed {
   footer?: { text: string };
   author?: { name: string };
   fields?: { name: string; value: string; inline?: boolean }[];
+  /** `attachment://<file name>` shows a file attached to the same message inside the embed. */
+  image?: { url: string };
 }
 
 /** A message body as the Discord API takes it (`POST /channels/:id/messages`, webhooks). */

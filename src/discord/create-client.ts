@@ -13,10 +13,11 @@ export const MAX_RATE_LIMIT_WAIT_MS = 60_000;
 export function restOptions(apiBase: string, signal?: AbortSignal) {
   return {
     api: apiBase,
-    ...(signal && {
-      makeRequest: (url: string, init: Parameters<typeof DefaultRestOptions.makeRequest>[1]) =>
-        DefaultRestOptions.makeRequest(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal }),
-    }),
+    makeRequest: async (url: string, init: RequestInit) =>
+      DefaultRestOptions.makeRequest(url, {
+        ...(await withEncodedForm(init)),
+        ...(signal && { signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal }),
+      }),
     // 5xx: three immediate retries by discord.js; the outbox backs off after that.
     retries: 3,
     timeout: 15_000,
@@ -34,6 +35,22 @@ export function shardOptions(plan: ShardPlan | undefined): { shards?: number[] |
   if (!plan) return {};
   if (plan.count === 'auto') return { shards: 'auto' };
   return { shards: plan.ids === 'all' ? Array.from({ length: plan.count }, (_, id) => id) : plan.ids, shardCount: plan.count };
+}
+
+type RequestInit = Parameters<typeof DefaultRestOptions.makeRequest>[1];
+
+/**
+ * A message with files goes out as multipart: discord.js builds it as the global FormData and hands
+ * it to undici, but the undici that owns the process's global dispatcher is whichever loaded first
+ * (the feed fetcher's, another version), which does not recognise that FormData and fails with
+ * "action is not a function". Encoded here into bytes and their content type, it reads the same to all.
+ */
+async function withEncodedForm(init: RequestInit): Promise<RequestInit> {
+  if (!(init.body instanceof FormData)) return init;
+  const encoded = new Response(init.body);
+  const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data';
+  const headers = { ...(init.headers as Record<string, string> | undefined), 'content-type': contentType };
+  return { ...init, body: Buffer.from(await encoded.arrayBuffer()), headers };
 }
 
 export type BotLogin =

@@ -5,6 +5,7 @@ import type { Destination } from '../config/destination.js';
 import type { DeliveryOutcome, OutboxPayload, SendOptions } from '../delivery/deliverer.js';
 import { deliveryFailure } from './delivery-failure.js';
 import { findSentPart, listedMessagesSchema } from './find-sent-part.js';
+import { messageBody, messageFiles } from './message-files.js';
 
 /** Our clock and Discord's may disagree by this much; the lookup starts this long before the attempt. */
 const CLOCK_SKEW_MS = 2 * 60_000;
@@ -28,7 +29,7 @@ export function createBotSender(client: Client, logger: Logger) {
    * History the channel cannot be listed: the part is sent again (with its nonce) rather than lost,
    * and the operator is told how to close that gap.
    */
-  async function lookUp(channelId: string, body: DiscordMessageBody, attemptAt: number, signal: AbortSignal | undefined): Promise<string | null> {
+  async function lookUp(channelId: string, body: DiscordMessageBody, fileName: string | undefined, attemptAt: number, signal: AbortSignal | undefined): Promise<string | null> {
     const botUserId = client.user?.id;
     if (!botUserId) return null;
     let after = SnowflakeUtil.generate({ timestamp: attemptAt - CLOCK_SKEW_MS }).toString();
@@ -40,7 +41,7 @@ export function createBotSender(client: Client, logger: Logger) {
           return null;
         }
         const messages = listed.data;
-        const found = findSentPart(messages, body, botUserId);
+        const found = findSentPart(messages, body, botUserId, fileName);
         if (found !== null || messages.length < PAGE) return found;
         const newest = messages.reduce((max, message) => (BigInt(message.id) > BigInt(max) ? message.id : max), after);
         if (SnowflakeUtil.timestampFrom(newest) > attemptAt + LOOKUP_WINDOW_MS) return null;
@@ -94,14 +95,16 @@ export function createBotSender(client: Client, logger: Logger) {
       if (!channel) return { kind: 'refused', reason: `${target}: unknown channel` };
       if (!channel.isSendable()) return { kind: 'refused', reason: `${target}: not a channel the bot can post in` };
       if (options.earlierAttemptAt != null) {
-        const found = await lookUp(destination.channelId, payload.body, options.earlierAttemptAt, signal);
+        const found = await lookUp(destination.channelId, payload.body, payload.file?.name, options.earlierAttemptAt, signal);
         if (found !== null) {
           log.info({ channel: destination.channelId, message: found }, `deliver-bot: ${target} already has this part (message ${found}, an earlier send reached Discord); not sending it again`);
           return { kind: 'sent', messageId: found };
         }
       }
+      // With a file discord.js sends multipart: the body (nonce included) as payload_json, the file as files[0].
       const message = (await client.rest.post(Routes.channelMessages(destination.channelId), {
-        body: { content: payload.body.content, embeds: payload.body.embeds, allowed_mentions: { parse: [] }, nonce: options.nonce, enforce_nonce: true },
+        body: { ...messageBody(payload), allowed_mentions: { parse: [] }, nonce: options.nonce, enforce_nonce: true },
+        ...messageFiles(payload),
         signal,
       })) as APIMessage;
       log.debug({ channel: destination.channelId, message: message.id }, 'deliver-bot: message accepted');

@@ -4,6 +4,7 @@ import { restOptions } from './create-client.js';
 import type { Destination } from '../config/destination.js';
 import type { DeliveryOutcome, OutboxPayload, SendOptions } from '../delivery/deliverer.js';
 import { deliveryFailure } from './delivery-failure.js';
+import { messageBody, messageFiles } from './message-files.js';
 
 /**
  * Posts through a webhook: no bot, no gateway. Sent with `?wait=true`, so Discord answers with the
@@ -36,7 +37,8 @@ export function createWebhookSender(logger: Logger) {
       }
       try {
         const message = (await clientFor(destination).rest.post(Routes.webhook(destination.webhookId, destination.token), {
-          body: { content: payload.body.content, embeds: payload.body.embeds, allowed_mentions: { parse: [] } },
+          body: { ...messageBody(payload), allowed_mentions: { parse: [] } },
+          ...messageFiles(payload),
           query: makeURLSearchParams({ wait: true }),
           auth: false,
           signal: options.signal,

@@ -467,6 +467,18 @@ export const MIGRATIONS: Migration[] = [
         );
       `),
   },
+  {
+    version: 17,
+    name: 'outbox parts carry a file',
+    up: (db) =>
+      db.exec(`
+        -- A file sent with the part (a weekly briefing's chart), written with it before anything is
+        -- sent, so a resend after a crash uploads the very same bytes under the same name.
+        ALTER TABLE digest_parts ADD COLUMN file_name TEXT;
+        ALTER TABLE digest_parts ADD COLUMN file_type TEXT;
+        ALTER TABLE digest_parts ADD COLUMN file_bytes BLOB;
+      `),
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {

@@ -1,3 +1,4 @@
+import { digestScheduleSchema } from '../../src/config/config-schema.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -68,6 +69,8 @@ describe('configuration', () => {
     ['a string where a number belongs', 'polling:\n  concurrency: many\n', 'polling.concurrency'],
     ['a bad cron expression', 'polling:\n  schedule: "every five minutes"\n', 'polling.schedule: not a valid cron expression'],
     ['a feed listed twice', 'feeds:\n  - { url: "https://a.example/rss", name: A }\n  - { url: "https://a.example/rss", name: B }\n', 'listed twice'],
+    ['a digest without a cron', 'feeds: []\ndigests:\n  - { name: daily }\n', 'digests.0.cron: a digest needs a cron expression'],
+    ['an unknown schedule kind', 'feeds: []\ndigests:\n  - { name: daily, kind: newsletter, cron: "0 8 * * *" }\n', 'digests.0.kind'],
   ])('rejects %s, naming the file and the key', (_case, yaml, expected) => {
     const file = configFile(`bad-${Math.random().toString(36).slice(2)}.yaml`, yaml);
     const error = loadError(file);
@@ -129,5 +132,13 @@ describe('configuration', () => {
   it('reports invalid YAML and a missing file clearly', () => {
     expect(loadError(configFile('broken.yaml', 'feeds: [\n')).message).toMatch(/broken\.yaml: not valid YAML/);
     expect(loadError(path.join(dir, 'absent.yaml')).message).toMatch(/absent\.yaml: configuration file not found/);
+  });
+
+  it.each([
+    ['a briefing without cron or window: Monday 08:00, the last 7 days', { kind: 'briefing' }, { kind: 'briefing', cron: '0 8 * * 1', window: 7 * 86_400_000 }],
+    ['a briefing with its own cron and window', { kind: 'briefing', cron: '0 18 * * 5', window: '14d' }, { cron: '0 18 * * 5', window: 14 * 86_400_000 }],
+    ['a schedule without a kind: a digest of the last 24 h', { cron: '0 8 * * *' }, { kind: 'digest', cron: '0 8 * * *', window: 86_400_000 }],
+  ])('reads %s', (_case, fields, expected) => {
+    expect(digestScheduleSchema.parse({ name: 'weekly', ...fields })).toMatchObject(expected);
   });
 });

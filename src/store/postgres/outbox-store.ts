@@ -1,4 +1,4 @@
-import { partNonce, type DigestSlot, type Lease, type NewDigest, type OutboxDigest, type OutboxPart, type SlotClaim } from '../../core/outbox.js';
+import { partNonce, type DigestSlot, type Lease, type NewDigest, type OutboxDigest, type OutboxFile, type OutboxPart, type SlotClaim } from '../../core/outbox.js';
 import type { PgSession } from './pg-session.js';
 
 /**
@@ -13,7 +13,8 @@ const DIGEST_COLUMNS = `d.id, d.schedule, d.slot_at AS "slotAt", d.trigger, d.de
 
 const PART_COLUMNS = `digest_id AS "digestId", part, payload, nonce, status, message_id AS "messageId", attempts,
   next_attempt_at AS "nextAttemptAt", last_error AS "lastError", sent_at AS "sentAt", attempted_at AS "attemptedAt",
-  edit_of AS "editOf"`;
+  edit_of AS "editOf",
+  file_name AS "fileName"`;
 
 export function createPgOutboxStore(db: PgSession) {
   const byId = async (session: PgSession, id: number) =>
@@ -50,6 +51,14 @@ export function createPgOutboxStore(db: PgSession) {
          WHERE p.status = 'sent' GROUP BY d.destination`,
       ),
     parts: (digestId: number) => db.query<OutboxPart>(`SELECT ${PART_COLUMNS} FROM digest_parts WHERE digest_id = $1 ORDER BY part`, [digestId]),
+    /** The file the part carries, or undefined when it carries none. */
+    async partFile(digestId: number, part: number): Promise<OutboxFile | undefined> {
+      const [row] = await db.query<{ name: string | null; contentType: string | null; bytes: Buffer | null }>(
+        `SELECT file_name AS name, file_type AS "contentType", file_bytes AS bytes FROM digest_parts WHERE digest_id = $1 AND part = $2`,
+        [digestId, part],
+      );
+      return row?.name && row.bytes ? { name: row.name, contentType: row.contentType ?? 'application/octet-stream', bytes: row.bytes } : undefined;
+    },
     pendingDigestIds: async () =>
       (await db.query<{ id: number }>(`SELECT id FROM digests WHERE status = 'pending' ORDER BY id`)).map((row) => row.id),
 
@@ -86,6 +95,15 @@ export function createPgOutboxStore(db: PgSession) {
             parts.map((part) => partNonce({ ...input, createdAt: input.now }, part)),
           ]);
           if (input.editOf !== undefined) await tx.execute(`UPDATE digest_parts SET edit_of = $2 WHERE digest_id = $1`, [inserted.id, input.editOf]);
+          for (const [part, file] of input.files ?? []) {
+            await tx.execute(`UPDATE digest_parts SET file_name = $3, file_type = $4, file_bytes = $5 WHERE digest_id = $1 AND part = $2`, [
+              inserted.id,
+              part,
+              file.name,
+              file.contentType,
+              file.bytes,
+            ]);
+          }
         }
         return { created: true, digest: (await byId(tx, inserted.id)) as OutboxDigest };
       }),

@@ -369,6 +369,17 @@ export const PG_MIGRATIONS: PgMigration[] = [
       );
     `),
   },
+  {
+    version: 7,
+    name: 'outbox parts carry a file',
+    up: sql(`
+      -- A file sent with the part (a weekly briefing's chart), written with it before anything is
+      -- sent, so a resend after a crash uploads the very same bytes under the same name.
+      ALTER TABLE digest_parts ADD COLUMN file_name text;
+      ALTER TABLE digest_parts ADD COLUMN file_type text;
+      ALTER TABLE digest_parts ADD COLUMN file_bytes bytea;
+    `),
+  },
 ];
 
 /** The advisory lock migrating takes, per schema: two processes starting at once migrate once. */

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { partNonce, type DigestSlot, type Lease, type NewDigest, type OutboxDigest, type OutboxPart, type SlotClaim } from '../../core/outbox.js';
+import { partNonce, type DigestSlot, type Lease, type NewDigest, type OutboxDigest, type OutboxFile, type OutboxPart, type SlotClaim } from '../../core/outbox.js';
 import { writeTransaction } from '../write-transaction.js';
 
 /**
@@ -14,7 +14,8 @@ const DIGEST_COLUMNS = `d.id, d.schedule, d.slot_at AS slotAt, d.trigger, d.dest
 
 const PART_COLUMNS = `digest_id AS digestId, part, payload, nonce, status, message_id AS messageId, attempts,
   next_attempt_at AS nextAttemptAt, last_error AS lastError, sent_at AS sentAt, attempted_at AS attemptedAt,
-  edit_of AS editOf`;
+  edit_of AS editOf,
+  file_name AS fileName`;
 
 export function createSqliteOutboxStore(db: Database) {
   const seen = db.prepare(`INSERT INTO digest_schedules (name, first_seen_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`);
@@ -36,6 +37,8 @@ export function createSqliteOutboxStore(db: Database) {
     `SELECT d.destination, MAX(p.sent_at) AS at FROM digest_parts p JOIN digests d ON d.id = p.digest_id
      WHERE p.status = 'sent' GROUP BY d.destination`,
   );
+  const attachFile = db.prepare(`UPDATE digest_parts SET file_name = ?, file_type = ?, file_bytes = ? WHERE digest_id = ? AND part = ?`);
+  const fileOf = db.prepare(`SELECT file_name AS name, file_type AS contentType, file_bytes AS bytes FROM digest_parts WHERE digest_id = ? AND part = ?`);
   const partsOf = db.prepare(`SELECT ${PART_COLUMNS} FROM digest_parts WHERE digest_id = ? ORDER BY part`);
   const pendingDigests = db.prepare(`SELECT id FROM digests WHERE status = 'pending' ORDER BY id`);
   const sent = db.prepare(
@@ -110,6 +113,8 @@ export function createSqliteOutboxStore(db: Database) {
     input.payloads.forEach((payload, index) => {
       const part = index + 1;
       insertPart.run(id, part, payload, partNonce({ ...input, createdAt: input.now }, part));
+      const file = input.files?.get(part);
+      if (file) attachFile.run(file.name, file.contentType, file.bytes, id, part);
     });
     if (input.editOf !== undefined) markEdit.run(input.editOf, id);
     return { created: true, digest: byId.get(id) as OutboxDigest };
@@ -139,6 +144,11 @@ export function createSqliteOutboxStore(db: Database) {
     /** When each destination last accepted a part. */
     lastSentAt: async () => lastSentAt.all() as { destination: string; at: number }[],
     parts: async (digestId: number) => partsOf.all(digestId) as OutboxPart[],
+    /** The file the part carries, or undefined when it carries none. */
+    async partFile(digestId: number, part: number): Promise<OutboxFile | undefined> {
+      const row = fileOf.get(digestId, part) as { name: string | null; contentType: string | null; bytes: Buffer | null } | undefined;
+      return row?.name && row.bytes ? { name: row.name, contentType: row.contentType ?? 'application/octet-stream', bytes: row.bytes } : undefined;
+    },
     /** Digests with parts still to send, oldest first. */
     pendingDigestIds: async () => (pendingDigests.all() as { id: number }[]).map((row) => row.id),
 

@@ -136,4 +136,19 @@ describe.each(ENGINES)('digest outbox ($name)', (engine) => {
       expect(await outbox.leasePart(row.id, 2, lease('a', 40))).toBeUndefined();
     });
   });
+
+  it('stores a file with a part, bytes intact, and gives it back only for that part', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0x10]);
+    const files = new Map([[1, { name: 'weekly-2026-11-30-0800.png', contentType: 'image/png', bytes: png }]]);
+    const { digest: row } = await outbox.enqueue(digest({ files }));
+    const parts = await outbox.parts(row.id);
+    expect(parts.map((p) => p.fileName ?? null)).toEqual(['weekly-2026-11-30-0800.png', null]);
+    const file = await outbox.partFile(row.id, 1);
+    expect(file).toMatchObject({ name: 'weekly-2026-11-30-0800.png', contentType: 'image/png' });
+    expect(Buffer.from(file?.bytes ?? []).equals(png)).toBe(true);
+    expect(await outbox.partFile(row.id, 2)).toBeUndefined();
+    // The file stays with the part after it is sent: the status and a later lookup still name it.
+    await outbox.markSent(row.id, 1, 'm1', 6_000);
+    expect((await outbox.parts(row.id))[0]).toMatchObject({ status: 'sent', fileName: 'weekly-2026-11-30-0800.png' });
+  });
 });
