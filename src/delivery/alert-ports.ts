@@ -1,6 +1,6 @@
 import type { AlertMute, AlertRule, AlertedStory, NewAlertRule } from '../core/alert.js';
 import type { UnitOfWork } from '../core/unit-of-work.js';
-import type { DigestSources } from '../digest/load-digest-items.js';
+import type { BarometerSources } from '../digest/load-barometer-items.js';
 import type { OutboxRepository } from './ports.js';
 
 /** An alert as the digest sees it: the story went out as an alert at `sentAt`, or was handed to the digest. */
@@ -50,5 +50,8 @@ export interface AlertPorts {
   outbox: OutboxRepository;
 }
 
-/** The store as the alert runner uses it: its records and the outbox written together, and the items read as a digest reads them. */
-export type AlertStore = AlertPorts & UnitOfWork<AlertPorts> & DigestSources;
+/**
+ * The store as the alert runner uses it: its records and the outbox written together, the items read
+ * as a digest reads them, and their stored lens readings for the LLM's importance.
+ */
+export type AlertStore = AlertPorts & UnitOfWork<AlertPorts> & BarometerSources;

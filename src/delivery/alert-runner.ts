@@ -73,8 +73,12 @@ export function createAlertRunner(deps: AlertRunnerDeps): AlertRunner {
   async function recentItems(at: number, destinations: readonly PlannedDestination[]): Promise<AlertItem[]> {
     const windowMs = Math.max(...destinations.map((planned) => planned.policy.velocity.withinMs));
     const loaded = await loadDigestItemsWithSummaries(deps.store, THEME_IDS, { from: at - windowMs - HOUR, to: at + 1 });
-    // The loader leaves backlog out; importance is read once the classification stores it.
-    return loaded.map(({ item, summary }) => ({ ...item, summary, backlog: false }));
+    // The loader leaves backlog out. The LLM's importance, grounded when it was classified, is stored with the lens reading.
+    const readings = await deps.store.classifications.lensReadings(loaded.map(({ item }) => item.id));
+    return loaded.map(({ item, summary }) => {
+      const importance = readings.get(item.id)?.importance;
+      return { ...item, summary, backlog: false, ...(importance ? { importance } : {}) };
+    });
   }
 
   /** The next digest to the same place within a day, if any. */
