@@ -1,4 +1,3 @@
-import { SOLE_WORKER } from '../core/worker-id.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
@@ -9,12 +8,14 @@ import { alertDestinationSchema } from '../config/config-schema.js';
 import type { Destination } from '../config/destination.js';
 import { createLogger } from '../core/logger.js';
 import type { ThemeId } from '../core/themes.js';
+import { SOLE_WORKER } from '../core/worker-id.js';
 import { writeAlertAction } from '../delivery/alert-runner.js';
 import type { Deliverer } from '../delivery/deliverer.js';
 import { DEFAULT_RETRY, createOutboxSender } from '../delivery/outbox-sender.js';
 import { createWebhookSender } from '../discord/deliver-webhook.js';
 import { openDatabase } from '../store/open-database.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { benchAlertItem } from './alerts-bench.js';
 import { replayAlerts, type ReplayFeed } from './alerts-replay.js';
 import { createTextGenerator } from './sample-text.js';
 import { percentile, significant } from './stats.js';
@@ -91,21 +92,8 @@ function storyItems(sample: { title: string; summary: string; language: AlertIte
   for (const theme of sample.themes) themes[theme] = 0.8;
   if (sample.themes.length === 0) themes['regional-integration'] = 0.8;
   return [0, 1, 2].map((outlet) => {
-    const id = story * 3 + outlet + 1;
     const publishedAt = now - (40 - outlet * 10) * 60_000;
-    return {
-      id,
-      title: sample.title,
-      summary: sample.summary,
-      url: `https://outlet${outlet}.example/${story}`,
-      outlet: `Outlet ${outlet}`,
-      language: sample.language,
-      publishedAt,
-      reachedAt: publishedAt,
-      themes,
-      contentHash: `bench-${id}`,
-      backlog: false,
-    };
+    return benchAlertItem(sample, themes, { id: story * 3 + outlet + 1, story, outlet, publishedAt });
   });
 }
 

@@ -68,20 +68,29 @@ function sampleItems(stories: number): AlertItem[] {
     for (let outlet = 0; outlet <= story % 4; outlet++) {
       const id = items.length + 1;
       const publishedAt = NOW - Math.floor(random() * 2 * HOUR);
-      items.push({
-        id,
-        title: sample.title,
-        summary: sample.summary,
-        url: `https://outlet${outlet}.example/${story}`,
-        outlet: `Outlet ${outlet}`,
-        language: sample.language,
-        publishedAt,
-        reachedAt: publishedAt,
-        themes,
-        contentHash: `bench-${id}`,
-        backlog: false,
-      });
+      items.push(benchAlertItem(sample, themes, { id, story, outlet, publishedAt }));
     }
   }
   return items;
+}
+
+/** One outlet's item of a generated story: outlet `n` links to its own copy, found and read when published. */
+export function benchAlertItem(
+  sample: { title: string; summary: string; language: AlertItem['language'] },
+  themes: Partial<Record<ThemeId, number>>,
+  at: { id: number; story: number; outlet: number; publishedAt: number },
+): AlertItem {
+  return {
+    id: at.id,
+    title: sample.title,
+    summary: sample.summary,
+    url: `https://outlet${at.outlet}.example/${at.story}`,
+    outlet: `Outlet ${at.outlet}`,
+    language: sample.language,
+    publishedAt: at.publishedAt,
+    reachedAt: at.publishedAt,
+    themes,
+    contentHash: `bench-${at.id}`,
+    backlog: false,
+  };
 }

@@ -10,6 +10,7 @@ import { digestScheduleSchema, type DigestScheduleConfig } from '../../src/confi
 import { readEnvironment } from '../../src/config/environment.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Deliverer } from '../../src/delivery/deliverer.js';
+import type { OutboxRepository } from '../../src/delivery/ports.js';
 import { createDigestRunner, type DigestRunner } from '../../src/delivery/digest-runner.js';
 import type { Digest } from '../../src/digest/digest-types.js';
 import type { ThemeId } from '../../src/core/themes.js';
@@ -27,6 +28,24 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REGISTER_TS = path.join(HERE, '../discord/child/register-ts.mjs');
 const OUTBOX_WORKER = path.join(HERE, 'child/outbox-worker.ts');
 const WEBHOOK = `webhook:${WEBHOOK_ID}`;
+
+/** Ten digests of five parts each, all due: `digest D part P` says which one arrived. */
+async function enqueueFiftyParts(outbox: Pick<OutboxRepository, 'enqueue'>): Promise<void> {
+  for (let digest = 0; digest < 10; digest++) {
+    await outbox.enqueue({
+      schedule: 'daily',
+      slotAt: SLOT - digest * 60_000,
+      trigger: 'schedule',
+      destination: WEBHOOK,
+      windowFrom: 0,
+      windowTo: SLOT,
+      stories: 5,
+      markdown: '',
+      payloads: Array.from({ length: 5 }, (_, part) => JSON.stringify({ type: 'discord', body: { content: `digest ${digest} part ${part + 1}` } })),
+      now: SLOT,
+    });
+  }
+}
 
 /**
  * Several digesters on one PostgreSQL schema, each with its own pool, store and runner as separate
@@ -111,20 +130,7 @@ describe.skipIf(!TEST_DATABASE_URL)('several digesters on one PostgreSQL', () =>
   it('posts each of 50 outbox parts exactly once when two workers send at the same time', async () => {
     const metrics = [createMetrics(), createMetrics()];
     const [a, b] = [await worker('worker-a', { metrics: metrics[0] }), await worker('worker-b', { metrics: metrics[1] })];
-    for (let digest = 0; digest < 10; digest++) {
-      await a?.store.outbox.enqueue({
-        schedule: 'daily',
-        slotAt: SLOT - digest * 60_000,
-        trigger: 'schedule',
-        destination: WEBHOOK,
-        windowFrom: 0,
-        windowTo: SLOT,
-        stories: 5,
-        markdown: '',
-        payloads: Array.from({ length: 5 }, (_, part) => JSON.stringify({ type: 'discord', body: { content: `digest ${digest} part ${part + 1}` } })),
-        now: SLOT,
-      });
-    }
+    await enqueueFiftyParts(a!.store.outbox);
     await Promise.all([drain(a!.runner), drain(b!.runner)]);
 
     const posted = fake.messagePosts().map((post) => post.body.content as string);
@@ -143,20 +149,7 @@ describe.skipIf(!TEST_DATABASE_URL)('several digesters on one PostgreSQL', () =>
   // Two child processes, each compiling the sources as it starts: a loaded machine needs more than the default 20 s.
   it('posts each of 50 parts exactly once when two digester processes send at the same time', { timeout: 120_000 }, async () => {
     const { store } = await worker('setup');
-    for (let digest = 0; digest < 10; digest++) {
-      await store.outbox.enqueue({
-        schedule: 'daily',
-        slotAt: SLOT - digest * 60_000,
-        trigger: 'schedule',
-        destination: WEBHOOK,
-        windowFrom: 0,
-        windowTo: SLOT,
-        stories: 5,
-        markdown: '',
-        payloads: Array.from({ length: 5 }, (_, part) => JSON.stringify({ type: 'discord', body: { content: `digest ${digest} part ${part + 1}` } })),
-        now: SLOT,
-      });
-    }
+    await enqueueFiftyParts(store.outbox);
     const run = (name: string) =>
       promisify(execFile)(process.execPath, ['--import', REGISTER_TS, OUTBOX_WORKER, schema.url, fake.api, name, fake.webhookUrl()], { timeout: 120_000 });
     const results = await Promise.all([run('process-a'), run('process-b')]);
