@@ -113,3 +113,39 @@ describe('progressive search', () => {
     expect(withHits).toBeGreaterThan(queries.length);
   });
 });
+
+describe('progressive search after the index changes', () => {
+  it('sees words stored after an earlier query, though it keeps what it read of the index between queries', async () => {
+    const db = openDatabase(':memory:');
+    const { feeds, items } = createSqliteStore(db);
+    const feedId = (await feeds.add({ url: 'https://feed.example/rss', name: 'Feed' }, 'config', 0)).feed.id;
+    const search = createSqliteSearchStore(db);
+    let stored = 0;
+    const store = async (title: string) => {
+      const index = stored++;
+      const item: NormalizedItem = {
+        guid: `g${index}`,
+        url: `https://news.example/${index}`,
+        canonicalUrl: `https://news.example/${index}`,
+        title,
+        titleKey: `${titleKey(title)} ${index}`,
+        summary: '',
+        language: 'es',
+        publishedAt: NOW - DAY + index * 60_000,
+        dated: true,
+        source: null,
+        contentHash: `h${index}`,
+      };
+      await items.saveFeedItems(feedId, withDedupeKeys(feedId, [item]), { fetchedAt: NOW, backlog: false });
+    };
+    for (let n = 0; n < 30; n++) await store(`Cumbre del Mercosur número ${n}`);
+    const page = { offset: 0, limit: 10 };
+    // "mercos" starts one word of the index here, then two once a Portuguese headline is stored.
+    expect((await search.search('mercos', {}, page, NOW)).hits).toHaveLength(10);
+    await store('Cúpula do Mercosul');
+    const after = await search.search('mercos', {}, page, NOW);
+    expect(after.hits[0]?.title).toBe('Cúpula do Mercosul');
+    expect(after).toEqual(await search.searchFullScan('mercos', {}, page, NOW));
+    db.close();
+  });
+});

@@ -40,6 +40,14 @@ const BM25_CEILING = 2.2;
 /** Margin on the stopping test, so that rounding in the bound can never stop the scan too soon. */
 const ROUNDING = 1 + 1e-9;
 
+/** Queries whose words' row counts are kept between index changes (a bound on memory, not a tuning knob). */
+const VOCABULARY_CACHE = 1000;
+
+interface IndexedTerm {
+  term: string;
+  rows: number;
+}
+
 interface Ranked {
   id: number;
   score: number;
@@ -55,10 +63,34 @@ export function createSqliteSearchStore(db: Database) {
   // has high ids and old dates, and must not hide fresher items stored before it.
   const firstIdSince = db.prepare(`SELECT MIN(id) AS id FROM items INDEXED BY items_published WHERE published_at >= ?`);
   const maxId = db.prepare(`SELECT COALESCE(MAX(id), 0) + 1 AS id FROM items`);
-  // How many rows hold a term, read from the index's own vocabulary (a temp table: no migration).
+  // The index's vocabulary (a temp table: no migration). Reading how many rows hold a term walks that
+  // term's whole list of rows, which costs about what ranking the query does, so what was read is kept
+  // until the index changes: FTS5 rewrites its structure record (segments and a write counter) on
+  // every write, which makes that record an exact version of the index.
   db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.items_fts_terms USING fts5vocab(main, items_fts, row)`);
-  const termRows = db.prepare(`SELECT COALESCE(MAX(doc), 0) AS rows FROM temp.items_fts_terms WHERE term = ?`);
-  const prefixRows = db.prepare(`SELECT COALESCE(MAX(doc), 0) AS rows FROM temp.items_fts_terms WHERE term >= ? AND term < ?`);
+  const termRows = db.prepare(`SELECT term, doc AS rows FROM temp.items_fts_terms WHERE term = ?`);
+  const prefixRows = db.prepare(`SELECT term, doc AS rows FROM temp.items_fts_terms WHERE term >= ? AND term < ?`);
+  const indexVersion = db.prepare(`SELECT block FROM items_fts_data WHERE id = 10`).pluck();
+  const vocabulary = new Map<string, IndexedTerm[]>();
+  let vocabularyOf: Buffer | undefined;
+  /** The indexed terms a word matches (those it starts, for a prefix), with the rows holding each. */
+  function termsOf(term: string, prefix: boolean): IndexedTerm[] {
+    const version = indexVersion.get() as Buffer | undefined;
+    if (version === undefined || vocabularyOf === undefined || !version.equals(vocabularyOf) || vocabulary.size >= VOCABULARY_CACHE) {
+      vocabulary.clear();
+      vocabularyOf = version;
+    }
+    const key = prefix ? `${term}*` : term;
+    let terms = vocabulary.get(key);
+    if (terms === undefined) {
+      // Terms are ASCII here: those starting with the prefix sort before it with its last letter bumped.
+      terms = (
+        prefix ? prefixRows.all(term, term.slice(0, -1) + String.fromCharCode(term.charCodeAt(term.length - 1) + 1)) : termRows.all(term)
+      ) as IndexedTerm[];
+      vocabulary.set(key, terms);
+    }
+    return terms;
+  }
   // The newest date among items stored before an id: walks the date index down from the newest.
   const newestBefore = db.prepare(
     `SELECT published_at AS at FROM items INDEXED BY items_published WHERE id < ? ORDER BY published_at DESC LIMIT 1`,
@@ -106,14 +138,25 @@ export function createSqliteSearchStore(db: Database) {
     let sum = 0;
     for (const { word, prefix } of words) {
       const term = indexedTerm(word);
-      // Terms are ASCII here: those starting with the prefix sort before it with its last letter bumped.
-      const holding =
-        term === null
-          ? 0
-          : ((prefix ? prefixRows.get(term, term.slice(0, -1) + String.fromCharCode(term.charCodeAt(term.length - 1) + 1)) : termRows.get(term)) as { rows: number }).rows;
+      const holding = term === null ? 0 : Math.max(0, ...termsOf(term, prefix).map((indexed) => indexed.rows));
       sum += Math.max(1e-6, Math.log((rows - holding + 0.5) / (holding + 0.5)));
     }
     return -BM25_CEILING * sum;
+  }
+
+  /**
+   * The query's FTS5 expression, with a prefix that starts exactly one indexed term written as that
+   * term: the same rows, positions and idf, so the same bm25, without FTS5 merging a prefix's lists
+   * over the whole index (most of a query's cost for a word being typed).
+   */
+  function progressiveMatch(words: QueryWord[]): string {
+    return words
+      .map(({ word, prefix }) => {
+        const term = prefix ? indexedTerm(word) : null;
+        const only = term === null ? [] : termsOf(term, true);
+        return only.length === 1 ? `"${(only[0] as IndexedTerm).term}"` : `"${word}"${prefix ? '*' : ''}`;
+      })
+      .join(' ');
   }
 
   /** The old path, scoring every match: kept to prove the progressive one equal and to bench both. */
@@ -138,7 +181,8 @@ export function createSqliteSearchStore(db: Database) {
     const kept: Ranked[] = [];
     let read = 0;
     let nextCheck = wanted;
-    for (const row of newestFirst(plan.where).iterate(plan.params) as IterableIterator<Ranked>) {
+    const params = { ...plan.params, match: progressiveMatch(plan.words) };
+    for (const row of newestFirst(plan.where).iterate(params) as IterableIterator<Ranked>) {
       if (kept.length < wanted || ranksBefore(row, kept[kept.length - 1] as Ranked)) {
         let at = kept.length;
         while (at > 0 && ranksBefore(row, kept[at - 1] as Ranked)) at--;

@@ -184,4 +184,24 @@ describe.each(ENGINES)('the search time window ($name)', (engine) => {
       await opened.close();
     }
   });
+
+  it('filters by theme and age together, ranking only that window, whatever order the items came in', async () => {
+    const opened = await engine.open();
+    try {
+      await store(opened.store, 'B', [
+        { title: 'Mercosur y aranceles hoy', ageDays: 0.1, themes: ['trade-tariffs'] },
+        { title: 'Mercosur: cumbre sin aranceles', ageDays: 1, themes: ['regional-integration'] },
+        { title: 'Mercosur y aranceles la semana pasada', ageDays: 6, backlog: true, themes: ['trade-tariffs'] },
+        { title: 'Mercosur y aranceles el año pasado', ageDays: 300, backlog: true, themes: ['trade-tariffs'] },
+      ]);
+      const page = { offset: 0, limit: 10 };
+      const titles = async (days: number) =>
+        (await opened.store.search.search('mercosur', { theme: 'trade-tariffs', days }, page, NOW)).hits.map((hit) => hit.title);
+      expect(await titles(7)).toEqual(['Mercosur y aranceles hoy', 'Mercosur y aranceles la semana pasada']);
+      expect(await titles(0.01)).toEqual([]);
+      expect(await titles(400)).toHaveLength(3);
+    } finally {
+      await opened.close();
+    }
+  });
 });
