@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger.js';
 import type { FeedRow } from '../core/feed.js';
 import { hostOf } from '../core/feed-lease.js';
 import { workerId } from '../core/worker-id.js';
+import type { FeedParser } from './feed-parser.js';
 import { batchIngestWrites, DEFAULT_INGEST_BATCH } from './ingest-batcher.js';
 import { ingestFeed, recordPoll, type FeedReport, type IngestContext } from './ingest-feed.js';
 import { afterFailure } from './next-poll.js';
@@ -31,7 +32,8 @@ export function leaseDurationMs(polling: Pick<IngestContext['polling'], 'connect
  * lease ends once its poll is recorded (which moved its due time). Reports come back in claim order.
  * A claim takes a few feeds more than the free slots, so claims (taken in turn by every worker) stay few.
  * Feeds that finish close together are written in one transaction (see ingest-batcher.ts); a feed
- * waiting for its write lends its slot, since the write is the store's work, not the network's.
+ * waiting for its write or its parse lends its slot, since that is the store's or a parse thread's
+ * work, not the network's.
  */
 export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): Promise<FeedReport[]> {
   if (options.all) return pollEveryFeed(ctx, options.now ?? Date.now());
@@ -51,6 +53,7 @@ export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): 
   const releases = leaseReleaser(ctx, owner, log);
   let exhausted = false;
   let waitingForWrite = 0;
+  let parsing = 0;
   let wake = (): void => undefined;
   const onWaiting = (waiting: number): void => {
     const lent = waiting > waitingForWrite;
@@ -58,9 +61,21 @@ export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): 
     // A slot lent is worth another claim; one given back is not.
     if (lent) wake();
   };
-  const batched: IngestContext = { ...ctx, store: batchIngestWrites(ctx.store, ctx.logger, { ...DEFAULT_INGEST_BATCH, onWaiting }) };
+  const onParsing = (count: number): void => {
+    const lent = count > parsing;
+    parsing = count;
+    if (lent) wake();
+  };
+  // Parsing is the parse threads' work, not the network's: a feed being parsed lends its slot too,
+  // up to `concurrency` of them, so the bodies waiting for a thread stay bounded.
+  const slotsNow = (): number => ctx.polling.concurrency + waitingForWrite + Math.min(parsing, ctx.polling.concurrency) - inFlight.size;
+  const batched: IngestContext = {
+    ...ctx,
+    store: batchIngestWrites(ctx.store, ctx.logger, { ...DEFAULT_INGEST_BATCH, onWaiting }),
+    feedParser: countParses(ctx.feedParser, onParsing),
+  };
   for (;;) {
-    const free = ctx.polling.concurrency + waitingForWrite - inFlight.size;
+    const free = slotsNow();
     if (free > ready.length && !exhausted && !ctx.signal?.aborted) {
       const now = clock();
       const limit = free - ready.length + ctx.polling.concurrency;
@@ -73,7 +88,7 @@ export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): 
       // Nothing due is left (or every due feed's host is busy): claim again once a poll ends.
       exhausted = claim.feeds.length === 0;
     }
-    const slots = ctx.polling.concurrency + waitingForWrite - inFlight.size;
+    const slots = slotsNow();
     for (const feed of ready.splice(0, Math.max(0, ctx.signal?.aborted ? 0 : slots))) {
       const report = ingestGuarded(batched, feed, clock());
       polls.push(report);
@@ -95,6 +110,18 @@ export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): 
   }
   await releases.drained();
   return Promise.all(polls);
+}
+
+/** `parser`, telling `onParsing` how many bodies it holds (queued or being parsed) each time that changes. */
+function countParses(parser: FeedParser, onParsing: (count: number) => void): FeedParser {
+  let count = 0;
+  return {
+    parse(...args) {
+      onParsing(++count);
+      return parser.parse(...args).finally(() => onParsing(--count));
+    },
+    close: () => parser.close(),
+  };
 }
 
 /**
