@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { createAppContext } from '../app-context.js';
+import { createAppContext, type AppContext } from '../app-context.js';
+import { createAlertRunner, type AlertRunner } from '../delivery/alert-runner.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { previewDirectory } from '../delivery/deliver-preview.js';
 import { digestJobs } from '../jobs/digest-job.js';
@@ -72,8 +73,12 @@ async function runUntilStopped(config: LoadedConfig & { role: Role }, io: CliIO,
       duties.gateway && runtime?.client
         ? (await import('../discord/interaction-handler.js')).startInteractions({ client: runtime.client, app: ctx, runner: runtime.runner, guildId: config.discord.guildId })
         : undefined;
+    // A poller without the delivery side still decides alerts: it writes them into the outbox and
+    // nudges whoever sends it (a digester), which listens below.
+    const alerts = runtime?.alerts ?? (duties.poll ? pollerAlerts(ctx) : undefined);
+    const stopListening = duties.digest && runtime ? await listenForOutbox(ctx, runtime) : undefined;
     const scheduler = startScheduler(
-      [...(duties.poll ? [pollFeedsJob(ctx, runtime?.alerts)] : []), ...(duties.digest && runtime ? digestJobs(runtime.runner, config.digests) : [])],
+      [...(duties.poll ? [pollFeedsJob(ctx, alerts)] : []), ...(duties.digest && runtime ? digestJobs(runtime.runner, config.digests) : [])],
       ctx.logger,
     );
     const mode = runtime?.deliverer.mode;
@@ -113,7 +118,7 @@ async function runUntilStopped(config: LoadedConfig & { role: Role }, io: CliIO,
       ctx.cancelInFlight();
     }, STOP_GRACE_MS);
     try {
-      await Promise.all([interactions?.close(STOP_GRACE_MS), runtime?.runner.stop(), scheduler.stop(), catchUp]);
+      await Promise.all([interactions?.close(STOP_GRACE_MS), stopListening?.(), runtime?.runner.stop(), scheduler.stop(), catchUp]);
     } finally {
       clearTimeout(cutShort);
     }
@@ -123,5 +128,36 @@ async function runUntilStopped(config: LoadedConfig & { role: Role }, io: CliIO,
     await runtime?.close();
     await health?.close();
     await ctx.close();
+  }
+}
+
+/**
+ * The alert runner of a worker that does not send: the destinations are those the sending worker
+ * would use (a channel needs DISCORD_TOKEN, set for the whole deployment), and "send now" is a
+ * nudge to the sender.
+ */
+function pollerAlerts(ctx: AppContext): AlertRunner {
+  return createAlertRunner({
+    store: ctx.store,
+    logger: ctx.logger,
+    alerts: ctx.config.alerts,
+    digests: ctx.config.digests,
+    deliverer: { canDeliver: (destination) => destination.kind !== 'channel' || ctx.config.discord.token !== undefined },
+    flush: () => ctx.store.wakeups.notify(),
+    webhookApiBase: ctx.config.discord.apiBase,
+  });
+}
+
+/** The sender flushes the outbox as soon as another worker wrote into it (a poller's alert). */
+async function listenForOutbox(ctx: AppContext, runtime: DigestRuntime): Promise<() => Promise<void>> {
+  const log = ctx.logger.child({ module: 'start' });
+  const wake = (): void => {
+    runtime.runner.flush().catch((error: unknown) => log.error({ err: error }, 'start: sending the outbox on a nudge failed; the next tick tries again'));
+  };
+  try {
+    return await ctx.store.wakeups.listen(wake);
+  } catch (error) {
+    log.warn({ err: error }, 'start: cannot listen for outbox nudges; alerts from pollers go out at the next digest tick');
+    return async () => undefined;
   }
 }
