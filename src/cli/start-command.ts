@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { createAppContext, type AppContext } from '../app-context.js';
-import { createAlertRunner, type AlertRunner } from '../delivery/alert-runner.js';
+import { createAppContext } from '../app-context.js';
+import { listenForOutbox, pollerAlerts } from '../jobs/split-role-alerts.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { previewDirectory } from '../delivery/deliver-preview.js';
 import { digestJobs } from '../jobs/digest-job.js';
@@ -131,33 +131,3 @@ async function runUntilStopped(config: LoadedConfig & { role: Role }, io: CliIO,
   }
 }
 
-/**
- * The alert runner of a worker that does not send: the destinations are those the sending worker
- * would use (a channel needs DISCORD_TOKEN, set for the whole deployment), and "send now" is a
- * nudge to the sender.
- */
-function pollerAlerts(ctx: AppContext): AlertRunner {
-  return createAlertRunner({
-    store: ctx.store,
-    logger: ctx.logger,
-    alerts: ctx.config.alerts,
-    digests: ctx.config.digests,
-    deliverer: { canDeliver: (destination) => destination.kind !== 'channel' || ctx.config.discord.token !== undefined },
-    flush: () => ctx.store.wakeups.notify(),
-    webhookApiBase: ctx.config.discord.apiBase,
-  });
-}
-
-/** The sender flushes the outbox as soon as another worker wrote into it (a poller's alert). */
-async function listenForOutbox(ctx: AppContext, runtime: DigestRuntime): Promise<() => Promise<void>> {
-  const log = ctx.logger.child({ module: 'start' });
-  const wake = (): void => {
-    runtime.runner.flush().catch((error: unknown) => log.error({ err: error }, 'start: sending the outbox on a nudge failed; the next tick tries again'));
-  };
-  try {
-    return await ctx.store.wakeups.listen(wake);
-  } catch (error) {
-    log.warn({ err: error }, 'start: cannot listen for outbox nudges; alerts from pollers go out at the next digest tick');
-    return async () => undefined;
-  }
-}
