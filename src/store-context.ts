@@ -4,7 +4,7 @@ import type { Logger } from './core/logger.js';
 import type { SearchRepository } from './core/search.js';
 import type { UnitOfWork } from './core/unit-of-work.js';
 import type { AlertRecordRepository, AlertRuleRepository } from './delivery/alert-ports.js';
-import type { DeliveryRepository, OutboxRepository, ThemeRouteRepository } from './delivery/ports.js';
+import type { DeliveryRepository, OutboxRepository, OutboxWakeups, ThemeRouteRepository } from './delivery/ports.js';
 import type { OverviewCache } from './digest/digest-overview.js';
 import type { LensReadingReader } from './digest/load-barometer-items.js';
 import type { DigestClassificationReader, DigestFeedReader, DigestItemReader } from './digest/load-digest-items.js';
@@ -26,6 +26,7 @@ export interface Store extends UnitOfWork<Store> {
   search: SearchRepository;
   leases: FeedLeaseRepository;
   alerts: AlertRecordRepository & AlertRuleRepository;
+  wakeups: OutboxWakeups;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createAppContext } from '../app-context.js';
+import { listenForOutbox, pollerAlerts } from '../jobs/split-role-alerts.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { previewDirectory } from '../delivery/deliver-preview.js';
 import { digestJobs } from '../jobs/digest-job.js';
@@ -72,8 +73,12 @@ async function runUntilStopped(config: LoadedConfig & { role: Role }, io: CliIO,
       duties.gateway && runtime?.client
         ? (await import('../discord/interaction-handler.js')).startInteractions({ client: runtime.client, app: ctx, runner: runtime.runner, guildId: config.discord.guildId })
         : undefined;
+    // A poller without the delivery side still decides alerts: it writes them into the outbox and
+    // nudges whoever sends it (a digester), which listens below.
+    const alerts = runtime?.alerts ?? (duties.poll ? pollerAlerts(ctx) : undefined);
+    const stopListening = duties.digest && runtime ? await listenForOutbox(ctx, runtime) : undefined;
     const scheduler = startScheduler(
-      [...(duties.poll ? [pollFeedsJob(ctx, runtime?.alerts)] : []), ...(duties.digest && runtime ? digestJobs(runtime.runner, config.digests) : [])],
+      [...(duties.poll ? [pollFeedsJob(ctx, alerts)] : []), ...(duties.digest && runtime ? digestJobs(runtime.runner, config.digests) : [])],
       ctx.logger,
     );
     const mode = runtime?.deliverer.mode;
@@ -113,7 +118,7 @@ async function runUntilStopped(config: LoadedConfig & { role: Role }, io: CliIO,
       ctx.cancelInFlight();
     }, STOP_GRACE_MS);
     try {
-      await Promise.all([interactions?.close(STOP_GRACE_MS), runtime?.runner.stop(), scheduler.stop(), catchUp]);
+      await Promise.all([interactions?.close(STOP_GRACE_MS), stopListening?.(), runtime?.runner.stop(), scheduler.stop(), catchUp]);
     } finally {
       clearTimeout(cutShort);
     }
@@ -125,3 +130,4 @@ async function runUntilStopped(config: LoadedConfig & { role: Role }, io: CliIO,
     await ctx.close();
   }
 }
+

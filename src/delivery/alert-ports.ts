@@ -26,6 +26,11 @@ export interface AlertRecordRepository {
   save(destination: string, target: string, record: AlertedStory, postDigestId?: number | null): Promise<void>;
   /** The outbox digest that posted the alert, which its edits PATCH; null before it was posted. */
   postDigestId(alertId: string): Promise<number | null>;
+  /**
+   * Runs `decide` (read the records, decide, write each action with its record) while no other
+   * worker on the store runs one: two pollers deciding at once would both see a story unalerted.
+   */
+  decideAlone<T>(decide: () => Promise<T>): Promise<T>;
   /** Of `itemIds`, those an alert to `target` (an outbox key) covers, with what became of that alert. */
   alertedItems(target: string, itemIds: readonly number[]): Promise<Map<number, AlertedItem>>;
 }

@@ -99,25 +99,28 @@ export function createAlertRunner(deps: AlertRunnerDeps): AlertRunner {
       const stories = alertStories(await recentItems(at, destinations));
       report.stories = stories.length;
       const toSend: number[] = [];
-      for (const planned of destinations) {
-        const to = target(planned);
-        const alerted = await alerts.forDestination(planned.name, at - RECORDS_SINCE_MS);
-        const actions = planAlerts({ destination: planned.settings, policy: planned.policy, stories, alerted, now: at, handOffAt: nextDigest(to, at) });
-        for (const action of actions) {
-          const digestId = await writeAlertAction(deps.store, planned.name, to, action, at);
-          if (digestId !== null) toSend.push(digestId);
-          if (action.kind === 'post') report.posted++;
-          else if (action.kind === 'edit') report.edited++;
-          else if (action.kind === 'wait') report.waiting++;
-          else if (action.kind === 'to-digest') report.toDigest++;
-          if (action.kind === 'post' || action.kind === 'to-digest') {
-            log.info(
-              { alerts: planned.name, alert: action.alertId, action: action.kind, outlets: action.record.outlets.length, destination: describeDestination(to) },
-              `alert-runner: ${planned.name}: ${action.kind === 'post' ? 'alert' : 'handed to the digest'}: ${action.alertId}`,
-            );
+      // Decided by one worker at a time, each reading what the one before wrote: a story is never alerted twice.
+      await alerts.decideAlone(async () => {
+        for (const planned of destinations) {
+          const to = target(planned);
+          const alerted = await alerts.forDestination(planned.name, at - RECORDS_SINCE_MS);
+          const actions = planAlerts({ destination: planned.settings, policy: planned.policy, stories, alerted, now: at, handOffAt: nextDigest(to, at) });
+          for (const action of actions) {
+            const digestId = await writeAlertAction(deps.store, planned.name, to, action, at);
+            if (digestId !== null) toSend.push(digestId);
+            if (action.kind === 'post') report.posted++;
+            else if (action.kind === 'edit') report.edited++;
+            else if (action.kind === 'wait') report.waiting++;
+            else if (action.kind === 'to-digest') report.toDigest++;
+            if (action.kind === 'post' || action.kind === 'to-digest') {
+              log.info(
+                { alerts: planned.name, alert: action.alertId, action: action.kind, outlets: action.record.outlets.length, destination: describeDestination(to) },
+                `alert-runner: ${planned.name}: ${action.kind === 'post' ? 'alert' : 'handed to the digest'}: ${action.alertId}`,
+              );
+            }
           }
         }
-      }
+      });
       // Posts before their edits: the outbox ids rise in the order written.
       for (const id of toSend) await deps.flush(id);
       if (report.posted + report.edited + report.waiting + report.toDigest > 0) {

@@ -30,6 +30,16 @@ export interface DeliveryRepository {
 }
 
 /**
+ * A nudge between workers: the one that wrote an outbox part (a poller's alert) tells whoever sends
+ * the outbox to look now rather than at its next tick. A nudge may be lost; the tick still sends.
+ */
+export interface OutboxWakeups {
+  notify(): Promise<void>;
+  /** Calls `onWake` on every notify, from any worker on the store, until the returned stop is called. */
+  listen(onWake: () => void): Promise<() => Promise<void>>;
+}
+
+/**
  * The digest outbox: a digest and all its parts are written before anything is sent, and each part
  * is marked sent only after the destination accepted it, so a restart sends the unsent parts and
  * never the sent ones again. One digest per (schedule, slot, destination).

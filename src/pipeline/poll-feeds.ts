@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger.js';
 import type { FeedRow } from '../core/feed.js';
 import { hostOf } from '../core/feed-lease.js';
 import { workerId } from '../core/worker-id.js';
+import type { FeedParser } from './feed-parser.js';
 import { batchIngestWrites, DEFAULT_INGEST_BATCH } from './ingest-batcher.js';
 import { ingestFeed, recordPoll, type FeedReport, type IngestContext } from './ingest-feed.js';
 import { afterFailure } from './next-poll.js';
@@ -29,8 +30,10 @@ export function leaseDurationMs(polling: Pick<IngestContext['polling'], 'connect
  * claim never takes more of one host than `perHostConcurrency` minus the leases any worker holds
  * on it, so many feeds from one aggregator never hammer it, however many workers run. A feed's
  * lease ends once its poll is recorded (which moved its due time). Reports come back in claim order.
+ * A claim takes a few feeds more than the free slots, so claims (taken in turn by every worker) stay few.
  * Feeds that finish close together are written in one transaction (see ingest-batcher.ts); a feed
- * waiting for its write lends its slot, since the write is the store's work, not the network's.
+ * waiting for its write or its parse lends its slot, since that is the store's or a parse thread's
+ * work, not the network's.
  */
 export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): Promise<FeedReport[]> {
   if (options.all) return pollEveryFeed(ctx, options.now ?? Date.now());
@@ -44,7 +47,13 @@ export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): 
   const log = ctx.logger.child({ module: 'poll-feeds' });
   const polls: Promise<FeedReport>[] = [];
   const inFlight = new Set<Promise<void>>();
+  // Feeds leased ahead of a free slot: one claim (a transaction of several round trips, taken in
+  // turn with every other worker's) serves a handful of feeds rather than one per slot freed.
+  const ready: FeedRow[] = [];
+  const releases = leaseReleaser(ctx, owner, log);
+  let exhausted = false;
   let waitingForWrite = 0;
+  let parsing = 0;
   let wake = (): void => undefined;
   const onWaiting = (waiting: number): void => {
     const lent = waiting > waitingForWrite;
@@ -52,38 +61,100 @@ export async function pollFeeds(ctx: IngestContext, options: PollOptions = {}): 
     // A slot lent is worth another claim; one given back is not.
     if (lent) wake();
   };
-  const batched: IngestContext = { ...ctx, store: batchIngestWrites(ctx.store, ctx.logger, { ...DEFAULT_INGEST_BATCH, onWaiting }) };
+  const onParsing = (count: number): void => {
+    const lent = count > parsing;
+    parsing = count;
+    if (lent) wake();
+  };
+  // Parsing is the parse threads' work, not the network's: a feed being parsed lends its slot too,
+  // up to `concurrency` of them, so the bodies waiting for a thread stay bounded.
+  const slotsNow = (): number => ctx.polling.concurrency + waitingForWrite + Math.min(parsing, ctx.polling.concurrency) - inFlight.size;
+  const batched: IngestContext = {
+    ...ctx,
+    store: batchIngestWrites(ctx.store, ctx.logger, { ...DEFAULT_INGEST_BATCH, onWaiting }),
+    feedParser: countParses(ctx.feedParser, onParsing),
+  };
   for (;;) {
-    const free = ctx.polling.concurrency + waitingForWrite - inFlight.size;
-    if (free > 0 && !ctx.signal?.aborted) {
+    const free = slotsNow();
+    if (free > ready.length && !exhausted && !ctx.signal?.aborted) {
       const now = clock();
-      const claim = await ctx.store.leases.claimDue({ owner, now, until: now + leaseMs, limit: free, perHost: ctx.polling.perHostConcurrency });
+      const limit = free - ready.length + ctx.polling.concurrency;
+      const claim = await ctx.store.leases.claimDue({ owner, now, until: now + leaseMs, limit, perHost: ctx.polling.perHostConcurrency });
       ctx.metrics?.leasesClaimed(claim.feeds.length, claim.takeovers.length);
       for (const takeover of claim.takeovers) {
         log.warn(takeover, `poll-feeds: took feed ${takeover.feedId} over from ${takeover.previousOwner}, whose lease expired`);
       }
-      for (const feed of claim.feeds) {
-        const report = ingestGuarded(batched, feed, now);
-        polls.push(report);
-        const done: Promise<void> = report.then(() => releaseLease(ctx, owner, feed.id, log)).finally(() => inFlight.delete(done));
-        inFlight.add(done);
-      }
+      ready.push(...claim.feeds);
+      // Nothing due is left (or every due feed's host is busy): claim again once a poll ends.
+      exhausted = claim.feeds.length === 0;
     }
-    // Nothing running and nothing more to claim (or every due feed's host is busy with other workers).
-    if (inFlight.size === 0) return Promise.all(polls);
+    const slots = slotsNow();
+    for (const feed of ready.splice(0, Math.max(0, ctx.signal?.aborted ? 0 : slots))) {
+      const report = ingestGuarded(batched, feed, clock());
+      polls.push(report);
+      const done: Promise<void> = report
+        .then(() => {
+          exhausted = false;
+          releases.add(feed.id);
+        })
+        .finally(() => inFlight.delete(done));
+      inFlight.add(done);
+    }
+    if (inFlight.size === 0) {
+      // A stop leaves the feeds leased ahead unpolled: their leases go back at once.
+      for (const feed of ready.splice(0)) releases.add(feed.id);
+      if (exhausted || ctx.signal?.aborted) break;
+      continue;
+    }
     await Promise.race([...inFlight, new Promise<void>((resolve) => (wake = resolve))]);
   }
+  await releases.drained();
+  return Promise.all(polls);
 }
 
-/** A lease that cannot be released expires on its own; the feed's due time already moved on. */
-async function releaseLease(ctx: IngestContext, owner: string, feedId: number, log: Logger): Promise<void> {
-  try {
-    await ctx.store.leases.release(owner, [feedId]);
-  } catch (error) {
-    log.error({ err: error, feedId }, 'poll-feeds: a lease could not be released; it will expire');
-  } finally {
-    ctx.metrics?.leasesReleased(1);
-  }
+/** `parser`, telling `onParsing` how many bodies it holds (queued or being parsed) each time that changes. */
+function countParses(parser: FeedParser, onParsing: (count: number) => void): FeedParser {
+  let count = 0;
+  return {
+    parse(...args) {
+      onParsing(++count);
+      return parser.parse(...args).finally(() => onParsing(--count));
+    },
+    close: () => parser.close(),
+  };
+}
+
+/**
+ * Lease releases, grouped: ids that end while one release is in flight go back together in the
+ * next. A polled feed's slot does not wait for its release (its due time already moved on, so no
+ * worker would claim it anyway). A lease that cannot be released expires on its own.
+ */
+function leaseReleaser(ctx: IngestContext, owner: string, log: Logger): { add(feedId: number): void; drained(): Promise<void> } {
+  let pending: number[] = [];
+  let running: Promise<void> | null = null;
+  const run = async (): Promise<void> => {
+    while (pending.length > 0) {
+      const ids = pending;
+      pending = [];
+      try {
+        await ctx.store.leases.release(owner, ids);
+      } catch (error) {
+        log.error({ err: error, feedIds: ids }, 'poll-feeds: leases could not be released; they will expire');
+      } finally {
+        ctx.metrics?.leasesReleased(ids.length);
+      }
+    }
+    running = null;
+  };
+  return {
+    add(feedId) {
+      pending.push(feedId);
+      running ??= run();
+    },
+    async drained() {
+      while (running !== null) await running;
+    },
+  };
 }
 
 /** `fetch --all`: every enabled feed now, `concurrency` at a time and `perHostConcurrency` per host. */

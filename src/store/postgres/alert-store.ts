@@ -1,6 +1,6 @@
 import type { AlertMute, AlertedStory, NewAlertRule } from '../../core/alert.js';
 import { alertFromRow, ruleFromRow } from '../alert-rows.js';
-import type { PgSession } from './pg-session.js';
+import { LOCK_SPACE, lockKeys, type PgSession } from './pg-session.js';
 
 /** Priority alerts' records, and the servers' rules and mutes (see sqlite/alert-store.ts). */
 
@@ -15,6 +15,13 @@ type RuleRow = Parameters<typeof ruleFromRow>[0];
 
 export function createPgAlertStore(db: PgSession) {
   return {
+    // The lock's transaction stays open, idle, while `decide` works on other connections: its
+    // writes commit before the lock goes, so the next worker's decision reads them.
+    decideAlone: <T>(decide: () => Promise<T>): Promise<T> =>
+      db.atomic(async (tx) => {
+        await lockKeys(tx, LOCK_SPACE.alerts, ['decide']);
+        return decide();
+      }),
     forDestination: async (destination: string, since: number) =>
       (
         await db.query<AlertRow>(

@@ -59,7 +59,14 @@ export function createSqliteAlertStore(db: Database) {
     for (const id of record.itemIds) addItem.run(record.alertId, id);
   });
 
+  // One process per SQLite file (the writer lock): decisions need only take turns within it.
+  let turn: Promise<unknown> = Promise.resolve();
   return {
+    decideAlone<T>(decide: () => Promise<T>): Promise<T> {
+      const mine = turn.then(decide);
+      turn = mine.catch(() => undefined);
+      return mine;
+    },
     forDestination: async (destination: string, since: number) => (forDestination.all(destination, since) as AlertRow[]).map(alertFromRow),
     save: async (destination: string, target: string, record: AlertedStory, postDigestId?: number | null): Promise<void> =>
       save(destination, target, record, postDigestId ?? null),

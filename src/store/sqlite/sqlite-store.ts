@@ -22,6 +22,7 @@ export function createSqliteStore(db: Database) {
     return run;
   };
   const ports = {
+    wakeups: inProcessWakeups(),
     routes: createSqliteRouteStore(db),
     deliveries: createSqliteDeliveryStore(db),
     outbox: createSqliteOutboxStore(db),
@@ -57,4 +58,20 @@ async function inTransaction<T>(db: Database, fn: () => Promise<T>): Promise<T> 
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;
   }
+}
+
+/** One process per SQLite file: a nudge reaches the listeners of this process only. */
+function inProcessWakeups() {
+  const listeners = new Set<() => void>();
+  return {
+    notify: async (): Promise<void> => {
+      for (const listener of listeners) listener();
+    },
+    listen: async (onWake: () => void): Promise<() => Promise<void>> => {
+      listeners.add(onWake);
+      return async () => {
+        listeners.delete(onWake);
+      };
+    },
+  };
 }

@@ -89,4 +89,24 @@ describe.each(ENGINES)('alert records, rules and mutes ($name)', (engine) => {
     expect((await outbox.parts(post.digest.id))[0]?.editOf).toBeNull();
     expect((await outbox.parts(edit.digest.id))[0]?.editOf).toBe(post.digest.id);
   });
+
+  it('let one decision run at a time: a second waits for the first, and then reads what it wrote', async () => {
+    const { alerts } = opened.store;
+    let running = 0;
+    let overlapped = false;
+    const decide = (alertId: string) =>
+      alerts.decideAlone(async () => {
+        running++;
+        overlapped ||= running > 1;
+        const seen = (await alerts.forDestination('caribe', 0)).map((record) => record.alertId);
+        // Long enough for the other decision to start, were it not kept waiting.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await alerts.save('caribe', 'channel:1', { ...waiting, alertId });
+        running--;
+        return seen;
+      });
+    const [first, second] = await Promise.all([decide('alert:caribe:1'), decide('alert:caribe:2')]);
+    expect(overlapped).toBe(false);
+    expect([first, second].sort((a, b) => a.length - b.length)).toEqual([[], [expect.stringMatching(/^alert:caribe:[12]$/)]]);
+  });
 });
