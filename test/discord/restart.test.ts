@@ -38,7 +38,7 @@ async function outboxParts(database: string): Promise<OutboxPart[]> {
 }
 
 /** Polls a condition that reads the database: gently, so the child's writes are not crowded out. */
-async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 25_000): Promise<void> {
+async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -46,8 +46,9 @@ async function eventually(condition: () => boolean | Promise<boolean>, what: str
   }
 }
 
-// Two child processes in a row, each compiling the sources as it starts: a loaded machine needs more than the default 20 s.
-describe.concurrent('sancocho as a process', { timeout: 60_000 }, () => {
+// Two child processes in a row, each compiling the sources as it starts, beside the suite's other child
+// processes on two cores: the waits are generous, since only a hang should fail them.
+describe.concurrent('sancocho as a process', { timeout: 180_000 }, () => {
   it.each<[string, MessageScript]>([
     ['before Discord created part 2', 'hold'],
     ['after Discord created part 2 but before its answer arrived', 'accept-and-hold'],
@@ -61,7 +62,7 @@ describe.concurrent('sancocho as a process', { timeout: 60_000 }, () => {
 
       fake.scriptMessages('accept', secondPart);
       const first = spawnSancocho(['digest', '--once'], env);
-      await fake.waitFor(() => fake.messagePosts().length === 2, 20_000, 'part 2 to reach Discord');
+      await fake.waitFor(() => fake.messagePosts().length === 2, 60_000, 'part 2 to reach Discord');
       first.process.kill('SIGKILL');
       expect((await first.exited).signal).toBe('SIGKILL');
 
@@ -100,7 +101,7 @@ describe.concurrent('sancocho as a process', { timeout: 60_000 }, () => {
 
       const healthPort = await freePort();
       const child = spawnSancocho(['start'], { SANCOCHO_CONFIG: ws.config, SANCOCHO_HEALTH_PORT: String(healthPort) });
-      await child.waitForOutput(/saved to .*hourly-.*\.md/);
+      await child.waitForOutput(/saved to .*hourly-.*\.md/, 60_000);
       // The health listener runs with the bot: preview mode has no gateway, which is healthy.
       const health = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
       expect(health.status).toBe(200);
