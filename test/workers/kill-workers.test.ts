@@ -57,6 +57,9 @@ describe.skipIf(!TEST_DATABASE_URL)('three workers on one PostgreSQL, killed -9 
   let db: pg.Pool;
   let env: NodeJS.ProcessEnv;
   const workers: Child[] = [];
+  /** What the run did, with times: printed at the end, also when it fails or times out. */
+  const progress: string[] = [];
+  const note = (line: string) => progress.push(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'sancocho-kill-'));
@@ -66,6 +69,7 @@ describe.skipIf(!TEST_DATABASE_URL)('three workers on one PostgreSQL, killed -9 
     db = new pg.Pool({ connectionString: schema.url, max: 2 });
   });
   afterAll(async () => {
+    console.log(`kill-workers: progress\n${progress.join('\n')}`);
     for (const worker of workers) {
       if (worker.process.exitCode === null && worker.process.signalCode === null) worker.process.kill('SIGKILL');
       await worker.exited;
@@ -146,10 +150,12 @@ describe.skipIf(!TEST_DATABASE_URL)('three workers on one PostgreSQL, killed -9 
     const startedAt = Date.now();
     await Promise.all(Array.from({ length: WORKERS }, (_, index) => ready(spawn(index))));
 
+    note('workers ready');
     const kills: Kill[] = [];
     const kill = async (index: number, phase: Phase, detail: string) => {
       const worker = slots[index]!;
       kills.push({ at: Date.now(), worker: index, pid: worker.process.pid!, phase, detail });
+      note(`kill ${kills.length}: worker ${index} ${phase}`);
       worker.process.kill('SIGKILL');
       await worker.exited;
       spawn(index);
@@ -180,25 +186,32 @@ describe.skipIf(!TEST_DATABASE_URL)('three workers on one PostgreSQL, killed -9 
     // The chaos: mid-poll kills at random moments; at each minute, a kill while the slot is being
     // built and one while Discord holds the answer to a part it already created.
     const aimed = { digest: 0, send: 0 };
-    while (kills.length < KILLS || aimed.digest === 0 || aimed.send === 0) {
+    let holdQueued = false;
+    while (kills.length < KILLS || ((aimed.digest === 0 || aimed.send === 0) && Date.now() - startedAt < 150_000)) {
       const boundaryDone = aimed.digest > 0 && aimed.send > 0;
       if (!boundaryDone && toNextMinute() < 6_000) {
-        fake.scriptMessages('accept-and-hold');
+        // The next part posted is created by Discord, whose answer then never comes: its sender dies waiting.
+        if (!holdQueued) fake.scriptMessages('accept-and-hold');
+        holdQueued = true;
         const posts = fake.messagePosts().length;
         await sleep(toNextMinute());
-        await killOwner('digest', 'its slot claim held (building the digest)', slotClaims, 4_000).then((hit) => hit && (aimed.digest += 1));
-        const held = await fake.waitFor(() => fake.messagePosts().length > posts, 25_000, 'a part to be posted').then(
-          () => true,
-          () => false,
-        );
-        if (held) await killOwner('send', 'Discord created the part and holds its answer', partLeases, 5_000).then((hit) => hit && (aimed.send += 1));
+        if (aimed.digest === 0) await killOwner('digest', 'its slot claim held (building the digest)', slotClaims, 4_000).then((hit) => hit && (aimed.digest += 1));
+        if (aimed.send === 0) {
+          const held = await fake.waitFor(() => fake.messagePosts().length > posts, 25_000, 'a part to be posted').then(
+            () => true,
+            () => false,
+          );
+          if (held) holdQueued = false;
+          if (held) await killOwner('send', 'Discord created the part and holds its answer', partLeases, 5_000).then((hit) => hit && (aimed.send += 1));
+        }
         continue;
       }
       await sleep(boundaryDone ? 1_500 + Math.random() * 4_000 : Math.min(1_500 + Math.random() * 4_000, Math.max(0, toNextMinute() - 6_000)));
       if (boundaryDone || toNextMinute() >= 6_000) await killOwner('poll', 'a feed lease held (request in flight or items being stored)', feedLeases, 8_000);
-      if (Date.now() - startedAt > 200_000) break;
+      if (Date.now() - startedAt > 130_000 && kills.length >= KILLS) break;
     }
     const chaosEndedAt = Date.now();
+    note(`chaos over: ${kills.length} kills, aimed ${JSON.stringify(aimed)}`);
 
     // Settle: no new stories; the dead workers' leases expire; one last round of every feed, a
     // digest of it, and every part sent.
@@ -206,6 +219,7 @@ describe.skipIf(!TEST_DATABASE_URL)('three workers on one PostgreSQL, killed -9 
     await Promise.all(slots.map(ready));
     await sleep(FEED_LEASE_SECONDS * 1000 + SLACK_MS);
     const finalRoundAt = Date.now();
+    note('final round');
     const polledSinceFinal = () => new Set(feeds.requests().filter((r) => r.at >= finalRoundAt && r.end === 'finished' && r.status === 200).map((r) => r.path));
     // Made due again until polled: a poll in flight at the first UPDATE records its own next due time over it.
     const finalRound = await until(async () => {
@@ -214,6 +228,7 @@ describe.skipIf(!TEST_DATABASE_URL)('three workers on one PostgreSQL, killed -9 
       await db.query(`UPDATE feeds SET next_due_at = 0 WHERE lease_owner IS NULL AND url = ANY($1)`, [left.map((feed) => feeds.url(feed))]);
       return left.length === 0 && (await query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM feeds WHERE lease_owner IS NOT NULL`))[0]!.n === 0;
     }, 90_000);
+    note(`final round done: ${finalRound}`);
     // The minute after the last round builds its digest; parts a dead worker held go out with the every-minute retry.
     const lastSlot = Date.now() + toNextMinute();
     const allSent = await until(async () => {
@@ -223,6 +238,7 @@ describe.skipIf(!TEST_DATABASE_URL)('three workers on one PostgreSQL, killed -9 
       return row!.built > 0 && row!.unsent === 0;
     }, 150_000);
 
+    note(`all sent: ${allSent}`);
     for (const worker of slots) worker.process.kill('SIGTERM');
     // A stop that hangs shows as a SIGKILL exit below, not as a test timeout.
     const exits = await Promise.all(
