@@ -167,6 +167,7 @@ export async function openDigestRuntime(ctx: AppContext, io: CliIO): Promise<Dig
     webhookApiBase: ctx.config.discord.apiBase,
     alertDestinations: ctx.config.alerts.map((alert) => alert.destination),
     workerId: databaseTarget(ctx.config.database).kind === 'sqlite' ? SOLE_WORKER : ctx.workerId,
+    leaseMs: ctx.config.delivery?.leaseSeconds === undefined ? undefined : ctx.config.delivery.leaseSeconds * 1000,
   });
   const alerts = createAlertRunner({
     store: ctx.store,

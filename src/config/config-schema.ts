@@ -266,6 +266,11 @@ export const configSchema = z.strictObject({
   health: healthSchema.optional(),
   /** The bot's gateway: `shards` (a number or `auto`) runs discord.js's own sharding. */
   discord: z.strictObject({ shards: shardCountSchema.optional() }).optional(),
+  /**
+   * How long a digester's claim on a digest slot or lease on an outbox part holds before another
+   * worker may take it over (renewed every third of it while held); default 30 s.
+   */
+  delivery: z.strictObject({ leaseSeconds: seconds(3600, 'an hour').optional() }).optional(),
   digests: z
     .array(digestScheduleSchema)
     .default([])

@@ -41,6 +41,12 @@ describe('configuration', () => {
     expect(config.llm).toBeUndefined();
   });
 
+  it('takes how long a digester holds a slot claim or a part lease from delivery.leaseSeconds, and refuses a nonsense one', () => {
+    expect(loadConfig({ SANCOCHO_CONFIG: configFile('lease.yaml', 'feeds: []\ndelivery: { leaseSeconds: 6 }\n') }).delivery).toEqual({ leaseSeconds: 6 });
+    expect(loadConfig({ SANCOCHO_CONFIG: configFile('no-lease.yaml', 'feeds: []\n') }).delivery).toBeUndefined();
+    expect(loadError(configFile('bad-lease.yaml', 'feeds: []\ndelivery: { leaseSeconds: 0 }\n')).message).toContain('delivery.leaseSeconds');
+  });
+
   it('takes the database path from SANCOCHO_DB over the file', () => {
     const config = loadConfig({ SANCOCHO_CONFIG: configFile('db.yaml', 'feeds: []\ndatabase: x.db\n'), SANCOCHO_DB: '/tmp/other.db' });
     expect(config.database).toBe('/tmp/other.db');

@@ -66,6 +66,8 @@ export interface RecordedRequest {
   bodyBytes: number;
   /** 'client-closed': the client hung up before the response was complete. */
   end: 'pending' | 'finished' | 'client-closed' | 'server-closed';
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 export interface FeedServer {
@@ -127,6 +129,7 @@ export async function startFeedServer(options: FeedServerOptions = {}): Promise<
       status: null,
       bodyBytes: 0,
       end: 'pending',
+      at: Date.now(),
     };
     recorded.push(record);
     req.resume();
