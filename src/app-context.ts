@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { LoadedConfig } from './config/load-config.js';
 import type { Logger } from './core/logger.js';
 import { openStoreContext, type Store, type StoreContext } from './store-context.js';
@@ -42,6 +43,9 @@ export async function createAppContext(config: LoadedConfig, logger: Logger, now
   // prom-client is loaded only when something can scrape it.
   const metrics = config.health ? (await import('./ops/metrics.js')).createMetrics() : uncountedMetrics();
   const inFlight = new AbortController();
+  // Every fetch, parse, LLM request and Discord send in flight listens to this one signal: with slots
+  // lent while parsing and writing, more than Node's default warning level of 10 is normal, not a leak.
+  setMaxListeners(200, inFlight.signal);
   const llm = config.llm ? llmClientFromConfig({ llm: config.llm, apiKey: config.openaiApiKey, ledger: store.classifications, logger, metrics, signal: inFlight.signal }) : undefined;
   const classifier = createClassifier({ llm: config.llm, ledger: store.classifications, logger, metrics, client: llm, uncertainPairs: uncertainItemPairs });
   return {
