@@ -12,7 +12,7 @@ import { pollFeedsJob } from '../../src/jobs/poll-feeds-job.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { CHANNEL_ID, startFakeDiscord, type FakeDiscord } from '../peers/fake-discord.js';
 import { startFeedServer, type FeedServer } from '../peers/feed-server.js';
-import { rss, type TestEntry } from '../support/rss.js';
+import { outletEntry, rss, type TestEntry } from '../support/rss.js';
 
 /**
  * Priority alerts through the real app path: the loopback feed server, the poll job (fetch, store,
@@ -74,12 +74,7 @@ describe('priority alerts end to end (feed server → poll → classify → aler
     served.set(outlet, entries);
     feeds.route(`/${encodeURIComponent(outlet)}.xml`, { body: rss(entries, { title: outlet }) });
   }
-  const entry = (outlet: string, title: string, description: string, minutesAgo: number): TestEntry => ({
-    title,
-    description,
-    link: `https://${outlet.toLowerCase().replace(/\s+/g, '')}.example/${encodeURIComponent(title.slice(0, 30))}`,
-    pubDate: new Date(Date.now() - minutesAgo * 60_000).toUTCString(),
-  });
+  const entry = outletEntry;
   const feedConfig = () => OUTLETS.map((outlet) => ({ name: outlet, url: feeds.url(`/${encodeURIComponent(outlet)}.xml`), language: 'es' }));
 
   /** One poll cycle as the scheduler runs it, every feed due. */

@@ -11,7 +11,7 @@ import { listenForOutbox, pollerAlerts } from '../../src/jobs/split-role-alerts.
 import { CHANNEL_ID, startFakeDiscord, type FakeDiscord } from '../peers/fake-discord.js';
 import { startFeedServer, type FeedServer } from '../peers/feed-server.js';
 import { TEST_DATABASE_URL, createTestSchema, type TestSchema } from '../support/postgres-test-schema.js';
-import { rss, type TestEntry } from '../support/rss.js';
+import { outletEntry, rss, type TestEntry } from '../support/rss.js';
 
 /**
  * Priority alerts with the roles split on one PostgreSQL schema: two pollers (no Discord) poll,
@@ -43,12 +43,7 @@ describe.skipIf(!TEST_DATABASE_URL)('alerts with a poller/digester split on Post
     served.set(outlet, entries);
     feeds.route(`/${encodeURIComponent(outlet)}.xml`, { body: rss(entries, { title: outlet }) });
   }
-  const entry = (outlet: string, title: string, description: string, minutesAgo: number): TestEntry => ({
-    title,
-    description,
-    link: `https://${outlet.toLowerCase().replace(/\s+/g, '')}.example/${encodeURIComponent(title.slice(0, 30))}`,
-    pubDate: new Date(Date.now() - minutesAgo * 60_000).toUTCString(),
-  });
+  const entry = outletEntry;
 
   async function openWorker(): Promise<Worker> {
     const lines: string[] = [];

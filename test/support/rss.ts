@@ -29,3 +29,13 @@ ${channel.ttl ? `<ttl>${channel.ttl}</ttl>` : ''}
 ${items}
 </channel></rss>`;
 }
+
+/** A story as `outlet` publishes it `minutesAgo`, linked on the outlet's own site. */
+export function outletEntry(outlet: string, title: string, description: string, minutesAgo: number): TestEntry {
+  return {
+    title,
+    description,
+    link: `https://${outlet.toLowerCase().replace(/\s+/g, '')}.example/${encodeURIComponent(title.slice(0, 30))}`,
+    pubDate: new Date(Date.now() - minutesAgo * 60_000).toUTCString(),
+  };
+}
