@@ -5,6 +5,7 @@ import { createLensReader } from '../classify/lens-reader.js';
 import { loadConfig } from '../config/load-config.js';
 import { UsageError } from '../core/errors.js';
 import { BODY_IDS, type BodyId } from '../core/lens.js';
+import { isTimeZone } from '../core/time-zone.js';
 import { LANGUAGES, type Language } from '../core/types.js';
 import { barometerChartData, isBodyId, type Barometer, type BarometerTally } from '../digest/barometer.js';
 import { renderBarometerChartSvg } from '../digest/barometer-chart.js';
@@ -45,7 +46,7 @@ export function registerBarometerCommand(program: Command, io: CliIO): void {
       const language = options.lang as Language;
       const config = loadConfig(io.env);
       const timezone = options.timezone ?? config.digests[0]?.timezone ?? 'UTC';
-      if (!validZone(timezone)) throw new UsageError(`barometer: unknown timezone "${timezone}"`);
+      if (!isTimeZone(timezone)) throw new UsageError(`barometer: unknown timezone "${timezone}"`);
       const lens = createLensReader(loadLens());
       const ctx = await openStoreContext(config, cliLogger(io, 'warn'));
       try {
@@ -86,11 +87,3 @@ function formatIndex(value: number): string {
   return value > 0 ? `+${text}` : text === '-0.00' ? '0.00' : text;
 }
 
-function validZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}

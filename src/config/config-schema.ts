@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { LANGUAGES } from '../core/types.js';
 import { THEME_IDS } from '../core/themes.js';
 import { parseDuration } from '../core/duration.js';
+import { isTimeZone } from '../core/time-zone.js';
 import { databaseProblem } from './database-target.js';
 import { shardCountSchema } from './shard-plan.js';
 
@@ -100,11 +101,7 @@ export const llmSchema = z.strictObject({
 
 /** An IANA time zone name, checked against the runtime's own zone database. */
 export const timeZone = z.string().trim().superRefine((value, ctx) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-  } catch {
-    ctx.addIssue({ code: 'custom', message: `unknown IANA time zone "${value}" (e.g. America/Caracas, America/Sao_Paulo, UTC)` });
-  }
+  if (!isTimeZone(value)) ctx.addIssue({ code: 'custom', message: `unknown IANA time zone "${value}" (e.g. America/Caracas, America/Sao_Paulo, UTC)` });
 });
 
 /** `24h`, `7d`, `90m`…, parsed to milliseconds. */

@@ -72,6 +72,20 @@ export interface AlertRule {
 
 export type NewAlertRule = Omit<AlertRule, 'id'>;
 
+/**
+ * A server's own alert settings, set with `/alerts settings`: the time zone its quiet hours (and the
+ * times its answers show) are read in, the quiet hours as minutes after local midnight, and its
+ * hourly limit. A server that set nothing has DEFAULT_ALERT_SETTINGS.
+ */
+export interface AlertServerSettings {
+  guildId: string;
+  timezone: string;
+  quietHours: { from: number; to: number } | null;
+  maxPerHour: number;
+}
+
+export const DEFAULT_ALERT_SETTINGS: Omit<AlertServerSettings, 'guildId'> = { timezone: 'UTC', quietHours: null, maxPerHour: 4 };
+
 /** A server's pause of its alerts, set with `/alerts mute`: what comes up meanwhile goes to the digest. */
 export interface AlertMute {
   guildId: string;

@@ -1,11 +1,10 @@
 import type { AlertDestinationConfig } from '../config/config-schema.js';
-import type { AlertMute, AlertRule } from '../core/alert.js';
+import { DEFAULT_ALERT_SETTINGS, type AlertMute, type AlertRule, type AlertServerSettings } from '../core/alert.js';
 import { alertPolicy, type AlertPolicy } from '../alerts/decide-alerts.js';
 
 /** The defaults a server's rules get: those of a config destination that says nothing. */
 const VELOCITY_OUTLETS = 3;
 const VELOCITY_HOURS = 3;
-const MAX_PER_HOUR = 4;
 
 /** One alert destination as the runner plans it: its settings, its compiled policy and where it posts. */
 export interface PlannedDestination {
@@ -20,9 +19,15 @@ export interface PlannedDestination {
  * The alert destinations of this cycle, pure: each of the config file's `alerts[]`, and each channel
  * a server's rules post to (its rules together: a rule with terms is a rule, a rule without terms
  * makes its theme alert by velocity with its outlets, default 3, within 3 hours). A server's mute
- * holds its channels' alerts until it ends.
+ * holds its channels' alerts until it ends; its settings give them its time zone, quiet hours and
+ * hourly limit.
  */
-export function alertDestinations(config: readonly AlertDestinationConfig[], rules: readonly AlertRule[], mutes: readonly AlertMute[]): PlannedDestination[] {
+export function alertDestinations(
+  config: readonly AlertDestinationConfig[],
+  rules: readonly AlertRule[],
+  mutes: readonly AlertMute[],
+  settings: readonly AlertServerSettings[],
+): PlannedDestination[] {
   const configured = config.map((destination) => ({
     name: destination.name,
     settings: destination,
@@ -38,10 +43,11 @@ export function alertDestinations(config: readonly AlertDestinationConfig[], rul
     const first = channelRules[0] as AlertRule;
     const velocity = channelRules.filter((rule) => rule.terms.length === 0);
     const mutedUntil = mutes.find((mute) => mute.guildId === first.guildId)?.until;
+    const server = settings.find((entry) => entry.guildId === first.guildId) ?? DEFAULT_ALERT_SETTINGS;
     const name = `server-${key}`;
     return {
       name,
-      settings: { language: first.language, timezone: 'UTC', maxPerHour: MAX_PER_HOUR, quietHours: undefined, mutedUntil },
+      settings: { language: first.language, timezone: server.timezone, maxPerHour: server.maxPerHour, quietHours: server.quietHours ?? undefined, mutedUntil },
       policy: alertPolicy({
         name,
         themes: velocity.map((rule) => rule.theme),

@@ -1,4 +1,4 @@
-import type { AlertMute, AlertRule, AlertedStory, NewAlertRule } from '../core/alert.js';
+import type { AlertMute, AlertRule, AlertServerSettings, AlertedStory, NewAlertRule } from '../core/alert.js';
 import type { UnitOfWork } from '../core/unit-of-work.js';
 import type { BarometerSources } from '../digest/load-barometer-items.js';
 import type { OutboxRepository } from './ports.js';
@@ -35,7 +35,7 @@ export interface AlertRecordRepository {
   alertedItems(target: string, itemIds: readonly number[]): Promise<Map<number, AlertedItem>>;
 }
 
-/** The servers' own alert rules and mutes, set with /alerts; the alert runner reads them every cycle. */
+/** The servers' own alert rules, mutes and settings, set with /alerts; the alert runner reads them every cycle. */
 export interface AlertRuleRepository {
   /** Stores the rule and returns its id. */
   addRule(rule: NewAlertRule): Promise<number>;
@@ -48,6 +48,10 @@ export interface AlertRuleRepository {
   /** No alert for the server's rules before `until` (a later mute replaces an earlier one). */
   mute(guildId: string, until: number, by: string, now: number): Promise<void>;
   mutes(): Promise<AlertMute[]>;
+  /** Replaces the server's settings (time zone, quiet hours, hourly limit). */
+  saveSettings(settings: AlertServerSettings, by: string, now: number): Promise<void>;
+  /** The settings of every server that set them, by server. */
+  allSettings(): Promise<AlertServerSettings[]>;
 }
 
 export interface AlertPorts {

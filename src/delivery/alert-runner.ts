@@ -93,7 +93,7 @@ export function createAlertRunner(deps: AlertRunnerDeps): AlertRunner {
     async run() {
       const at = now();
       const { alerts } = deps.store;
-      const destinations = alertDestinations(deps.alerts, await alerts.allRules(), await alerts.mutes());
+      const destinations = alertDestinations(deps.alerts, await alerts.allRules(), await alerts.mutes(), await alerts.allSettings());
       const report: AlertCycleReport = { destinations: destinations.length, stories: 0, posted: 0, edited: 0, waiting: 0, toDigest: 0 };
       if (destinations.length === 0) return report;
       const stories = alertStories(await recentItems(at, destinations));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BODY_IDS } from '../core/lens.js';
 import { queryWords } from '../core/search-query.js';
+import { isTimeZone } from '../core/time-zone.js';
 import { THEME_IDS, type ThemeId } from '../core/themes.js';
 import { LANGUAGES, type Language } from '../core/types.js';
 import { collapse, cut, escapeMarkdown } from '../digest/format-story.js';
@@ -27,6 +28,7 @@ export const LATEST_MAX = 20;
 export const LATEST_DEFAULT = 10;
 export const BAROMETER_MAX_WEEKS = 26;
 export const BAROMETER_DEFAULT_WEEKS = 12;
+export const MAX_ALERTS_PER_HOUR = 60;
 
 /**
  * What to do about each option when its value cannot be used. A schema may say something more
@@ -52,6 +54,9 @@ export const OPTION_HINTS = {
   hours: 'Give hours as a whole number from 0 to 168 (0 lifts the pause).',
   weeks: `Give weeks as a whole number from 1 to ${BAROMETER_MAX_WEEKS}.`,
   bloc: 'Pick a regional body from the list.',
+  timezone: 'Give a time zone such as America/Caracas, America/Sao_Paulo or UTC.',
+  quiet_hours: 'Give quiet hours as HH:MM-HH:MM in the server’s time zone (e.g. 22:00-07:00), or `off`.',
+  per_hour: `Give alerts per hour as a whole number from 1 to ${MAX_ALERTS_PER_HOUR}.`,
 } as const satisfies Record<string, string>;
 
 /** The plain sentence for a problem with an option (or with the options as a whole). */
@@ -228,6 +233,33 @@ export type AlertRemoveOptions = z.output<typeof alertRemoveOptions>;
 /** 0 lifts a mute. */
 export const alertMuteOptions = z.object({ hours: wholeNumber('hours', 0, MAX_MUTE_HOURS) });
 export type AlertMuteOptions = z.output<typeof alertMuteOptions>;
+
+const clock = (text: string) => Number(text.slice(0, 2)) * 60 + Number(text.slice(3, 5));
+
+/** `22:00-07:00` (crossing midnight when the first is later) as minutes after midnight; `off` as null. */
+const quietHours = z
+  .string({ error: OPTION_HINTS.quiet_hours })
+  .trim()
+  .toLowerCase()
+  .refine((value) => value === 'off' || /^([01]\d|2[0-3]):[0-5]\d\s*-\s*([01]\d|2[0-3]):[0-5]\d$/.test(value), { error: OPTION_HINTS.quiet_hours })
+  .transform((value) => {
+    if (value === 'off') return null;
+    const [from = '', to = ''] = value.split('-').map((part) => part.trim());
+    return { from: clock(from), to: clock(to) };
+  })
+  .refine((value) => value === null || value.from !== value.to, { error: 'Quiet hours must start and end at different times; to pause alerts, use /alerts mute.' });
+
+/** Every option may be left out: what is given replaces that setting, and none shows them. */
+export const alertSettingsOptions = z.object({
+  timezone: z
+    .string({ error: OPTION_HINTS.timezone })
+    .trim()
+    .refine(isTimeZone, { error: OPTION_HINTS.timezone })
+    .optional(),
+  quiet_hours: quietHours.optional(),
+  per_hour: wholeNumber('alerts per hour', 1, MAX_ALERTS_PER_HOUR).optional(),
+});
+export type AlertSettingsOptions = z.output<typeof alertSettingsOptions>;
 
 /** No options: anything sent anyway is ignored. */
 export const noOptions = z.object({});

@@ -1,4 +1,4 @@
-import type { AlertReason, AlertRule, AlertedStory } from '../core/alert.js';
+import type { AlertReason, AlertRule, AlertServerSettings, AlertedStory } from '../core/alert.js';
 
 /** Alert rows as both engines read them back: the JSON columns are ours, written by the stores' `save` and `addRule`. */
 
@@ -30,3 +30,20 @@ export function ruleFromRow(row: Omit<AlertRule, 'terms'> & { terms: string }): 
   return { ...row, id: Number(row.id), createdAt: Number(row.createdAt), terms: JSON.parse(row.terms) as string[] };
 }
 
+
+export interface SettingsRow {
+  guildId: string;
+  timezone: string;
+  quietFrom: number | null;
+  quietTo: number | null;
+  maxPerHour: number;
+}
+
+export function settingsFromRow(row: SettingsRow): AlertServerSettings {
+  return {
+    guildId: row.guildId,
+    timezone: row.timezone,
+    quietHours: row.quietFrom === null || row.quietTo === null ? null : { from: Number(row.quietFrom), to: Number(row.quietTo) },
+    maxPerHour: Number(row.maxPerHour),
+  };
+}

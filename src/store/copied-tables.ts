@@ -28,6 +28,7 @@ export const COPIED_TABLES = [
   'alert_items',
   'alert_rules',
   'alert_mutes',
+  'alert_settings',
 ] as const;
 
 export type CopiedTable = (typeof COPIED_TABLES)[number];

@@ -479,6 +479,24 @@ export const MIGRATIONS: Migration[] = [
         ALTER TABLE digest_parts ADD COLUMN file_bytes BLOB;
       `),
   },
+  {
+    version: 18,
+    name: 'servers set their alerts\' time zone, quiet hours and hourly limit',
+    up: (db) =>
+      db.exec(`
+        -- /alerts settings: quiet hours as minutes after midnight in the server's zone, both or neither.
+        CREATE TABLE alert_settings (
+          guild_id TEXT PRIMARY KEY,
+          timezone TEXT NOT NULL,
+          quiet_from INTEGER,
+          quiet_to INTEGER,
+          max_per_hour INTEGER NOT NULL,
+          set_by TEXT NOT NULL,
+          set_at INTEGER NOT NULL,
+          CHECK ((quiet_from IS NULL) = (quiet_to IS NULL))
+        );
+      `),
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {

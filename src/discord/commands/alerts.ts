@@ -1,37 +1,43 @@
 import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
-import type { AlertRule } from '../../core/alert.js';
+import { DEFAULT_ALERT_SETTINGS, type AlertRule, type AlertServerSettings } from '../../core/alert.js';
+import { localDateTime } from '../../core/time-zone.js';
 import type { ThemeId } from '../../core/themes.js';
 import type { Language } from '../../core/types.js';
 import { THEME_HEADINGS } from '../../digest/digest-labels.js';
 import { escapeMarkdown } from '../../digest/format-story.js';
 import {
   MAX_ALERT_TERMS,
+  MAX_ALERTS_PER_HOUR,
   MAX_MUTE_HOURS,
   alertAddOptions,
   alertMuteOptions,
   alertRemoveOptions,
+  alertSettingsOptions,
   noOptions,
   parseOptions,
   type AlertAddOptions,
   type AlertMuteOptions,
   type AlertRemoveOptions,
+  type AlertSettingsOptions,
   type Parsed,
 } from '../command-options.js';
 import { notice } from '../render-results.js';
 import { themeChoices, type CommandContext, type SlashCommand } from './command.js';
 
 /**
- * `/alerts add|list|remove|mute`: a server's own priority alerts. A rule names a theme and a channel;
- * with terms it alerts when a story on the theme holds one of them (told by `outlets` outlets, 1 by
- * default), without them when the theme's story spreads (`outlets` outlets, 3 by default, within 3
- * hours). The alert runner reads the rules every poll cycle. Answers come in the server's language.
+ * `/alerts add|list|remove|mute|settings`: a server's own priority alerts. A rule names a theme and a
+ * channel; with terms it alerts when a story on the theme holds one of them (told by `outlets`
+ * outlets, 1 by default), without them when the theme's story spreads (`outlets` outlets, 3 by
+ * default, within 3 hours). The server's settings give its time zone, quiet hours and hourly limit.
+ * The alert runner reads all of it every poll cycle. Answers come in the server's language.
  */
 
 type AlertsInput =
   | { sub: 'add'; options: AlertAddOptions }
   | { sub: 'list' }
   | { sub: 'remove'; options: AlertRemoveOptions }
-  | { sub: 'mute'; options: AlertMuteOptions };
+  | { sub: 'mute'; options: AlertMuteOptions }
+  | { sub: 'settings'; options: AlertSettingsOptions };
 
 const HOUR = 3_600_000;
 
@@ -69,6 +75,14 @@ const data = new SlashCommandBuilder()
       .setName('mute')
       .setDescription('Pause this server’s alerts; what comes up meanwhile goes to the digest (0 lifts it)')
       .addIntegerOption((option) => option.setName('hours').setDescription(`How many hours (0 to ${MAX_MUTE_HOURS})`).setRequired(true).setMinValue(0).setMaxValue(MAX_MUTE_HOURS)),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('settings')
+      .setDescription('This server’s time zone, quiet hours and alerts per hour (no option: show them)')
+      .addStringOption((option) => option.setName('timezone').setDescription('IANA time zone, e.g. America/Caracas').setMaxLength(64))
+      .addStringOption((option) => option.setName('quiet_hours').setDescription('No alerts from HH:MM to HH:MM (e.g. 22:00-07:00), or off').setMaxLength(20))
+      .addIntegerOption((option) => option.setName('per_hour').setDescription(`At most this many alerts per hour per channel (1 to ${MAX_ALERTS_PER_HOUR})`).setMinValue(1).setMaxValue(MAX_ALERTS_PER_HOUR)),
   );
 
 /** The server's language: Spanish and Portuguese locales of any region, else English. */
@@ -87,10 +101,12 @@ const WORDS = {
     heading: 'Reglas de alerta de este servidor:',
     removed: (n: number) => `Regla ${n} eliminada.`,
     unknown: (n: number) => `Este servidor no tiene una regla ${n}. \`/alerts list\` muestra sus números.`,
-    muted: (until: string) => `Alertas en pausa hasta ${until} (UTC); lo que surja mientras tanto irá al resumen.`,
+    muted: (until: string, zone: string) => `Alertas en pausa hasta ${until} (${zone}); lo que surja mientras tanto irá al resumen.`,
     unmuted: 'Alertas reanudadas.',
-    mutedNow: (until: string) => `En pausa hasta ${until} (UTC).`,
-    limit: 'Como máximo 4 alertas por hora por canal; las demás esperan o van al resumen.',
+    mutedNow: (until: string, zone: string) => `En pausa hasta ${until} (${zone}).`,
+    limit: (n: number) => `Como máximo ${n} ${n === 1 ? 'alerta' : 'alertas'} por hora por canal; las demás esperan o van al resumen.`,
+    settings: (zone: string, quiet: string | null) => `Zona horaria: ${zone}. Horas de silencio: ${quiet ?? 'ninguna'}; lo que surja en ellas sale al terminar.`,
+    saved: 'Guardado.',
   },
   pt: {
     added: (n: number, channel: string) => `Pronto: regra ${n}, alertas em ${channel}.`,
@@ -100,10 +116,12 @@ const WORDS = {
     heading: 'Regras de alerta deste servidor:',
     removed: (n: number) => `Regra ${n} removida.`,
     unknown: (n: number) => `Este servidor não tem uma regra ${n}. \`/alerts list\` mostra os números.`,
-    muted: (until: string) => `Alertas pausados até ${until} (UTC); o que surgir enquanto isso vai para o resumo.`,
+    muted: (until: string, zone: string) => `Alertas pausados até ${until} (${zone}); o que surgir enquanto isso vai para o resumo.`,
     unmuted: 'Alertas retomados.',
-    mutedNow: (until: string) => `Pausados até ${until} (UTC).`,
-    limit: 'No máximo 4 alertas por hora por canal; os demais esperam ou vão para o resumo.',
+    mutedNow: (until: string, zone: string) => `Pausados até ${until} (${zone}).`,
+    limit: (n: number) => `No máximo ${n} ${n === 1 ? 'alerta' : 'alertas'} por hora por canal; os demais esperam ou vão para o resumo.`,
+    settings: (zone: string, quiet: string | null) => `Fuso horário: ${zone}. Horas de silêncio: ${quiet ?? 'nenhuma'}; o que surgir nelas sai ao terminarem.`,
+    saved: 'Salvo.',
   },
   en: {
     added: (n: number, channel: string) => `Done: rule ${n}, alerts in ${channel}.`,
@@ -113,10 +131,12 @@ const WORDS = {
     heading: 'Alert rules on this server:',
     removed: (n: number) => `Rule ${n} removed.`,
     unknown: (n: number) => `This server has no rule ${n}. \`/alerts list\` shows their numbers.`,
-    muted: (until: string) => `Alerts paused until ${until} (UTC); what comes up meanwhile goes to the digest.`,
+    muted: (until: string, zone: string) => `Alerts paused until ${until} (${zone}); what comes up meanwhile goes to the digest.`,
     unmuted: 'Alerts resumed.',
-    mutedNow: (until: string) => `Paused until ${until} (UTC).`,
-    limit: 'At most 4 alerts per hour per channel; the rest wait or go to the digest.',
+    mutedNow: (until: string, zone: string) => `Paused until ${until} (${zone}).`,
+    limit: (n: number) => `At most ${n} ${n === 1 ? 'alert' : 'alerts'} per hour per channel; the rest wait or go to the digest.`,
+    settings: (zone: string, quiet: string | null) => `Time zone: ${zone}. Quiet hours: ${quiet ?? 'none'}; what comes up in them goes out when they end.`,
+    saved: 'Saved.',
   },
 } as const;
 
@@ -131,16 +151,26 @@ function themeHeading(theme: ThemeId, language: Language): string {
   return THEME_HEADINGS[theme][language];
 }
 
-function utc(at: number): string {
-  return new Date(at).toISOString().slice(0, 16).replace('T', ' ');
+const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+
+async function serverSettings(ctx: CommandContext): Promise<AlertServerSettings> {
+  return (await ctx.app.store.alerts.allSettings()).find((entry) => entry.guildId === ctx.guildId) ?? { guildId: ctx.guildId, ...DEFAULT_ALERT_SETTINGS };
+}
+
+function describeSettings(settings: AlertServerSettings, language: Language): string {
+  const words = WORDS[language];
+  const quiet = settings.quietHours && `${clock(settings.quietHours.from)}–${clock(settings.quietHours.to)}`;
+  return `${words.settings(settings.timezone, quiet)} ${words.limit(settings.maxPerHour)}`;
 }
 
 async function listRules(ctx: CommandContext, language: Language): Promise<string> {
   const words = WORDS[language];
   const rules = await ctx.app.store.alerts.rulesForGuild(ctx.guildId);
   const mute = (await ctx.app.store.alerts.mutes()).find((entry) => entry.guildId === ctx.guildId && entry.until > ctx.now);
+  const settings = await serverSettings(ctx);
   const lines = rules.length === 0 ? [words.none] : [words.heading, ...rules.map((rule) => `**${rule.id}.** <#${rule.channelId}> · ${describeRule(rule, language)}`)];
-  if (mute) lines.push(words.mutedNow(utc(mute.until)));
+  lines.push(describeSettings(settings, language));
+  if (mute) lines.push(words.mutedNow(localDateTime(mute.until, settings.timezone), settings.timezone));
   return lines.join('\n');
 }
 
@@ -166,8 +196,12 @@ export const alerts: SlashCommand<AlertsInput> = {
         const parsed = parseOptions(alertMuteOptions, raw);
         return parsed.ok ? { ok: true, value: { sub, options: parsed.value } } : parsed;
       }
+      case 'settings': {
+        const parsed = parseOptions(alertSettingsOptions, raw);
+        return parsed.ok ? { ok: true, value: { sub, options: parsed.value } } : parsed;
+      }
       default:
-        return { ok: false, message: 'Use /alerts add, list, remove or mute.' };
+        return { ok: false, message: 'Use /alerts add, list, remove, mute or settings.' };
     }
   },
   async execute(input, ctx) {
@@ -180,7 +214,7 @@ export const alerts: SlashCommand<AlertsInput> = {
         const rule = { guildId: ctx.guildId, theme, terms: terms ?? [], minOutlets: outlets ?? null, channelId: channel, language: input.options.language ?? language, createdBy: ctx.userId, createdAt: ctx.now };
         const id = await store.addRule(rule);
         ctx.log.info({ user: ctx.userId, guild: ctx.guildId, rule: id, theme, channel }, `alerts: rule ${id} (${theme} → channel ${channel}) added by ${ctx.userId}`);
-        return notice(`${words.added(id, `<#${channel}>`)} ${describeRule(rule, language)}\n${words.limit}`);
+        return notice(`${words.added(id, `<#${channel}>`)} ${describeRule(rule, language)}\n${words.limit((await serverSettings(ctx)).maxPerHour)}`);
       }
       case 'list':
         return notice(await listRules(ctx, language));
@@ -193,7 +227,22 @@ export const alerts: SlashCommand<AlertsInput> = {
         const until = ctx.now + input.options.hours * HOUR;
         await store.mute(ctx.guildId, until, ctx.userId, ctx.now);
         ctx.log.info({ user: ctx.userId, guild: ctx.guildId, hours: input.options.hours }, `alerts: muted for ${input.options.hours} h by ${ctx.userId}`);
-        return notice(input.options.hours === 0 ? words.unmuted : words.muted(utc(until)));
+        const { timezone } = await serverSettings(ctx);
+        return notice(input.options.hours === 0 ? words.unmuted : words.muted(localDateTime(until, timezone), timezone));
+      }
+      case 'settings': {
+        const current = await serverSettings(ctx);
+        const { timezone, quiet_hours: quietHours, per_hour: perHour } = input.options;
+        if (timezone === undefined && quietHours === undefined && perHour === undefined) return notice(describeSettings(current, language));
+        const settings: AlertServerSettings = {
+          guildId: ctx.guildId,
+          timezone: timezone ?? current.timezone,
+          quietHours: quietHours === undefined ? current.quietHours : quietHours,
+          maxPerHour: perHour ?? current.maxPerHour,
+        };
+        await store.saveSettings(settings, ctx.userId, ctx.now);
+        ctx.log.info({ user: ctx.userId, guild: ctx.guildId, ...settings }, `alerts: settings of ${ctx.guildId} changed by ${ctx.userId}`);
+        return notice(`${words.saved} ${describeSettings(settings, language)}`);
       }
     }
   },

@@ -1,5 +1,5 @@
-import type { AlertMute, AlertedStory, NewAlertRule } from '../../core/alert.js';
-import { alertFromRow, ruleFromRow } from '../alert-rows.js';
+import type { AlertMute, AlertServerSettings, AlertedStory, NewAlertRule } from '../../core/alert.js';
+import { alertFromRow, ruleFromRow, settingsFromRow, type SettingsRow } from '../alert-rows.js';
 import { LOCK_SPACE, lockKeys, type PgSession } from './pg-session.js';
 
 /** Priority alerts' records, and the servers' rules and mutes (see sqlite/alert-store.ts). */
@@ -90,5 +90,20 @@ export function createPgAlertStore(db: PgSession) {
       );
     },
     mutes: async () => (await db.query<AlertMute>(`SELECT guild_id AS "guildId", until FROM alert_mutes ORDER BY guild_id COLLATE "C"`)).map((row) => ({ ...row, until: Number(row.until) })),
+    async saveSettings(settings: AlertServerSettings, by: string, now: number): Promise<void> {
+      await db.execute(
+        `INSERT INTO alert_settings (guild_id, timezone, quiet_from, quiet_to, max_per_hour, set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (guild_id) DO UPDATE SET timezone = excluded.timezone, quiet_from = excluded.quiet_from, quiet_to = excluded.quiet_to,
+           max_per_hour = excluded.max_per_hour, set_by = excluded.set_by, set_at = excluded.set_at`,
+        [settings.guildId, settings.timezone, settings.quietHours?.from ?? null, settings.quietHours?.to ?? null, settings.maxPerHour, by, now],
+      );
+    },
+    allSettings: async () =>
+      (
+        await db.query<SettingsRow>(
+          `SELECT guild_id AS "guildId", timezone, quiet_from AS "quietFrom", quiet_to AS "quietTo", max_per_hour AS "maxPerHour"
+           FROM alert_settings ORDER BY guild_id COLLATE "C"`,
+        )
+      ).map(settingsFromRow),
   };
 }

@@ -390,6 +390,22 @@ export const PG_MIGRATIONS: PgMigration[] = [
       DROP INDEX items_published;
     `),
   },
+  {
+    version: 9,
+    name: "servers set their alerts' time zone, quiet hours and hourly limit",
+    up: sql(`
+      CREATE TABLE alert_settings (
+        guild_id text PRIMARY KEY,
+        timezone text NOT NULL,
+        quiet_from integer,
+        quiet_to integer,
+        max_per_hour integer NOT NULL,
+        set_by text NOT NULL,
+        set_at bigint NOT NULL,
+        CHECK ((quiet_from IS NULL) = (quiet_to IS NULL))
+      );
+    `),
+  },
 ];
 
 /** The advisory lock migrating takes, per schema: two processes starting at once migrate once. */

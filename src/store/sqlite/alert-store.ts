@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { AlertMute, AlertedStory, NewAlertRule } from '../../core/alert.js';
-import { alertFromRow, ruleFromRow, type AlertRow } from '../alert-rows.js';
+import type { AlertMute, AlertServerSettings, AlertedStory, NewAlertRule } from '../../core/alert.js';
+import { alertFromRow, ruleFromRow, settingsFromRow, type AlertRow, type SettingsRow } from '../alert-rows.js';
 import { writeTransaction } from '../write-transaction.js';
 
 /** Priority alerts' records, and the servers' rules and mutes set with /alerts (see core/alert.ts). */
@@ -41,6 +41,14 @@ export function createSqliteAlertStore(db: Database) {
      ON CONFLICT (guild_id) DO UPDATE SET until = excluded.until, set_by = excluded.set_by, set_at = excluded.set_at`,
   );
   const mutes = db.prepare(`SELECT guild_id AS guildId, until FROM alert_mutes ORDER BY guild_id`);
+  const saveSettings = db.prepare(
+    `INSERT INTO alert_settings (guild_id, timezone, quiet_from, quiet_to, max_per_hour, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (guild_id) DO UPDATE SET timezone = excluded.timezone, quiet_from = excluded.quiet_from, quiet_to = excluded.quiet_to,
+       max_per_hour = excluded.max_per_hour, set_by = excluded.set_by, set_at = excluded.set_at`,
+  );
+  const allSettings = db.prepare(
+    `SELECT guild_id AS guildId, timezone, quiet_from AS quietFrom, quiet_to AS quietTo, max_per_hour AS maxPerHour FROM alert_settings ORDER BY guild_id`,
+  );
 
   const save = writeTransaction(db, (destination: string, target: string, record: AlertedStory, postDigestId: number | null) => {
     upsert.run({
@@ -84,5 +92,9 @@ export function createSqliteAlertStore(db: Database) {
       mute.run(guildId, until, by, now);
     },
     mutes: async () => mutes.all() as AlertMute[],
+    async saveSettings(settings: AlertServerSettings, by: string, now: number): Promise<void> {
+      saveSettings.run(settings.guildId, settings.timezone, settings.quietHours?.from ?? null, settings.quietHours?.to ?? null, settings.maxPerHour, by, now);
+    },
+    allSettings: async () => (allSettings.all() as SettingsRow[]).map(settingsFromRow),
   };
 }

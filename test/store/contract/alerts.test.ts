@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlertedStory } from '../../../src/core/alert.js';
 import { ENGINES, type OpenedStore } from './engines.js';
 
-describe.each(ENGINES)('alert records, rules and mutes ($name)', (engine) => {
+describe.each(ENGINES)('alert records, rules, mutes and settings ($name)', (engine) => {
   let opened: OpenedStore;
   beforeEach(async () => {
     opened = await engine.open();
@@ -78,6 +78,18 @@ describe.each(ENGINES)('alert records, rules and mutes ($name)', (engine) => {
     expect(await alerts.mutes()).toEqual([
       { guildId: 'g0', until: 5_000 },
       { guildId: 'g1', until: 20_000 },
+    ]);
+  });
+
+  it('keep each server’s settings, a later save replacing the earlier one, quiet hours or none', async () => {
+    const { alerts } = opened.store;
+    expect(await alerts.allSettings()).toEqual([]);
+    await alerts.saveSettings({ guildId: 'g1', timezone: 'America/Caracas', quietHours: { from: 1350, to: 420 }, maxPerHour: 2 }, 'u1', 1);
+    await alerts.saveSettings({ guildId: 'g0', timezone: 'UTC', quietHours: null, maxPerHour: 4 }, 'u1', 1);
+    await alerts.saveSettings({ guildId: 'g1', timezone: 'America/Sao_Paulo', quietHours: { from: 0, to: 360 }, maxPerHour: 1 }, 'u2', 2);
+    expect(await alerts.allSettings()).toEqual([
+      { guildId: 'g0', timezone: 'UTC', quietHours: null, maxPerHour: 4 },
+      { guildId: 'g1', timezone: 'America/Sao_Paulo', quietHours: { from: 0, to: 360 }, maxPerHour: 1 },
     ]);
   });
 
