@@ -1,3 +1,4 @@
+import type { HoldCause } from '../core/alert.js';
 import { nextAllowedTime, type QuietHours } from './quiet-hours.js';
 
 const HOUR = 3_600_000;
@@ -21,7 +22,7 @@ export type Pace =
   /** Queued: ask again at or after `until` (its slot is held, so later alerts queue behind it). */
   | { kind: 'wait'; until: number; because: 'rate' | 'quiet' }
   /** Not an alert after all: the next digest carries the story in full, marked as held back and why. */
-  | { kind: 'to-digest'; because: 'muted' | 'rate' | 'quiet' };
+  | { kind: 'to-digest'; because: HoldCause };
 
 export interface PendingAlert {
   alertId: string;

@@ -57,7 +57,7 @@ export function planAlerts(input: {
     const story = edit?.story ?? input.stories.find((candidate) => candidate.items.some((item) => record.itemIds.includes(item.id)));
     const pace = paced.get(record.alertId) as Pace;
     if (pace.kind === 'to-digest' || !story) {
-      actions.push({ kind: 'to-digest', alertId: record.alertId, because: pace.kind === 'to-digest' ? pace.because : 'rate', record: { ...current, state: 'to-digest' } });
+      actions.push({ kind: 'to-digest', alertId: record.alertId, because: pace.kind === 'to-digest' ? pace.because : 'rate', record: { ...current, state: 'to-digest', heldBecause: pace.kind === 'to-digest' ? pace.because : 'rate' } });
     } else if (pace.kind === 'send') {
       const posted = { ...current, ...covered(story, current), state: 'sent' as const, sentAt: now };
       actions.push({ kind: 'post', alertId: record.alertId, body: renderAlert({ story: story.story, reasons: record.reasons, ...view }), record: posted });
@@ -74,7 +74,7 @@ export function planAlerts(input: {
     } else if (pace.kind === 'wait') {
       actions.push({ kind: 'wait', alertId: decision.alertId, until: pace.until, record });
     } else {
-      actions.push({ kind: 'to-digest', alertId: decision.alertId, because: pace.because, record: { ...record, state: 'to-digest' } });
+      actions.push({ kind: 'to-digest', alertId: decision.alertId, because: pace.because, record: { ...record, state: 'to-digest', heldBecause: pace.because } });
     }
   }
 

@@ -54,6 +54,22 @@ export interface AlertedStory {
   decidedAt: number;
   /** When it went to the outbox to be posted: it counts towards the hourly limit from then; the edit's "since". */
   sentAt?: number;
+  /** Why a `to-digest` story was held back from alerting: the digest says so beside it. */
+  heldBecause?: HoldCause;
+}
+
+/** Why an alert went to the digest instead: the hourly limit, quiet hours, or a mute. */
+export type HoldCause = 'rate' | 'quiet' | 'muted';
+
+/** An alert as the digest sees it: the story went out as an alert at `sentAt`, or was handed to the digest. */
+export interface AlertedItem {
+  alertId: string;
+  state: AlertedStory['state'];
+  sentAt: number | null;
+  /** Outlets the alert showed when it was posted: the marker's "+N outlets" counts from there. */
+  outletsAtAlert: number;
+  /** Why it was handed to the digest instead, when it was. */
+  heldBecause: HoldCause | null;
 }
 
 /** A server's alert rule, set with `/alerts add`: a theme, optionally terms and a minimum of outlets, and the channel. */

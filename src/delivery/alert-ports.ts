@@ -1,16 +1,7 @@
-import type { AlertMute, AlertRule, AlertServerSettings, AlertedStory, NewAlertRule } from '../core/alert.js';
+import type { AlertMute, AlertRule, AlertServerSettings, AlertedItem, AlertedStory, NewAlertRule } from '../core/alert.js';
 import type { UnitOfWork } from '../core/unit-of-work.js';
 import type { BarometerSources } from '../digest/load-barometer-items.js';
 import type { OutboxRepository } from './ports.js';
-
-/** An alert as the digest sees it: the story went out as an alert at `sentAt`, or was handed to the digest. */
-export interface AlertedItem {
-  alertId: string;
-  state: AlertedStory['state'];
-  sentAt: number | null;
-  /** Outlets the alert showed when it was posted: the marker's "+N outlets" counts from there. */
-  outletsAtAlert: number;
-}
 
 /**
  * What was decided for each alert destination, owned by the alert runner: the records planAlerts

@@ -39,6 +39,8 @@ export interface Story {
    * label (`⚡ alerted at 10:42`), the headline, and the note (`+2 outlets since the alert`), if any.
    */
   alerted?: { label: string; note?: string | undefined } | undefined;
+  /** The story was held back from alerting (`⏸ no alert: quiet hours`): it stays in full, with this after its details. */
+  held?: string | undefined;
 }
 
 export interface RankedStory extends Story {

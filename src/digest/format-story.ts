@@ -77,11 +77,12 @@ export function storyDetails(story: Story, language: Language): string {
 }
 
 /**
- * A story's line in a digest after its number: the headline and its details, or, for a story the
- * destination got as an alert, the one-line marker "⚡ alerted at 10:42 — headline (+2 outlets since the alert)".
+ * A story's line in a digest after its number: the headline and its details (and why it got no alert,
+ * when it was held back from one), or, for a story the destination got as an alert, the one-line
+ * marker "⚡ alerted at 10:42 — headline (+2 outlets since the alert)".
  */
 export function storyLine(story: Story, language: Language): string {
-  if (!story.alerted) return `${linkedTitle(story)} — ${storyDetails(story, language)}`;
+  if (!story.alerted) return `${linkedTitle(story)} — ${storyDetails(story, language)}${story.held ? ` · ${story.held}` : ''}`;
   const note = story.alerted.note ? ` (${story.alerted.note})` : '';
   return `${story.alerted.label} — ${linkedTitle(story)}${note}`;
 }

@@ -1,4 +1,4 @@
-import type { AlertReason, AlertRule, AlertServerSettings, AlertedStory } from '../core/alert.js';
+import type { AlertReason, AlertRule, AlertServerSettings, AlertedStory, HoldCause } from '../core/alert.js';
 
 /** Alert rows as both engines read them back: the JSON columns are ours, written by the stores' `save` and `addRule`. */
 
@@ -11,6 +11,7 @@ export interface AlertRow {
   reasons: string;
   decidedAt: number;
   sentAt: number | null;
+  heldBecause: HoldCause | null;
 }
 
 export function alertFromRow(row: AlertRow): AlertedStory {
@@ -23,6 +24,7 @@ export function alertFromRow(row: AlertRow): AlertedStory {
     state: row.state,
     decidedAt: Number(row.decidedAt),
     ...(row.sentAt === null ? {} : { sentAt: Number(row.sentAt) }),
+    ...(row.heldBecause === null ? {} : { heldBecause: row.heldBecause }),
   };
 }
 

@@ -481,7 +481,7 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 18,
-    name: 'servers set their alerts\' time zone, quiet hours and hourly limit',
+    name: 'servers set their alerts\' time zone, quiet hours and hourly limit; why a story was held back',
     up: (db) =>
       db.exec(`
         -- /alerts settings: quiet hours as minutes after midnight in the server's zone, both or neither.
@@ -495,6 +495,9 @@ export const MIGRATIONS: Migration[] = [
           set_at INTEGER NOT NULL,
           CHECK ((quiet_from IS NULL) = (quiet_to IS NULL))
         );
+
+        -- Why a story went to the digest instead of alerting, which the digest shows beside it.
+        ALTER TABLE alerts ADD COLUMN held_because TEXT;
       `),
   },
 ];

@@ -176,7 +176,10 @@ describe.skipIf(!TEST_DATABASE_URL)('several digesters on one PostgreSQL', () =>
     expect(overviews).toHaveLength(1);
     expect(ra.digestId).toBe(rb.digestId);
     expect([ra.created, rb.created].sort()).toEqual([false, true]);
-    expect(ra).toMatchObject({ status: 'sent', sentParts: ra.parts });
+    // Either may send a part (the waiter finds the digest written and helps with parts not leased
+    // yet): each part is sent by one of them, and whichever sent last saw the digest complete.
+    expect(ra.sentParts + rb.sentParts).toBe(ra.parts);
+    expect([ra.status, rb.status]).toContain('sent');
     expect(fake.messagePosts()).toHaveLength(ra.parts);
   });
 

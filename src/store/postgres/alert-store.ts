@@ -1,11 +1,11 @@
-import type { AlertMute, AlertServerSettings, AlertedStory, NewAlertRule } from '../../core/alert.js';
+import type { AlertMute, AlertServerSettings, AlertedStory, AlertedItem, NewAlertRule } from '../../core/alert.js';
 import { alertFromRow, ruleFromRow, settingsFromRow, type SettingsRow } from '../alert-rows.js';
 import { LOCK_SPACE, lockKeys, type PgSession } from './pg-session.js';
 
 /** Priority alerts' records, and the servers' rules and mutes (see sqlite/alert-store.ts). */
 
 const ALERT_COLUMNS = `alert_id AS "alertId", state, item_ids AS "itemIds", outlets, outlets_at_alert AS "outletsAtAlert", reasons,
-  decided_at AS "decidedAt", sent_at AS "sentAt"`;
+  decided_at AS "decidedAt", sent_at AS "sentAt", held_because AS "heldBecause"`;
 
 const RULE_COLUMNS = `id, guild_id AS "guildId", theme, terms, min_outlets AS "minOutlets", channel_id AS "channelId", language,
   created_by AS "createdBy", created_at AS "createdAt"`;
@@ -32,11 +32,11 @@ export function createPgAlertStore(db: PgSession) {
     save: (destination: string, target: string, record: AlertedStory, postDigestId?: number | null): Promise<void> =>
       db.atomic(async (tx) => {
         await tx.execute(
-          `INSERT INTO alerts (alert_id, destination, target, state, item_ids, outlets, outlets_at_alert, reasons, decided_at, sent_at, post_digest_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+          `INSERT INTO alerts (alert_id, destination, target, state, item_ids, outlets, outlets_at_alert, reasons, decided_at, sent_at, post_digest_id, held_because)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
            ON CONFLICT (alert_id) DO UPDATE SET target = excluded.target, state = excluded.state, item_ids = excluded.item_ids,
              outlets = excluded.outlets, outlets_at_alert = excluded.outlets_at_alert, reasons = excluded.reasons,
-             sent_at = excluded.sent_at, post_digest_id = COALESCE(alerts.post_digest_id, excluded.post_digest_id)`,
+             sent_at = excluded.sent_at, held_because = excluded.held_because, post_digest_id = COALESCE(alerts.post_digest_id, excluded.post_digest_id)`,
           [
             record.alertId,
             destination,
@@ -49,6 +49,7 @@ export function createPgAlertStore(db: PgSession) {
             record.decidedAt,
             record.sentAt ?? null,
             postDigestId ?? null,
+            record.heldBecause ?? null,
           ],
         );
         await tx.execute(
@@ -59,8 +60,9 @@ export function createPgAlertStore(db: PgSession) {
     postDigestId: async (alertId: string) =>
       (await db.query<{ id: number | null }>(`SELECT post_digest_id AS id FROM alerts WHERE alert_id = $1`, [alertId]))[0]?.id ?? null,
     async alertedItems(target: string, itemIds: readonly number[]) {
-      const rows = await db.query<{ itemId: number; alertId: string; state: AlertedStory['state']; sentAt: number | null; outletsAtAlert: number }>(
-        `SELECT i.item_id AS "itemId", a.alert_id AS "alertId", a.state, a.sent_at AS "sentAt", a.outlets_at_alert AS "outletsAtAlert"
+      const rows = await db.query<{ itemId: number } & AlertedItem>(
+        `SELECT i.item_id AS "itemId", a.alert_id AS "alertId", a.state, a.sent_at AS "sentAt", a.outlets_at_alert AS "outletsAtAlert",
+           a.held_because AS "heldBecause"
          FROM alert_items i JOIN alerts a ON a.alert_id = i.alert_id
          WHERE a.target = $1 AND i.item_id = ANY ($2::bigint[]) ORDER BY a.decided_at`,
         [target, itemIds],

@@ -392,7 +392,7 @@ export const PG_MIGRATIONS: PgMigration[] = [
   },
   {
     version: 9,
-    name: "servers set their alerts' time zone, quiet hours and hourly limit",
+    name: "servers set their alerts' time zone, quiet hours and hourly limit; why a story was held back",
     up: sql(`
       CREATE TABLE alert_settings (
         guild_id text PRIMARY KEY,
@@ -404,6 +404,8 @@ export const PG_MIGRATIONS: PgMigration[] = [
         set_at bigint NOT NULL,
         CHECK ((quiet_from IS NULL) = (quiet_to IS NULL))
       );
+
+      ALTER TABLE alerts ADD COLUMN held_because text;
     `),
   },
 ];

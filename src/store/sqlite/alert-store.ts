@@ -1,12 +1,12 @@
 import type { Database } from 'better-sqlite3';
-import type { AlertMute, AlertServerSettings, AlertedStory, NewAlertRule } from '../../core/alert.js';
+import type { AlertMute, AlertServerSettings, AlertedStory, AlertedItem, NewAlertRule } from '../../core/alert.js';
 import { alertFromRow, ruleFromRow, settingsFromRow, type AlertRow, type SettingsRow } from '../alert-rows.js';
 import { writeTransaction } from '../write-transaction.js';
 
 /** Priority alerts' records, and the servers' rules and mutes set with /alerts (see core/alert.ts). */
 
 const ALERT_COLUMNS = `alert_id AS alertId, state, item_ids AS itemIds, outlets, outlets_at_alert AS outletsAtAlert, reasons,
-  decided_at AS decidedAt, sent_at AS sentAt`;
+  decided_at AS decidedAt, sent_at AS sentAt, held_because AS heldBecause`;
 
 const RULE_COLUMNS = `id, guild_id AS guildId, theme, terms, min_outlets AS minOutlets, channel_id AS channelId, language,
   created_by AS createdBy, created_at AS createdAt`;
@@ -16,16 +16,16 @@ export function createSqliteAlertStore(db: Database) {
     `SELECT ${ALERT_COLUMNS} FROM alerts WHERE destination = ? AND (decided_at >= ? OR state = 'waiting') ORDER BY decided_at, alert_id`,
   );
   const upsert = db.prepare(
-    `INSERT INTO alerts (alert_id, destination, target, state, item_ids, outlets, outlets_at_alert, reasons, decided_at, sent_at, post_digest_id)
-     VALUES (@alertId, @destination, @target, @state, @itemIds, @outlets, @outletsAtAlert, @reasons, @decidedAt, @sentAt, @postDigestId)
+    `INSERT INTO alerts (alert_id, destination, target, state, item_ids, outlets, outlets_at_alert, reasons, decided_at, sent_at, post_digest_id, held_because)
+     VALUES (@alertId, @destination, @target, @state, @itemIds, @outlets, @outletsAtAlert, @reasons, @decidedAt, @sentAt, @postDigestId, @heldBecause)
      ON CONFLICT (alert_id) DO UPDATE SET target = excluded.target, state = excluded.state, item_ids = excluded.item_ids,
        outlets = excluded.outlets, outlets_at_alert = excluded.outlets_at_alert, reasons = excluded.reasons,
-       sent_at = excluded.sent_at, post_digest_id = COALESCE(alerts.post_digest_id, excluded.post_digest_id)`,
+       sent_at = excluded.sent_at, held_because = excluded.held_because, post_digest_id = COALESCE(alerts.post_digest_id, excluded.post_digest_id)`,
   );
   const addItem = db.prepare(`INSERT OR IGNORE INTO alert_items (alert_id, item_id) VALUES (?, ?)`);
   const postOf = db.prepare(`SELECT post_digest_id AS id FROM alerts WHERE alert_id = ?`);
   const alertedItems = db.prepare(
-    `SELECT i.item_id AS itemId, a.alert_id AS alertId, a.state, a.sent_at AS sentAt, a.outlets_at_alert AS outletsAtAlert
+    `SELECT i.item_id AS itemId, a.alert_id AS alertId, a.state, a.sent_at AS sentAt, a.outlets_at_alert AS outletsAtAlert, a.held_because AS heldBecause
      FROM alert_items i JOIN alerts a ON a.alert_id = i.alert_id
      WHERE a.target = ? AND i.item_id IN (SELECT value FROM json_each(?)) ORDER BY a.decided_at`,
   );
@@ -63,6 +63,7 @@ export function createSqliteAlertStore(db: Database) {
       decidedAt: record.decidedAt,
       sentAt: record.sentAt ?? null,
       postDigestId,
+      heldBecause: record.heldBecause ?? null,
     });
     for (const id of record.itemIds) addItem.run(record.alertId, id);
   });
@@ -80,7 +81,7 @@ export function createSqliteAlertStore(db: Database) {
       save(destination, target, record, postDigestId ?? null),
     postDigestId: async (alertId: string) => (postOf.get(alertId) as { id: number | null } | undefined)?.id ?? null,
     async alertedItems(target: string, itemIds: readonly number[]) {
-      const rows = alertedItems.all(target, JSON.stringify(itemIds)) as { itemId: number; alertId: string; state: AlertedStory['state']; sentAt: number | null; outletsAtAlert: number }[];
+      const rows = alertedItems.all(target, JSON.stringify(itemIds)) as ({ itemId: number } & AlertedItem)[];
       return new Map(rows.map(({ itemId, ...alert }) => [itemId, alert]));
     },
 

@@ -45,10 +45,20 @@ describe.each(ENGINES)('alert records, rules, mutes and settings ($name)', (engi
     expect(await alerts.postDigestId('alert:caribe:404')).toBeNull();
     const marked = await alerts.alertedItems('channel:1', [7, 12, 13]);
     expect([...marked.entries()]).toEqual([
-      [7, { alertId: waiting.alertId, state: 'sent', sentAt: 2_000, outletsAtAlert: 2 }],
-      [12, { alertId: waiting.alertId, state: 'sent', sentAt: 2_000, outletsAtAlert: 2 }],
+      [7, { alertId: waiting.alertId, state: 'sent', sentAt: 2_000, outletsAtAlert: 2, heldBecause: null }],
+      [12, { alertId: waiting.alertId, state: 'sent', sentAt: 2_000, outletsAtAlert: 2, heldBecause: null }],
     ]);
     expect((await alerts.alertedItems('channel:2', [7])).size).toBe(0);
+  });
+
+  it('keep why a story was handed to the digest instead of alerting', async () => {
+    const { alerts } = opened.store;
+    const held = { ...waiting, alertId: 'alert:caribe:30', itemIds: [30], state: 'to-digest' as const, heldBecause: 'quiet' as const };
+    await alerts.save('caribe', 'channel:1', held);
+    expect(await alerts.forDestination('caribe', 0)).toContainEqual(held);
+    expect([...(await alerts.alertedItems('channel:1', [30])).entries()]).toEqual([
+      [30, { alertId: 'alert:caribe:30', state: 'to-digest', sentAt: null, outletsAtAlert: held.outletsAtAlert, heldBecause: 'quiet' }],
+    ]);
   });
 
   it('keep each server’s rules apart, removable only by their server', async () => {
