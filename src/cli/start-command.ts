@@ -16,6 +16,7 @@ import { cliLogger, writeLine, type CliIO } from './cli-io.js';
 import { openDigestRuntime, type DigestRuntime } from './digest-command.js';
 import { STOP_GRACE_MS, stopSignal } from './stop-signal.js';
 import { startHealthServer, type HealthServer } from '../ops/health-server.js';
+import type { Logger } from '../core/logger.js';
 
 export function registerStartCommand(program: Command, io: CliIO): void {
   program
@@ -27,11 +28,12 @@ export function registerStartCommand(program: Command, io: CliIO): void {
       const config = loadConfig(io.env, { shards: options.shards });
       const role = startRole(options.role, config);
       // Held from before the database is first touched until after it is closed.
-      const writer = await holdWriterLock(config.database, 'start');
+      const logger = cliLogger(io, 'info');
+      const writer = await holdWriterLock(config.database, 'start', logger);
       // Listen before the slow parts (Discord login), so an early Ctrl-C still shuts down cleanly.
       const signal = stopSignal();
       try {
-        await runUntilStopped({ ...config, role }, io, signal.received);
+        await runUntilStopped({ ...config, role }, io, logger, signal.received);
       } finally {
         signal.dispose();
         await writer.release();
@@ -54,9 +56,9 @@ function startRole(flag: string | undefined, config: LoadedConfig): Role {
  * short after STOP_GRACE_MS (a part cut short stays in flight, looked up at the next start), the
  * gateway closed, the database closed.
  */
-async function runUntilStopped(config: LoadedConfig & { role: Role }, io: CliIO, stop: Promise<NodeJS.Signals>): Promise<void> {
+async function runUntilStopped(config: LoadedConfig & { role: Role }, io: CliIO, logger: Logger, stop: Promise<NodeJS.Signals>): Promise<void> {
   const duties = roleDuties(config.role);
-  const ctx = await createAppContext(config, cliLogger(io, 'info'));
+  const ctx = await createAppContext(config, logger);
   let health: HealthServer | null = null;
   let runtime: DigestRuntime | undefined;
   try {

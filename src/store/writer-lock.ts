@@ -11,7 +11,8 @@ export interface WriterLockHolder {
 }
 
 export type WriterLock =
-  | { kind: 'acquired'; lockFile: string; release(): void }
+  /** `predecessor`: the process that held it last (gone now), or null on a file never locked. */
+  | { kind: 'acquired'; lockFile: string; predecessor: WriterLockHolder | null; release(): void }
   | { kind: 'held'; lockFile: string; holder: WriterLockHolder | null }
   /** An in-memory database belongs to this process alone. */
   | { kind: 'not-needed'; release(): void };
@@ -36,18 +37,21 @@ export function acquireWriterLock(db: Database, file: string, command: string, n
     if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
     return { kind: 'held', lockFile, holder: readHolder(db) };
   }
+  let predecessor: WriterLockHolder | null;
   try {
-    writeTransaction(db, () => {
+    predecessor = writeTransaction(db, () => {
+      const before = readHolder(db);
       db.prepare(
         `INSERT INTO writer_lock (id, pid, host, command, started_at) VALUES (1, @pid, @host, @command, @now)
          ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, host = excluded.host, command = excluded.command, started_at = excluded.started_at`,
       ).run({ pid: process.pid, host: hostname(), command, now });
+      return before;
     })();
   } catch (error) {
     lock.close();
     throw error;
   }
-  return { kind: 'acquired', lockFile, release: () => lock.close() };
+  return { kind: 'acquired', lockFile, predecessor, release: () => lock.close() };
 }
 
 function readHolder(db: Database): WriterLockHolder | null {
