@@ -10,6 +10,7 @@ import { redactCredentials } from '../core/redact-credentials.js';
 import { UsageError } from '../core/errors.js';
 import { databaseTarget } from '../config/database-target.js';
 import { parseRole, type Role } from '../config/role.js';
+import { registersCommands } from '../config/shard-plan.js';
 import { chooseRole, roleDuties } from '../jobs/role-duties.js';
 import { holdWriterLock } from '../store/hold-writer-lock.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
@@ -73,7 +74,13 @@ async function runUntilStopped(config: LoadedConfig & { role: Role }, io: CliIO,
     // Bot mode: the slash commands answer on the same gateway session; they are registered in the background.
     const interactions =
       duties.gateway && runtime?.client
-        ? (await import('../discord/interaction-handler.js')).startInteractions({ client: runtime.client, app: ctx, runner: runtime.runner, guildId: config.discord.guildId })
+        ? (await import('../discord/interaction-handler.js')).startInteractions({
+            client: runtime.client,
+            app: ctx,
+            runner: runtime.runner,
+            guildId: config.discord.guildId,
+            register: registersCommands(config.discord.shards),
+          })
         : undefined;
     // A poller without the delivery side still decides alerts: it writes them into the outbox and
     // nudges whoever sends it (a digester), which listens below.
