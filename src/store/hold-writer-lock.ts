@@ -2,7 +2,7 @@ import { databaseTarget } from '../config/database-target.js';
 import { DatabaseError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { openDatabase } from './open-database.js';
-import { takeBackLeases } from './sqlite/take-back-leases.js';
+import { takeBackLeases, type TakenBack } from './sqlite/take-back-leases.js';
 import { acquireWriterLock, describeHeldLock } from './writer-lock.js';
 
 /**
@@ -17,22 +17,20 @@ export async function holdWriterLock(database: string, command: string, logger: 
   if (target.kind === 'postgres') return { release: () => undefined };
   const db = openDatabase(target.file);
   try {
-    const lock = acquireWriterLock(db, target.file, command);
+    // The lock proves no other long-running process holds them.
+    let takenBack: TakenBack = { feeds: 0, parts: 0, slotClaims: 0 };
+    const lock = acquireWriterLock(db, target.file, command, Date.now(), (predecessor) => {
+      takenBack = takeBackLeases(db, predecessor);
+    });
     if (lock.kind === 'held') throw new DatabaseError(describeHeldLock(target.file, lock.holder));
-    if (lock.kind === 'not-needed') return lock;
-    try {
-      // The lock proves no other long-running process holds them.
-      const takenBack = takeBackLeases(db, lock.predecessor);
+    if (lock.kind === 'acquired') {
       logger.info(
         { module: 'hold-writer-lock', predecessor: lock.predecessor?.pid ?? null, ...takenBack },
         `hold-writer-lock: took back from the previous holder${lock.predecessor ? ` (pid ${lock.predecessor.pid})` : ''} ` +
           `${takenBack.feeds} feed lease(s), ${takenBack.parts} outbox part lease(s) and ${takenBack.slotClaims} digest slot claim(s)`,
       );
-      return lock;
-    } catch (error) {
-      lock.release();
-      throw error;
     }
+    return lock;
   } finally {
     db.close();
   }

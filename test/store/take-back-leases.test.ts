@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SOLE_WORKER } from '../../src/core/worker-id.js';
 import { openDatabase, type Database } from '../../src/store/open-database.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { takeBackLeases } from '../../src/store/sqlite/take-back-leases.js';
+import { takeBackLeases, type TakenBack } from '../../src/store/sqlite/take-back-leases.js';
 import { acquireWriterLock } from '../../src/store/writer-lock.js';
 
 const NOW = Date.UTC(2026, 10, 30, 9);
@@ -50,11 +50,15 @@ describe('taking back a dead predecessor’s leases (sqlite)', () => {
     await store.outbox.markAttempt(digest.id, 1, NOW);
     await store.outbox.claimSlot({ ...SLOT, slotAt: 2_000 }, { owner: SOLE_WORKER, now: NOW, ms: 5 * MIN });
 
-    const lock = acquireWriterLock(db, file, 'start', NOW);
+    // Taken back in the transaction that records the new holder.
+    let takenBack: TakenBack | undefined;
+    const lock = acquireWriterLock(db, file, 'start', NOW, (predecessor) => {
+      takenBack = takeBackLeases(db, predecessor);
+    });
     if (lock.kind !== 'acquired') throw new Error(`not acquired: ${lock.kind}`);
     try {
       expect(lock.predecessor).toMatchObject({ pid: 4242, host: 'box', command: 'start' });
-      expect(takeBackLeases(db, lock.predecessor)).toEqual({ feeds: 2, parts: 1, slotClaims: 1 });
+      expect(takenBack).toEqual({ feeds: 2, parts: 1, slotClaims: 1 });
 
       // Claimable at once by anyone, the one-off's lease excepted.
       expect((await lease('box:5000:0a0b0c', 10)).feeds.map((feed) => feed.id)).toEqual(feedIds.slice(0, 2));
