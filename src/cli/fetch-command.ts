@@ -22,9 +22,10 @@ export function registerFetchCommand(program: Command, io: CliIO): void {
     .action(async (options: { once?: boolean; all?: boolean; json?: boolean }) => {
       const config = loadConfig(io.env);
       if (!options.once) {
-        const writer = await holdWriterLock(config.database, 'fetch');
+        const logger = cliLogger(io, 'info');
+        const writer = await holdWriterLock(config.database, 'fetch', logger);
         try {
-          await pollUntilStopped(await createAppContext(config, cliLogger(io, 'info')));
+          await pollUntilStopped(await createAppContext(config, logger));
         } finally {
           await writer.release();
         }

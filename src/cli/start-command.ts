@@ -10,12 +10,14 @@ import { redactCredentials } from '../core/redact-credentials.js';
 import { UsageError } from '../core/errors.js';
 import { databaseTarget } from '../config/database-target.js';
 import { parseRole, type Role } from '../config/role.js';
+import { registersCommands } from '../config/shard-plan.js';
 import { chooseRole, roleDuties } from '../jobs/role-duties.js';
 import { holdWriterLock } from '../store/hold-writer-lock.js';
 import { cliLogger, writeLine, type CliIO } from './cli-io.js';
 import { openDigestRuntime, type DigestRuntime } from './digest-command.js';
 import { STOP_GRACE_MS, stopSignal } from './stop-signal.js';
 import { startHealthServer, type HealthServer } from '../ops/health-server.js';
+import type { Logger } from '../core/logger.js';
 
 export function registerStartCommand(program: Command, io: CliIO): void {
   program
@@ -27,11 +29,12 @@ export function registerStartCommand(program: Command, io: CliIO): void {
       const config = loadConfig(io.env, { shards: options.shards });
       const role = startRole(options.role, config);
       // Held from before the database is first touched until after it is closed.
-      const writer = await holdWriterLock(config.database, 'start');
+      const logger = cliLogger(io, 'info');
+      const writer = await holdWriterLock(config.database, 'start', logger);
       // Listen before the slow parts (Discord login), so an early Ctrl-C still shuts down cleanly.
       const signal = stopSignal();
       try {
-        await runUntilStopped({ ...config, role }, io, signal.received);
+        await runUntilStopped({ ...config, role }, io, logger, signal.received);
       } finally {
         signal.dispose();
         await writer.release();
@@ -54,9 +57,9 @@ function startRole(flag: string | undefined, config: LoadedConfig): Role {
  * short after STOP_GRACE_MS (a part cut short stays in flight, looked up at the next start), the
  * gateway closed, the database closed.
  */
-async function runUntilStopped(config: LoadedConfig & { role: Role }, io: CliIO, stop: Promise<NodeJS.Signals>): Promise<void> {
+async function runUntilStopped(config: LoadedConfig & { role: Role }, io: CliIO, logger: Logger, stop: Promise<NodeJS.Signals>): Promise<void> {
   const duties = roleDuties(config.role);
-  const ctx = await createAppContext(config, cliLogger(io, 'info'));
+  const ctx = await createAppContext(config, logger);
   let health: HealthServer | null = null;
   let runtime: DigestRuntime | undefined;
   try {
@@ -71,7 +74,13 @@ async function runUntilStopped(config: LoadedConfig & { role: Role }, io: CliIO,
     // Bot mode: the slash commands answer on the same gateway session; they are registered in the background.
     const interactions =
       duties.gateway && runtime?.client
-        ? (await import('../discord/interaction-handler.js')).startInteractions({ client: runtime.client, app: ctx, runner: runtime.runner, guildId: config.discord.guildId })
+        ? (await import('../discord/interaction-handler.js')).startInteractions({
+            client: runtime.client,
+            app: ctx,
+            runner: runtime.runner,
+            guildId: config.discord.guildId,
+            register: registersCommands(config.discord.shards),
+          })
         : undefined;
     // A poller without the delivery side still decides alerts: it writes them into the outbox and
     // nudges whoever sends it (a digester), which listens below.

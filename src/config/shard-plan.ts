@@ -45,3 +45,12 @@ export function shardPlan(count: ShardCount | undefined, picked: string | undefi
   }
   return { count, ids };
 }
+
+/**
+ * Whether this process registers the slash commands: the one running shard 0 (or every shard).
+ * Each bot worker would otherwise overwrite the same list again at every start; which one does it
+ * is fixed by the plan, with no coordination between them.
+ */
+export function registersCommands(plan: ShardPlan | undefined): boolean {
+  return plan === undefined || plan.ids === 'all' || plan.ids.includes(0);
+}

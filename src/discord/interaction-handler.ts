@@ -276,7 +276,14 @@ export interface RunningInteractions {
  * `guildId`'s server when given, else globally. Registration runs in the background; its failure is
  * logged with what to do and does not stop the bot (the commands registered before keep working).
  */
-export function startInteractions(options: InteractionHandlerOptions & { client: Client; guildId?: string | undefined }): RunningInteractions {
+export function startInteractions(
+  options: InteractionHandlerOptions & {
+    client: Client;
+    guildId?: string | undefined;
+    /** False for a bot worker that leaves registering the commands to another (the one running shard 0); default true. */
+    register?: boolean;
+  },
+): RunningInteractions {
   const { client } = options;
   const log = options.app.logger.child({ module: 'interaction-handler' });
   const handler = createInteractionHandler(options);
@@ -284,6 +291,10 @@ export function startInteractions(options: InteractionHandlerOptions & { client:
   client.on(Events.InteractionCreate, listener);
 
   const registered = (async () => {
+    if (options.register === false) {
+      log.info({}, 'interaction-handler: slash commands are registered by the bot worker running shard 0, not this one');
+      return;
+    }
     const target = deployTarget(options.guildId);
     if ('invalid' in target) {
       log.error({}, `interaction-handler: slash commands not registered: ${target.invalid}`);

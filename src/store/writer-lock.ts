@@ -11,7 +11,8 @@ export interface WriterLockHolder {
 }
 
 export type WriterLock =
-  | { kind: 'acquired'; lockFile: string; release(): void }
+  /** `predecessor`: the process that held it last (gone now), or null on a file never locked. */
+  | { kind: 'acquired'; lockFile: string; predecessor: WriterLockHolder | null; release(): void }
   | { kind: 'held'; lockFile: string; holder: WriterLockHolder | null }
   /** An in-memory database belongs to this process alone. */
   | { kind: 'not-needed'; release(): void };
@@ -22,10 +23,19 @@ export type WriterLock =
  * `BEGIN IMMEDIATE` and never committed: the operating system holds it for as long as the process
  * lives and drops it when the process dies in any way, kill -9 included, so it cannot go stale and
  * no pid has to be trusted (pids are reused, and differ between containers sharing a volume). The
- * holder's pid and host are written to the database only to name it in the refusal. One-off
- * commands never take it. Like SQLite's own locks, it needs a local file system, not NFS.
+ * holder's pid and host are written to the database to name it in the refusal, and so that the
+ * next holder knows whose leases it may take back: `takeOver` runs in the same transaction that
+ * records the new holder, so a crash cannot leave a holder recorded whose predecessor's leases were
+ * not taken back. One-off commands never take it. Like SQLite's own locks, it needs a local file
+ * system, not NFS.
  */
-export function acquireWriterLock(db: Database, file: string, command: string, now = Date.now()): WriterLock {
+export function acquireWriterLock(
+  db: Database,
+  file: string,
+  command: string,
+  now = Date.now(),
+  takeOver: (predecessor: WriterLockHolder | null) => void = () => undefined,
+): WriterLock {
   if (file === ':memory:') return { kind: 'not-needed', release: () => undefined };
   const lockFile = `${file}.lock`;
   const lock = new BetterSqlite3(lockFile, { timeout: 0 });
@@ -36,18 +46,22 @@ export function acquireWriterLock(db: Database, file: string, command: string, n
     if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
     return { kind: 'held', lockFile, holder: readHolder(db) };
   }
+  let predecessor: WriterLockHolder | null;
   try {
-    writeTransaction(db, () => {
+    predecessor = writeTransaction(db, () => {
+      const before = readHolder(db);
       db.prepare(
         `INSERT INTO writer_lock (id, pid, host, command, started_at) VALUES (1, @pid, @host, @command, @now)
          ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, host = excluded.host, command = excluded.command, started_at = excluded.started_at`,
       ).run({ pid: process.pid, host: hostname(), command, now });
+      takeOver(before);
+      return before;
     })();
   } catch (error) {
     lock.close();
     throw error;
   }
-  return { kind: 'acquired', lockFile, release: () => lock.close() };
+  return { kind: 'acquired', lockFile, predecessor, release: () => lock.close() };
 }
 
 function readHolder(db: Database): WriterLockHolder | null {

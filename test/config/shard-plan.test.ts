@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { databaseTarget } from '../../src/config/database-target.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { shardPlan } from '../../src/config/shard-plan.js';
+import { registersCommands, shardPlan } from '../../src/config/shard-plan.js';
 
 const PG = databaseTarget('postgres://sancocho@db/sancocho');
 const SQLITE = databaseTarget('data/sancocho.db');
@@ -28,6 +28,18 @@ describe('which gateway shards a process runs', () => {
     ['a subset on SQLite, where one process runs everything', 2, '1', SQLITE, /with SQLite only one process may run, and it runs all 2 shards/],
   ] as const)('refuses %s', (_, count, picked, database, message) => {
     expect(() => shardPlan(count, picked, database)).toThrow(message);
+  });
+});
+
+describe('which bot worker registers the slash commands', () => {
+  it.each([
+    ['no sharding', undefined, true],
+    ['every shard', { count: 4, ids: 'all' }, true],
+    ['Discord’s count, every shard', { count: 'auto', ids: 'all' }, true],
+    ['the worker running shard 0', { count: 4, ids: [0, 2] }, true],
+    ['a worker without shard 0: another registers them', { count: 4, ids: [1, 3] }, false],
+  ] as const)('%s', (_, plan, expected) => {
+    expect(registersCommands(plan === undefined ? undefined : { count: plan.count, ids: plan.ids === 'all' ? 'all' : [...plan.ids] })).toBe(expected);
   });
 });
 
