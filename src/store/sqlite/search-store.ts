@@ -120,10 +120,12 @@ export function createSqliteSearchStore(db: Database) {
     if (words === null) return null;
     const since = filters.days === undefined ? null : now - filters.days * DAY;
     const fromId = since === null ? 0 : ((firstIdSince.get(since) as { id: number | null }).id ?? (maxId.get() as { id: number }).id);
-    const clauses = ['items_fts MATCH @match', 'items_fts.rowid >= @fromId'];
+    // FTS5 seeks to a rowid bound only when it is an INTEGER value; better-sqlite3 binds a JS number
+    // as REAL, which FTS5 ignores, leaving SQLite to filter every match in the index (5 ms, not 0.7).
+    const clauses = ['items_fts MATCH @match', 'items_fts.rowid >= CAST(@fromId AS INTEGER)'];
     if (since !== null) clauses.push('items.published_at >= @since');
     if (filters.language) clauses.push('items.language = @language');
-    if (filters.theme) clauses.push('EXISTS (SELECT 1 FROM item_themes t WHERE t.item_id = items.id AND t.theme = @theme)');
+    if (filters.theme) clauses.push('EXISTS (SELECT 1 FROM item_themes t WHERE t.item_id = items_fts.rowid AND t.theme = @theme)');
     const params = { match: toMatchExpression(query), fromId, since, language: filters.language, theme: filters.theme, now };
     return { words, where: clauses.join(' AND '), params };
   }
