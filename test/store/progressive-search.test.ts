@@ -19,7 +19,7 @@ const ITEMS = 4000;
  * date in the future (a feed with a wrong clock, unless told not to), and publication times jitter by
  * up to two days.
  */
-async function generatedStore(db: Database, wrongClocks = true): Promise<string[]> {
+async function generatedStore(db: Database, wrongClocks = true, count = ITEMS): Promise<string[]> {
   const random = seededRandom(17);
   const text = createTextGenerator(17);
   const { feeds, items } = createSqliteStore(db);
@@ -27,9 +27,9 @@ async function generatedStore(db: Database, wrongClocks = true): Promise<string[
   for (const n of [1, 2, 3]) feedIds.push((await feeds.add({ url: `https://feed${n}.example/rss`, name: `Feed ${n}` }, 'config', 0)).feed.id);
   const classifications = createSqliteClassificationStore(db);
   const words = new Set<string>();
-  for (let index = 0; index < ITEMS; index++) {
+  for (let index = 0; index < count; index++) {
     const item = text.item();
-    const arrival = NOW - (ITEMS - index) * 20 * 60_000;
+    const arrival = NOW - (count - index) * 20 * 60_000;
     const roll = random();
     const publishedAt =
       roll < 0.05 ? arrival - (30 + random() * 170) * DAY : roll < 0.06 && wrongClocks ? NOW + 2 * DAY : arrival + (random() - 0.5) * 4 * DAY;
@@ -119,7 +119,7 @@ describe('progressive search as the date window moves', () => {
   it('answers the full scan’s pages while it keeps the window’s first id from an earlier query', async () => {
     // Without future dates the window's first id follows its start (backlogs still break the order).
     const db = openDatabase(':memory:');
-    const words = await generatedStore(db, false);
+    const words = await generatedStore(db, false, 2000);
     const search = createSqliteSearchStore(db);
     const page = { offset: 0, limit: 10 };
     // The window's start moves by less, then by more, than the span for which its first id is kept, then back.
