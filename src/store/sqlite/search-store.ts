@@ -181,7 +181,7 @@ export function createSqliteSearchStore(db: Database) {
       .join(' ');
   }
 
-  /** The old path, scoring every match: kept to prove the progressive one equal and to bench both. */
+  /** The old path, scoring every match in the window: kept to prove the progressive one equal and to bench both. */
   function searchFullScan(query: string, filters: SearchFilters, page: PageRequest, now: number): SearchPage {
     const plan = prepare(query, filters, now, readFirstId);
     if (plan === null) return { hits: [], more: false };
