@@ -102,6 +102,8 @@ export function benchText(report: BenchReport): string {
     { header: 'p95 ms', value: (r) => r.plain.p95Ms, align: 'right' },
     { header: 'filtered p50', value: (r) => r.filtered.p50Ms, align: 'right' },
     { header: 'filtered p95', value: (r) => r.filtered.p95Ms, align: 'right' },
+    { header: 'CPU p95', value: (r) => r.plain.cpuP95Ms, align: 'right' },
+    { header: 'filtered CPU p95', value: (r) => r.filtered.cpuP95Ms, align: 'right' },
     { header: 'full p50', value: (r) => r.fullScan.plain.p50Ms, align: 'right' },
     { header: 'full p95', value: (r) => r.fullScan.plain.p95Ms, align: 'right' },
     { header: 'full filtered p95', value: (r) => r.fullScan.filtered.p95Ms, align: 'right' },

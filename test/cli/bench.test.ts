@@ -51,6 +51,7 @@ describe('sancocho bench --quick --json', () => {
     for (const latency of [search?.plain, search?.filtered, search?.fullScan.plain, search?.fullScan.filtered]) {
       expect(latency?.p50Ms).toBeGreaterThan(0);
       expect(latency?.p95Ms).toBeGreaterThanOrEqual(latency?.p50Ms ?? Infinity);
+      expect(latency?.cpuP95Ms).toBeGreaterThanOrEqual(latency?.cpuP50Ms ?? Infinity);
     }
 
     expect(report.memory.peakRssMB).toBeGreaterThanOrEqual(report.memory.rssBeforeMB);

@@ -16,9 +16,10 @@ const ITEMS = 4000;
 /**
  * A generated store whose dates do not simply follow the ids: most items arrive as published
  * (a spread of about 55 days), some are a backlog stored late with dates months old, a few carry a
- * date in the future (a feed with a wrong clock), and publication times jitter by up to two days.
+ * date in the future (a feed with a wrong clock, unless told not to), and publication times jitter by
+ * up to two days.
  */
-async function generatedStore(db: Database): Promise<string[]> {
+async function generatedStore(db: Database, wrongClocks = true, count = ITEMS): Promise<string[]> {
   const random = seededRandom(17);
   const text = createTextGenerator(17);
   const { feeds, items } = createSqliteStore(db);
@@ -26,12 +27,12 @@ async function generatedStore(db: Database): Promise<string[]> {
   for (const n of [1, 2, 3]) feedIds.push((await feeds.add({ url: `https://feed${n}.example/rss`, name: `Feed ${n}` }, 'config', 0)).feed.id);
   const classifications = createSqliteClassificationStore(db);
   const words = new Set<string>();
-  for (let index = 0; index < ITEMS; index++) {
+  for (let index = 0; index < count; index++) {
     const item = text.item();
-    const arrival = NOW - (ITEMS - index) * 20 * 60_000;
+    const arrival = NOW - (count - index) * 20 * 60_000;
     const roll = random();
     const publishedAt =
-      roll < 0.05 ? arrival - (30 + random() * 170) * DAY : roll < 0.06 ? NOW + 2 * DAY : arrival + (random() - 0.5) * 4 * DAY;
+      roll < 0.05 ? arrival - (30 + random() * 170) * DAY : roll < 0.06 && wrongClocks ? NOW + 2 * DAY : arrival + (random() - 0.5) * 4 * DAY;
     const normalized: NormalizedItem = {
       guid: `g${index}`,
       url: `https://news.example/${index}`,
@@ -111,6 +112,26 @@ describe('progressive search', () => {
     }
     // The comparison is not vacuous: most queries find something.
     expect(withHits).toBeGreaterThan(queries.length);
+  });
+});
+
+describe('progressive search as the date window moves', () => {
+  it('answers the full scan’s pages while it keeps the window’s first id from an earlier query', async () => {
+    // Without future dates the window's first id follows its start (backlogs still break the order).
+    const db = openDatabase(':memory:');
+    const words = await generatedStore(db, false, 2000);
+    const search = createSqliteSearchStore(db);
+    const page = { offset: 0, limit: 10 };
+    // The window's start moves by less, then by more, than the span for which its first id is kept, then back.
+    for (const later of [0, 20 * 60_000, 50 * 60_000, 3 * 3_600_000, DAY, 0]) {
+      for (const query of words.slice(0, 40)) {
+        for (const filters of [{ days: 1 }, { theme: 'trade-tariffs', days: 2 }, { days: 3 }] as SearchFilters[]) {
+          const expected = await search.searchFullScan(query, filters, page, NOW + later);
+          expect(await search.search(query, filters, page, NOW + later), `${query} +${later} ${JSON.stringify(filters)}`).toEqual(expected);
+        }
+      }
+    }
+    db.close();
   });
 });
 
