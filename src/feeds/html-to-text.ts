@@ -27,8 +27,11 @@ const INVISIBLE = /[\u00AD\u200B\u200C\u200E\u200F\u202A-\u202E\u2060\u2066-\u20
 /** INVISIBLE's characters without the Unicode flag, which makes a scan of Latin-1 text several times slower. */
 const MAYBE_INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF\u0000-\u0008\u000E-\u001F\u007F-\u009F]/;
 
-/** Whitespace that collapsing would change: two in a row, or any but a plain space. */
-const UNEVEN_SPACE = /\s\s|[^\S ]/;
+/**
+ * The whitespace runs that collapsing changes: two or more in a row, or one that is not a plain
+ * space. Replacing these by a space is replacing every `\s+`, without a match per word gap.
+ */
+const UNEVEN_SPACE = /\s{2,}|[^\S ]/g;
 
 export function htmlToText(html: string): string {
   // Without `<` or `&` there is neither markup nor an entity: the tokenizer would give the text back as it is.
@@ -41,7 +44,7 @@ export function htmlToText(html: string): string {
 /** Drops invisible characters and collapses every run of whitespace (incl. NBSP) to one space. */
 export function cleanText(text: string): string {
   const visible = MAYBE_INVISIBLE.test(text) ? text.replace(INVISIBLE, '') : text;
-  return (UNEVEN_SPACE.test(visible) ? visible.replace(/\s+/g, ' ') : visible).trim();
+  return visible.replace(UNEVEN_SPACE, ' ').trim();
 }
 
 /**
