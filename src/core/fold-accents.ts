@@ -1,5 +1,6 @@
 /** Letters that NFD does not decompose into a base letter plus accent. */
 const EXTRA_FOLDS: Record<string, string> = { ß: 's', æ: 'a', Æ: 'a', ø: 'o', Ø: 'o', œ: 'o', Œ: 'o', ł: 'l', Ł: 'l', đ: 'd', Đ: 'd', ı: 'i' };
+const ASCII = /^[\x00-\x7f]*$/;
 const EXTRA = new RegExp(`[${Object.keys(EXTRA_FOLDS).join('')}]`, 'gu');
 
 /**
@@ -8,6 +9,8 @@ const EXTRA = new RegExp(`[${Object.keys(EXTRA_FOLDS).join('')}]`, 'gu');
  * The one accent folding of the project: dedupe keys, dates, clustering and the classifier's table.
  */
 export function foldAccents(text: string): string {
+  // ASCII has no accents to fold: lower case is all there is to do.
+  if (ASCII.test(text)) return text.toLowerCase();
   return text
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')

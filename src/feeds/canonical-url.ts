@@ -21,9 +21,20 @@ export function canonicalizeUrl(url: string, base?: string): string | null {
     return null;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  parsed.hash = '';
-  parsed.search = keptQuery(parsed.search);
-  return parsed.href;
+  return canonicalHref(parsed);
+}
+
+/**
+ * The canonical spelling of an http(s) URL already parsed (normalizing an item has parsed its link:
+ * a second parse of the same href would give the same URL). Changes `url`'s fragment and query.
+ */
+export function canonicalHref(url: URL): string {
+  const href = url.href;
+  // Without `?` or `#` there is no query or fragment, not even an empty one: the href is canonical already.
+  if (!href.includes('?') && !href.includes('#')) return href;
+  url.hash = '';
+  url.search = keptQuery(url.search);
+  return url.href;
 }
 
 /** The query without tracking parameters, built from the raw text so kept ones stay byte-identical. */

@@ -31,7 +31,7 @@ const MAYBE_INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uF
  * The whitespace runs that collapsing changes: two or more in a row, or one that is not a plain
  * space. Replacing these by a space is replacing every `\s+`, without a match per word gap.
  */
-const UNEVEN_SPACE = /\s{2,}|[^\S ]/g;
+export const UNEVEN_SPACE = /\s{2,}|[^\S ]/g;
 
 export function htmlToText(html: string): string {
   // Without `<` or `&` there is neither markup nor an entity: the tokenizer would give the text back as it is.

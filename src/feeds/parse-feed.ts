@@ -35,13 +35,18 @@ const ROOTS: Readonly<Record<string, Format>> = { rss: 'rss', feed: 'atom', 'rdf
  * pass to its `contentSnippet` regex, which takes quadratic time on unclosed tags and whose result
  * we never use. Renamed, they come through as plain custom fields.
  */
-const RENAMED_TAGS: Readonly<Record<string, string>> = {
-  published: 'raw-published',
-  updated: 'raw-updated',
-  description: 'raw-description',
-  content: 'raw-content',
-  'content:encoded': 'raw-content-encoded',
-};
+const RENAMED_TAGS: ReadonlyMap<string, string> = new Map([
+  ['published', 'raw-published'],
+  ['updated', 'raw-updated'],
+  // RSS dates too: rss-parser reads them with `new Date` for a field we never use.
+  ['pubDate', 'raw-pubDate'],
+  ['dc:date', 'raw-dc-date'],
+  ['description', 'raw-description'],
+  ['content', 'raw-content'],
+  ['content:encoded', 'raw-content-encoded'],
+]);
+/** Called by xml2js for every element name. */
+const renamed = (name: string) => RENAMED_TAGS.get(name) ?? name;
 
 const PROLOG_PART = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE\s(?:[^[>]|\[[^\]]*\])*>)/i;
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
@@ -153,6 +158,8 @@ function findRoot(document: string): Root {
 }
 
 function xhtmlAsHtml(document: string): string {
+  // Every match of XHTML_START holds the word: most documents have no XHTML text, and one search proves it.
+  if (!document.includes('xhtml')) return document;
   const parts: string[] = [];
   let copied = 0;
   // Elements found without a closing tag: a later opening of the same name has none either.
@@ -196,16 +203,17 @@ function newParser(): Parser<Fields, Fields> {
   // A parser per call: xml2js keeps state between parses.
   return new Parser<Fields, Fields>({
     defaultRSS: 2,
-    xml2js: { tagNameProcessors: [(name: string) => RENAMED_TAGS[name] ?? name] },
+    xml2js: { tagNameProcessors: [renamed] },
     customFields: {
       feed: ['dc:language'],
       item: [
         'raw-published',
         'raw-updated',
+        'raw-pubDate',
+        'raw-dc-date',
         'raw-description',
         'raw-content',
         'raw-content-encoded',
-        'dc:date',
         'source',
         ['guid', 'rawGuid', { keepArray: true }],
         ['link', 'rawLinks', { keepArray: true }],
@@ -244,7 +252,8 @@ function toRawItem(item: Fields, format: Format, bases: string[]): RawItem {
     summary: atom
       ? text(item.summary) ?? text(item['raw-content'])
       : text(item['raw-description']) ?? text(item.summary) ?? text(item['raw-content-encoded']),
-    dates: [item.pubDate, item['raw-published'], item['dc:date'], item['raw-updated']]
+    // rss-parser read `<pubDate>` in RSS only, never in Atom.
+    dates: [atom ? undefined : item['raw-pubDate'], item['raw-published'], item['raw-dc-date'], item['raw-updated']]
       .map(text)
       .filter((date): date is string => date !== undefined),
     source: sourceName(item.source),
