@@ -13,6 +13,8 @@ const TRACKING_PARAMS = new Set([
   'wickedid', '_ga', '_gl', 'cmpid', 'ncid', 'sr_share', 'ocid', 'at_medium', 'at_campaign',
 ]);
 
+const ENCODED = /[%+]/;
+
 export function canonicalizeUrl(url: string, base?: string): string | null {
   let parsed: URL;
   try {
@@ -47,11 +49,14 @@ function keptQuery(search: string): string {
 }
 
 function isTracking(rawName: string): boolean {
-  let name: string;
-  try {
-    name = decodeURIComponent(rawName.replace(/\+/g, ' ')).toLowerCase();
-  } catch {
-    name = rawName.toLowerCase();
+  let name = rawName.toLowerCase();
+  // Decoding changes only a name with `%` or `+` in it.
+  if (ENCODED.test(rawName)) {
+    try {
+      name = decodeURIComponent(rawName.replace(/\+/g, ' ')).toLowerCase();
+    } catch {
+      // A malformed escape: the name is compared as written.
+    }
   }
   return TRACKING_PARAMS.has(name) || TRACKING_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
