@@ -60,15 +60,18 @@ export function detectLanguage(text: string): Language | null {
   let word = DEAD;
   let inWord = false;
   const length = lower.length;
+  let next = length > 0 ? lower.charCodeAt(0) : -1;
   // One step past the end (code -1, not a letter) closes the last word.
   for (let index = 0; index <= length; index++) {
-    const code = index < length ? lower.charCodeAt(index) : -1;
-    const next = index + 1 < length ? lower.charCodeAt(index + 1) : -1;
+    const code = next;
+    next = index + 1 < length ? lower.charCodeAt(index + 1) : -1;
 
     // Words: runs of letters (what `/\p{L}+/gu` would match).
     const astral = code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
     if (astral ? isAstralLetter(code, next) : isLetter(code)) {
-      word = astral ? DEAD : nextState(inWord ? word : ROOT, code);
+      if (astral) word = DEAD;
+      else if (!inWord) word = nextState(ROOT, code);
+      else if (word !== DEAD) word = nextState(word, code);
       inWord = true;
     } else if (inWord) {
       const hit = HITS[word];
@@ -79,7 +82,7 @@ export function detectLanguage(text: string): Language | null {
     }
 
     // Letters and spellings. A low surrogate (skipped below) matches none of them.
-    switch (code) {
+    if (code >= 0 && code <= 0xff && HINTED[code] === 1) switch (code) {
       case 0xe3: // ã
       case 0xf5: // õ
         pt += 2;
@@ -125,7 +128,10 @@ export function detectLanguage(text: string): Language | null {
         englishFrom = index + matched;
       }
     }
-    if (astral) index++;
+    if (astral) {
+      index++;
+      next = index + 1 < length ? lower.charCodeAt(index + 1) : -1;
+    }
   }
 
   // The one highest score above zero; a tie is no answer.
@@ -202,6 +208,10 @@ function buildWordTable(): { transitions: Int32Array; hits: Array<{ language: La
 function nextState(state: number, code: number): number {
   return code > 0xff ? DEAD : TRANSITIONS[state * WIDTH + COLUMNS[code]!]!;
 }
+
+/** The code units the switch over letters and spellings has a case for. */
+const HINTED = new Uint8Array(0x100);
+for (const char of 'ãõçêôâñ¿¡cnluiws') HINTED[char.charCodeAt(0)] = 1;
 
 const LETTER = /^\p{L}$/u;
 /** Per UTF-16 code unit of the BMP: 0 not known yet, 1 a letter, 2 not one; filled as characters are met. */
