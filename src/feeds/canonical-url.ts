@@ -14,6 +14,7 @@ const TRACKING_PARAMS = new Set([
 ]);
 
 const ENCODED = /[%+]/;
+const QUERY_OR_FRAGMENT = /[?#]/;
 
 export function canonicalizeUrl(url: string, base?: string): string | null {
   let parsed: URL;
@@ -28,15 +29,15 @@ export function canonicalizeUrl(url: string, base?: string): string | null {
 
 /**
  * The canonical spelling of an http(s) URL already parsed (normalizing an item has parsed its link:
- * a second parse of the same href would give the same URL). Changes `url`'s fragment and query.
+ * a second parse of the same href would give the same URL).
  */
 export function canonicalHref(url: URL): string {
   const href = url.href;
-  // Without `?` or `#` there is no query or fragment, not even an empty one: the href is canonical already.
-  if (!href.includes('?') && !href.includes('#')) return href;
-  url.hash = '';
-  url.search = keptQuery(url.search);
-  return url.href;
+  // In a serialized URL the first `?` or `#` starts the query or fragment (elsewhere they are percent-encoded).
+  const end = href.search(QUERY_OR_FRAGMENT);
+  if (end === -1) return href;
+  // The kept pairs are already encoded as the URL serializer writes them: setting them as the query would change nothing.
+  return href.slice(0, end) + keptQuery(url.search);
 }
 
 /** The query without tracking parameters, built from the raw text so kept ones stay byte-identical. */
