@@ -54,7 +54,6 @@ const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 const XHTML_START = /<(title|subtitle|summary|content|rights)(\s[^<>]*?\btype\s*=\s*["']xhtml["'][^<>]*?)(?<!\/)>/g;
 const AMPERSANDS = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|&(?:#(\d{1,7});|#[xX]([0-9a-fA-F]{1,6});|([A-Za-z][A-Za-z0-9]{0,31});)?/g;
 
-
 export interface ParseOptions {
   /** Entries taken from one document, the newest by date (document order among undated ones); default all. */
   maxItems?: number;
