@@ -13,6 +13,9 @@ const TRACKING_PARAMS = new Set([
   'wickedid', '_ga', '_gl', 'cmpid', 'ncid', 'sr_share', 'ocid', 'at_medium', 'at_campaign',
 ]);
 
+const ENCODED = /[%+]/;
+const QUERY_OR_FRAGMENT = /[?#]/;
+
 export function canonicalizeUrl(url: string, base?: string): string | null {
   let parsed: URL;
   try {
@@ -21,9 +24,20 @@ export function canonicalizeUrl(url: string, base?: string): string | null {
     return null;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  parsed.hash = '';
-  parsed.search = keptQuery(parsed.search);
-  return parsed.href;
+  return canonicalHref(parsed);
+}
+
+/**
+ * The canonical spelling of an http(s) URL already parsed (normalizing an item has parsed its link:
+ * a second parse of the same href would give the same URL).
+ */
+export function canonicalHref(url: URL): string {
+  const href = url.href;
+  // In a serialized URL the first `?` or `#` starts the query or fragment (elsewhere they are percent-encoded).
+  const end = href.search(QUERY_OR_FRAGMENT);
+  if (end === -1) return href;
+  // The kept pairs are already encoded as the URL serializer writes them: setting them as the query would change nothing.
+  return href.slice(0, end) + keptQuery(url.search);
 }
 
 /** The query without tracking parameters, built from the raw text so kept ones stay byte-identical. */
@@ -36,11 +50,14 @@ function keptQuery(search: string): string {
 }
 
 function isTracking(rawName: string): boolean {
-  let name: string;
-  try {
-    name = decodeURIComponent(rawName.replace(/\+/g, ' ')).toLowerCase();
-  } catch {
-    name = rawName.toLowerCase();
+  let name = rawName.toLowerCase();
+  // Decoding changes only a name with `%` or `+` in it.
+  if (ENCODED.test(rawName)) {
+    try {
+      name = decodeURIComponent(rawName.replace(/\+/g, ' ')).toLowerCase();
+    } catch {
+      // A malformed escape: the name is compared as written.
+    }
   }
   return TRACKING_PARAMS.has(name) || TRACKING_PREFIXES.some((prefix) => name.startsWith(prefix));
 }

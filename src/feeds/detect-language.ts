@@ -32,8 +32,8 @@ const WORD_WEIGHTS: Record<Language, Readonly<Record<string, number>>> = {
 
 /**
  * Letters and spellings, each counted like the global regex beside it (non-overlapping, leftmost
- * first), in one pass over the lower-cased text: ten regex scans per item were most of the cost of
- * normalizing an entry.
+ * first), in the same pass over the lower-cased text as the words: ten regex scans per item were
+ * most of the cost of normalizing an entry.
  *
  * | pattern | language | weight |
  * | --- | --- | --- |
@@ -48,65 +48,98 @@ const WORD_WEIGHTS: Record<Language, Readonly<Record<string, number>>> = {
  * | `th\|ing\b\|\w['’]s\b` | en | 1 |
  * | `w\|sh\|ck` | en | 0.5 |
  */
-function addLetterHints(lower: string, scores: Record<Language, number>): void {
+export function detectLanguage(text: string): Language | null {
+  const lower = text.toLowerCase();
+  // Scores as locals, not fields of a record: a fractional weight added to a field allocates a number.
+  let es = 0;
+  let pt = 0;
+  let en = 0;
   // `th|ing\b|\w['’]s\b` is the one pattern whose matches could overlap each other's starts: it is scanned as the regex would.
   let englishFrom = 0;
+  // The listed word the current run of letters still spells (DEAD when none), one transition per code unit: no slice, no lookup per word.
+  let word = DEAD;
+  let inWord = false;
   const length = lower.length;
-  for (let index = 0; index < length; index++) {
-    const code = lower.charCodeAt(index);
-    const next = index + 1 < length ? lower.charCodeAt(index + 1) : -1;
-    switch (code) {
+  let next = length > 0 ? lower.charCodeAt(0) : -1;
+  // One step past the end (code -1, not a letter) closes the last word.
+  for (let index = 0; index <= length; index++) {
+    const code = next;
+    next = index + 1 < length ? lower.charCodeAt(index + 1) : -1;
+
+    // Words: runs of letters (what `/\p{L}+/gu` would match).
+    const astral = code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
+    if (astral ? isAstralLetter(code, next) : isLetter(code)) {
+      if (astral) word = DEAD;
+      else if (!inWord) word = nextState(ROOT, code);
+      else if (word !== DEAD) word = nextState(word, code);
+      inWord = true;
+    } else if (inWord) {
+      const hit = HITS[word];
+      if (hit?.language === 'es') es += hit.weight;
+      else if (hit?.language === 'pt') pt += hit.weight;
+      else if (hit?.language === 'en') en += hit.weight;
+      inWord = false;
+    }
+
+    // Letters and spellings. A low surrogate (skipped below) matches none of them.
+    if (code >= 0 && code <= 0xff && HINTED[code] === 1) switch (code) {
       case 0xe3: // ã
       case 0xf5: // õ
-        scores.pt += 2;
+        pt += 2;
         break;
       case 0xe7: // ç
-        scores.pt += 1.5;
+        pt += 1.5;
         break;
       case 0xea: // ê
       case 0xf4: // ô
       case 0xe2: // â
-        scores.pt += 1;
+        pt += 1;
         break;
       case 0xf1: // ñ
       case 0xbf: // ¿
       case 0xa1: // ¡
-        scores.es += 2;
+        es += 2;
         break;
-      case C:
-        if (next === I && isCionAt(lower, index)) scores.es += 1.5;
-        if (next === K) scores.en += 0.5;
+      case 0x63: // c
+        if (next === 0x69 /* i */ && isCionAt(lower, index)) es += 1.5;
+        if (next === 0x6b /* k */) en += 0.5;
         break;
-      case N:
-      case L:
-        if (next === H) scores.pt += 1;
+      case 0x6e: // n
+      case 0x6c: // l
+        if (next === 0x68 /* h */) pt += 1;
         break;
-      case U:
-        if (next === E && (index === 0 || lower.charCodeAt(index - 1) !== Q)) scores.es += 0.5;
+      case 0x75: // u
+        if (next === 0x65 /* e */ && (index === 0 || lower.charCodeAt(index - 1) !== 0x71 /* q */)) es += 0.5;
         break;
-      case I:
-        if (next === E) scores.es += 0.5;
+      case 0x69: // i
+        if (next === 0x65 /* e */) es += 0.5;
         break;
-      case W:
-        scores.en += 0.5;
+      case 0x77: // w
+        en += 0.5;
         break;
-      case S:
-        if (next === H) scores.en += 0.5;
+      case 0x73: // s
+        if (next === 0x68 /* h */) en += 0.5;
         break;
     }
-    if (index >= englishFrom && (code === T || code === I || next === APOSTROPHE || next === RIGHT_QUOTE)) {
+    if (index >= englishFrom && (code === 0x74 /* t */ || code === 0x69 /* i */ || next === 0x27 /* ' */ || next === 0x2019 /* ’ */)) {
       const matched = englishHintAt(lower, index, code, next);
       if (matched > 0) {
-        scores.en += 1;
+        en += 1;
         englishFrom = index + matched;
       }
     }
+    if (astral) {
+      index++;
+      next = index + 1 < length ? lower.charCodeAt(index + 1) : -1;
+    }
   }
+
+  // The one highest score above zero; a tie is no answer.
+  const best = Math.max(es, pt, en);
+  if (best <= 0 || [es, pt, en].filter((score) => score === best).length > 1) return null;
+  return es === best ? 'es' : pt === best ? 'pt' : 'en';
 }
 
-const [C, E, G, H, I, K, L, N, Q, S, T, U, W] = [...'ceghiklnqstuw'].map((char) => char.charCodeAt(0));
-const APOSTROPHE = 0x27;
-const RIGHT_QUOTE = 0x2019;
 
 /** `\w` as a regex without the `u` flag reads it (and `\b` next to it): ASCII letters, digits and `_`; false past the end. */
 function isWordCodeAt(text: string, index: number): boolean {
@@ -118,67 +151,79 @@ function isWordCodeAt(text: string, index: number): boolean {
 /** `ci[óo]n(?:es)?\b` at `index`, where `ci` already stands. */
 function isCionAt(lower: string, index: number): boolean {
   const vowel = lower.charCodeAt(index + 2);
-  if ((vowel !== 0xf3 && vowel !== 0x6f) || lower.charCodeAt(index + 3) !== N) return false;
-  if (lower.charCodeAt(index + 4) === E && lower.charCodeAt(index + 5) === S && !isWordCodeAt(lower, index + 6)) return true;
+  if ((vowel !== 0xf3 && vowel !== 0x6f) || lower.charCodeAt(index + 3) !== 0x6e /* n */) return false;
+  if (lower.charCodeAt(index + 4) === 0x65 /* e */ && lower.charCodeAt(index + 5) === 0x73 /* s */ && !isWordCodeAt(lower, index + 6)) return true;
   return !isWordCodeAt(lower, index + 4);
 }
 
 /** The length of a `th|ing\b|\w['’]s\b` match at `index`, 0 when none starts there. */
 function englishHintAt(lower: string, index: number, code: number, next: number): number {
-  if (code === T && next === H) return 2;
-  if (code === I && next === N && lower.charCodeAt(index + 2) === G && !isWordCodeAt(lower, index + 3)) return 3;
-  if ((next === APOSTROPHE || next === RIGHT_QUOTE) && isWordCodeAt(lower, index) && lower.charCodeAt(index + 2) === S && !isWordCodeAt(lower, index + 3)) return 3;
+  if (code === 0x74 /* t */ && next === 0x68 /* h */) return 2;
+  if (code === 0x69 /* i */ && next === 0x6e /* n */ && lower.charCodeAt(index + 2) === 0x67 /* g */ && !isWordCodeAt(lower, index + 3)) return 3;
+  if ((next === 0x27 /* ' */ || next === 0x2019 /* ’ */) && isWordCodeAt(lower, index) && lower.charCodeAt(index + 2) === 0x73 /* s */ && !isWordCodeAt(lower, index + 3)) return 3;
   return 0;
 }
 
-const WORDS = new Map<string, { language: Language; weight: number }>(
-  (Object.entries(WORD_WEIGHTS) as Array<[Language, Record<string, number>]>).flatMap(([language, words]) =>
-    Object.entries(words).map(([word, weight]) => [word, { language, weight }] as const),
-  ),
-);
+/**
+ * The listed words as a table of transitions, built once per process: state × letter → state. State
+ * DEAD means no listed word starts with the letters read; ROOT is the start of a word. Every listed
+ * word is written in Latin-1, so other code units lead to DEAD.
+ */
+const DEAD = 0;
+const ROOT = 1;
+/** Code unit → its column in the table (0: a letter no listed word has). */
+const COLUMNS = new Uint8Array(0x100);
+const { transitions: TRANSITIONS, hits: HITS, width: WIDTH } = buildWordTable();
 
-export function detectLanguage(text: string): Language | null {
-  const lower = text.toLowerCase();
-  const scores: Record<Language, number> = { es: 0, pt: 0, en: 0 };
-  addWordWeights(lower, scores);
-  addLetterHints(lower, scores);
-  const [best, second] = (Object.entries(scores) as Array<[Language, number]>).sort((a, b) => b[1] - a[1]);
-  return best![1] > 0 && best![1] > second![1] ? best![0] : null;
+function buildWordTable(): { transitions: Int32Array; hits: Array<{ language: Language; weight: number } | undefined>; width: number } {
+  const entries = (Object.entries(WORD_WEIGHTS) as Array<[Language, Record<string, number>]>).flatMap(([language, words]) =>
+    Object.entries(words).map(([listed, weight]) => ({ listed, language, weight })),
+  );
+  for (const { listed } of entries) {
+    for (const char of listed) {
+      const code = char.charCodeAt(0);
+      if (code > 0xff) throw new Error(`detect-language: "${listed}" is not Latin-1`);
+      if (COLUMNS[code] === 0) COLUMNS[code] = Math.max(...COLUMNS) + 1;
+    }
+  }
+  const width = Math.max(...COLUMNS) + 1;
+  const rows: number[][] = [new Array<number>(width).fill(DEAD), new Array<number>(width).fill(DEAD)];
+  const hits: Array<{ language: Language; weight: number } | undefined> = [undefined, undefined];
+  for (const { listed, language, weight } of entries) {
+    let state = ROOT;
+    for (const char of listed) {
+      const column = COLUMNS[char.charCodeAt(0)]!;
+      if (rows[state]![column] === DEAD) {
+        rows[state]![column] = rows.length;
+        rows.push(new Array<number>(width).fill(DEAD));
+        hits.push(undefined);
+      }
+      state = rows[state]![column]!;
+    }
+    hits[state] = { language, weight };
+  }
+  return { transitions: Int32Array.from(rows.flat()), hits, width };
 }
 
-/** The longest listed word: longer runs of letters are not looked up. */
-const LONGEST_WORD = Math.max(...[...WORDS.keys()].map((word) => word.length));
+function nextState(state: number, code: number): number {
+  return code > 0xff ? DEAD : TRANSITIONS[state * WIDTH + COLUMNS[code]!]!;
+}
+
+/** The code units the switch over letters and spellings has a case for. */
+const HINTED = new Uint8Array(0x100);
+for (const char of 'ãõçêôâñ¿¡cnluiws') HINTED[char.charCodeAt(0)] = 1;
+
 const LETTER = /^\p{L}$/u;
 /** Per UTF-16 code unit of the BMP: 0 not known yet, 1 a letter, 2 not one; filled as characters are met. */
 const BMP_LETTERS = new Uint8Array(0x10000);
 
-function isLetter(codePoint: number): boolean {
-  if (codePoint < 0x80) return (codePoint >= 0x61 && codePoint <= 0x7a) || (codePoint >= 0x41 && codePoint <= 0x5a);
-  if (codePoint > 0xffff) return LETTER.test(String.fromCodePoint(codePoint));
-  if (BMP_LETTERS[codePoint] === 0) BMP_LETTERS[codePoint] = LETTER.test(String.fromCharCode(codePoint)) ? 1 : 2;
-  return BMP_LETTERS[codePoint] === 1;
+/** `\p{L}` for a code unit read on its own (a lone surrogate is not a letter). */
+function isLetter(code: number): boolean {
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+  if (BMP_LETTERS[code] === 0) BMP_LETTERS[code] = LETTER.test(String.fromCharCode(code)) ? 1 : 2;
+  return BMP_LETTERS[code] === 1;
 }
 
-/**
- * Adds the weight of every listed word that stands as a whole run of letters (what `/\p{L}+/gu`
- * would match), found by a loop over the code points: the Unicode regex cost more than the rest.
- */
-function addWordWeights(lower: string, scores: Record<Language, number>): void {
-  let start = -1;
-  const score = (end: number) => {
-    if (end - start > LONGEST_WORD) return;
-    const hit = WORDS.get(lower.slice(start, end));
-    if (hit) scores[hit.language] += hit.weight;
-  };
-  for (let index = 0; index < lower.length; ) {
-    const codePoint = lower.codePointAt(index)!;
-    if (isLetter(codePoint)) {
-      if (start === -1) start = index;
-    } else if (start !== -1) {
-      score(index);
-      start = -1;
-    }
-    index += codePoint > 0xffff ? 2 : 1;
-  }
-  if (start !== -1) score(lower.length);
+function isAstralLetter(high: number, low: number): boolean {
+  return LETTER.test(String.fromCharCode(high, low));
 }

@@ -1,4 +1,4 @@
-import { decodeHTMLStrict } from 'entities';
+import { decodeHTML, decodeHTMLStrict } from 'entities';
 import { Parser } from 'htmlparser2';
 
 /**
@@ -27,13 +27,16 @@ const INVISIBLE = /[\u00AD\u200B\u200C\u200E\u200F\u202A-\u202E\u2060\u2066-\u20
 /** INVISIBLE's characters without the Unicode flag, which makes a scan of Latin-1 text several times slower. */
 const MAYBE_INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF\u0000-\u0008\u000E-\u001F\u007F-\u009F]/;
 
-/** Whitespace that collapsing would change: two in a row, or any but a plain space. */
-const UNEVEN_SPACE = /\s\s|[^\S ]/;
+/**
+ * The whitespace runs that collapsing changes: two or more in a row, or one that is not a plain
+ * space. Replacing these by a space is replacing every `\s+`, without a match per word gap.
+ */
+export const UNEVEN_SPACE = /\s{2,}|[^\S ]/g;
 
 export function htmlToText(html: string): string {
   // Without `<` or `&` there is neither markup nor an entity: the tokenizer would give the text back as it is.
   if (!html.includes('<') && !html.includes('&')) return cleanText(html);
-  const once = decodedText(html);
+  const once = SPECIAL_TEXT.test(html) ? decodedText(html) : textDecodedPerRun(html);
   const text = ESCAPED_MARKUP.test(once) ? decodeHTMLStrict(rawText(once)) : once;
   return cleanText(text);
 }
@@ -41,7 +44,7 @@ export function htmlToText(html: string): string {
 /** Drops invisible characters and collapses every run of whitespace (incl. NBSP) to one space. */
 export function cleanText(text: string): string {
   const visible = MAYBE_INVISIBLE.test(text) ? text.replace(INVISIBLE, '') : text;
-  return (UNEVEN_SPACE.test(visible) ? visible.replace(/\s+/g, ' ') : visible).trim();
+  return visible.replace(UNEVEN_SPACE, ' ').trim();
 }
 
 /**
@@ -62,7 +65,7 @@ export function truncateAtWord(text: string, max: number): string {
  * linearly with the input whatever the markup (a regex over unclosed tags would not). One reader
  * per mode serves every call (parsing is synchronous): building a parser cost more than reading a title.
  */
-function textReader(decodeEntities: boolean): (html: string) => string {
+function textReader(decodeEntities: boolean, decodeRun: (text: string) => string = (text) => text): (html: string) => string {
   let parts: string[] = [];
   let dropped = 0;
   const parser = new Parser(
@@ -76,7 +79,7 @@ function textReader(decodeEntities: boolean): (html: string) => string {
         if (DROPPED.has(name) || BLOCK_ELEMENTS.has(name)) parts.push(' ');
       },
       ontext(text) {
-        if (dropped === 0) parts.push(text);
+        if (dropped === 0) parts.push(decodeRun(text));
       },
     },
     { decodeEntities, recognizeCDATA: true },
@@ -91,3 +94,17 @@ function textReader(decodeEntities: boolean): (html: string) => string {
 
 const decodedText = textReader(true);
 const rawText = textReader(false);
+
+/**
+ * The same text as `decodedText`, faster: the tokenizer skips over text to the next `<` when it
+ * does not decode entities, and each run of text is decoded with the same rules afterwards (a
+ * reference cannot span a tag). Only for fragments without the elements whose text the tokenizer
+ * reads by other rules (SPECIAL_TEXT).
+ */
+const textDecodedPerRun = textReader(false, (text) => (text.includes('&') ? decodeHTML(text) : text));
+
+/**
+ * Elements whose content htmlparser2 reads as raw text, or decodes by other rules (script, style,
+ * title, textarea, xmp, iframe, noembed, noframes, plaintext), foreign content (svg, math) and CDATA.
+ */
+const SPECIAL_TEXT = /<(?:script|style|title|textarea|xmp|iframe|noembed|noframes|plaintext|svg|math|!\[cdata\[)/i;

@@ -1,9 +1,9 @@
 import * as crypto from 'node:crypto';
 import { foldAccents } from '../core/fold-accents.js';
 import type { Language, NormalizedItem, RawItem } from '../core/types.js';
-import { canonicalizeUrl } from './canonical-url.js';
+import { canonicalHref } from './canonical-url.js';
 import { detectLanguage } from './detect-language.js';
-import { htmlToText, truncateAtWord } from './html-to-text.js';
+import { htmlToText, truncateAtWord, UNEVEN_SPACE } from './html-to-text.js';
 import { parseFeedDate } from './parse-date.js';
 import { repairMojibake } from './repair-mojibake.js';
 
@@ -34,7 +34,8 @@ export const DEFAULT_LANGUAGE: Language = 'es';
  * An entry with a link but no title borrows the start of its summary, else its URL, as title.
  */
 export function normalizeItem(raw: RawItem, ctx: NormalizeContext): NormalizedItem | null {
-  const url = absoluteHttpUrl(capped(raw.link, MAX_RAW_FIELD_CHARS), linkBase(raw.bases ?? [], ctx.baseUrl));
+  const link = absoluteHttpUrl(capped(raw.link, MAX_RAW_FIELD_CHARS), linkBase(raw.bases ?? [], ctx.baseUrl));
+  const url = link?.href ?? null;
   const source = plainText(capped(raw.source, MAX_RAW_FIELD_CHARS));
   const rawTitle = withoutOutletSuffix(plainText(capped(raw.title, MAX_RAW_FIELD_CHARS)), source);
   if (rawTitle === '' && url === null) return null;
@@ -48,7 +49,7 @@ export function normalizeItem(raw: RawItem, ctx: NormalizeContext): NormalizedIt
   return {
     guid: guid === '' ? null : guid,
     url,
-    canonicalUrl: url === null ? null : canonicalizeUrl(url),
+    canonicalUrl: link === null ? null : canonicalHref(link),
     title,
     titleKey: titleKey(title),
     summary,
@@ -81,10 +82,7 @@ function withoutOutletSuffix(title: string, source: string): string {
 
 /** Lower-case, accents and punctuation removed, whitespace collapsed: `¿Qué pasó?` → `que paso`. */
 export function titleKey(title: string): string {
-  return foldAccents(title)
-    .replace(/[\p{P}\p{S}]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return foldAccents(title).replace(/[\p{P}\p{S}]+/gu, ' ').replace(UNEVEN_SPACE, ' ').trim();
 }
 
 /** The first `max` characters, never ending on half a surrogate pair. */
@@ -115,11 +113,11 @@ function linkBase(bases: readonly string[], documentUrl: string): string {
   return base;
 }
 
-function absoluteHttpUrl(link: string | undefined, baseUrl: string): string | null {
+function absoluteHttpUrl(link: string | undefined, baseUrl: string): URL | null {
   if (link === undefined || link.trim() === '') return null;
   try {
     const url = new URL(link.trim(), baseUrl);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
   } catch {
     return null;
   }

@@ -14,6 +14,7 @@
  */
 
 import { foldAccents } from '../core/fold-accents.js';
+import { UNEVEN_SPACE } from './html-to-text.js';
 
 const MONTH_NAMES: ReadonlyArray<readonly string[]> = [
   ['jan', 'january', 'ene', 'enero', 'janeiro'],
@@ -83,7 +84,7 @@ interface DateParts extends TimeOfDay {
 
 export function parseFeedDate(raw: string): number | null {
   // Parenthesised comments such as `-0300 (BRT)` repeat the zone.
-  const text = raw.replace(/\([^)]*\)/g, ' ').trim().replace(/\s+/g, ' ');
+  const text = (raw.includes('(') ? raw.replace(/\([^)]*\)/g, ' ') : raw).trim().replace(UNEVEN_SPACE, ' ');
   if (text === '') return null;
   const parts = parseIso(text) ?? parseRfc1123(text) ?? parseWritten(text);
   return parts ? toEpoch(parts) : null;

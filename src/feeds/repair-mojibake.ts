@@ -19,6 +19,9 @@ const CONT = `[${CONTINUATION.map(escapeForClass).join('')}]`;
 // Leads C2–C5 (Â Ã Ä Å) yield U+0080–U+017F; lead E2 (â) yields U+2000–U+2FFF.
 const SEQUENCE = new RegExp(`[\\u00C2-\\u00C5]${CONT}|\\u00E2${CONT}${CONT}`, 'g');
 
+/** The characters a sequence starts with: text without one (most text) needs no replace pass. */
+const SEQUENCE_START = /[\u00C2-\u00C5\u00E2]/;
+
 const PLAUSIBLE = /^[\u00A0-\u017F\u2010-\u205F\u20AC\u2122]$/u;
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -27,6 +30,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const MAX_PASSES = 3;
 
 export function repairMojibake(text: string): string {
+  if (!SEQUENCE_START.test(text)) return text;
   let current = text;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const next = current.replace(SEQUENCE, repairSequence);

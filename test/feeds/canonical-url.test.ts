@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalizeUrl } from '../../src/feeds/canonical-url.js';
 
@@ -25,6 +26,36 @@ describe('canonicalizeUrl', () => {
     ['trims surrounding whitespace', '  https://example.com/a  ', 'https://example.com/a'],
   ])('%s', (_rule, input, expected) => {
     expect(canonicalizeUrl(input)).toBe(expected);
+  });
+
+  it('gives what setting the kept query and an empty fragment on the parsed URL gives', () => {
+    // The canonical URL is cut from the serialized href; the URL's own setters are the reference.
+    const bySetters = (input: string) => {
+      let url: URL;
+      try {
+        url = new URL(input.trim());
+      } catch {
+        return null;
+      }
+      url.hash = '';
+      const kept = url.search
+        .slice(1)
+        .split('&')
+        .filter((pair) => pair !== '' && canonicalizeUrl(`https://x.example/?${pair}`) !== 'https://x.example/');
+      url.search = kept.length === 0 ? '' : `?${kept.join('&')}`;
+      return url.href;
+    };
+    const part = fc.constantFrom(
+      '/', '/a', '/../b', '/%7e', '/ü', '/a b', "/'", '/<>', ':8080', '?', '??', '?a=1', '&', '&utm_source=x', '&UTM_Medium=y',
+      '&%75tm_x=1', '&fb+clid=2', '&fbclid', '&%zz=1', '&q=ü', "&q='", '&q="', '&q=<x>', '&q= x', '#', '#frag', '#a?b', '=', '+', '%',
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('https://a.example', 'HTTP://Señal.Example:80'), fc.array(part, { maxLength: 8 }), (origin, parts) => {
+        const input = origin + parts.join('');
+        expect(canonicalizeUrl(input)).toBe(bySetters(input));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   describe('resolves relative links against the base', () => {
