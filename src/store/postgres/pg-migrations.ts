@@ -390,7 +390,63 @@ export const PG_MIGRATIONS: PgMigration[] = [
       DROP INDEX items_published;
     `),
   },
+  {
+    version: 9,
+    name: 'what bounds the search score of each block of 1024 item ids, for progressive search',
+    up: sql(`
+      -- Per block of ids (id >> 10), what no item in it exceeds, for search-store.ts's bound on ts_rank × recency:
+      -- the newest publication date, the fewest lexemes of a non-empty search vector, and (spread_k) the most
+      -- lexemes that share their first k characters in one document, over log2(its lexemes + 1). Only ever
+      -- loosened: an update or a delete may leave a block's figures looser than its rows, never tighter.
+      CREATE TABLE item_search_blocks (
+        block bigint PRIMARY KEY,
+        newest_at bigint NOT NULL,
+        fewest_lexemes integer NOT NULL,
+        spread_3 double precision NOT NULL,
+        spread_4 double precision NOT NULL,
+        spread_5 double precision NOT NULL,
+        spread_6 double precision NOT NULL
+      );
+      CREATE FUNCTION item_search_blocks_note() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        ${blockFigures('changed')}
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER items_search_blocks_insert AFTER INSERT ON items REFERENCING NEW TABLE AS changed
+        FOR EACH STATEMENT EXECUTE FUNCTION item_search_blocks_note();
+      CREATE TRIGGER items_search_blocks_update AFTER UPDATE ON items REFERENCING NEW TABLE AS changed
+        FOR EACH STATEMENT EXECUTE FUNCTION item_search_blocks_note();
+      ${blockFigures('items')}
+    `),
+  },
 ];
+
+/**
+ * Folds the rows of `source` (the items, or a statement's transition table) into item_search_blocks.
+ * Blocks whose figures already cover the rows are not written, so most updates take no lock here; the
+ * others are written in block order, so two writers never wait on each other in a cycle over them.
+ */
+function blockFigures(source: string): string {
+  const starts = [3, 4, 5, 6];
+  const most = (start: number) =>
+    `max((SELECT max(g.lexemes) FROM (SELECT count(*) AS lexemes FROM unnest(n.search) GROUP BY left(lexeme, ${start})) g) * ln(2.0::float8)
+      / ln(length(n.search) + 1.0::float8)) AS spread_${start}`;
+  return `INSERT INTO item_search_blocks AS b (block, newest_at, fewest_lexemes, ${starts.map((start) => `spread_${start}`).join(', ')})
+    SELECT s.*
+    FROM (
+      SELECT n.id >> 10 AS block, max(n.published_at) AS newest_at, min(length(n.search)) AS fewest_lexemes,
+        ${starts.map(most).join(',\n        ')}
+      FROM ${source} n WHERE length(n.search) > 0 GROUP BY 1
+    ) s
+    WHERE NOT EXISTS (
+      SELECT 1 FROM item_search_blocks o WHERE o.block = s.block AND o.newest_at >= s.newest_at AND o.fewest_lexemes <= s.fewest_lexemes
+        ${starts.map((start) => `AND o.spread_${start} >= s.spread_${start}`).join(' ')}
+    )
+    ORDER BY s.block
+    ON CONFLICT (block) DO UPDATE SET newest_at = GREATEST(b.newest_at, excluded.newest_at),
+      fewest_lexemes = LEAST(b.fewest_lexemes, excluded.fewest_lexemes),
+      ${starts.map((start) => `spread_${start} = GREATEST(b.spread_${start}, excluded.spread_${start})`).join(',\n      ')};`;
+}
 
 /** The advisory lock migrating takes, per schema: two processes starting at once migrate once. */
 const MIGRATE_LOCK = `(${0x5ac0c41}, COALESCE(current_schema()::regnamespace::oid::int, 0))`;
