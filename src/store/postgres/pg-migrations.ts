@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { transactionOn, type PgSession } from './pg-session.js';
+import { SPREAD_STARTS } from './search-ceiling.js';
 
 export interface PgMigration {
   version: number;
@@ -394,18 +395,17 @@ export const PG_MIGRATIONS: PgMigration[] = [
     version: 9,
     name: 'what bounds the search score of each block of 1024 item ids, for progressive search',
     up: sql(`
-      -- Per block of ids (id >> 10), what no item in it exceeds, for search-store.ts's bound on ts_rank × recency:
-      -- the newest publication date, the fewest lexemes of a non-empty search vector, and (spread_k) the most
-      -- lexemes that share their first k characters in one document, over log2(its lexemes + 1). Only ever
+      -- Per block of ids (id >> 10), what no item in it exceeds, for the bound on ts_rank × recency of
+      -- search-ceiling.ts: the newest publication date, the fewest lexemes of a non-empty search vector, and
+      -- per document, over log2(its lexemes + 1) and times what one lexeme can add given its positions, one
+      -- lexeme (word_spread) or the most lexemes sharing their first k characters (spread_k). Only ever
       -- loosened: an update or a delete may leave a block's figures looser than its rows, never tighter.
       CREATE TABLE item_search_blocks (
         block bigint PRIMARY KEY,
         newest_at bigint NOT NULL,
         fewest_lexemes integer NOT NULL,
-        spread_3 double precision NOT NULL,
-        spread_4 double precision NOT NULL,
-        spread_5 double precision NOT NULL,
-        spread_6 double precision NOT NULL
+        word_spread double precision NOT NULL,
+        ${SPREAD_STARTS.map((start) => `spread_${start} double precision NOT NULL`).join(',\n        ')}
       );
       CREATE FUNCTION item_search_blocks_note() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -427,25 +427,29 @@ export const PG_MIGRATIONS: PgMigration[] = [
  * others are written in block order, so two writers never wait on each other in a cycle over them.
  */
 function blockFigures(source: string): string {
-  const starts = [3, 4, 5, 6];
-  const most = (start: number) =>
-    `max((SELECT max(g.lexemes) FROM (SELECT count(*) AS lexemes FROM unnest(n.search) GROUP BY left(lexeme, ${start})) g) * ln(2.0::float8)
-      / ln(length(n.search) + 1.0::float8)) AS spread_${start}`;
-  return `INSERT INTO item_search_blocks AS b (block, newest_at, fewest_lexemes, ${starts.map((start) => `spread_${start}`).join(', ')})
+  // Per document: 1 − 1/(π²/6 × (p + 1)) bounds what one lexeme of at most p positions adds to ts_rank (search-ceiling.ts).
+  const perLexeme = `(1 - 1 / (1.6449340668 * ((SELECT max(array_length(u.positions, 1)) FROM unnest(n.search) u) + 1)))`;
+  const perLength = `ln(2.0::float8) / ln(length(n.search) + 1.0::float8)`;
+  const spread = (start: number) =>
+    `max((SELECT max(g.lexemes) FROM (SELECT count(*) AS lexemes FROM unnest(n.search) GROUP BY left(lexeme, ${start})) g) * ${perLexeme}
+      * ${perLength}) AS spread_${start}`;
+  const columns = ['word_spread', ...SPREAD_STARTS.map((start) => `spread_${start}`)];
+  return `INSERT INTO item_search_blocks AS b (block, newest_at, fewest_lexemes, ${columns.join(', ')})
     SELECT s.*
     FROM (
       SELECT n.id >> 10 AS block, max(n.published_at) AS newest_at, min(length(n.search)) AS fewest_lexemes,
-        ${starts.map(most).join(',\n        ')}
+        max(${perLexeme} * ${perLength}) AS word_spread,
+        ${SPREAD_STARTS.map(spread).join(',\n        ')}
       FROM ${source} n WHERE length(n.search) > 0 GROUP BY 1
     ) s
     WHERE NOT EXISTS (
       SELECT 1 FROM item_search_blocks o WHERE o.block = s.block AND o.newest_at >= s.newest_at AND o.fewest_lexemes <= s.fewest_lexemes
-        ${starts.map((start) => `AND o.spread_${start} >= s.spread_${start}`).join(' ')}
+        ${columns.map((column) => `AND o.${column} >= s.${column}`).join(' ')}
     )
     ORDER BY s.block
     ON CONFLICT (block) DO UPDATE SET newest_at = GREATEST(b.newest_at, excluded.newest_at),
       fewest_lexemes = LEAST(b.fewest_lexemes, excluded.fewest_lexemes),
-      ${starts.map((start) => `spread_${start} = GREATEST(b.spread_${start}, excluded.spread_${start})`).join(',\n      ')};`;
+      ${columns.map((column) => `${column} = GREATEST(b.${column}, excluded.${column})`).join(',\n      ')};`;
 }
 
 /** The advisory lock migrating takes, per schema: two processes starting at once migrate once. */

@@ -4,42 +4,56 @@ const WEEK = 7 * 86_400_000;
 export const BLOCK_BITS = 10;
 
 /**
- * What ts_rank (PostgreSQL 15's tsrank.c, weights at most 1) can give one document before normalization.
- * calc_rank_or adds, per lexeme of the document a query operand matches, wjm + Σ_{j≠jm} w_j/(j+1)² over its
- * positions, divided by 1.64493406685; that is below (1 + π²/6) / 1.64493406685 = 1.60792…, then divides
- * by the number of distinct operands, so it stays below 1.60792… × the most lexemes one operand matches (one
- * for a whole word; for a prefix, the lexemes starting with it). calc_rank_and combines pairwise weights
- * in [0, 1] as 1 − Π(1 − w): at most 1. Rounded up, which also covers float rounding in both.
+ * The prefix lengths item_search_blocks keeps a spread for; a prefix of k characters uses the longest
+ * start ≤ k. Fixed by PostgreSQL migration 9, which made the columns.
  */
-export const RANK_PER_LEXEME = 1.61;
+export const SPREAD_STARTS = [3, 4, 5, 6, 8] as const;
+
+/**
+ * Margin over the ceiling for float rounding: ts_rank sums in float4, the recency divides in numeric.
+ *
+ * The ceiling, from PostgreSQL 15's tsrank.c (weights at most 1, normalization 1):
+ * - calc_rank_or adds, per document lexeme a query operand matches, w_jm + Σ_{j≠jm} w_j/(j+1)² over its
+ *   positions j (jm: the first of its heaviest), over π²/6, then divides by the number of distinct
+ *   operands. Our search column puts a title's positions (weight A, 1) before its summary's (D), so a
+ *   lexeme's first position is its heaviest (jm = 0), and with p positions the sum is below
+ *   Σ_{i≤p} 1/i² < π²/6 − 1/(p + 1): one lexeme adds less than 1 − 1/(π²/6 × (p + 1)). An operand
+ *   matches one lexeme for a whole word, and for a prefix those starting with it, which share its first
+ *   k characters: the migration keeps, per document, these times the most lexemes sharing a start.
+ * - calc_rank_and (two distinct lexemes or more) combines pairwise weights in [0, 1] as 1 − Π(1 − w): at most 1.
+ * - Normalization 1 divides by log2(positions + 1), and a document has at least as many positions as lexemes.
+ */
+const ROUNDING = 1.0001;
 
 /** What item_search_blocks holds for a block (see the migration): bounds on every item stored in it. */
 export interface SearchBlock {
   block: number;
   newestAt: number;
   fewestLexemes: number;
-  /** spreads[k - 3]: the most lexemes sharing their first k characters in one document, over log2(its lexemes + 1), k = 3…6. */
+  wordSpread: number;
+  /** spreads[i]: the spread for prefixes of SPREAD_STARTS[i] characters or more. */
   spreads: number[];
 }
 
 /**
- * The words of a query as the ceiling needs them: whole words only, or a prefix among them whose
- * folded tokens are at least `shortest` characters long (at least 3, so that its lexemes share their
- * first three characters at least).
+ * The query as the ceiling needs it: how many distinct lexemes its words fold to, and the length in
+ * characters of the shortest lexeme its last word, when a prefix, folds to (at least 3; null for none).
  */
-export type QueryShape = { kind: 'words' } | { kind: 'prefix'; shortest: number };
+export interface QueryShape {
+  lexemes: number;
+  prefix: number | null;
+}
 
 /**
  * The most `ts_rank(weights, search, query, 1) / (1 + max(0, now − published_at) / week)` can be for an
- * item of this block: normalization 1 divides by log2(positions + 1), and positions ≥ lexemes; a whole
- * word matches one lexeme, a prefix of k ≥ 3 characters at most as many as share their first min(k, 6)
- * characters. Zero when no item of the block can pass a date filter from `since`.
+ * item of this block (see ROUNDING for why). Zero when no item of the block can pass a date filter from `since`.
  */
 export function blockCeiling(block: SearchBlock, shape: QueryShape, now: number, since: number | undefined): number {
   if (since !== undefined && block.newestAt < since) return 0;
-  const perLength =
-    shape.kind === 'words' ? 1 / Math.log2(block.fewestLexemes + 1) : (block.spreads[Math.min(shape.shortest, 6) - 3] ?? Infinity);
-  return (RANK_PER_LEXEME * perLength) / (1 + Math.max(0, now - block.newestAt) / WEEK);
+  const start = shape.prefix === null ? -1 : SPREAD_STARTS.findLastIndex((length) => length <= (shape.prefix as number));
+  const ranked = shape.prefix === null ? block.wordSpread : (block.spreads[start] ?? Infinity);
+  const paired = shape.lexemes >= 2 ? 1 / Math.log2(block.fewestLexemes + 1) : 0;
+  return (ROUNDING * Math.max(ranked, paired)) / (1 + Math.max(0, now - block.newestAt) / WEEK);
 }
 
 /** For blocks ordered newest first: at i, the highest ceiling of block i and every older one. */

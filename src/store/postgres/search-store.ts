@@ -2,7 +2,7 @@ import type { LatestInclude, PageRequest, SearchFilters, SearchHit, SearchPage, 
 import { queryWords } from '../../core/search-query.js';
 import type { ThemeId } from '../../core/themes.js';
 import type { PgSession } from './pg-session.js';
-import { BLOCK_BITS, blockCeiling, olderCeilings, type QueryShape, type SearchBlock } from './search-ceiling.js';
+import { BLOCK_BITS, SPREAD_STARTS, blockCeiling, olderCeilings, type QueryShape, type SearchBlock } from './search-ceiling.js';
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -109,16 +109,23 @@ export function createPgSearchStore(db: PgSession) {
     );
   }
 
-  /** What the search ceiling needs of the query, or null when it cannot bound it (a prefix folded under 3 characters). */
-  async function shapeOf(query: string): Promise<QueryShape | null> {
-    const last = queryWords(query)?.at(-1);
-    if (!last?.prefix) return { kind: 'words' };
-    const [folded] = await db.query<{ shortest: number | null }>(
-      `SELECT MIN(char_length(lexeme)) AS shortest FROM unnest(to_tsvector('simple', sancocho_unaccent($1)))`,
-      [last.word],
+  /**
+   * The blocks' figures, newest first, and the query's shape (search-ceiling.ts) in the same statement:
+   * the distinct lexemes of its words, and the shortest its last word folds to when that is a prefix.
+   */
+  async function blocksFor(query: string): Promise<{ blocks: SearchBlock[]; shape: QueryShape }> {
+    const words = queryWords(query) ?? [];
+    const last = words.at(-1);
+    const rows = await db.query<SearchBlock & QueryShape>(
+      `SELECT block, newest_at AS "newestAt", fewest_lexemes AS "fewestLexemes", word_spread AS "wordSpread",
+         ARRAY[${SPREAD_STARTS.map((start) => `spread_${start}`).join(', ')}] AS spreads,
+         (SELECT COUNT(*) FROM unnest(to_tsvector('simple', sancocho_unaccent($1)))) AS lexemes,
+         (SELECT MIN(char_length(lexeme)) FROM unnest(to_tsvector('simple', sancocho_unaccent($2)))) AS prefix
+       FROM item_search_blocks ORDER BY block DESC`,
+      [words.map(({ word }) => word).join(' '), last?.prefix ? last.word : ''],
     );
-    const shortest = folded?.shortest ?? 0;
-    return shortest >= 3 ? { kind: 'prefix', shortest } : null;
+    const first = rows[0];
+    return { blocks: rows, shape: { lexemes: first?.lexemes ?? 0, prefix: last?.prefix ? (first?.prefix ?? 0) : null } };
   }
 
   const pageOf = (ranked: RankedHit[], page: PageRequest): SearchPage => ({
@@ -144,12 +151,9 @@ export function createPgSearchStore(db: PgSession) {
     async search(query: string, filters: SearchFilters, page: PageRequest, now: number): Promise<SearchPage> {
       const text = toTsQueryText(query);
       if (text === null) return { hits: [], more: false };
-      const shape = await shapeOf(query);
-      const blocks = shape === null ? [] : await db.query<SearchBlock>(
-        `SELECT block, newest_at AS "newestAt", fewest_lexemes AS "fewestLexemes", ARRAY[spread_3, spread_4, spread_5, spread_6] AS spreads
-         FROM item_search_blocks ORDER BY block DESC`,
-      );
-      if (shape === null || blocks.length === 0) return searchFullScan(query, filters, page, now);
+      const { blocks, shape } = await blocksFor(query);
+      // A prefix folded to fewer than 3 characters may start any number of lexemes: no ceiling for it.
+      if (blocks.length === 0 || (shape.prefix !== null && shape.prefix < 3)) return searchFullScan(query, filters, page, now);
       const since = filters.days === undefined ? undefined : now - filters.days * DAY;
       const older = olderCeilings(blocks.map((block) => blockCeiling(block, shape, now, since)));
       const keep = page.offset + page.limit + 1;
