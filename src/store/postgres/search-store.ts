@@ -39,7 +39,7 @@ const FIRST_WINDOW_BLOCKS = 2;
 /**
  * Ranking a match found through the GIN index costs about this many rows read by id and matched one by
  * one: the progressive search ranks what is left through the index once the matches expected in the
- * whole store, times this, are fewer than the ids its next window would read.
+ * whole store (the GIN index reads them all), times this, are fewer than the rows its next window would read.
  */
 const INDEX_MATCH_COST = 4;
 /** Ids up to this bound an open window (no item has one near it: ids stay below 2^53). */
@@ -111,21 +111,23 @@ export function createPgSearchStore(db: PgSession) {
 
   /**
    * The blocks' figures, newest first, and the query's shape (search-ceiling.ts) in the same statement:
-   * the distinct lexemes of its words, and the shortest its last word folds to when that is a prefix.
+   * the distinct lexemes of its words, and the shortest its last word folds to when that is a prefix;
+   * with the planner's estimate of the items stored (-1 before any ANALYZE).
    */
-  async function blocksFor(query: string): Promise<{ blocks: SearchBlock[]; shape: QueryShape }> {
+  async function blocksFor(query: string): Promise<{ blocks: SearchBlock[]; shape: QueryShape; items: number }> {
     const words = queryWords(query) ?? [];
     const last = words.at(-1);
-    const rows = await db.query<SearchBlock & QueryShape>(
+    const rows = await db.query<SearchBlock & QueryShape & { items: number }>(
       `SELECT block, newest_at AS "newestAt", fewest_lexemes AS "fewestLexemes", word_spread AS "wordSpread",
          ARRAY[${SPREAD_STARTS.map((start) => `spread_${start}`).join(', ')}] AS spreads,
          (SELECT COUNT(*) FROM unnest(to_tsvector('simple', sancocho_unaccent($1)))) AS lexemes,
-         (SELECT MIN(char_length(lexeme)) FROM unnest(to_tsvector('simple', sancocho_unaccent($2)))) AS prefix
+         (SELECT MIN(char_length(lexeme)) FROM unnest(to_tsvector('simple', sancocho_unaccent($2)))) AS prefix,
+         (SELECT reltuples FROM pg_class WHERE oid = 'items'::regclass) AS items
        FROM item_search_blocks ORDER BY block DESC`,
       [words.map(({ word }) => word).join(' '), last?.prefix ? last.word : ''],
     );
     const first = rows[0];
-    return { blocks: rows, shape: { lexemes: first?.lexemes ?? 0, prefix: last?.prefix ? (first?.prefix ?? 0) : null } };
+    return { blocks: rows, shape: { lexemes: first?.lexemes ?? 0, prefix: last?.prefix ? (first?.prefix ?? 0) : null }, items: first?.items ?? -1 };
   }
 
   const pageOf = (ranked: RankedHit[], page: PageRequest): SearchPage => ({
@@ -151,7 +153,7 @@ export function createPgSearchStore(db: PgSession) {
     async search(query: string, filters: SearchFilters, page: PageRequest, now: number): Promise<SearchPage> {
       const text = toTsQueryText(query);
       if (text === null) return { hits: [], more: false };
-      const { blocks, shape } = await blocksFor(query);
+      const { blocks, shape, items } = await blocksFor(query);
       // A prefix folded to fewer than 3 characters may start any number of lexemes: no ceiling for it.
       if (blocks.length === 0 || (shape.prefix !== null && shape.prefix < 3)) return searchFullScan(query, filters, page, now);
       const since = filters.days === undefined ? undefined : now - filters.days * DAY;
@@ -159,6 +161,8 @@ export function createPgSearchStore(db: PgSession) {
       const keep = page.offset + page.limit + 1;
       const firstId = (block: number) => (blocks[block] as SearchBlock).block * 2 ** BLOCK_BITS;
       const highestId = firstId(0) + 2 ** BLOCK_BITS - 1;
+      // Items per id: a window reads ids with gaps (rolled-back inserts, deleted items) quicker than its span says.
+      const density = items > 0 ? Math.min(1, items / highestId) : 1;
       let best: RankedHit[] = [];
       let to = NO_ID_ABOVE;
       let next = 0;
@@ -179,7 +183,7 @@ export function createPgSearchStore(db: PgSession) {
         if (ceiling === 0 || (best.length === keep && (best[keep - 1] as RankedHit).score > ceiling)) break;
         span *= 2;
         const nextIds = to - firstId(Math.min(next + span, blocks.length) - 1);
-        if ((matched / read) * highestId * INDEX_MATCH_COST < nextIds) {
+        if ((matched / read) * highestId * INDEX_MATCH_COST < nextIds * density) {
           best = [...best, ...(await rankedPage(text, filters, { offset: 0, limit: keep }, now, to))].sort(byRank).slice(0, keep);
           break;
         }
