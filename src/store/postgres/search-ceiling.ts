@@ -46,10 +46,9 @@ export interface QueryShape {
 
 /**
  * The most `ts_rank(weights, search, query, 1) / (1 + max(0, now − published_at) / week)` can be for an
- * item of this block (see ROUNDING for why). Zero when no item of the block can pass a date filter from `since`.
+ * item of this block (see ROUNDING for why).
  */
-export function blockCeiling(block: SearchBlock, shape: QueryShape, now: number, since: number | undefined): number {
-  if (since !== undefined && block.newestAt < since) return 0;
+export function blockCeiling(block: SearchBlock, shape: QueryShape, now: number): number {
   const start = shape.prefix === null ? -1 : SPREAD_STARTS.findLastIndex((length) => length <= (shape.prefix as number));
   const ranked = shape.prefix === null ? block.wordSpread : (block.spreads[start] ?? Infinity);
   const paired = shape.lexemes >= 2 ? 1 / Math.log2(block.fewestLexemes + 1) : 0;

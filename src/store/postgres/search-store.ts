@@ -98,8 +98,7 @@ export function createPgSearchStore(db: PgSession) {
   async function rankedWindow(text: string, filters: SearchFilters, now: number, limit: number, from: number, to: number): Promise<RankedHit[]> {
     const params: unknown[] = [text, now, limit, from, to];
     const bind = (value: unknown) => `$${params.push(value)}`;
-    const since = filters.days === undefined ? undefined : now - filters.days * DAY;
-    const clauses = ['items.id >= $4::bigint', 'items.id < $5::bigint', 'ts_match_vq(items.search, q.query)', ...filterClauses(filters, since, bind)];
+    const clauses = ['items.id >= $4::bigint', 'items.id < $5::bigint', 'ts_match_vq(items.search, q.query)', ...filterClauses(filters, undefined, bind)];
     return db.query<RankedHit>(
       `SELECT ${HIT_COLUMNS}, ${SCORE} AS score, count(*) OVER () AS matches
        FROM (SELECT to_tsquery('simple', sancocho_unaccent($1)) AS query) q, items JOIN feeds ON feeds.id = items.feed_id
@@ -153,11 +152,13 @@ export function createPgSearchStore(db: PgSession) {
     async search(query: string, filters: SearchFilters, page: PageRequest, now: number): Promise<SearchPage> {
       const text = toTsQueryText(query);
       if (text === null) return { hits: [], more: false };
+      // A date filter bounds the ids already, and the full scan reads only the window's, through the
+      // theme's rows when there is one: quicker than reading the window row by row (measured at 1M items).
+      if (filters.days !== undefined) return searchFullScan(query, filters, page, now);
       const { blocks, shape, items } = await blocksFor(query);
       // A prefix folded to fewer than 3 characters may start any number of lexemes: no ceiling for it.
       if (blocks.length === 0 || (shape.prefix !== null && shape.prefix < 3)) return searchFullScan(query, filters, page, now);
-      const since = filters.days === undefined ? undefined : now - filters.days * DAY;
-      const older = olderCeilings(blocks.map((block) => blockCeiling(block, shape, now, since)));
+      const older = olderCeilings(blocks.map((block) => blockCeiling(block, shape, now)));
       const keep = page.offset + page.limit + 1;
       const firstId = (block: number) => (blocks[block] as SearchBlock).block * 2 ** BLOCK_BITS;
       const highestId = firstId(0) + 2 ** BLOCK_BITS - 1;
@@ -180,7 +181,7 @@ export function createPgSearchStore(db: PgSession) {
         to = from;
         if (next >= blocks.length) break;
         const ceiling = older[next] as number;
-        if (ceiling === 0 || (best.length === keep && (best[keep - 1] as RankedHit).score > ceiling)) break;
+        if (best.length === keep && (best[keep - 1] as RankedHit).score > ceiling) break;
         span *= 2;
         const nextIds = to - firstId(Math.min(next + span, blocks.length) - 1);
         if ((matched / read) * highestId * INDEX_MATCH_COST < nextIds * density) {

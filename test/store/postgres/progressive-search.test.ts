@@ -127,14 +127,13 @@ describe.skipIf(!TEST_DATABASE_URL)('progressive search on PostgreSQL', () => {
     await schema?.drop();
   });
 
+  // With a date filter the search ranks the date window's matches as the full scan does (search-store.ts): one case keeps that so.
   const FILTERS: SearchFilters[] = [
     {},
     { theme: 'trade-tariffs' },
     { language: 'pt' },
-    { days: 7 },
-    { theme: 'trade-tariffs', days: 7 },
-    { language: 'en', days: 30 },
     { theme: 'venezuela-crisis', language: 'es' },
+    { language: 'en', days: 30 },
   ];
   const PAGES = [
     { offset: 0, limit: 10 },
@@ -188,7 +187,7 @@ describe.skipIf(!TEST_DATABASE_URL)('progressive search on PostgreSQL', () => {
       let closest = 0;
       for (const row of rows) {
         const block = byBlock.get(Math.floor(row.id / 2 ** BLOCK_BITS)) as SearchBlock;
-        const ceiling = blockCeiling(block, shape, NOW, undefined);
+        const ceiling = blockCeiling(block, shape, NOW);
         expect(row.score, `${query} item ${row.id}`).toBeLessThanOrEqual(ceiling);
         closest = Math.max(closest, row.score / ceiling);
       }
