@@ -427,20 +427,24 @@ export const PG_MIGRATIONS: PgMigration[] = [
  * others are written in block order, so two writers never wait on each other in a cycle over them.
  */
 function blockFigures(source: string): string {
-  // Per document: 1 − 1/(π²/6 × (p + 1)) bounds what one lexeme of at most p positions adds to ts_rank (search-ceiling.ts).
-  const perLexeme = `(1 - 1 / (1.6449340668 * ((SELECT max(array_length(u.positions, 1)) FROM unnest(n.search) u) + 1)))`;
-  const perLength = `ln(2.0::float8) / ln(length(n.search) + 1.0::float8)`;
-  const spread = (start: number) =>
-    `max((SELECT max(g.lexemes) FROM (SELECT count(*) AS lexemes FROM unnest(n.search) GROUP BY left(lexeme, ${start})) g) * ${perLexeme}
-      * ${perLength}) AS spread_${start}`;
   const columns = ['word_spread', ...SPREAD_STARTS.map((start) => `spread_${start}`)];
+  // Per document, in one pass over its lexemes for every start: 1 − 1/(π²/6 × (p + 1)) bounds what one
+  // lexeme of at most p positions adds to ts_rank, 1/log2(lexemes + 1) the normalization (search-ceiling.ts).
+  const document = `SELECT (1 - 1 / (1.6449340668 * ((SELECT max(array_length(u.positions, 1)) FROM unnest(n.search) u) + 1)))
+        * ln(2.0::float8) / ln(length(n.search) + 1.0::float8) AS per_lexeme,
+      ${SPREAD_STARTS.map((start, index) => `max(g.lexemes) FILTER (WHERE g.s${index} IS NOT NULL) AS most_${start}`).join(', ')}
+    FROM (
+      SELECT ${SPREAD_STARTS.map((start, index) => `left(l, ${start}) AS s${index}`).join(', ')}, count(*) AS lexemes
+      FROM unnest(tsvector_to_array(n.search)) l GROUP BY GROUPING SETS (${SPREAD_STARTS.map((_, index) => `(${index + 1})`).join(', ')})
+    ) g`;
   return `INSERT INTO item_search_blocks AS b (block, newest_at, fewest_lexemes, ${columns.join(', ')})
     SELECT s.*
     FROM (
       SELECT n.id >> 10 AS block, max(n.published_at) AS newest_at, min(length(n.search)) AS fewest_lexemes,
-        max(${perLexeme} * ${perLength}) AS word_spread,
-        ${SPREAD_STARTS.map(spread).join(',\n        ')}
-      FROM ${source} n WHERE length(n.search) > 0 GROUP BY 1
+        max(d.per_lexeme) AS word_spread,
+        ${SPREAD_STARTS.map((start) => `max(d.most_${start} * d.per_lexeme) AS spread_${start}`).join(', ')}
+      FROM ${source} n, LATERAL (${document}) d
+      WHERE length(n.search) > 0 GROUP BY 1
     ) s
     WHERE NOT EXISTS (
       SELECT 1 FROM item_search_blocks o WHERE o.block = s.block AND o.newest_at >= s.newest_at AND o.fewest_lexemes <= s.fewest_lexemes
