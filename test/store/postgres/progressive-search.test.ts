@@ -19,11 +19,12 @@ const ITEMS = 4000;
 const BATCH = 50;
 
 /**
- * A generated store whose dates do not follow the ids (a spread of about 180 days, a backlog months
- * old stored late, dates in the future from a feed whose clock went wrong lately, jitter of two days) and whose ids leave a gap of a block
- * or so after each batch. Documents are of every length: a
- * one- or two-word headline without summary, the generator's ordinary items, and long ones repeating
- * their words and holding several words that share a start (`presiden…`, `mercos…`).
+ * A generated store whose dates do not follow the ids: a spread of 240 days, a backlog months old
+ * stored late, dates in the future from a feed whose clock went wrong lately, jitter of two days. Its
+ * ids leave a gap of about a block after each batch, so that a block holds a few days, as at a million
+ * items. Documents are of every length: one- or two-word headlines without summary, the generator's
+ * ordinary items, and long ones repeating their words and holding several words that share a start
+ * (`presiden…`, `mercos…`).
  */
 async function generatedStore(pool: Pool): Promise<string[]> {
   const random = seededRandom(41);
