@@ -39,7 +39,8 @@ const FIRST_WINDOW_BLOCKS = 2;
 /**
  * Ranking a match found through the GIN index costs about this many rows read by id and matched one by
  * one: the progressive search ranks what is left through the index once the matches expected in the
- * whole store (the GIN index reads them all), times this, are fewer than the rows its next window would read.
+ * whole store (the GIN index reads them all), times this, are fewer than the rows it may still have to
+ * read (down to the first block whose ceiling the scores kept so far already beat).
  */
 const INDEX_MATCH_COST = 4;
 /** Ids up to this bound an open window (no item has one near it: ids stay below 2^53). */
@@ -170,8 +171,10 @@ export function createPgSearchStore(db: PgSession) {
       let span = FIRST_WINDOW_BLOCKS;
       let read = 0;
       let matched = 0;
+      // The first block the search need not read, as far as the scores kept so far tell (older ceilings only fall).
+      let stop = blocks.length;
       for (;;) {
-        const last = Math.min(next + span, blocks.length) - 1;
+        const last = Math.min(next + span, stop) - 1;
         const from = last === blocks.length - 1 ? 0 : firstId(last);
         const window = await rankedWindow(text, filters, now, keep, from, to);
         best = [...best, ...window].sort(byRank).slice(0, keep);
@@ -179,12 +182,14 @@ export function createPgSearchStore(db: PgSession) {
         matched += window[0]?.matches ?? 0;
         next = last + 1;
         to = from;
-        if (next >= blocks.length) break;
-        const ceiling = older[next] as number;
-        if (best.length === keep && (best[keep - 1] as RankedHit).score > ceiling) break;
+        if (best.length === keep) {
+          const worst = (best[keep - 1] as RankedHit).score;
+          while (stop > next && (older[stop - 1] as number) < worst) stop--;
+        }
+        if (next >= stop) break;
         span *= 2;
-        const nextIds = to - firstId(Math.min(next + span, blocks.length) - 1);
-        if ((matched / read) * highestId * INDEX_MATCH_COST < nextIds * density) {
+        const rest = to - (stop === blocks.length ? 0 : firstId(stop - 1));
+        if ((matched / read) * highestId * INDEX_MATCH_COST < rest * density) {
           best = [...best, ...(await rankedPage(text, filters, { offset: 0, limit: keep }, now, to))].sort(byRank).slice(0, keep);
           break;
         }
