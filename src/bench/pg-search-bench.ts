@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Pool } from 'pg';
 import { openMigratedPool } from '../store/postgres/open-postgres-store.js';
 import { poolSession } from '../store/postgres/pg-session.js';
@@ -15,6 +16,10 @@ export interface PgSearchFigure {
   queries: number;
   plain: Latency;
   filtered: Latency;
+  /** The old path, ranking every match, in the same run. */
+  fullScan: { plain: Latency; filtered: Latency };
+  /** Whether both paths gave the same first page for every query. */
+  sameAnswers: boolean;
 }
 
 /**
@@ -40,6 +45,11 @@ export async function pgSearchBench(options: { sizes: number[]; repetitions: num
           queries: QUERIES.length * options.repetitions,
           plain: await timeQueries(search.search, {}, now, options.repetitions),
           filtered: await timeQueries(search.search, FILTERED, now, options.repetitions),
+          fullScan: {
+            plain: await timeQueries(search.searchFullScan, {}, now, options.repetitions),
+            filtered: await timeQueries(search.searchFullScan, FILTERED, now, options.repetitions),
+          },
+          sameAnswers: await sameAnswers(search, now),
         });
       }
       return figures;
@@ -49,6 +59,17 @@ export async function pgSearchBench(options: { sizes: number[]; repetitions: num
   } finally {
     await schema.drop();
   }
+}
+
+/** Whether the progressive search and the full scan give the same first page for every query, with and without filters. */
+async function sameAnswers(search: ReturnType<typeof createPgSearchStore>, now: number): Promise<boolean> {
+  const page = { offset: 0, limit: 10 };
+  for (const filters of [{}, FILTERED]) {
+    for (const query of QUERIES) {
+      if (!isDeepStrictEqual(await search.search(query, filters, page, now), await search.searchFullScan(query, filters, page, now))) return false;
+    }
+  }
+  return true;
 }
 
 /**

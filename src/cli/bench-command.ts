@@ -162,6 +162,17 @@ function engineTable(report: BenchReport): string {
         sqlite: `${search.filtered.p50Ms} / ${search.filtered.p95Ms}`,
         postgres: other ? `${other.filtered.p50Ms} / ${other.filtered.p95Ms}` : notRun,
       },
+      {
+        figure: `full scan p50 / p95 ms at ${size}`,
+        sqlite: `${search.fullScan.plain.p50Ms} / ${search.fullScan.plain.p95Ms}`,
+        postgres: other ? `${other.fullScan.plain.p50Ms} / ${other.fullScan.plain.p95Ms}` : notRun,
+      },
+      {
+        figure: `full scan filtered p50 / p95 ms at ${size}`,
+        sqlite: `${search.fullScan.filtered.p50Ms} / ${search.fullScan.filtered.p95Ms}`,
+        postgres: other ? `${other.fullScan.filtered.p50Ms} / ${other.fullScan.filtered.p95Ms}` : notRun,
+      },
+      { figure: `same top 10 as the full scan at ${size}`, sqlite: search.sameAnswers ? 'yes' : 'NO', postgres: other ? (other.sameAnswers ? 'yes' : 'NO') : notRun },
       { figure: `store filled in, s, at ${size}`, sqlite: search.loadSeconds, postgres: other?.loadSeconds ?? notRun },
     );
   }

@@ -40,6 +40,11 @@ export const SQLITE_ONLY_TABLES: Readonly<Record<string, string>> = {
   items_fts: "SQLite's full-text index; PostgreSQL generates its search column from the copied titles and summaries",
 };
 
+/** PostgreSQL's tables that no copy fills, and why. */
+export const POSTGRES_ONLY_TABLES: Readonly<Record<string, string>> = {
+  item_search_blocks: "bounds on search scores per block of item ids, which PostgreSQL's triggers build from the copied items",
+};
+
 /** Whether a SQLite table is one of those left behind (an FTS5 index's shadow tables go with it). */
 export function isSqliteOnly(table: string): boolean {
   return Object.keys(SQLITE_ONLY_TABLES).some((name) => table === name || table.startsWith(`${name}_`));

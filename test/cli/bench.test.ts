@@ -116,7 +116,8 @@ describe('sancocho bench --quick --json', () => {
     expect(search.map((figure) => figure.items)).toEqual(report.search.map((figure) => figure.items));
     for (const figure of search) {
       expect(figure.queries).toBe(report.search[0]?.queries);
-      for (const latency of [figure.plain, figure.filtered]) {
+      expect(figure.sameAnswers).toBe(true);
+      for (const latency of [figure.plain, figure.filtered, figure.fullScan.plain, figure.fullScan.filtered]) {
         expect(latency.p50Ms).toBeGreaterThan(0);
         expect(latency.p95Ms).toBeGreaterThanOrEqual(latency.p50Ms);
       }

@@ -102,4 +102,12 @@ function fillAlertTables(db: Database): void {
       (3, '1111222233334444', 'us-venezuela', '["ataque","strike"]', NULL, '5555', 'es', 'admin#1', 1764400000000);
     INSERT INTO alert_mutes (guild_id, until, set_by, set_at) VALUES ('1111222233334444', 1764410000000, 'admin#1', 1764400000000);
   `);
+  // SQLite migration 18: a server's alert settings, and why a story was held back.
+  if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_settings'`).get()) return;
+  db.exec(`
+    INSERT INTO alert_settings (guild_id, timezone, quiet_from, quiet_to, max_per_hour, set_by, set_at) VALUES
+      ('1111222233334444', 'America/Caracas', 1320, 420, 2, 'admin#1', 1764400000000);
+    INSERT INTO alerts (alert_id, destination, target, state, item_ids, outlets, outlets_at_alert, reasons, decided_at, held_because) VALUES
+      ('alert:caribe:9', 'caribe', 'channel:123', 'to-digest', '[9]', '["Agência Sul"]', 1, '[]', 1764396002000, 'quiet');
+  `);
 }

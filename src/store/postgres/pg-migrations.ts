@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { transactionOn, type PgSession } from './pg-session.js';
+import { SPREAD_STARTS } from './search-ceiling.js';
 
 export interface PgMigration {
   version: number;
@@ -392,6 +393,34 @@ export const PG_MIGRATIONS: PgMigration[] = [
   },
   {
     version: 9,
+    name: 'what bounds the search score of each block of 1024 item ids, for progressive search',
+    up: sql(`
+      -- Per block of ids (id >> 10), what no item in it exceeds, for the bound on ts_rank × recency of
+      -- search-ceiling.ts: the newest publication date, the fewest lexemes of a non-empty search vector, and
+      -- per document, over log2(its lexemes + 1) and times what one lexeme can add given its positions, one
+      -- lexeme (word_spread) or the most lexemes sharing their first k characters (spread_k). Only ever
+      -- loosened: an update or a delete may leave a block's figures looser than its rows, never tighter.
+      CREATE TABLE item_search_blocks (
+        block bigint PRIMARY KEY,
+        newest_at bigint NOT NULL,
+        fewest_lexemes integer NOT NULL,
+        word_spread double precision NOT NULL,
+        ${SPREAD_STARTS.map((start) => `spread_${start} double precision NOT NULL`).join(',\n        ')}
+      );
+      CREATE FUNCTION item_search_blocks_note() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        ${blockFigures('changed')}
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER items_search_blocks_insert AFTER INSERT ON items REFERENCING NEW TABLE AS changed
+        FOR EACH STATEMENT EXECUTE FUNCTION item_search_blocks_note();
+      CREATE TRIGGER items_search_blocks_update AFTER UPDATE ON items REFERENCING NEW TABLE AS changed
+        FOR EACH STATEMENT EXECUTE FUNCTION item_search_blocks_note();
+      ${blockFigures('items')}
+    `),
+  },
+  {
+    version: 10,
     name: "servers set their alerts' time zone, quiet hours and hourly limit; why a story was held back",
     up: sql(`
       CREATE TABLE alert_settings (
@@ -409,6 +438,41 @@ export const PG_MIGRATIONS: PgMigration[] = [
     `),
   },
 ];
+
+/**
+ * Folds the rows of `source` (the items, or a statement's transition table) into item_search_blocks.
+ * Blocks whose figures already cover the rows are not written, so most updates take no lock here; the
+ * others are written in block order, so two writers never wait on each other in a cycle over them.
+ */
+function blockFigures(source: string): string {
+  const columns = ['word_spread', ...SPREAD_STARTS.map((start) => `spread_${start}`)];
+  // Per document, in one pass over its lexemes for every start: 1 − 1/(π²/6 × (p + 1)) bounds what one
+  // lexeme of at most p positions adds to ts_rank, 1/log2(lexemes + 1) the normalization (search-ceiling.ts).
+  const document = `SELECT (1 - 1 / (1.6449340668 * ((SELECT max(array_length(u.positions, 1)) FROM unnest(n.search) u) + 1)))
+        * ln(2.0::float8) / ln(length(n.search) + 1.0::float8) AS per_lexeme,
+      ${SPREAD_STARTS.map((start, index) => `max(g.lexemes) FILTER (WHERE g.s${index} IS NOT NULL) AS most_${start}`).join(', ')}
+    FROM (
+      SELECT ${SPREAD_STARTS.map((start, index) => `left(l, ${start}) AS s${index}`).join(', ')}, count(*) AS lexemes
+      FROM unnest(tsvector_to_array(n.search)) l GROUP BY GROUPING SETS (${SPREAD_STARTS.map((_, index) => `(${index + 1})`).join(', ')})
+    ) g`;
+  return `INSERT INTO item_search_blocks AS b (block, newest_at, fewest_lexemes, ${columns.join(', ')})
+    SELECT s.*
+    FROM (
+      SELECT n.id >> 10 AS block, max(n.published_at) AS newest_at, min(length(n.search)) AS fewest_lexemes,
+        max(d.per_lexeme) AS word_spread,
+        ${SPREAD_STARTS.map((start) => `max(d.most_${start} * d.per_lexeme) AS spread_${start}`).join(', ')}
+      FROM ${source} n, LATERAL (${document}) d
+      WHERE length(n.search) > 0 GROUP BY 1
+    ) s
+    WHERE NOT EXISTS (
+      SELECT 1 FROM item_search_blocks o WHERE o.block = s.block AND o.newest_at >= s.newest_at AND o.fewest_lexemes <= s.fewest_lexemes
+        ${columns.map((column) => `AND o.${column} >= s.${column}`).join(' ')}
+    )
+    ORDER BY s.block
+    ON CONFLICT (block) DO UPDATE SET newest_at = GREATEST(b.newest_at, excluded.newest_at),
+      fewest_lexemes = LEAST(b.fewest_lexemes, excluded.fewest_lexemes),
+      ${columns.map((column) => `${column} = GREATEST(b.${column}, excluded.${column})`).join(',\n      ')};`;
+}
 
 /** The advisory lock migrating takes, per schema: two processes starting at once migrate once. */
 const MIGRATE_LOCK = `(${0x5ac0c41}, COALESCE(current_schema()::regnamespace::oid::int, 0))`;
