@@ -55,7 +55,7 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
   },
   {
     name: 'bench',
-    summary: 'measure parsing, a poll cycle, classification, search, memory and LLM prompt size on this machine (about 5 minutes; --quick: seconds)',
+    summary: 'measure parsing, a poll cycle, classification, search, memory, start-up and LLM prompt size on this machine (about 5 minutes; --quick: seconds)',
     load: async () => (await import('./bench-command.js')).registerBenchCommand,
   },
 ];
