@@ -56,6 +56,11 @@ export interface MemoryFigure {
   peakRssMB: number;
   /** `kernel`: the kernel's own high-water mark (VmHWM), reset before the cycles; `sampled`: every 20 ms. */
   peakMethod: 'kernel' | 'sampled';
+  /**
+   * Node's flags on this process's command line (NODE_OPTIONS not included): the launcher's shebang
+   * gives `--max-semi-space-size`, which `node bin/sancocho.js` bypasses.
+   */
+  nodeFlags: string[];
 }
 
 export interface PollBenchOptions {
@@ -152,7 +157,12 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
       },
       perFeed,
     },
-    memory: { rssBeforeMB: Math.round(rssBefore / 2 ** 20), peakRssMB: Math.round(peak!.peakBytes / 2 ** 20), peakMethod: peak!.method },
+    memory: {
+      rssBeforeMB: Math.round(rssBefore / 2 ** 20),
+      peakRssMB: Math.round(peak!.peakBytes / 2 ** 20),
+      peakMethod: peak!.method,
+      nodeFlags: process.execArgv,
+    },
   };
 }
 

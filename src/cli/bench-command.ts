@@ -125,7 +125,7 @@ export function benchText(report: BenchReport): string {
     `4. Search (FTS5, bm25 × recency, top 10), progressive vs the full scan, filtered = theme ${FILTERED.theme}, last ${FILTERED.days} days:`,
     search,
     '',
-    `5. Memory: RSS ${memory.rssBeforeMB} MB before the poll cycles, peak ${memory.peakRssMB} MB during them (${memory.peakMethod === 'kernel' ? "the kernel's high-water mark" : 'sampled every 20 ms'})`,
+    `5. Memory: RSS ${memory.rssBeforeMB} MB before the poll cycles, peak ${memory.peakRssMB} MB during them (${memory.peakMethod === 'kernel' ? "the kernel's high-water mark" : 'sampled every 20 ms'}; node flags: ${memory.nodeFlags.join(' ') || 'none'})`,
     `   Start-up, a new process each time, medians of ${report.startup.runs}:`,
     formatTable(report.startup.rows, [
       { header: 'command', value: (r) => r.command },
