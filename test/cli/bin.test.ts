@@ -27,6 +27,13 @@ describe('the sancocho binary', () => {
     expect(result.stdout).toMatch(/^\s+feeds\b/m);
   });
 
+  it('runs as an executable through its shebang, which gives node its memory flags', () => {
+    expect(readFileSync(path.join(root, 'bin/sancocho.js'), 'utf8').split('\n')[0]).toBe('#!/usr/bin/env -S node --max-semi-space-size=2 --heap-growing-percent=20');
+    const result = spawnSync(path.join(root, 'bin/sancocho.js'), ['--help'], { cwd: root, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/Usage: sancocho/);
+  });
+
   it('explains a missing config file in one line and exits 2', () => {
     const result = run(['feeds'], { SANCOCHO_CONFIG: '/nonexistent/sancocho.yaml' });
     expect(result.status).toBe(2);
