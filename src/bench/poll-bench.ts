@@ -7,15 +7,13 @@ import type { NormalizedItem } from '../core/types.js';
 import { createFeedDispatchers } from '../pipeline/feed-dispatchers.js';
 import { createFeedParser } from '../pipeline/feed-parser.js';
 import type { FeedReport, IngestContext } from '../pipeline/ingest-feed.js';
-import { parseFeedBody } from '../pipeline/parse-feed-body.js';
 import { withDedupeKeys } from '../pipeline/dedupe-keys.js';
 import { batchIngestWrites, DEFAULT_INGEST_BATCH } from '../pipeline/ingest-batcher.js';
 import type { IngestPorts } from '../pipeline/ports.js';
 import { pollFeeds } from '../pipeline/poll-feeds.js';
 import { openStore, type OpenStore } from '../store/open-store.js';
 import { openBenchPostgresStore } from './bench-schema.js';
-import { startBenchFeedServer } from './bench-feed-server.js';
-import { generateFeed } from './generate-feed.js';
+import { benchFeedBodies, startBenchFeedProcess, type BenchFeedSpec } from './bench-feed-peer.js';
 import { watchPeakRss, type PeakRssWatch } from './peak-rss.js';
 import { median, significant } from './stats.js';
 
@@ -54,10 +52,15 @@ export interface PerFeedCost {
 export interface MemoryFigure {
   /** Resident set size before the first cycle. */
   rssBeforeMB: number;
-  /** Highest resident set size during the cycles (the in-process feed server's bodies included). */
+  /** Highest resident set size during the cycles (the feed server runs in a process of its own). */
   peakRssMB: number;
   /** `kernel`: the kernel's own high-water mark (VmHWM), reset before the cycles; `sampled`: every 20 ms. */
   peakMethod: 'kernel' | 'sampled';
+  /**
+   * Node's flags on this process's command line (NODE_OPTIONS not included): the launcher's shebang
+   * gives `--max-semi-space-size`, which `node bin/sancocho.js` bypasses.
+   */
+  nodeFlags: string[];
 }
 
 export interface PollBenchOptions {
@@ -71,16 +74,14 @@ export interface PollBenchOptions {
 }
 
 /**
- * Figures 2 and 5: `feeds` feeds on a loopback server that adds `latencyMs` to every response,
+ * Figures 2 and 5: `feeds` feeds on a loopback server (a child process) that adds `latencyMs` to every response,
  * polled with the default settings through `pollFeeds` into a fresh database (a SQLite file, or a
  * schema of its own on `postgresUrl`, dropped afterwards), then polled again unchanged. The re-poll's body bytes are counted by the server; its parse calls are the
  * polls that received a body (the pipeline parses every body it receives, and nothing else).
  */
 export async function pollBench(options: PollBenchOptions): Promise<{ poll: PollFigure; memory: MemoryFigure }> {
-  const bodies = Array.from({ length: options.feeds }, (_, index) =>
-    Buffer.from(generateFeed('rss', options.itemsPerFeed, { seed: index + 1, id: `f${index}` })),
-  );
-  const server = await startBenchFeedServer({ bodies, hosts: options.hosts, latencyMs: options.latencyMs });
+  const spec: BenchFeedSpec = { feeds: options.feeds, hosts: options.hosts, itemsPerFeed: options.itemsPerFeed, latencyMs: options.latencyMs, idPrefix: 'f' };
+  const server = await startBenchFeedProcess(spec);
   const dir = mkdtempSync(path.join(tmpdir(), 'sancocho-bench-poll-'));
   const { postgresUrl } = options;
   const freshStore = (name: string): Promise<OpenStore> =>
@@ -113,13 +114,13 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
         const failed = first.find((report) => report.status !== 'ok');
         if (failed) throw new Error(`poll-bench: ${failed.url}: ${failed.status} ${failed.error ?? ''}`);
 
-        const bytesBefore = server.bodyBytes();
+        const bytesBefore = (await server.counts()).bodyBytes;
         started = performance.now();
         const again = await pollFeeds(ctx, { all: true });
         repolls.push({
           wallMs: performance.now() - started,
           notModified: again.filter((report) => report.status === 'not-modified').length,
-          bodyBytes: server.bodyBytes() - bytesBefore,
+          bodyBytes: (await server.counts()).bodyBytes - bytesBefore,
           parseCalls: again.filter(receivedBody).length,
         });
       } finally {
@@ -131,7 +132,7 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
     peak = peakWatch.stop();
     await server.close();
   }
-  const perFeed = await perFeedCost(bodies, () => freshStore('replay'));
+  const perFeed = await perFeedCost(benchFeedBodies(spec), () => freshStore('replay'));
   rmSync(dir, { recursive: true, force: true });
   const wallMs = median(walls);
   const idealMs = (options.latencyMs * options.feeds) / polling.concurrency;
@@ -156,7 +157,12 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
       },
       perFeed,
     },
-    memory: { rssBeforeMB: Math.round(rssBefore / 2 ** 20), peakRssMB: Math.round(peak!.peakBytes / 2 ** 20), peakMethod: peak!.method },
+    memory: {
+      rssBeforeMB: Math.round(rssBefore / 2 ** 20),
+      peakRssMB: Math.round(peak!.peakBytes / 2 ** 20),
+      peakMethod: peak!.method,
+      nodeFlags: process.execArgv,
+    },
   };
 }
 
@@ -167,6 +173,8 @@ export async function pollBench(options: PollBenchOptions): Promise<{ poll: Poll
  * Shows how much of a feed's CPU is parsing and how much the store, and what grouping saves.
  */
 async function perFeedCost(bodies: Buffer[], freshStore: () => Promise<OpenStore>): Promise<PerFeedCost> {
+  // Loaded after the cycles: a poller's main thread never loads the parsers (its parse thread does).
+  const { parseFeedBody } = await import('../pipeline/parse-feed-body.js');
   const now = Date.now();
   const urls = bodies.map((_body, index) => `https://replay.example/feed/${index}.xml`);
   const started = performance.now();

@@ -9,6 +9,7 @@ import type { ParseFigure } from './parse-bench.js';
 import type { MemoryFigure, PollFigure } from './poll-bench.js';
 import type { PgSearchFigure } from './pg-search-bench.js';
 import type { SearchFigure } from './search-bench.js';
+import type { StartupFigure } from './startup-bench.js';
 
 /** The PostgreSQL figures beside SQLite's: measured in the same run on a server the user named, or why not. */
 export type PostgresFigures =
@@ -29,6 +30,8 @@ export interface BenchReport {
   classify: ClassifyFigure;
   search: SearchFigure[];
   memory: MemoryFigure;
+  /** `sancocho --help` and `sancocho feeds` started from nothing, beside `node -e 0`. */
+  startup: StartupFigure;
   llm: LlmCostFigure;
   /** The decision alone, and end to end through the store and the outbox to a loopback webhook peer. */
   alerts: AlertDecisionFigure & { latency: AlertLatencyFigure };
@@ -45,6 +48,7 @@ const PLANS = {
     search: { sizes: [100_000, 1_000_000], repetitions: 5 },
     llm: { batch: 20 },
     alerts: { stories: 100, runs: 30 },
+    startup: { runs: 5 },
   },
   quick: {
     parse: { sizes: [20, 100, 1000], runs: 1, minMs: 50 },
@@ -53,11 +57,12 @@ const PLANS = {
     search: { sizes: [20_000], repetitions: 1 },
     llm: { batch: 20 },
     alerts: { stories: 100, runs: 5 },
+    startup: { runs: 1 },
   },
 };
 
 /** The figures `--only` can pick; `poll` brings memory (measured during the poll cycles). */
-export const BENCH_FIGURES = ['parse', 'poll', 'classify', 'llm', 'search', 'alerts'] as const;
+export const BENCH_FIGURES = ['parse', 'poll', 'classify', 'llm', 'search', 'alerts', 'startup'] as const;
 export type BenchFigure = (typeof BENCH_FIGURES)[number];
 
 export interface BenchOptions {
@@ -76,9 +81,9 @@ export interface BenchOptions {
  */
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const report = await runBenchFigures(BENCH_FIGURES, options);
-  const { parse, poll, classify, search, memory, llm, alerts } = report;
-  if (!parse || !poll || !classify || !search || !memory || !llm || !alerts) throw new Error('run-bench: a figure was not measured');
-  return { ...report, parse, poll, classify, search, memory, llm, alerts };
+  const { parse, poll, classify, search, memory, startup, llm, alerts } = report;
+  if (!parse || !poll || !classify || !search || !memory || !startup || !llm || !alerts) throw new Error('run-bench: a figure was not measured');
+  return { ...report, parse, poll, classify, search, memory, startup, llm, alerts };
 }
 
 /**
@@ -94,6 +99,12 @@ export async function runBenchFigures(
   const picked = (figure: BenchFigure) => only.includes(figure);
   const started = performance.now();
   const report: Partial<BenchReport> = {};
+  // First, while nothing of the bench's own work is left running or cached in this process's children.
+  if (picked('startup')) {
+    progress(`bench: start-up of sancocho --help and sancocho feeds, ${plan.startup.runs} runs each`);
+    const { startupBench } = await import('./startup-bench.js');
+    report.startup = await startupBench(plan.startup);
+  }
   if (picked('poll')) {
     progress(`bench: poll cycle, ${plan.poll.feeds} feeds with ${plan.poll.latencyMs} ms latency`);
     const { pollBench } = await import('./poll-bench.js');

@@ -13,7 +13,8 @@ import { BLOC_CHART_TITLE, blocName } from '../digest/barometer-labels.js';
 import { readBarometer } from '../digest/load-barometer-items.js';
 import { svgToPng } from '../digest/svg-to-png.js';
 import { openStoreContext } from '../store-context.js';
-import { cliLogger, writeLine, type CliIO } from './cli-io.js';
+import { cliLogger } from './cli-logger.js';
+import { writeLine, type CliIO } from './cli-io.js';
 import { formatTable } from './format-table.js';
 
 interface BarometerOptions {

@@ -12,7 +12,7 @@ import { formatTable } from './format-table.js';
 export function registerBenchCommand(program: Command, io: CliIO): void {
   program
     .command('bench')
-    .description('measure parsing, a poll cycle, classification, search, memory and LLM prompt size on this machine (about 5 minutes; --quick: seconds)')
+    .description('measure parsing, a poll cycle, classification, search, memory, start-up and LLM prompt size on this machine (about 5 minutes; --quick: seconds)')
     .option('--quick', 'smaller sizes and single runs: a smoke test, not figures to quote')
     .option('--postgres <url>', 'also measure a PostgreSQL server, in schemas the bench creates and drops (or SANCOCHO_BENCH_DATABASE_URL)')
     .option('--json', 'print one JSON object')
@@ -127,7 +127,14 @@ export function benchText(report: BenchReport): string {
     `4. Search (FTS5, bm25 × recency, top 10), progressive vs the full scan, filtered = theme ${FILTERED.theme}, last ${FILTERED.days} days:`,
     search,
     '',
-    `5. Memory: RSS ${memory.rssBeforeMB} MB before the poll cycles, peak ${memory.peakRssMB} MB during them (${memory.peakMethod === 'kernel' ? "the kernel's high-water mark" : 'sampled every 20 ms'})`,
+    `5. Memory: RSS ${memory.rssBeforeMB} MB before the poll cycles, peak ${memory.peakRssMB} MB during them (${memory.peakMethod === 'kernel' ? "the kernel's high-water mark" : 'sampled every 20 ms'}; node flags: ${memory.nodeFlags.join(' ') || 'none'})`,
+    `   Start-up, a new process each time, medians of ${report.startup.runs}:`,
+    formatTable(report.startup.rows, [
+      { header: 'command', value: (r) => r.command },
+      { header: 'wall ms', value: (r) => r.wallMs, align: 'right' },
+      { header: 'CPU ms', value: (r) => r.cpuMs, align: 'right' },
+      { header: 'peak RSS MB', value: (r) => r.peakRssMB, align: 'right' },
+    ]),
     '',
     `6. LLM prompt: a batch of ${llm.batch} items (${llm.itemChars} characters each on average) = ${llm.inputTokens} input tokens, ${llm.inputTokensPerItem} per item`,
     `   (${llm.systemTokens} of them the fixed instructions; plus ${llm.responseFormatTokens} for the JSON schema; ${llm.requests} request; tokens estimated as ${llm.estimate})`,

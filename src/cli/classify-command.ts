@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { cliLogger, writeLine, type CliIO } from './cli-io.js';
+import { cliLogger } from './cli-logger.js';
+import { writeLine, type CliIO } from './cli-io.js';
 import { pickClassifier, toClassifiable } from './pick-classifier.js';
 import { classifyLine, readJsonl } from './read-jsonl.js';
 

@@ -4,7 +4,8 @@ import { UsageError } from '../core/errors.js';
 import { LANGUAGES, type Language } from '../core/types.js';
 import { runDemo, type DemoReport } from '../demo/run-demo.js';
 import type { PollCycleReport } from '../pipeline/run-poll-cycle.js';
-import { cliLogger, writeLine, type CliIO } from './cli-io.js';
+import { cliLogger } from './cli-logger.js';
+import { writeLine, type CliIO } from './cli-io.js';
 
 export function registerDemoCommand(program: Command, io: CliIO): void {
   program

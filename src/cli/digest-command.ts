@@ -20,7 +20,8 @@ import { createAlertRunner, type AlertRunner } from '../delivery/alert-runner.js
 import { createDigestRunner, type DigestReport, type DigestRunner } from '../delivery/digest-runner.js';
 import type { ScheduledBriefingDeps } from '../delivery/scheduled-briefing.js';
 import { buildScheduledDigest } from '../delivery/scheduled-digest.js';
-import { cliLogger, writeLine, type CliIO } from './cli-io.js';
+import { cliLogger } from './cli-logger.js';
+import { writeLine, type CliIO } from './cli-io.js';
 
 interface DigestOptions {
   once?: boolean;

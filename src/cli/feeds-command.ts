@@ -3,7 +3,8 @@ import { openStoreContext } from '../store-context.js';
 import { loadConfig } from '../config/load-config.js';
 import { redactCredentials } from '../core/redact-credentials.js';
 import type { FeedRow } from '../core/feed.js';
-import { cliLogger, writeLine, type CliIO } from './cli-io.js';
+import { cliLogger } from './cli-logger.js';
+import { writeLine, type CliIO } from './cli-io.js';
 import { formatTable, relativeTime } from './format-table.js';
 
 export function registerFeedsCommand(program: Command, io: CliIO): void {

@@ -8,7 +8,8 @@ import type { FeedReport } from '../pipeline/ingest-feed.js';
 import { pollFeedsJob } from '../jobs/poll-feeds-job.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { holdWriterLock } from '../store/hold-writer-lock.js';
-import { cliLogger, writeLine, type CliIO } from './cli-io.js';
+import { cliLogger } from './cli-logger.js';
+import { writeLine, type CliIO } from './cli-io.js';
 import { formatTable } from './format-table.js';
 import { STOP_GRACE_MS, stopSignal } from './stop-signal.js';
 

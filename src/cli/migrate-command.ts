@@ -3,7 +3,8 @@ import { databaseProblem, databaseTarget } from '../config/database-target.js';
 import { UsageError } from '../core/errors.js';
 import { redactCredentials } from '../core/redact-credentials.js';
 import { migrateDatabase, type MigrationReport } from '../store/migrate-database.js';
-import { cliLogger, writeLine, type CliIO } from './cli-io.js';
+import { cliLogger } from './cli-logger.js';
+import { writeLine, type CliIO } from './cli-io.js';
 import { formatTable } from './format-table.js';
 
 interface MigrateOptions {

@@ -1,5 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { readEnvironment } from '../config/environment.js';
 import { ConfigError, DatabaseError, UsageError } from '../core/errors.js';
 import { processIO, writeLine, type CliIO } from './cli-io.js';
 import { VERSION } from '../core/version.js';
@@ -56,7 +55,7 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
   },
   {
     name: 'bench',
-    summary: 'measure parsing, a poll cycle, classification, search, memory and LLM prompt size on this machine (about 5 minutes; --quick: seconds)',
+    summary: 'measure parsing, a poll cycle, classification, search, memory, start-up and LLM prompt size on this machine (about 5 minutes; --quick: seconds)',
     load: async () => (await import('./bench-command.js')).registerBenchCommand,
   },
 ];
@@ -117,6 +116,8 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
     }
     const message = error instanceof Error ? error.message : String(error);
     writeLine(io.stderr, `sancocho: unexpected error: ${message}`);
+    // Loaded here only: the environment's schema (zod) is a tenth of a second and 14 MB that `--help` does not need.
+    const { readEnvironment } = await import('../config/environment.js');
     if (readEnvironment(io.env).debug) writeLine(io.stderr, error instanceof Error ? (error.stack ?? '') : '');
     return 1;
   }

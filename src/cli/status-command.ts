@@ -4,7 +4,8 @@ import { openStoreContext } from '../store-context.js';
 import { loadConfig } from '../config/load-config.js';
 import { readStatus, type StatusReport } from '../ops/status-report.js';
 import { destinationOutcomeText, digestOutcomeText, feedOutcomeText } from '../ops/status-text.js';
-import { cliLogger, writeLine, type CliIO } from './cli-io.js';
+import { cliLogger } from './cli-logger.js';
+import { writeLine, type CliIO } from './cli-io.js';
 import { formatTable, relativeTime } from './format-table.js';
 
 export function registerStatusCommand(program: Command, io: CliIO): void {

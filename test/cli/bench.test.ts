@@ -55,6 +55,7 @@ describe('sancocho bench --quick --json', () => {
     }
 
     expect(report.memory.peakRssMB).toBeGreaterThanOrEqual(report.memory.rssBeforeMB);
+    expect(report.startup.rows.map((row) => row.command)).toEqual(['node -e 0', 'sancocho --help', 'sancocho feeds']);
 
     const { llm } = report;
     expect(llm).toMatchObject({ batch: 20, requests: 1, estimate: 'characters / 4' });
@@ -84,7 +85,27 @@ describe('sancocho bench --quick --json', () => {
 
     const wrong = captureIO({});
     expect(await runCli(['bench', '--quick', '--only', 'poll,speed'], wrong)).toBe(2);
-    expect(wrong.err()).toContain('bench: --only speed: not a figure (parse, poll, classify, llm, search, alerts)');
+    expect(wrong.err()).toContain('bench: --only speed: not a figure (parse, poll, classify, llm, search, alerts, startup)');
+  }, 60_000);
+
+  it('times the start-up of --help and feeds, each a new process, beside node -e 0, with its peak RSS', async () => {
+    // About a second: one unmeasured and one measured run of each command.
+    const io = captureIO({});
+    expect(await runCli(['bench', '--quick', '--only', 'startup'], io)).toBe(0);
+    const { startup } = JSON.parse(io.out()) as Pick<BenchReport, 'startup'>;
+    expect(startup.runs).toBe(1);
+    expect(startup.rows.map((row) => row.command)).toEqual(['node -e 0', 'sancocho --help', 'sancocho feeds']);
+    const [node, help, feeds] = startup.rows;
+    for (const row of startup.rows) {
+      expect(row.wallMs).toBeGreaterThan(0);
+      expect(row.cpuMs).toBeGreaterThan(0);
+      // No Node process runs in less; the figure is the child's own, not this test process's.
+      expect(row.peakRssMB).toBeGreaterThan(10);
+      expect(row.peakRssMB).toBeLessThan(1000);
+    }
+    // feeds opens the sample configuration's store: more than the help, which is more than nothing.
+    expect(feeds!.peakRssMB).toBeGreaterThan(help!.peakRssMB);
+    expect(help!.peakRssMB).toBeGreaterThanOrEqual(node!.peakRssMB);
   }, 60_000);
 
   it('refuses a --postgres that is not a postgres:// URL before measuring anything, exit 2', async () => {
