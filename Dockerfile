@@ -43,5 +43,5 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.SANCOCHO_HEALTH_PORT || 8080) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # The launcher's memory flags (see bin/sancocho.js), given here as `node` runs it: NODE_OPTIONS refuses the second.
-ENTRYPOINT ["node", "--max-semi-space-size=2", "--heap-growing-percent=20", "bin/sancocho.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=1", "--heap-growing-percent=20", "bin/sancocho.js"]
 CMD ["start"]

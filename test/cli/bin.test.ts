@@ -28,7 +28,7 @@ describe('the sancocho binary', () => {
   });
 
   it('runs as an executable through its shebang, which gives node its memory flags', () => {
-    expect(readFileSync(path.join(root, 'bin/sancocho.js'), 'utf8').split('\n')[0]).toBe('#!/usr/bin/env -S node --max-semi-space-size=2 --heap-growing-percent=20');
+    expect(readFileSync(path.join(root, 'bin/sancocho.js'), 'utf8').split('\n')[0]).toBe('#!/usr/bin/env -S node --max-semi-space-size=1 --heap-growing-percent=20');
     const result = spawnSync(path.join(root, 'bin/sancocho.js'), ['--help'], { cwd: root, encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/Usage: sancocho/);
