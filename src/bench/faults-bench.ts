@@ -16,6 +16,8 @@ export interface FaultsBenchOptions {
   kills: number;
   /** The digests' period: 60 (a cron of every minute), or a divisor of 60 for a small run (a cron in seconds). */
   digestEverySeconds: number;
+  /** The poll cycle's period: feeds due are claimed this often. */
+  pollEverySeconds: number;
   /** Every feed gains a story this often. */
   newStoryEverySeconds: number;
   /** The chaos lasts at least this long (and at most twice as long while no kill landed at a digest boundary). */
@@ -60,7 +62,8 @@ const BIN = fileURLToPath(new URL('../../bin/sancocho.js', import.meta.url));
  * Discord created.
  */
 export async function faultsBench(options: FaultsBenchOptions): Promise<FaultsFigure> {
-  const progress = options.progress ?? (() => undefined);
+  const began = Date.now();
+  const progress = (line: string) => options.progress?.(`${line} (+${Math.round((Date.now() - began) / 1000)} s)`);
   const digestEveryMs = options.digestEverySeconds * 1000;
   const dir = mkdtempSync(path.join(tmpdir(), 'sancocho-faults-'));
   const schema = await createBenchSchema(options.postgresUrl);
@@ -80,7 +83,7 @@ export async function faultsBench(options: FaultsBenchOptions): Promise<FaultsFi
       config,
       [
         `database: ${JSON.stringify(schema.url)}`,
-        `polling: { schedule: "*/5 * * * * *", defaultInterval: 1, concurrency: 6, perHostConcurrency: 12, leaseSeconds: ${options.feedLeaseSeconds} }`,
+        `polling: { schedule: "*/${options.pollEverySeconds} * * * * *", defaultInterval: 1, concurrency: 6, perHostConcurrency: 12, leaseSeconds: ${options.feedLeaseSeconds} }`,
         `delivery: { leaseSeconds: ${options.partLeaseSeconds} }`,
         `feeds:\n${feeds.urls.map((url, n) => `  - { url: "${url}", name: "Feed ${n}" }`).join('\n')}`,
         `digests:\n  - { name: faults, cron: "${cron}", window: 24h, maxPerTheme: 25, destination: { channelId: "${PEER_CHANNEL_ID}" } }`,
@@ -91,11 +94,13 @@ export async function faultsBench(options: FaultsBenchOptions): Promise<FaultsFi
     const query = async <Row extends object>(sql: string) => (await db.query(sql)).rows as Row[];
 
     // A first poll of everything: what a feed carries on its first poll is backlog (never in a
-    // digest). Then the next polls are spread over the interval, so that some poll is always in flight.
+    // digest). Then the next polls are spread, so that some poll is always in flight.
     progress(`bench: faults, first poll of ${options.feeds} feeds`);
     const first = await runWorker(['fetch', '--once'], env, dir).exited;
     if (first.code !== 0) throw new Error(`faults-bench: the first poll exited with ${first.code}`);
-    await db.query(`UPDATE feeds SET next_due_at = $1::bigint + (id % ${options.feeds}) * ${Math.floor(FEED_INTERVAL_MS / options.feeds)}`, [Date.now()]);
+    // Spread over the chaos when it is shorter than an interval: every feed is polled in it, once.
+    const spreadMs = Math.min(FEED_INTERVAL_MS, options.chaosSeconds * 1000);
+    await db.query(`UPDATE feeds SET next_due_at = $1::bigint + (id % ${options.feeds}) * ${Math.floor(spreadMs / options.feeds)}`, [Date.now()]);
     feeds.setLatencyMs(options.feedLatencyMs);
     bumper = setInterval(() => {
       generation += 1;
@@ -125,14 +130,14 @@ export async function faultsBench(options: FaultsBenchOptions): Promise<FaultsFi
         holdNextMessage: discord.holdNextMessage,
         messagePosts: discord.posts,
       },
-      { kills: options.kills, digestEveryMs, minMs: options.chaosSeconds * 1000, maxMs: options.chaosSeconds * 2000, pauseMs: [1_500, 5_500], note: progress },
+      { kills: options.kills, digestEveryMs, minMs: options.chaosSeconds * 1000, maxMs: options.chaosSeconds * 2000, pauseMs: [Math.max(500, digestEveryMs / 40), Math.max(1_000, digestEveryMs / 11)], note: progress },
     );
 
     progress('bench: faults, settling: no new stories, the dead leases expire, one last round and its digest');
     clearInterval(bumper);
     await Promise.all(slots.map((worker) => worker.ready));
     await new Promise((resolve) => setTimeout(resolve, options.feedLeaseSeconds * 1000 + SLACK_MS));
-    const polledSince = (at: number) => new Set(feeds.log().filter((request) => request.at >= at && request.status === 200).map((request) => request.url));
+    const polledSince = (at: number) => new Set(feeds.log().filter((request) => request.at >= at && (request.status === 200 || request.status === 304)).map((request) => request.url));
     const settled = await settle({ query, feedUrls: feeds.urls, polledSince }, { digestEveryMs, roundTimeoutMs: 90_000, sendTimeoutMs: digestEveryMs * 2 + 30_000 });
     for (const worker of slots) worker.child.kill('SIGTERM');
     const exits = await Promise.all(slots.map((worker) => stopOrKill(worker)));
