@@ -135,8 +135,7 @@ export async function faultsBench(options: FaultsBenchOptions): Promise<FaultsFi
 
     progress('bench: faults, settling: no new stories, the dead leases expire, one last round and its digest');
     clearInterval(bumper);
-    await Promise.all(slots.map((worker) => worker.ready));
-    await new Promise((resolve) => setTimeout(resolve, options.feedLeaseSeconds * 1000 + SLACK_MS));
+    await Promise.all([...slots.map((worker) => worker.ready), new Promise((resolve) => setTimeout(resolve, options.feedLeaseSeconds * 1000 + SLACK_MS))]);
     const polledSince = (at: number) => new Set(feeds.log().filter((request) => request.at >= at && (request.status === 200 || request.status === 304)).map((request) => request.url));
     const settled = await settle({ query, feedUrls: feeds.urls, polledSince }, { digestEveryMs, roundTimeoutMs: 90_000, sendTimeoutMs: digestEveryMs * 2 + 30_000 });
     for (const worker of slots) worker.child.kill('SIGTERM');
