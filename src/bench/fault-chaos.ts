@@ -32,7 +32,7 @@ export interface ChaosPlan {
   kills: number;
   /** The digests' period (a minute, or seconds in a small run): kills mid-digest and mid-send are aimed at its boundaries. */
   digestEveryMs: number;
-  /** The chaos lasts at least this long, and this long at most while no boundary kill has landed. */
+  /** The chaos lasts at least this long, and goes on to this long while a boundary kill has not landed. */
   minMs: number;
   maxMs: number;
   /** Pause between mid-poll kills, drawn uniformly. */
@@ -46,7 +46,7 @@ const pidOfOwner = (owner: string) => Number(owner.split(':')[1]);
  * Kill -9 at random moments, each worker restarted at once: mid-poll (a live feed lease), and at
  * each digest boundary one kill while the slot is being built (its claim held) and one while Discord
  * holds the answer to a part it already created (the part's lease held), until `plan.kills` are done
- * and one of each boundary kind landed.
+ * and one of each boundary kind landed (or `plan.maxMs` passed).
  */
 export async function runChaos(target: ChaosTarget, plan: ChaosPlan): Promise<{ kills: FaultKill[]; aimed: { digest: number; send: number } }> {
   const startedAt = Date.now();
@@ -80,9 +80,12 @@ export async function runChaos(target: ChaosTarget, plan: ChaosPlan): Promise<{ 
     owners(`SELECT DISTINCT lease_owner AS owner FROM digest_parts WHERE status = 'pending' AND lease_owner IS NOT NULL AND lease_expires_at > ${Date.now()}`);
 
   let holdQueued = false;
-  while (kills.length < plan.kills || ((aimed.digest === 0 || aimed.send === 0) && Date.now() - startedAt < plan.maxMs)) {
-    const boundaryDone = aimed.digest > 0 && aimed.send > 0;
-    if (!boundaryDone && toBoundary() < lead) {
+  for (;;) {
+    const elapsed = Date.now() - startedAt;
+    const missing = (aimed.digest === 0 ? 1 : 0) + (aimed.send === 0 ? 1 : 0);
+    const aiming = missing > 0 && elapsed < plan.maxMs;
+    if (kills.length >= plan.kills && elapsed >= plan.minMs && !aiming) break;
+    if (aiming && toBoundary() < lead) {
       // The next part posted is created by Discord, whose answer then never comes: its sender dies waiting.
       if (!holdQueued) target.holdNextMessage();
       holdQueued = true;
@@ -95,9 +98,12 @@ export async function runChaos(target: ChaosTarget, plan: ChaosPlan): Promise<{ 
       }
       continue;
     }
-    await sleep(boundaryDone ? pause() : Math.min(pause(), Math.max(0, toBoundary() - lead)));
-    if (boundaryDone || toBoundary() >= lead) await killOwner('poll', 'a feed lease held (request in flight or items being stored)', feedLeases, 8_000);
-    if (Date.now() - startedAt > plan.minMs && kills.length >= plan.kills) break;
+    // While a boundary kill is missing, the last kills are kept for it and no poll kill runs into a boundary.
+    const pollsLeft = !aiming || kills.length < plan.kills - missing;
+    await sleep(aiming ? (pollsLeft ? Math.min(pause(), toBoundary() - lead) : toBoundary() - lead) : pause());
+    if (pollsLeft && (!aiming || toBoundary() >= lead)) {
+      await killOwner('poll', 'a feed lease held (request in flight or items being stored)', feedLeases, aiming ? Math.max(0, toBoundary() - lead) : 8_000);
+    }
   }
   return { kills, aimed };
 }
