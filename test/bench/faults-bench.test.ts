@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli } from '../discord/cli-helpers.js';
 import { TEST_DATABASE_URL } from '../support/postgres-test-schema.js';
 
@@ -7,6 +7,23 @@ import { TEST_DATABASE_URL } from '../support/postgres-test-schema.js';
  * so dist/ as `npm ci` builds it), 20 feeds, three kills -9, a digest every 5 s. About 30 s on a quiet
  * machine: worker start-ups, the chaos, then a lease's expiry, a last round and its digest.
  */
+describe('sancocho bench --scenario faults', () => {
+  it('says it is skipped, in one line, without a PostgreSQL server', async () => {
+    const result = await cli(['bench', '--scenario', 'faults'], {});
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('bench: faults: skipped; it needs a PostgreSQL server (--postgres <url> or SANCOCHO_BENCH_DATABASE_URL)\n');
+  });
+
+  it('refuses sizes it cannot run', async () => {
+    const period = await cli(['bench', '--scenario', 'faults', '--digest-every', '7'], {});
+    expect(period.code).toBe(2);
+    expect(period.stderr).toContain('--digest-every must divide 60 (got 7)');
+    const workers = await cli(['bench', '--scenario', 'faults', '--workers', 'two'], {});
+    expect(workers.code).toBe(2);
+    expect(workers.stderr).toContain('--workers must be a whole number from 1 to 8 (got "two")');
+  });
+});
+
 it.skipIf(!TEST_DATABASE_URL)('bench --scenario faults: kills by phase and the counts, with no item or part twice and none lost', { timeout: 120_000 }, async () => {
   const args = ['bench', '--scenario', 'faults', '--workers', '2', '--feeds', '20', '--kills', '3', '--seconds', '8', '--digest-every', '5', '--json'];
   const run = await cli(args, { SANCOCHO_BENCH_DATABASE_URL: TEST_DATABASE_URL });
