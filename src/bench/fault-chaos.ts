@@ -32,9 +32,11 @@ export interface ChaosPlan {
   kills: number;
   /** The digests' period (a minute, or seconds in a small run): kills mid-digest and mid-send are aimed at its boundaries. */
   digestEveryMs: number;
-  /** The chaos lasts at least this long, and goes on to this long while a boundary kill has not landed. */
+  /** The chaos lasts until at least this long after `startedAt`, and goes on to this long while a boundary kill has not landed. */
   minMs: number;
   maxMs: number;
+  /** When the run began (its workers' start); default: when the chaos begins. */
+  startedAt?: number;
   /** Pause between mid-poll kills, drawn uniformly. */
   pauseMs: [number, number];
   note?: (line: string) => void;
@@ -49,7 +51,7 @@ const pidOfOwner = (owner: string) => Number(owner.split(':')[1]);
  * and one of each boundary kind landed (or `plan.maxMs` passed).
  */
 export async function runChaos(target: ChaosTarget, plan: ChaosPlan): Promise<{ kills: FaultKill[]; aimed: { digest: number; send: number } }> {
-  const startedAt = Date.now();
+  const startedAt = plan.startedAt ?? Date.now();
   const lead = Math.min(6_000, plan.digestEveryMs / 3);
   const kills: FaultKill[] = [];
   const aimed = { digest: 0, send: 0 };

@@ -20,7 +20,7 @@ export interface FaultsBenchOptions {
   pollEverySeconds: number;
   /** Every feed gains a story this often. */
   newStoryEverySeconds: number;
-  /** The chaos lasts at least this long (and at most twice as long while no kill landed at a digest boundary). */
+  /** The chaos lasts until at least this long after the workers' start (and up to twice as long while no kill landed at a digest boundary). */
   chaosSeconds: number;
   feedLeaseSeconds: number;
   partLeaseSeconds: number;
@@ -130,7 +130,7 @@ export async function faultsBench(options: FaultsBenchOptions): Promise<FaultsFi
         holdNextMessage: discord.holdNextMessage,
         messagePosts: discord.posts,
       },
-      { kills: options.kills, digestEveryMs, minMs: options.chaosSeconds * 1000, maxMs: options.chaosSeconds * 2000, pauseMs: [Math.max(500, digestEveryMs / 40), Math.max(1_000, digestEveryMs / 11)], note: progress },
+      { kills: options.kills, digestEveryMs, minMs: options.chaosSeconds * 1000, maxMs: options.chaosSeconds * 2000, startedAt, pauseMs: [Math.max(500, digestEveryMs / 40), Math.max(1_000, digestEveryMs / 11)], note: progress },
     );
 
     progress('bench: faults, settling: no new stories, the dead leases expire, one last round and its digest');

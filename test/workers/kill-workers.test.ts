@@ -129,7 +129,7 @@ describe.skipIf(!TEST_DATABASE_URL)('three workers on one PostgreSQL, killed -9 
         holdNextMessage: () => fake.scriptMessages('accept-and-hold'),
         messagePosts: () => fake.messagePosts().length,
       },
-      { kills: KILLS, digestEveryMs: INTERVAL_MS, minMs: 130_000, maxMs: 150_000, pauseMs: [1_500, 5_500], note },
+      { kills: KILLS, digestEveryMs: INTERVAL_MS, minMs: 130_000, maxMs: 150_000, startedAt, pauseMs: [1_500, 5_500], note },
     );
     const chaosEndedAt = Date.now();
     note(`chaos over: ${kills.length} kills, aimed ${JSON.stringify(aimed)}`);
