@@ -25,7 +25,7 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
     .option('--workers <n>', 'faults: worker processes (default 3)')
     .option('--feeds <n>', 'faults: loopback feeds (default 200)')
     .option('--kills <n>', 'faults: kill -9s (default 12)')
-    .option('--seconds <n>', 'faults: the chaos lasts at least this long (default 130)')
+    .option('--seconds <n>', 'faults: seconds from the workers\' start the chaos lasts at least (default 130)')
     .option('--digest-every <seconds>', 'faults: the digests\' period, 60 or a divisor of 60 (default 60)')
     .action(async (options: BenchCommandOptions) => {
       const postgresUrl = options.postgres ?? readEnvironment(io.env).benchDatabaseUrl;

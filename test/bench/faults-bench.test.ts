@@ -25,7 +25,7 @@ describe('sancocho bench --scenario faults', () => {
 });
 
 it.skipIf(!TEST_DATABASE_URL)('bench --scenario faults: kills by phase and the counts, with no item or part twice and none lost', { timeout: 120_000 }, async () => {
-  const args = ['bench', '--scenario', 'faults', '--workers', '2', '--feeds', '20', '--kills', '3', '--seconds', '8', '--digest-every', '5', '--json'];
+  const args = ['bench', '--scenario', 'faults', '--workers', '2', '--feeds', '20', '--kills', '3', '--seconds', '12', '--digest-every', '5', '--json'];
   const run = await cli(args, { SANCOCHO_BENCH_DATABASE_URL: TEST_DATABASE_URL });
   expect(run.code, run.stderr).toBe(0);
   const figure = JSON.parse(run.stdout);
