@@ -86,7 +86,8 @@ export async function runChaos(target: ChaosTarget, plan: ChaosPlan): Promise<{ 
     const elapsed = Date.now() - startedAt;
     const missing = (aimed.digest === 0 ? 1 : 0) + (aimed.send === 0 ? 1 : 0);
     const aiming = missing > 0 && elapsed < plan.maxMs;
-    if (kills.length >= plan.kills && elapsed >= plan.minMs && !aiming) break;
+    // Twice maxMs: no mid-poll kill found a feed polled (none due) for that long; the counts still tell.
+    if ((kills.length >= plan.kills && elapsed >= plan.minMs && !aiming) || elapsed >= plan.maxMs * 2) break;
     if (aiming && toBoundary() < lead) {
       // The next part posted is created by Discord, whose answer then never comes: its sender dies waiting.
       if (!holdQueued) target.holdNextMessage();

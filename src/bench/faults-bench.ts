@@ -98,9 +98,8 @@ export async function faultsBench(options: FaultsBenchOptions): Promise<FaultsFi
     progress(`bench: faults, first poll of ${options.feeds} feeds`);
     const first = await runWorker(['fetch', '--once'], env, dir).exited;
     if (first.code !== 0) throw new Error(`faults-bench: the first poll exited with ${first.code}`);
-    // Spread over the chaos when it is shorter than an interval: every feed is polled in it, once.
-    const spreadMs = Math.min(FEED_INTERVAL_MS, options.chaosSeconds * 1000);
-    await db.query(`UPDATE feeds SET next_due_at = $1::bigint + (id % ${options.feeds}) * ${Math.floor(spreadMs / options.feeds)}`, [Date.now()]);
+    // Not due until every worker runs; then spread (see below).
+    await db.query(`UPDATE feeds SET next_due_at = $1::bigint`, [Date.now() + 3_600_000]);
     feeds.setLatencyMs(options.feedLatencyMs);
     bumper = setInterval(() => {
       generation += 1;
@@ -116,6 +115,9 @@ export async function faultsBench(options: FaultsBenchOptions): Promise<FaultsFi
     const startedAt = Date.now();
     progress(`bench: faults, ${options.workers} workers starting`);
     await Promise.all(Array.from({ length: options.workers }, (_, slot) => spawnInto(slot).ready));
+    // Spread over the interval, or over the chaos when it is shorter: every feed is polled in it, once.
+    const spreadMs = Math.min(FEED_INTERVAL_MS, options.chaosSeconds * 1000 - (Date.now() - startedAt));
+    await db.query(`UPDATE feeds SET next_due_at = $1::bigint + (id % ${options.feeds}) * ${Math.max(0, Math.floor(spreadMs / options.feeds))}`, [Date.now()]);
     progress(`bench: faults, ${options.kills} kills over at least ${options.chaosSeconds} s`);
     const { kills, aimed } = await runChaos(
       {
