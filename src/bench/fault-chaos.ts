@@ -95,7 +95,7 @@ export async function runChaos(target: ChaosTarget, plan: ChaosPlan): Promise<{ 
       const posts = target.messagePosts();
       await sleep(toBoundary());
       if (aimed.digest === 0 && (await killOwner('digest', 'its slot claim held (building the digest)', slotClaims, 4_000))) aimed.digest += 1;
-      if (aimed.send === 0 && (await until(async () => target.messagePosts() > posts, Math.min(25_000, Math.max(plan.digestEveryMs, 5_000)), 100))) {
+      if (aimed.send === 0 && (await until(async () => target.messagePosts() > posts, Math.min(25_000, Math.max(plan.digestEveryMs, 10_000)), 100))) {
         holdQueued = false;
         if (await killOwner('send', 'Discord created the part and holds its answer', partLeases, 5_000)) aimed.send += 1;
       }
