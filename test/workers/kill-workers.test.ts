@@ -28,9 +28,10 @@ const SLACK_MS = 1_500;
 /**
  * The fault test of the scale-out (issue 16 §2): three real `sancocho start` processes (role all:
  * each polls, builds digests and sends) on one PostgreSQL schema, 200 loopback feeds that gain a
- * themed story every few seconds (each its own story, so a digest has several parts), a digest every minute to a channel at the fake Discord, and a dozen
- * kill -9s aimed (src/bench/fault-chaos.ts, shared with `sancocho bench --scenario faults`) mid-poll (a feed lease held), mid-digest (a slot claim held) and mid-send (Discord
- * created the message and holds its answer), each worker restarted at once. Afterwards every story
+ * themed story every few seconds (each its own story, so a digest has several parts), a digest
+ * every minute to a channel at the fake Discord, and a dozen kill -9s aimed (src/bench/fault-chaos.ts,
+ * shared with `sancocho bench --scenario faults`) mid-poll (a feed lease held), mid-digest (a slot
+ * claim held) and mid-send (Discord created the message and holds its answer), each worker restarted at once. Afterwards every story
  * is stored once, no feed was polled twice in an interval unless its lease expired after a kill,
  * and every digest part is in the channel exactly once. Runs in CI wherever PostgreSQL is (about 3 minutes).
  */
