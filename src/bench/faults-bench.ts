@@ -65,18 +65,25 @@ export async function faultsBench(options: FaultsBenchOptions): Promise<FaultsFi
   const began = Date.now();
   const progress = (line: string) => options.progress?.(`${line} (+${Math.round((Date.now() - began) / 1000)} s)`);
   const digestEveryMs = options.digestEverySeconds * 1000;
-  const dir = mkdtempSync(path.join(tmpdir(), 'sancocho-faults-'));
-  const schema = await createBenchSchema(options.postgresUrl);
-  let generation = 0;
-  const documents = () => Array.from({ length: options.feeds }, (_, n) => Buffer.from(faultFeed(n, generation, Date.now())));
-  const feeds = await startBenchFeedServer({ bodies: documents(), hosts: 4, latencyMs: 0 });
-  const discord = await startDiscordPeer();
-  const { default: pg } = await import('pg');
-  const db = new pg.Pool({ connectionString: schema.url, max: 2 });
   const slots: Worker[] = [];
   const everyone: Worker[] = [];
   let bumper: NodeJS.Timeout | undefined;
+  /** What was opened, closed in reverse order whatever happens. */
+  const opened: (() => unknown)[] = [];
   try {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sancocho-faults-'));
+    opened.push(() => rmSync(dir, { recursive: true, force: true }));
+    const schema = await createBenchSchema(options.postgresUrl);
+    opened.push(() => schema.drop());
+    let generation = 0;
+    const documents = () => Array.from({ length: options.feeds }, (_, n) => Buffer.from(faultFeed(n, generation, Date.now())));
+    const feeds = await startBenchFeedServer({ bodies: documents(), hosts: 4, latencyMs: 0 });
+    opened.push(() => feeds.close());
+    const discord = await startDiscordPeer();
+    opened.push(() => discord.close());
+    const { default: pg } = await import('pg');
+    const db = new pg.Pool({ connectionString: schema.url, max: 2 });
+    opened.push(() => db.end());
     const config = path.join(dir, 'sancocho.yaml');
     const cron = options.digestEverySeconds >= 60 ? '* * * * *' : `*/${options.digestEverySeconds} * * * * *`;
     writeFileSync(
@@ -184,11 +191,7 @@ export async function faultsBench(options: FaultsBenchOptions): Promise<FaultsFi
     clearInterval(bumper);
     for (const worker of everyone) if (worker.alive()) worker.child.kill('SIGKILL');
     await Promise.all(everyone.map((worker) => worker.exited));
-    await db.end();
-    await discord.close();
-    await feeds.close();
-    await schema.drop();
-    rmSync(dir, { recursive: true, force: true });
+    for (const close of opened.reverse()) await close();
   }
 }
 
