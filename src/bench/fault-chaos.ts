@@ -29,6 +29,7 @@ export interface ChaosTarget {
 }
 
 export interface ChaosPlan {
+  /** Kills in all: the mid-poll ones spread over `minMs`. */
   kills: number;
   /** The digests' period (a minute, or seconds in a small run): kills mid-digest and mid-send are aimed at its boundaries. */
   digestEveryMs: number;
@@ -37,7 +38,7 @@ export interface ChaosPlan {
   maxMs: number;
   /** When the run began (its workers' start); default: when the chaos begins. */
   startedAt?: number;
-  /** Pause between mid-poll kills, drawn uniformly. */
+  /** Pause between mid-poll kills, drawn uniformly; longer when the kills left are few for the time left. */
   pauseMs: [number, number];
   note?: (line: string) => void;
 }
@@ -47,8 +48,8 @@ const pidOfOwner = (owner: string) => Number(owner.split(':')[1]);
 /**
  * Kill -9 at random moments, each worker restarted at once: mid-poll (a live feed lease), and at
  * each digest boundary one kill while the slot is being built (its claim held) and one while Discord
- * holds the answer to a part it already created (the part's lease held), until `plan.kills` are done
- * and one of each boundary kind landed (or `plan.maxMs` passed).
+ * holds the answer to a part it already created (the part's lease held): `plan.kills` in all, one of
+ * each boundary kind among them (unless `plan.maxMs` passes first), over at least `plan.minMs`.
  */
 export async function runChaos(target: ChaosTarget, plan: ChaosPlan): Promise<{ kills: FaultKill[]; aimed: { digest: number; send: number } }> {
   const startedAt = plan.startedAt ?? Date.now();
@@ -56,7 +57,12 @@ export async function runChaos(target: ChaosTarget, plan: ChaosPlan): Promise<{ 
   const kills: FaultKill[] = [];
   const aimed = { digest: 0, send: 0 };
   const toBoundary = () => plan.digestEveryMs - (Date.now() % plan.digestEveryMs);
-  const pause = () => plan.pauseMs[0] + Math.random() * (plan.pauseMs[1] - plan.pauseMs[0]);
+  const pause = () => {
+    const left = plan.kills - kills.length;
+    const spacing = left > 0 ? (plan.minMs - (Date.now() - startedAt)) / left : 0;
+    const [low, high] = spacing > plan.pauseMs[1] ? [spacing / 2, spacing * 1.5] : plan.pauseMs;
+    return low + Math.random() * (high - low);
+  };
 
   /** Waits until `find` names a live worker's lease, then kills that worker; false when none showed in time. */
   const killOwner = async (phase: FaultPhase, detail: string, find: () => Promise<string[]>, timeoutMs: number) => {
@@ -102,7 +108,11 @@ export async function runChaos(target: ChaosTarget, plan: ChaosPlan): Promise<{ 
       continue;
     }
     // While a boundary kill is missing, the last kills are kept for it and no poll kill runs into a boundary.
-    const pollsLeft = !aiming || kills.length < plan.kills - missing;
+    const pollsLeft = kills.length < plan.kills - (aiming ? missing : 0);
+    if (!pollsLeft && !aiming) {
+      await sleep(Math.max(0, plan.minMs - elapsed));
+      continue;
+    }
     await sleep(aiming ? (pollsLeft ? Math.min(pause(), toBoundary() - lead) : toBoundary() - lead) : pause());
     if (pollsLeft && (!aiming || toBoundary() >= lead)) {
       await killOwner('poll', 'a feed lease held (request in flight or items being stored)', feedLeases, aiming ? Math.max(0, toBoundary() - lead) : 8_000);
