@@ -122,8 +122,9 @@ export async function faultsBench(options: FaultsBenchOptions): Promise<FaultsFi
     const startedAt = Date.now();
     progress(`bench: faults, ${options.workers} workers starting`);
     await Promise.all(Array.from({ length: options.workers }, (_, slot) => spawnInto(slot).ready));
-    // Spread over the interval, or over the chaos's longest when it is shorter: every feed is polled in it, once.
-    const spreadMs = Math.min(FEED_INTERVAL_MS, options.chaosSeconds * 2000 - (Date.now() - startedAt));
+    // Spread over the interval, or over what is left of the chaos when it is shorter (at least half
+    // its length, however slowly the workers started): every feed is polled in it, once.
+    const spreadMs = Math.min(FEED_INTERVAL_MS, Math.max(options.chaosSeconds * 1000 - (Date.now() - startedAt), options.chaosSeconds * 500));
     await db.query(`UPDATE feeds SET next_due_at = $1::bigint + (id % ${options.feeds}) * ${Math.max(0, Math.floor(spreadMs / options.feeds))}`, [Date.now()]);
     progress(`bench: faults, ${options.kills} kills over at least ${options.chaosSeconds} s`);
     const { kills, aimed } = await runChaos(
