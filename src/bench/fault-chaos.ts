@@ -60,7 +60,8 @@ export async function runChaos(target: ChaosTarget, plan: ChaosPlan): Promise<{ 
   const pause = () => {
     const left = plan.kills - kills.length;
     const spacing = left > 0 ? (plan.minMs - (Date.now() - startedAt)) / left : 0;
-    const [low, high] = spacing > plan.pauseMs[1] ? [spacing / 2, spacing * 1.5] : plan.pauseMs;
+    // Half to all of the even spacing: the last kill lands by `minMs` rather than past it.
+    const [low, high] = spacing > plan.pauseMs[1] ? [spacing / 2, spacing] : plan.pauseMs;
     return low + Math.random() * (high - low);
   };
 
