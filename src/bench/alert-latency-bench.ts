@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { AlertItem } from '../alerts/alert-types.js';
 import { alertPolicy, alertStories } from '../alerts/decide-alerts.js';
@@ -16,6 +14,7 @@ import { createWebhookSender } from '../discord/deliver-webhook.js';
 import { openDatabase } from '../store/open-database.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { benchAlertItem } from './alerts-bench.js';
+import { PEER_WEBHOOK_ID, PEER_WEBHOOK_TOKEN, startDiscordPeer } from './discord-peer.js';
 import { replayAlerts, type ReplayFeed } from './alerts-replay.js';
 import { createTextGenerator } from './sample-text.js';
 import { percentile, significant } from './stats.js';
@@ -34,17 +33,17 @@ export interface AlertLatencyFigure {
  * Alert latency end to end, as the bot sends one: for each of `stories` stories carried by three
  * outlets, the alert decision (planAlerts), the post written to a SQLite outbox with its record in
  * one transaction, and the outbox sender's webhook POST (discord.js, `wait=true`) to an HTTP peer on
- * loopback that answers as Discord does. Then the alert rate of a replay of `replayFeeds` (the CLI
+ * loopback that answers as Discord does (discord-peer.ts). Then the alert rate of a replay of `replayFeeds` (the CLI
  * gives the demo's sample feeds) with the default settings.
  */
 export async function alertLatencyBench(options: { stories: number; replayFeeds: readonly ReplayFeed[] }): Promise<AlertLatencyFigure> {
   const arrivals: number[] = [];
-  const peer = await startWebhookPeer(() => arrivals.push(performance.now()));
+  const peer = await startDiscordPeer({ onMessage: () => arrivals.push(performance.now()) });
   const db = openDatabase(':memory:');
   const store = createSqliteStore(db);
   const logger = createLogger({ level: 'error', destination: new PassThrough() });
   const webhook = createWebhookSender(logger);
-  const destination: Destination = { kind: 'webhook', key: 'webhook:1', webhookId: '1', token: 'bench-token', apiBase: `${peer.origin}/api` };
+  const destination: Destination = { kind: 'webhook', key: `webhook:${PEER_WEBHOOK_ID}`, webhookId: PEER_WEBHOOK_ID, token: PEER_WEBHOOK_TOKEN, apiBase: peer.api };
   const deliverer: Deliverer = {
     mode: 'webhook',
     canDeliver: () => true,
@@ -95,28 +94,4 @@ function storyItems(sample: { title: string; summary: string; language: AlertIte
     const publishedAt = now - (40 - outlet * 10) * 60_000;
     return benchAlertItem(sample, themes, { id: story * 3 + outlet + 1, story, outlet, publishedAt });
   });
-}
-
-/** Answers `POST /api/v10/webhooks/:id/:token?wait=true` with a created message, as Discord does. */
-async function startWebhookPeer(onMessage: () => void): Promise<{ origin: string; close(): Promise<void> }> {
-  let next = 1_000_000_000_000_000_000n;
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      if (req.method === 'POST' && /\/webhooks\/\d+\/[\w-]+/.test(req.url ?? '')) onMessage();
-      next++;
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: next.toString(), channel_id: '1', webhook_id: '1', content: '', embeds: [], attachments: [], type: 0 }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }

@@ -17,14 +17,29 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
     .option('--postgres <url>', 'also measure a PostgreSQL server, in schemas the bench creates and drops (or SANCOCHO_BENCH_DATABASE_URL)')
     .option('--json', 'print one JSON object')
     .option('--only <figures>', `measure only these, comma-separated (${BENCH_FIGURES.join(', ')}); prints JSON`)
-    .option('--scenario <name>', 'workers: only the poll cycle of 1000 feeds by 1, 2 and 3 poller processes on PostgreSQL (about a minute)')
-    .action(async (options: { quick?: boolean; json?: boolean; postgres?: string; only?: string; scenario?: string }) => {
+    .option(
+      '--scenario <name>',
+      'workers: only the poll cycle of 1000 feeds by 1, 2 and 3 poller processes on PostgreSQL (about a minute); ' +
+        'faults: 3 `sancocho start` workers on PostgreSQL, 200 feeds, a digest a minute to a loopback Discord, 12 kill -9s mid-poll, mid-digest and mid-send (about 4 minutes)',
+    )
+    .option('--workers <n>', 'faults: worker processes (default 3)')
+    .option('--feeds <n>', 'faults: loopback feeds (default 200)')
+    .option('--kills <n>', 'faults: kill -9s (default 12)')
+    .option('--seconds <n>', 'faults: seconds from the workers\' start the chaos lasts at least (default 130)')
+    .option('--digest-every <seconds>', 'faults: the digests\' period, 60 or a divisor of 60 (default 60)')
+    .action(async (options: BenchCommandOptions) => {
       const postgresUrl = options.postgres ?? readEnvironment(io.env).benchDatabaseUrl;
       if (postgresUrl !== undefined) {
         const problem = databaseTarget(postgresUrl).kind === 'postgres' ? databaseProblem(postgresUrl) : 'not a postgres:// URL';
         if (problem !== null) throw new UsageError(`bench: --postgres ${redactCredentials(postgresUrl)}: ${problem}`);
       }
-      if (options.scenario !== undefined && options.scenario !== 'workers') throw new UsageError(`bench: --scenario must be workers (got "${options.scenario}")`);
+      if (options.scenario !== undefined && options.scenario !== 'workers' && options.scenario !== 'faults') {
+        throw new UsageError(`bench: --scenario must be workers or faults (got "${options.scenario}")`);
+      }
+      if (options.scenario === 'faults') {
+        await benchFaults(io, options, postgresUrl);
+        return;
+      }
       if (options.scenario === 'workers') {
         await benchWorkers(io, { quick: options.quick === true, json: options.json === true, postgresUrl });
         return;
@@ -38,6 +53,71 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
       const report = await runBench(run);
       writeLine(io.stdout, options.json ? JSON.stringify(report) : benchText(report));
     });
+}
+
+interface BenchCommandOptions {
+  quick?: boolean;
+  json?: boolean;
+  postgres?: string;
+  only?: string;
+  scenario?: string;
+  workers?: string;
+  feeds?: string;
+  kills?: string;
+  seconds?: string;
+  digestEvery?: string;
+}
+
+/** A whole number option in [min, max], or its default. */
+function count(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) throw new UsageError(`bench: --${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+  return number;
+}
+
+/** The fault scenario (issue 16 §2): its counts, as JSON or a few lines. */
+async function benchFaults(io: CliIO, options: BenchCommandOptions, postgresUrl: string | undefined): Promise<void> {
+  const digestEverySeconds = count('digest-every', options.digestEvery, 60, 5, 60);
+  if (60 % digestEverySeconds !== 0) throw new UsageError(`bench: --digest-every must divide 60 (got ${digestEverySeconds})`);
+  const sizes = {
+    workers: count('workers', options.workers, 3, 1, 8),
+    feeds: count('feeds', options.feeds, 200, 1, 999),
+    kills: count('kills', options.kills, 12, 0, 100),
+    chaosSeconds: count('seconds', options.seconds, 130, 1, 3600),
+  };
+  if (postgresUrl === undefined) {
+    writeLine(io.stdout, 'bench: faults: skipped; it needs a PostgreSQL server (--postgres <url> or SANCOCHO_BENCH_DATABASE_URL)');
+    return;
+  }
+  const { faultsBench } = await import('../bench/faults-bench.js');
+  const small = digestEverySeconds < 60;
+  const figure = await faultsBench({
+    postgresUrl,
+    ...sizes,
+    digestEverySeconds,
+    pollEverySeconds: small ? 2 : 5,
+    newStoryEverySeconds: small ? 3 : 10,
+    feedLeaseSeconds: small ? 3 : 15,
+    partLeaseSeconds: small ? 3 : 6,
+    feedLatencyMs: 800,
+    progress: (line) => writeLine(io.stderr, line),
+  });
+  if (options.json) {
+    writeLine(io.stdout, JSON.stringify(figure));
+    return;
+  }
+  const { kills, items, feedRequests: requests, parts } = figure;
+  writeLine(
+    io.stdout,
+    [
+      `Faults: ${figure.workers} workers on one PostgreSQL schema, ${figure.feeds} feeds, ${figure.seconds} s; ${kills.total} kill -9s: ${kills.poll} mid-poll, ${kills.digest} mid-digest, ${kills.send} mid-send`,
+      `  items: ${items.stored} stored of ${items.expected} served, ${items.duplicates} duplicates, ${items.missing} missing`,
+      `  feed requests: ${requests.total}, at most ${requests.maxPerInterval} per feed per interval; ${requests.early} early (${requests.earlyAfterLeaseExpiry} after a lease expired, ${requests.earlyAfterKill} after a kill)`,
+      `  digest parts: ${parts.posted} posted of ${parts.expected} in ${parts.digests} digests, ${parts.duplicates} duplicates, ${parts.lost} lost (${parts.messagePosts} message POSTs)`,
+      `  settled: final round ${figure.settled.finalRound ? 'done' : 'NOT done'}, all sent ${figure.settled.allSent ? 'yes' : 'NO'}, exits ${figure.settled.exits.join(' ')}`,
+    ].join('\n'),
+  );
 }
 
 /** Poller processes share one schema's due feeds: 1000 feeds (100 with --quick) answering after 200 ms. */

@@ -13,7 +13,7 @@ describe('sancocho bench --scenario workers', () => {
   it('refuses an unknown scenario', async () => {
     const result = await cli(['bench', '--scenario', 'nope'], {});
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--scenario must be workers (got "nope")');
+    expect(result.stderr).toContain('--scenario must be workers or faults (got "nope")');
   });
 
   it.skipIf(!TEST_DATABASE_URL)('polls every feed once per run, shared out between the poller processes', { timeout: 120_000 }, async () => {
