@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childEnvironment } from '../config/environment.js';
 import { createBenchSchema } from './bench-schema.js';
 import { startBenchFeedServer } from './bench-feed-server.js';
 import { PEER_CHANNEL_ID, startDiscordPeer } from './discord-peer.js';
@@ -11,6 +12,8 @@ import { faultFeed } from './fault-stories.js';
 
 export interface FaultsBenchOptions {
   postgresUrl: string;
+  /** The bench's own environment: its PATH is what the workers get of it. */
+  parentEnv: NodeJS.ProcessEnv;
   workers: number;
   feeds: number;
   kills: number;
@@ -97,7 +100,7 @@ export async function faultsBench(options: FaultsBenchOptions): Promise<FaultsFi
         '',
       ].join('\n'),
     );
-    const env = { PATH: process.env.PATH, LOG_LEVEL: 'info', SANCOCHO_CONFIG: config, DISCORD_TOKEN: discord.token, DISCORD_API_BASE: discord.api };
+    const env = childEnvironment(options.parentEnv, { configFile: config, logLevel: 'info', discord: { token: discord.token, apiBase: discord.api } });
     const query = async <Row extends object>(sql: string) => (await db.query(sql)).rows as Row[];
 
     // A first poll of everything: what a feed carries on its first poll is backlog (never in a

@@ -67,6 +67,8 @@ export type BenchFigure = (typeof BENCH_FIGURES)[number];
 
 export interface BenchOptions {
   quick: boolean;
+  /** The bench's own environment: the start-up figure's children get its PATH. */
+  env: NodeJS.ProcessEnv;
   postgresUrl?: string | undefined;
   progress?: (line: string) => void;
   /** Feed documents the alert rate is measured on (the CLI gives the demo's sample feeds). */
@@ -103,7 +105,7 @@ export async function runBenchFigures(
   if (picked('startup')) {
     progress(`bench: start-up of sancocho --help and sancocho feeds, ${plan.startup.runs} runs each`);
     const { startupBench } = await import('./startup-bench.js');
-    report.startup = await startupBench(plan.startup);
+    report.startup = await startupBench({ ...plan.startup, parentEnv: options.env });
   }
   if (picked('poll')) {
     progress(`bench: poll cycle, ${plan.poll.feeds} feeds with ${plan.poll.latencyMs} ms latency`);

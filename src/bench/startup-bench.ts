@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childEnvironment } from '../config/environment.js';
 import { median, significant } from './stats.js';
 
 /** A command started from nothing, as a user types it: medians over `runs` processes. */
@@ -32,16 +33,9 @@ const REPORT_USAGE =
  * configuration, a SQLite store in a temporary folder), beside `node -e 0`. Each is run once
  * unmeasured (the store created, the files in the OS cache), then `runs` times.
  */
-export async function startupBench(options: { runs: number }): Promise<StartupFigure> {
+export async function startupBench(options: { runs: number; parentEnv: NodeJS.ProcessEnv }): Promise<StartupFigure> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sancocho-bench-startup-'));
-  const env = {
-    ...process.env,
-    LOG_LEVEL: 'silent',
-    SANCOCHO_CONFIG: path.join(ROOT, 'config/sancocho.yaml'),
-    SANCOCHO_DB: path.join(dir, 'sancocho.db'),
-    // Blank counts as unset: the store is the SQLite file above whatever the caller's environment says.
-    SANCOCHO_DATABASE_URL: '',
-  };
+  const env = childEnvironment(options.parentEnv, { configFile: path.join(ROOT, 'config/sancocho.yaml'), logLevel: 'silent', database: path.join(dir, 'sancocho.db') });
   const commands = [
     { command: 'node -e 0', args: ['-e', '0'] },
     { command: 'sancocho --help', args: [BIN, '--help'] },

@@ -45,7 +45,7 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
         return;
       }
       const only = options.only === undefined ? undefined : pickedFigures(options.only);
-      const run = { quick: options.quick === true, postgresUrl, progress: (line: string) => writeLine(io.stderr, line), alertReplayFeeds: demoReplayFeeds };
+      const run = { quick: options.quick === true, postgresUrl, env: io.env, progress: (line: string) => writeLine(io.stderr, line), alertReplayFeeds: demoReplayFeeds };
       if (only !== undefined) {
         writeLine(io.stdout, JSON.stringify(await runBenchFigures(only, run)));
         return;
@@ -94,6 +94,7 @@ async function benchFaults(io: CliIO, options: BenchCommandOptions, postgresUrl:
   const small = digestEverySeconds < 60;
   const figure = await faultsBench({
     postgresUrl,
+    parentEnv: io.env,
     ...sizes,
     digestEverySeconds,
     pollEverySeconds: small ? 2 : 5,

@@ -94,3 +94,26 @@ export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
     debug: vars.DEBUG !== undefined,
   };
 }
+
+/** What a Sancocho child process the bench starts is told through its environment. */
+export interface ChildSettings {
+  configFile: string;
+  logLevel: string;
+  database?: string;
+  discord?: { token: string; apiBase: string };
+}
+
+/**
+ * The environment of a Sancocho child process (the bench's workers and start-up runs), named as
+ * readEnvironment reads it: only the parent's PATH is passed on, so none of the caller's own
+ * settings (a database URL, a role, a token) reaches the child.
+ */
+export function childEnvironment(parent: NodeJS.ProcessEnv, settings: ChildSettings): NodeJS.ProcessEnv {
+  return {
+    PATH: parent.PATH,
+    SANCOCHO_CONFIG: settings.configFile,
+    LOG_LEVEL: settings.logLevel,
+    ...(settings.database === undefined ? {} : { SANCOCHO_DB: settings.database }),
+    ...(settings.discord === undefined ? {} : { DISCORD_TOKEN: settings.discord.token, DISCORD_API_BASE: settings.discord.apiBase }),
+  };
+}

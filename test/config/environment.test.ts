@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DISCORD_API } from '../../src/config/destination.js';
-import { readEnvironment } from '../../src/config/environment.js';
+import { childEnvironment, readEnvironment } from '../../src/config/environment.js';
 
 const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src');
 
@@ -53,6 +53,25 @@ describe('the environment', () => {
       openaiApiKey: 'sk-test',
       logLevel: 'debug',
       debug: true,
+    });
+  });
+
+  it('tells a child process the bench starts its settings, and nothing else of the parent’s but PATH', () => {
+    const parent = { PATH: '/usr/bin', SANCOCHO_DATABASE_URL: 'postgres://elsewhere/db', SANCOCHO_ROLE: 'bot', DISCORD_TOKEN: 'real-token' };
+    const child = childEnvironment(parent, { configFile: '/tmp/b/sancocho.yaml', logLevel: 'info', discord: { token: 'peer-token', apiBase: 'http://127.0.0.1:9/api' } });
+    expect(readEnvironment(child)).toMatchObject({
+      configFile: '/tmp/b/sancocho.yaml',
+      database: undefined,
+      databaseUrl: undefined,
+      role: undefined,
+      logLevel: 'info',
+      discord: { token: 'peer-token', apiBase: 'http://127.0.0.1:9/api' },
+    });
+    expect(childEnvironment(parent, { configFile: 'c.yaml', logLevel: 'silent', database: '/tmp/s.db' })).toEqual({
+      PATH: '/usr/bin',
+      SANCOCHO_CONFIG: 'c.yaml',
+      LOG_LEVEL: 'silent',
+      SANCOCHO_DB: '/tmp/s.db',
     });
   });
 
