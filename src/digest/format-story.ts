@@ -82,7 +82,10 @@ export function storyDetails(story: Story, language: Language): string {
  * marker "⚡ alerted at 10:42 — headline (+2 outlets since the alert)".
  */
 export function storyLine(story: Story, language: Language): string {
-  if (!story.alerted) return `${linkedTitle(story)} — ${storyDetails(story, language)}${story.held ? ` · ${story.held}` : ''}`;
+  if (!story.alerted) {
+    const held = story.held ? ` · ${story.held}` : '';
+    return `${linkedTitle(story)} — ${storyDetails(story, language)}${held}`;
+  }
   const note = story.alerted.note ? ` (${story.alerted.note})` : '';
   return `${story.alerted.label} — ${linkedTitle(story)}${note}`;
 }
