@@ -123,7 +123,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     // Recorded before the request leaves: if this process dies mid-send, the next one knows to look.
     await outbox.markAttempt(id, part.part, now());
     const outcome = edited
-      ? await sendEdit(destination, edited.messageId, payload)
+      ? await sendEdit(destination, edited.messageId, await newestEdit(part.editOf as number, payload))
       : await deps.deliverer.send(destination, payload, { nonce: part.nonce, earlierAttemptAt: part.attemptedAt, signal: deps.signal });
     if (outcome.kind === 'sent') deps.metrics?.digestPartSent(destination.kind);
     else if (outcome.kind !== 'interrupted') deps.metrics?.digestPartFailed(destination.kind, outcome.kind);
@@ -164,6 +164,15 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         );
         return 'stop';
     }
+  }
+
+  /**
+   * What an edit PATCHes: the newest text queued for that message, so an edit retried after a later
+   * one went out never puts the older text back.
+   */
+  async function newestEdit(postDigestId: number, own: OutboxPayload): Promise<OutboxPayload> {
+    const latest = await outbox.latestEdit(postDigestId);
+    return latest === undefined ? own : (JSON.parse(latest) as OutboxPayload);
   }
 
   /** An alert's edit PATCHes the message its post got, known only once that post was sent. */

@@ -51,6 +51,11 @@ export interface OutboxRepository {
   get(id: number): Promise<OutboxDigest | undefined>;
   /** The digest's parts, in order. */
   parts(digestId: number): Promise<OutboxPart[]>;
+  /**
+   * The payload of the newest edit queued for the message of `postDigestId`'s post (each of an alert's
+   * edits carries the whole message as it should read then); undefined when none is queued.
+   */
+  latestEdit(postDigestId: number): Promise<string | undefined>;
   /** The file a part carries (`OutboxPart.fileName` set), with its bytes; undefined when it carries none. */
   partFile(digestId: number, part: number): Promise<OutboxFile | undefined>;
   /** Digests with parts still to send, oldest first. */

@@ -192,6 +192,8 @@ export interface FakeDiscord {
   answer(record: InteractionRecord, timeoutMs?: number): Promise<Answer>;
   /** Scripts the next message POSTs (channel or webhook), one per request, in order; then accepted. */
   scriptMessages(...scripts: MessageScript[]): void;
+  /** Scripts the next message edits (PATCH, channel or webhook), one per request, in order; then accepted. */
+  scriptEdits(...replies: FakeReply[]): void;
   /** As a restart an hour later sees Discord: the nonces of earlier messages are no longer remembered. */
   forgetNonces(): void;
   /** POSTs of messages seen (accepted or not). */
@@ -207,6 +209,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const requests: RecordedRequest[] = [];
   const messages: CreatedMessage[] = [];
   const scripts: MessageScript[] = [];
+  const editScripts: FakeReply[] = [];
   const held: ServerResponse[] = [];
   const gateway = { connections: 0, identifies: [] as Identify[], closes: 0 };
   const shardCount = options.shards ?? 1;
@@ -301,6 +304,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const message = messages.find((m) => m.id === messageId && m.channelId === channelId);
     if (!message) return json(res, 404, { message: 'Unknown Message', code: 10008 });
     if (message.webhookId !== webhookId) return json(res, 403, { message: 'Cannot edit a message authored by another user', code: 50005 });
+    const script = editScripts.shift();
+    if (script) return json(res, script.status, script.body ?? {}, script.headers);
     message.edits.push(body);
     message.body = { ...message.body, ...body };
     json(res, 200, apiMessage(message, false));
@@ -663,6 +668,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       }
     },
     scriptMessages: (...next) => void scripts.push(...next),
+    scriptEdits: (...next) => void editScripts.push(...next),
     forgetNonces: () => nonces.clear(),
     messagePosts: () => requests.filter((r) => r.method === 'POST' && /\/messages$|^\/webhooks\//.test(r.path)),
     webhookUrl: (id = WEBHOOK_ID, webhookToken = WEBHOOK_TOKEN) => `http://127.0.0.1:${port}/api/webhooks/${id}/${webhookToken}`,

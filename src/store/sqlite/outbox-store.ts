@@ -40,6 +40,7 @@ export function createSqliteOutboxStore(db: Database) {
   const attachFile = db.prepare(`UPDATE digest_parts SET file_name = ?, file_type = ?, file_bytes = ? WHERE digest_id = ? AND part = ?`);
   const fileOf = db.prepare(`SELECT file_name AS name, file_type AS contentType, file_bytes AS bytes FROM digest_parts WHERE digest_id = ? AND part = ?`);
   const partsOf = db.prepare(`SELECT ${PART_COLUMNS} FROM digest_parts WHERE digest_id = ? ORDER BY part`);
+  const latestEdit = db.prepare(`SELECT payload FROM digest_parts WHERE edit_of = ? ORDER BY digest_id DESC LIMIT 1`);
   const pendingDigests = db.prepare(`SELECT id FROM digests WHERE status = 'pending' ORDER BY id`);
   const sent = db.prepare(
     `UPDATE digest_parts SET status = 'sent', message_id = @messageId, sent_at = @now, attempts = attempts + 1, last_error = NULL
@@ -144,6 +145,7 @@ export function createSqliteOutboxStore(db: Database) {
     /** When each destination last accepted a part. */
     lastSentAt: async () => lastSentAt.all() as { destination: string; at: number }[],
     parts: async (digestId: number) => partsOf.all(digestId) as OutboxPart[],
+    latestEdit: async (postDigestId: number) => (latestEdit.get(postDigestId) as { payload: string } | undefined)?.payload,
     /** The file the part carries, or undefined when it carries none. */
     async partFile(digestId: number, part: number): Promise<OutboxFile | undefined> {
       const row = fileOf.get(digestId, part) as { name: string | null; contentType: string | null; bytes: Buffer | null } | undefined;

@@ -110,6 +110,11 @@ describe.each(ENGINES)('alert records, rules, mutes and settings ($name)', (engi
     const edit = await outbox.enqueue({ ...base, schedule: 'alert:caribe:7', slotAt: 9, payloads: ['{"a":2}'], editOf: post.digest.id });
     expect((await outbox.parts(post.digest.id))[0]?.editOf).toBeNull();
     expect((await outbox.parts(edit.digest.id))[0]?.editOf).toBe(post.digest.id);
+    // The newest edit queued for the post is what any of its edits sends.
+    expect(await outbox.latestEdit(post.digest.id)).toBe('{"a":2}');
+    await outbox.enqueue({ ...base, schedule: 'alert:caribe:7', slotAt: 12, payloads: ['{"a":3}'], editOf: post.digest.id });
+    expect(await outbox.latestEdit(post.digest.id)).toBe('{"a":3}');
+    expect(await outbox.latestEdit(edit.digest.id)).toBeUndefined();
   });
 
   it('let one decision run at a time: a second waits for the first, and then reads what it wrote', async () => {
