@@ -57,7 +57,7 @@ export function planAlerts(input: {
     const story = edit?.story ?? input.stories.find((candidate) => candidate.items.some((item) => record.itemIds.includes(item.id)));
     const pace = paced.get(record.alertId) as Pace;
     if (pace.kind === 'to-digest' || !story) {
-      actions.push({ kind: 'to-digest', alertId: record.alertId, because: pace.kind === 'to-digest' ? pace.because : 'rate', record: { ...current, state: 'to-digest', heldBecause: pace.kind === 'to-digest' ? pace.because : 'rate' } });
+      actions.push({ kind: 'to-digest', alertId: record.alertId, because: pace.kind === 'to-digest' ? pace.because : 'rate', record: { ...current, state: 'to-digest', ...(pace.kind === 'to-digest' ? { heldBecause: pace.because } : {}) } });
     } else if (pace.kind === 'send') {
       const posted = { ...current, ...covered(story, current), state: 'sent' as const, sentAt: now };
       actions.push({ kind: 'post', alertId: record.alertId, body: renderAlert({ story: story.story, reasons: record.reasons, ...view }), record: posted });

@@ -102,6 +102,9 @@ export interface AlertServerSettings {
 
 export const DEFAULT_ALERT_SETTINGS: Omit<AlertServerSettings, 'guildId'> = { timezone: 'UTC', quietHours: null, maxPerHour: 4 };
 
+/** What `/alerts settings` changes: only the settings given (quiet hours `null`: none). */
+export type AlertSettingsChange = Pick<AlertServerSettings, 'guildId'> & Partial<Omit<AlertServerSettings, 'guildId'>>;
+
 /** A server's pause of its alerts, set with `/alerts mute`: what comes up meanwhile goes to the digest. */
 export interface AlertMute {
   guildId: string;

@@ -1,4 +1,4 @@
-import type { AlertMute, AlertRule, AlertServerSettings, AlertedItem, AlertedStory, NewAlertRule } from '../core/alert.js';
+import type { AlertMute, AlertRule, AlertServerSettings, AlertSettingsChange, AlertedItem, AlertedStory, NewAlertRule } from '../core/alert.js';
 import type { UnitOfWork } from '../core/unit-of-work.js';
 import type { BarometerSources } from '../digest/load-barometer-items.js';
 import type { OutboxRepository } from './ports.js';
@@ -39,8 +39,13 @@ export interface AlertRuleRepository {
   /** No alert for the server's rules before `until` (a later mute replaces an earlier one). */
   mute(guildId: string, until: number, by: string, now: number): Promise<void>;
   mutes(): Promise<AlertMute[]>;
-  /** Replaces the server's settings (time zone, quiet hours, hourly limit). */
-  saveSettings(settings: AlertServerSettings, by: string, now: number): Promise<void>;
+  /**
+   * Changes the settings given (time zone, quiet hours, hourly limit) and keeps the others, in one
+   * statement, so two admins changing different settings at once both keep theirs.
+   */
+  saveSettings(change: AlertSettingsChange, by: string, now: number): Promise<void>;
+  /** The server's settings: DEFAULT_ALERT_SETTINGS where it set none. */
+  settingsFor(guildId: string): Promise<AlertServerSettings>;
   /** The settings of every server that set them, by server. */
   allSettings(): Promise<AlertServerSettings[]>;
 }

@@ -52,8 +52,8 @@ export interface OutboxRepository {
   /** The digest's parts, in order. */
   parts(digestId: number): Promise<OutboxPart[]>;
   /**
-   * The payload of the newest edit queued for the message of `postDigestId`'s post (each of an alert's
-   * edits carries the whole message as it should read then); undefined when none is queued.
+   * The payload of the newest edit queued for the message of `postDigestId`'s post and not given up
+   * (each of an alert's edits carries the whole message as it should read then); undefined when none.
    */
   latestEdit(postDigestId: number): Promise<string | undefined>;
   /** The file a part carries (`OutboxPart.fileName` set), with its bytes; undefined when it carries none. */

@@ -481,7 +481,7 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 18,
-    name: 'servers set their alerts\' time zone, quiet hours and hourly limit; why a story was held back',
+    name: 'servers set their alerts\' time zone, quiet hours and hourly limit; why a story was held back; edits found by their post',
     up: (db) =>
       db.exec(`
         -- /alerts settings: quiet hours as minutes after midnight in the server's zone, both or neither.
@@ -498,6 +498,9 @@ export const MIGRATIONS: Migration[] = [
 
         -- Why a story went to the digest instead of alerting, which the digest shows beside it.
         ALTER TABLE alerts ADD COLUMN held_because TEXT;
+
+        -- An alert's edit sends the newest edit queued for its message.
+        CREATE INDEX digest_parts_edit_of ON digest_parts (edit_of, digest_id) WHERE edit_of IS NOT NULL;
       `),
   },
 ];

@@ -1,5 +1,5 @@
 import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
-import { DEFAULT_ALERT_SETTINGS, type AlertRule, type AlertServerSettings } from '../../core/alert.js';
+import type { AlertRule, AlertServerSettings } from '../../core/alert.js';
 import { localDateTime } from '../../core/time-zone.js';
 import type { ThemeId } from '../../core/themes.js';
 import type { Language } from '../../core/types.js';
@@ -153,10 +153,6 @@ function themeHeading(theme: ThemeId, language: Language): string {
 
 const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
-async function serverSettings(ctx: CommandContext): Promise<AlertServerSettings> {
-  return (await ctx.app.store.alerts.allSettings()).find((entry) => entry.guildId === ctx.guildId) ?? { guildId: ctx.guildId, ...DEFAULT_ALERT_SETTINGS };
-}
-
 function describeSettings(settings: AlertServerSettings, language: Language): string {
   const words = WORDS[language];
   const quiet = settings.quietHours && `${clock(settings.quietHours.from)}–${clock(settings.quietHours.to)}`;
@@ -167,7 +163,7 @@ async function listRules(ctx: CommandContext, language: Language): Promise<strin
   const words = WORDS[language];
   const rules = await ctx.app.store.alerts.rulesForGuild(ctx.guildId);
   const mute = (await ctx.app.store.alerts.mutes()).find((entry) => entry.guildId === ctx.guildId && entry.until > ctx.now);
-  const settings = await serverSettings(ctx);
+  const settings = await ctx.app.store.alerts.settingsFor(ctx.guildId);
   const lines = rules.length === 0 ? [words.none] : [words.heading, ...rules.map((rule) => `**${rule.id}.** <#${rule.channelId}> · ${describeRule(rule, language)}`)];
   lines.push(describeSettings(settings, language));
   if (mute) lines.push(words.mutedNow(localDateTime(mute.until, settings.timezone), settings.timezone));
@@ -214,7 +210,7 @@ export const alerts: SlashCommand<AlertsInput> = {
         const rule = { guildId: ctx.guildId, theme, terms: terms ?? [], minOutlets: outlets ?? null, channelId: channel, language: input.options.language ?? language, createdBy: ctx.userId, createdAt: ctx.now };
         const id = await store.addRule(rule);
         ctx.log.info({ user: ctx.userId, guild: ctx.guildId, rule: id, theme, channel }, `alerts: rule ${id} (${theme} → channel ${channel}) added by ${ctx.userId}`);
-        return notice(`${words.added(id, `<#${channel}>`)} ${describeRule(rule, language)}\n${words.limit((await serverSettings(ctx)).maxPerHour)}`);
+        return notice(`${words.added(id, `<#${channel}>`)} ${describeRule(rule, language)}\n${words.limit((await ctx.app.store.alerts.settingsFor(ctx.guildId)).maxPerHour)}`);
       }
       case 'list':
         return notice(await listRules(ctx, language));
@@ -227,22 +223,16 @@ export const alerts: SlashCommand<AlertsInput> = {
         const until = ctx.now + input.options.hours * HOUR;
         await store.mute(ctx.guildId, until, ctx.userId, ctx.now);
         ctx.log.info({ user: ctx.userId, guild: ctx.guildId, hours: input.options.hours }, `alerts: muted for ${input.options.hours} h by ${ctx.userId}`);
-        const { timezone } = await serverSettings(ctx);
+        const { timezone } = await ctx.app.store.alerts.settingsFor(ctx.guildId);
         return notice(input.options.hours === 0 ? words.unmuted : words.muted(localDateTime(until, timezone), timezone));
       }
       case 'settings': {
-        const current = await serverSettings(ctx);
         const { timezone, quiet_hours: quietHours, per_hour: perHour } = input.options;
-        if (timezone === undefined && quietHours === undefined && perHour === undefined) return notice(describeSettings(current, language));
-        const settings: AlertServerSettings = {
-          guildId: ctx.guildId,
-          timezone: timezone ?? current.timezone,
-          quietHours: quietHours === undefined ? current.quietHours : quietHours,
-          maxPerHour: perHour ?? current.maxPerHour,
-        };
-        await store.saveSettings(settings, ctx.userId, ctx.now);
-        ctx.log.info({ user: ctx.userId, guild: ctx.guildId, ...settings }, `alerts: settings of ${ctx.guildId} changed by ${ctx.userId}`);
-        return notice(`${words.saved} ${describeSettings(settings, language)}`);
+        if (timezone === undefined && quietHours === undefined && perHour === undefined) return notice(describeSettings(await store.settingsFor(ctx.guildId), language));
+        const change = { guildId: ctx.guildId, ...(timezone === undefined ? {} : { timezone }), ...(quietHours === undefined ? {} : { quietHours }), ...(perHour === undefined ? {} : { maxPerHour: perHour }) };
+        await store.saveSettings(change, ctx.userId, ctx.now);
+        ctx.log.info({ user: ctx.userId, ...change }, `alerts: settings of ${ctx.guildId} changed by ${ctx.userId}`);
+        return notice(`${words.saved} ${describeSettings(await store.settingsFor(ctx.guildId), language)}`);
       }
     }
   },

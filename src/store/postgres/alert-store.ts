@@ -1,4 +1,4 @@
-import type { AlertMute, AlertServerSettings, AlertedStory, AlertedItem, NewAlertRule } from '../../core/alert.js';
+import { DEFAULT_ALERT_SETTINGS, type AlertMute, type AlertServerSettings, type AlertSettingsChange, type AlertedStory, type AlertedItem, type NewAlertRule } from '../../core/alert.js';
 import { alertFromRow, ruleFromRow, settingsFromRow, type SettingsRow } from '../alert-rows.js';
 import { LOCK_SPACE, lockKeys, type PgSession } from './pg-session.js';
 
@@ -6,6 +6,8 @@ import { LOCK_SPACE, lockKeys, type PgSession } from './pg-session.js';
 
 const ALERT_COLUMNS = `alert_id AS "alertId", state, item_ids AS "itemIds", outlets, outlets_at_alert AS "outletsAtAlert", reasons,
   decided_at AS "decidedAt", sent_at AS "sentAt", held_because AS "heldBecause"`;
+
+const SETTINGS_COLUMNS = `guild_id AS "guildId", timezone, quiet_from AS "quietFrom", quiet_to AS "quietTo", max_per_hour AS "maxPerHour"`;
 
 const RULE_COLUMNS = `id, guild_id AS "guildId", theme, terms, min_outlets AS "minOutlets", channel_id AS "channelId", language,
   created_by AS "createdBy", created_at AS "createdAt"`;
@@ -92,20 +94,32 @@ export function createPgAlertStore(db: PgSession) {
       );
     },
     mutes: async () => (await db.query<AlertMute>(`SELECT guild_id AS "guildId", until FROM alert_mutes ORDER BY guild_id COLLATE "C"`)).map((row) => ({ ...row, until: Number(row.until) })),
-    async saveSettings(settings: AlertServerSettings, by: string, now: number): Promise<void> {
+    async saveSettings(change: AlertSettingsChange, by: string, now: number): Promise<void> {
       await db.execute(
-        `INSERT INTO alert_settings (guild_id, timezone, quiet_from, quiet_to, max_per_hour, set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (guild_id) DO UPDATE SET timezone = excluded.timezone, quiet_from = excluded.quiet_from, quiet_to = excluded.quiet_to,
-           max_per_hour = excluded.max_per_hour, set_by = excluded.set_by, set_at = excluded.set_at`,
-        [settings.guildId, settings.timezone, settings.quietHours?.from ?? null, settings.quietHours?.to ?? null, settings.maxPerHour, by, now],
+        `INSERT INTO alert_settings (guild_id, timezone, quiet_from, quiet_to, max_per_hour, set_by, set_at)
+         VALUES ($1, COALESCE($2::text, $3::text), $5::integer, $6::integer, COALESCE($7::integer, $8::integer), $9, $10)
+         ON CONFLICT (guild_id) DO UPDATE SET timezone = COALESCE($2::text, alert_settings.timezone),
+           quiet_from = CASE WHEN $4::boolean THEN $5::integer ELSE alert_settings.quiet_from END,
+           quiet_to = CASE WHEN $4::boolean THEN $6::integer ELSE alert_settings.quiet_to END,
+           max_per_hour = COALESCE($7::integer, alert_settings.max_per_hour), set_by = $9, set_at = $10`,
+        [
+          change.guildId,
+          change.timezone ?? null,
+          DEFAULT_ALERT_SETTINGS.timezone,
+          change.quietHours !== undefined,
+          change.quietHours?.from ?? null,
+          change.quietHours?.to ?? null,
+          change.maxPerHour ?? null,
+          DEFAULT_ALERT_SETTINGS.maxPerHour,
+          by,
+          now,
+        ],
       );
     },
-    allSettings: async () =>
-      (
-        await db.query<SettingsRow>(
-          `SELECT guild_id AS "guildId", timezone, quiet_from AS "quietFrom", quiet_to AS "quietTo", max_per_hour AS "maxPerHour"
-           FROM alert_settings ORDER BY guild_id COLLATE "C"`,
-        )
-      ).map(settingsFromRow),
+    async settingsFor(guildId: string): Promise<AlertServerSettings> {
+      const [row] = await db.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM alert_settings WHERE guild_id = $1`, [guildId]);
+      return row ? settingsFromRow(row) : { guildId, ...DEFAULT_ALERT_SETTINGS };
+    },
+    allSettings: async () => (await db.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM alert_settings ORDER BY guild_id COLLATE "C"`)).map(settingsFromRow),
   };
 }

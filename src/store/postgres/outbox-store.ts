@@ -52,7 +52,7 @@ export function createPgOutboxStore(db: PgSession) {
       ),
     parts: (digestId: number) => db.query<OutboxPart>(`SELECT ${PART_COLUMNS} FROM digest_parts WHERE digest_id = $1 ORDER BY part`, [digestId]),
     latestEdit: async (postDigestId: number) =>
-      (await db.query<{ payload: string }>(`SELECT payload FROM digest_parts WHERE edit_of = $1 ORDER BY digest_id DESC LIMIT 1`, [postDigestId]))[0]?.payload,
+      (await db.query<{ payload: string }>(`SELECT payload FROM digest_parts WHERE edit_of = $1 AND status <> 'failed' ORDER BY digest_id DESC LIMIT 1`, [postDigestId]))[0]?.payload,
     /** The file the part carries, or undefined when it carries none. */
     async partFile(digestId: number, part: number): Promise<OutboxFile | undefined> {
       const [row] = await db.query<{ name: string | null; contentType: string | null; bytes: Buffer | null }>(

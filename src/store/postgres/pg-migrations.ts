@@ -421,7 +421,7 @@ export const PG_MIGRATIONS: PgMigration[] = [
   },
   {
     version: 10,
-    name: "servers set their alerts' time zone, quiet hours and hourly limit; why a story was held back",
+    name: "servers set their alerts' time zone, quiet hours and hourly limit; why a story was held back; edits found by their post",
     up: sql(`
       CREATE TABLE alert_settings (
         guild_id text PRIMARY KEY,
@@ -435,6 +435,8 @@ export const PG_MIGRATIONS: PgMigration[] = [
       );
 
       ALTER TABLE alerts ADD COLUMN held_because text;
+
+      CREATE INDEX digest_parts_edit_of ON digest_parts (edit_of, digest_id) WHERE edit_of IS NOT NULL;
     `),
   },
 ];

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { AlertMute, AlertServerSettings, AlertedStory, AlertedItem, NewAlertRule } from '../../core/alert.js';
+import { DEFAULT_ALERT_SETTINGS, type AlertMute, type AlertServerSettings, type AlertSettingsChange, type AlertedStory, type AlertedItem, type NewAlertRule } from '../../core/alert.js';
 import { alertFromRow, ruleFromRow, settingsFromRow, type AlertRow, type SettingsRow } from '../alert-rows.js';
 import { writeTransaction } from '../write-transaction.js';
 
@@ -42,13 +42,16 @@ export function createSqliteAlertStore(db: Database) {
   );
   const mutes = db.prepare(`SELECT guild_id AS guildId, until FROM alert_mutes ORDER BY guild_id`);
   const saveSettings = db.prepare(
-    `INSERT INTO alert_settings (guild_id, timezone, quiet_from, quiet_to, max_per_hour, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (guild_id) DO UPDATE SET timezone = excluded.timezone, quiet_from = excluded.quiet_from, quiet_to = excluded.quiet_to,
-       max_per_hour = excluded.max_per_hour, set_by = excluded.set_by, set_at = excluded.set_at`,
+    `INSERT INTO alert_settings (guild_id, timezone, quiet_from, quiet_to, max_per_hour, set_by, set_at)
+     VALUES (@guildId, COALESCE(@timezone, @defaultZone), @quietFrom, @quietTo, COALESCE(@maxPerHour, @defaultMax), @by, @now)
+     ON CONFLICT (guild_id) DO UPDATE SET timezone = COALESCE(@timezone, alert_settings.timezone),
+       quiet_from = CASE WHEN @setQuiet THEN @quietFrom ELSE alert_settings.quiet_from END,
+       quiet_to = CASE WHEN @setQuiet THEN @quietTo ELSE alert_settings.quiet_to END,
+       max_per_hour = COALESCE(@maxPerHour, alert_settings.max_per_hour), set_by = @by, set_at = @now`,
   );
-  const allSettings = db.prepare(
-    `SELECT guild_id AS guildId, timezone, quiet_from AS quietFrom, quiet_to AS quietTo, max_per_hour AS maxPerHour FROM alert_settings ORDER BY guild_id`,
-  );
+  const SETTINGS_COLUMNS = `guild_id AS guildId, timezone, quiet_from AS quietFrom, quiet_to AS quietTo, max_per_hour AS maxPerHour`;
+  const settingsFor = db.prepare(`SELECT ${SETTINGS_COLUMNS} FROM alert_settings WHERE guild_id = ?`);
+  const allSettings = db.prepare(`SELECT ${SETTINGS_COLUMNS} FROM alert_settings ORDER BY guild_id`);
 
   const save = writeTransaction(db, (destination: string, target: string, record: AlertedStory, postDigestId: number | null) => {
     upsert.run({
@@ -93,8 +96,23 @@ export function createSqliteAlertStore(db: Database) {
       mute.run(guildId, until, by, now);
     },
     mutes: async () => mutes.all() as AlertMute[],
-    async saveSettings(settings: AlertServerSettings, by: string, now: number): Promise<void> {
-      saveSettings.run(settings.guildId, settings.timezone, settings.quietHours?.from ?? null, settings.quietHours?.to ?? null, settings.maxPerHour, by, now);
+    async saveSettings(change: AlertSettingsChange, by: string, now: number): Promise<void> {
+      saveSettings.run({
+        guildId: change.guildId,
+        timezone: change.timezone ?? null,
+        defaultZone: DEFAULT_ALERT_SETTINGS.timezone,
+        setQuiet: change.quietHours === undefined ? 0 : 1,
+        quietFrom: change.quietHours?.from ?? null,
+        quietTo: change.quietHours?.to ?? null,
+        maxPerHour: change.maxPerHour ?? null,
+        defaultMax: DEFAULT_ALERT_SETTINGS.maxPerHour,
+        by,
+        now,
+      });
+    },
+    async settingsFor(guildId: string): Promise<AlertServerSettings> {
+      const row = settingsFor.get(guildId) as SettingsRow | undefined;
+      return row ? settingsFromRow(row) : { guildId, ...DEFAULT_ALERT_SETTINGS };
     },
     allSettings: async () => (allSettings.all() as SettingsRow[]).map(settingsFromRow),
   };

@@ -40,7 +40,7 @@ export function createSqliteOutboxStore(db: Database) {
   const attachFile = db.prepare(`UPDATE digest_parts SET file_name = ?, file_type = ?, file_bytes = ? WHERE digest_id = ? AND part = ?`);
   const fileOf = db.prepare(`SELECT file_name AS name, file_type AS contentType, file_bytes AS bytes FROM digest_parts WHERE digest_id = ? AND part = ?`);
   const partsOf = db.prepare(`SELECT ${PART_COLUMNS} FROM digest_parts WHERE digest_id = ? ORDER BY part`);
-  const latestEdit = db.prepare(`SELECT payload FROM digest_parts WHERE edit_of = ? ORDER BY digest_id DESC LIMIT 1`);
+  const latestEdit = db.prepare(`SELECT payload FROM digest_parts WHERE edit_of = ? AND status <> 'failed' ORDER BY digest_id DESC LIMIT 1`);
   const pendingDigests = db.prepare(`SELECT id FROM digests WHERE status = 'pending' ORDER BY id`);
   const sent = db.prepare(
     `UPDATE digest_parts SET status = 'sent', message_id = @messageId, sent_at = @now, attempts = attempts + 1, last_error = NULL

@@ -103,6 +103,21 @@ describe.each(ENGINES)('alert records, rules, mutes and settings ($name)', (engi
     ]);
   });
 
+  it('change only the settings given, keeping the others, and give the defaults to a server that set none', async () => {
+    const { alerts } = opened.store;
+    expect(await alerts.settingsFor('g9')).toEqual({ guildId: 'g9', timezone: 'UTC', quietHours: null, maxPerHour: 4 });
+    await alerts.saveSettings({ guildId: 'g9', maxPerHour: 2 }, 'u1', 1);
+    expect(await alerts.settingsFor('g9')).toEqual({ guildId: 'g9', timezone: 'UTC', quietHours: null, maxPerHour: 2 });
+    // Two admins at once, one the zone and one the quiet hours: both changes stay.
+    await Promise.all([
+      alerts.saveSettings({ guildId: 'g9', timezone: 'America/Caracas' }, 'u1', 2),
+      alerts.saveSettings({ guildId: 'g9', quietHours: { from: 1320, to: 420 } }, 'u2', 2),
+    ]);
+    expect(await alerts.settingsFor('g9')).toEqual({ guildId: 'g9', timezone: 'America/Caracas', quietHours: { from: 1320, to: 420 }, maxPerHour: 2 });
+    await alerts.saveSettings({ guildId: 'g9', quietHours: null }, 'u1', 3);
+    expect(await alerts.settingsFor('g9')).toEqual({ guildId: 'g9', timezone: 'America/Caracas', quietHours: null, maxPerHour: 2 });
+  });
+
   it('queue an edit in the outbox that names the digest whose message it replaces', async () => {
     const { outbox } = opened.store;
     const base = { slotAt: 0, trigger: 'manual' as const, destination: 'channel:1', windowFrom: 0, windowTo: 1, stories: 1, markdown: 'm', now: 3 };
