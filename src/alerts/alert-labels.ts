@@ -1,3 +1,4 @@
+import type { HoldCause } from '../core/alert.js';
 import type { Language } from '../core/types.js';
 
 /** The words of an alert and of the digest's marker, in the three languages a destination may choose. */
@@ -17,7 +18,7 @@ export interface AlertWords {
   joinedSince: (outlets: number) => string;
   update: string;
   alertedAt: (time: string) => string;
-  held: Record<'rate' | 'quiet' | 'muted', string>;
+  held: Record<HoldCause, string>;
 }
 
 export const ALERT_WORDS: Record<Language, AlertWords> = {

@@ -1,3 +1,4 @@
+import type { HoldCause } from '../core/alert.js';
 import type { ThemeId } from '../core/themes.js';
 import type { Language } from '../core/types.js';
 import { THEME_HEADINGS } from '../digest/digest-labels.js';
@@ -45,7 +46,7 @@ export function renderAlertEdit(view: AlertView & { joined: number; alertedAt: n
 }
 
 /** How a story the destination already got as an alert, or one held back from alerts, reads in the digest. */
-export type DigestAlertState = { kind: 'alerted'; at: number } | { kind: 'held'; because: 'rate' | 'quiet' | 'muted' };
+export type DigestAlertState = { kind: 'alerted'; at: number } | { kind: 'held'; because: HoldCause };
 
 /**
  * The digest's marker for such a story, to follow its details line: "⚡ alertada a las 14:05" or

@@ -58,9 +58,11 @@ export async function startBenchFeedProcess(spec: BenchFeedSpec): Promise<BenchF
       return { bodyBytes, requests };
     },
     close: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.disconnect();
+      // A child that lost its channel (it is dying) is ended by a signal instead.
+      if (child.connected) child.disconnect();
+      else child.kill();
       await gone;
     },
   };

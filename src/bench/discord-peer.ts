@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { SnowflakeUtil } from 'discord.js';
 import { WebSocketServer } from 'ws';
 
-export const PEER_BOT_TOKEN = 'bench-bot.token.sancocho';
-export const PEER_BOT_USER_ID = '111111111111111111';
-export const PEER_APPLICATION_ID = '222222222222222222';
-export const PEER_GUILD_ID = '333333333333333333';
+const PEER_BOT_TOKEN = 'bench-bot.token.sancocho';
+const PEER_BOT_USER_ID = '111111111111111111';
+const PEER_APPLICATION_ID = '222222222222222222';
+const PEER_GUILD_ID = '333333333333333333';
 export const PEER_CHANNEL_ID = '444444444444444444';
 export const PEER_WEBHOOK_ID = '666666666666666666';
 export const PEER_WEBHOOK_TOKEN = 'bench-webhook-token';

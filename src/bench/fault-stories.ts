@@ -21,7 +21,7 @@ function surname(key: number): string {
 }
 
 /** Feed `feed`'s story of generation `generation` (feeds below 1000). */
-export function faultHeadline(feed: number, generation: number): string {
+function faultHeadline(feed: number, generation: number): string {
   const key = generation * 1000 + feed;
   const topic = TOPICS[(feed + generation) % TOPICS.length];
   const place = PLACES[(feed * 7 + generation) % PLACES.length];
