@@ -24,7 +24,7 @@ describe.skipIf(!TEST_DATABASE_URL)('two poller processes on one PostgreSQL sche
     dir = mkdtempSync(path.join(tmpdir(), 'sancocho-pollers-'));
     schema = await createTestSchema();
     // Latency so that polls overlap and both workers find due feeds while the other is busy.
-    feeds = await startFeedServer({ latencyMs: 150 });
+    feeds = await startFeedServer({ latencyMs: 300 });
     const lines: string[] = [];
     for (let n = 0; n < FEEDS; n++) {
       const url = feeds.route(`/feed-${n}.xml`, {
@@ -38,9 +38,11 @@ describe.skipIf(!TEST_DATABASE_URL)('two poller processes on one PostgreSQL sche
     }
     config = path.join(dir, 'sancocho.yaml');
     // A cycle every second, so the two workers keep claiming; a feed is due again only after its 30 minutes.
+    // Every feed is on one loopback host: its politeness limit is set above what one worker claims
+    // (4 slots and 4 held ready), else the first worker to claim holds the host's every slot.
     writeFileSync(
       config,
-      `database: ${JSON.stringify(schema.url)}\npolling: { schedule: "* * * * * *", concurrency: 4, perHostConcurrency: 6 }\nfeeds:\n${lines.join('\n')}\ndigests: []\n`,
+      `database: ${JSON.stringify(schema.url)}\npolling: { schedule: "* * * * * *", concurrency: 4, perHostConcurrency: 20 }\nfeeds:\n${lines.join('\n')}\ndigests: []\n`,
     );
   });
   afterEach(async () => {
