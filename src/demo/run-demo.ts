@@ -20,20 +20,11 @@ import { buildScheduledBriefing, type ScheduledBriefingDeps } from '../delivery/
 import { briefingParts } from '../delivery/write-briefing.js';
 import { HISTORY_WEEKS, historyFeedTemplates, historyFile, parseHistory } from './history-feeds.js';
 import { runPollCycle, type PollCycleReport } from '../pipeline/run-poll-cycle.js';
+import { SAMPLE_FEEDS, SAMPLE_FEEDS_DIR } from './sample-feeds.js';
 import { serveSampleFeeds } from './serve-sample-feeds.js';
 
-export const SAMPLE_FEEDS_DIR = path.join(PACKAGE_ROOT, 'demo', 'feeds');
 /** The headline templates the demo's twelve weeks of back news are generated from. */
 export const HISTORY_FILE = path.join(PACKAGE_ROOT, 'demo', 'history.yaml');
-
-/** The bundled sample feeds: fictional outlets, three languages, RSS and Atom. */
-const SAMPLE_FEEDS: { file: string; name: string; language: Language }[] = [
-  { file: 'diario-del-plata.xml', name: 'Diario del Plata', language: 'es' },
-  { file: 'agencia-sul.xml', name: 'Agência Sul', language: 'pt' },
-  { file: 'hemisphere-wire.atom', name: 'Hemisphere Wire', language: 'en' },
-  { file: 'el-caribe-hoy.atom', name: 'El Caribe Hoy', language: 'es' },
-  { file: 'observatorio-andino.xml', name: 'Observatorio Andino', language: 'es' },
-];
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { replayAlerts, type ReplayFeed } from '../../src/bench/alerts-replay.js';
-import { renderSampleFeed } from '../../src/demo/render-sample-feed.js';
+import { demoReplayFeeds } from '../../src/cli/demo-replay-feeds.js';
 
 /**
  * Part 4 of the alerts issue, judged on real news: the feed snapshots of test/fixtures/snapshots
@@ -14,9 +14,6 @@ import { renderSampleFeed } from '../../src/demo/render-sample-feed.js';
  */
 
 const root = path.resolve(import.meta.dirname, '../..');
-const DAY = 86_400_000;
-/** When the demo feeds are served: a fixed moment, so the replay is the same every day. */
-const DEMO_NOW = Date.UTC(2026, 10, 30, 12);
 
 const SNAPSHOTS: [string, string][] = [
   ['angyeligena_news-feeds_venezuela_2025-09-28_20fe3824.xml', 'Noticias Venezuela'],
@@ -25,15 +22,7 @@ const SNAPSHOTS: [string, string][] = [
   ['angyeligena_news-feeds_dominicana_2025-10-22_6a607d37.xml', 'Noticias República Dominicana'],
 ];
 
-const DEMO_FEEDS: [string, string, 'es' | 'pt' | 'en'][] = [
-  ['diario-del-plata.xml', 'Diario del Plata', 'es'],
-  ['agencia-sul.xml', 'Agência Sul', 'pt'],
-  ['hemisphere-wire.atom', 'Hemisphere Wire', 'en'],
-  ['el-caribe-hoy.atom', 'El Caribe Hoy', 'es'],
-  ['observatorio-andino.xml', 'Observatorio Andino', 'es'],
-];
-
-function feeds(): ReplayFeed[] {
+async function feeds(): Promise<ReplayFeed[]> {
   const snapshots = SNAPSHOTS.map(([file, name]) => ({
     name,
     body: readFileSync(path.join(root, 'test/fixtures/snapshots', file)),
@@ -41,22 +30,14 @@ function feeds(): ReplayFeed[] {
     fetchedAt: Date.parse('2025-10-23T00:00:00Z'),
   }));
   // As in the demo: what the feeds held a day before is the archive of their first poll (backlog).
-  const demo = DEMO_FEEDS.map(([file, name, language]) => ({
-    name,
-    language,
-    body: Buffer.from(renderSampleFeed(readFileSync(path.join(root, 'demo/feeds', file), 'utf8'), DEMO_NOW)),
-    contentType: file.endsWith('.atom') ? 'application/atom+xml' : 'application/rss+xml',
-    fetchedAt: DEMO_NOW,
-    backlogBefore: DEMO_NOW - DAY + 1,
-  }));
-  return [...snapshots, ...demo];
+  return [...snapshots, ...(await demoReplayFeeds())];
 }
 
 const listed = (report: Awaited<ReturnType<typeof replayAlerts>>) => report.alerts.map((alert) => `${alert.headline} — ${alert.outlets.join(', ')} — ${alert.why}`);
 
 describe('alerts replayed on real news', () => {
   it('with the default settings, alert one on-topic story in twenty at most: only the one three outlets carried within the hour', async () => {
-    const report = await replayAlerts(feeds());
+    const report = await replayAlerts(await feeds());
     expect(report).toMatchObject({ items: 184, onTopicItems: 43, onTopicStories: 34, edits: 0, toDigest: 0 });
     expect(listed(report)).toEqual([
       'Mercosul e União Europeia assinam acordo de livre comércio em Assunção — Agência Sul, Diario del Plata, Hemisphere Wire — 3 outlets in 60 min',
@@ -67,7 +48,7 @@ describe('alerts replayed on real news', () => {
   it('with the sample config\'s example destination, its rules add the two U.S. strikes on boats, each from one outlet (in the order they alerted)', async () => {
     const text = readFileSync(path.join(root, 'config/sancocho.yaml'), 'utf8');
     const example = parse(text.slice(text.indexOf('# alerts:')).replace(/^# ?/gm, '')) as { alerts: Record<string, unknown>[] };
-    const report = await replayAlerts(feeds(), { alerts: example.alerts[0] });
+    const report = await replayAlerts(await feeds(), { alerts: example.alerts[0] });
     expect(listed(report)).toEqual([
       'US strike on alleged drug boat in the Caribbean kills four, Pentagon says — Hemisphere Wire — rule «strike» (Hemisphere Wire)',
       'Estados Unidos ataca otra lancha en el Caribe; Caracas denuncia una ejecución extrajudicial — El Caribe Hoy — rule «ataca» (El Caribe Hoy)',

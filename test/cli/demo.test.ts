@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { renderSampleFeed } from '../../src/demo/render-sample-feed.js';
-import { HISTORY_FILE, SAMPLE_FEEDS_DIR } from '../../src/demo/run-demo.js';
+import { HISTORY_FILE } from '../../src/demo/run-demo.js';
+import { SAMPLE_FEEDS_DIR } from '../../src/demo/sample-feeds.js';
 import { HISTORY_WEEKS, historyFeedTemplates, parseHistory } from '../../src/demo/history-feeds.js';
 import { captureIO } from '../support/capture-io.js';
 
