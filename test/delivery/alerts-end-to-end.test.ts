@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../src/app-context.js';
 import { openDigestRuntime, type DigestRuntime } from '../../src/cli/digest-command.js';
@@ -13,6 +13,7 @@ import { openDatabase } from '../../src/store/open-database.js';
 import { CHANNEL_ID, startFakeDiscord, type FakeDiscord } from '../peers/fake-discord.js';
 import { startFeedServer, type FeedServer } from '../peers/feed-server.js';
 import { outletEntry, rss, type TestEntry } from '../support/rss.js';
+import { captureLogLines } from '../support/capture-io.js';
 
 /**
  * Priority alerts through the real app path: the loopback feed server, the poll job (fetch, store,
@@ -38,13 +39,7 @@ interface App {
 }
 
 async function openApp(fake: FakeDiscord, database: string, feeds: unknown[], alerts: unknown[], digests: unknown[] = []): Promise<App> {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      callback();
-    },
-  });
+  const { destination, logs } = captureLogLines();
   const config = {
     ...configSchema.parse({ database, feeds, alerts, digests, polling: { timeoutSeconds: 5, connectTimeoutSeconds: 2 } }),
     source: 'test',
@@ -55,7 +50,7 @@ async function openApp(fake: FakeDiscord, database: string, feeds: unknown[], al
   return {
     ctx,
     runtime,
-    logs: () => lines.map((line) => JSON.parse(line)),
+    logs,
     async close() {
       await runtime.close();
       await ctx.close();

@@ -1,4 +1,4 @@
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../src/app-context.js';
@@ -12,6 +12,7 @@ import { CHANNEL_ID, startFakeDiscord, type FakeDiscord } from '../peers/fake-di
 import { startFeedServer, type FeedServer } from '../peers/feed-server.js';
 import { TEST_DATABASE_URL, createTestSchema, type TestSchema } from '../support/postgres-test-schema.js';
 import { outletEntry, rss, type TestEntry } from '../support/rss.js';
+import { captureLogLines } from '../support/capture-io.js';
 
 /**
  * Priority alerts with the roles split on one PostgreSQL schema: two pollers (no Discord) poll,
@@ -46,13 +47,7 @@ describe.skipIf(!TEST_DATABASE_URL)('alerts with a poller/digester split on Post
   const entry = outletEntry;
 
   async function openWorker(): Promise<Worker> {
-    const lines: string[] = [];
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        lines.push(...chunk.toString().split('\n').filter(Boolean));
-        callback();
-      },
-    });
+    const { destination, logs } = captureLogLines();
     const config = {
       ...configSchema.parse({
         database: schema.url,
@@ -65,7 +60,7 @@ describe.skipIf(!TEST_DATABASE_URL)('alerts with a poller/digester split on Post
     };
     const ctx = await createAppContext(config, createLogger({ level: 'info', pretty: false, destination }));
     closers.unshift(() => ctx.close());
-    return { ctx, logs: () => lines.map((line) => JSON.parse(line)) };
+    return { ctx, logs };
   }
 
   async function everyFeedDue(): Promise<void> {

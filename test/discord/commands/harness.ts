@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { readEnvironment } from '../../../src/config/environment.js';
 import type { ShardPlan } from '../../../src/config/shard-plan.js';
 import { createAppContext, type AppContext } from '../../../src/app-context.js';
@@ -12,6 +12,7 @@ import type { SlashCommand } from '../../../src/discord/commands/command.js';
 import { startInteractions, type RunningInteractions } from '../../../src/discord/interaction-handler.js';
 import { openDatabase, type Database } from '../../../src/store/open-database.js';
 import { GUILD_ID, startFakeDiscord, type Answer, type CommandInvocation, type FakeChannel, type FakeDiscord } from '../../peers/fake-discord.js';
+import { captureLogLines } from '../../support/capture-io.js';
 
 /**
  * Sancocho in bot mode against the fake Discord, wired as `start` wires it: the app context, the
@@ -52,13 +53,7 @@ export interface HarnessOptions {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const fake = options.fake ?? (await startFakeDiscord({ channels: options.channels ?? [] }));
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      callback();
-    },
-  });
+  const { destination, logs } = captureLogLines();
   const scratch = options.database === undefined ? mkdtempSync(path.join(tmpdir(), 'sancocho-harness-')) : undefined;
   const database = options.database ?? path.join(scratch as string, 'harness.db');
   const config = {
@@ -92,7 +87,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ctx,
     runtime,
     interactions,
-    logs: () => lines.map((line) => JSON.parse(line)),
+    logs,
     sqlite: () => (connection ??= openDatabase(database)),
     run: (name, invocation) => fake.answer(fake.command(name, invocation)),
     async close() {
