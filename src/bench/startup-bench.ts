@@ -25,8 +25,12 @@ export interface StartupFigure {
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(ROOT, 'bin/sancocho.js');
 // Loaded into each child before its command: reports the child's own resource usage on fd 3 as it exits.
+// The peak is the kernel's VmHWM where there is one: getrusage's maxrss survives exec on Linux, so it
+// can be the forking parent's size rather than the command's.
 const REPORT_USAGE =
-  "data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>{const u=process.resourceUsage();writeSync(3,JSON.stringify([u.maxRSS,u.userCPUTime+u.systemCPUTime]))})";
+  "data:text/javascript,import{writeSync,readFileSync}from'node:fs';process.on('exit',()=>{const u=process.resourceUsage();let r=u.maxRSS;" +
+  "try{const m=/VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status','utf8'));if(m)r=Number(m[1])}catch{}" +
+  'writeSync(3,JSON.stringify([r,u.userCPUTime+u.systemCPUTime]))})';
 
 /**
  * Start-up of the commands people run by hand: `sancocho --help` and `sancocho feeds` (the sample
